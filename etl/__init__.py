@@ -1,0 +1,1 @@
+"""Hiring Radar ETL: raw job postings -> canonical schema -> tagged Parquet warehouse."""

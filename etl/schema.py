@@ -1,0 +1,98 @@
+"""The canonical posting schema: every source is normalised to these columns before tagging."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+REMOTE = ("remote", "hybrid", "onsite", "unknown")
+SENIORITY = ("intern", "junior", "mid", "senior", "lead", "unknown")
+ROLE_FAMILY = ("backend", "frontend", "fullstack", "data", "devops", "mobile", "other")
+EMPLOYMENT_TYPE = ("full_time", "part_time", "contract", "internship", "temporary", "unknown")
+SALARY_PERIOD = ("year", "month", "week", "day", "hour")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    nullable: bool
+    doc: str
+
+
+POSTING_COLUMNS: tuple[Column, ...] = (
+    Column("posting_id", pa.string(), False, "stable id: hash of source + source_id"),
+    Column("source", pa.string(), False, "source loader name (sample, hn, linkedin, ...)"),
+    Column("source_id", pa.string(), False, "the posting's id in its source"),
+    Column("posted_date", pa.date32(), False, "date the posting was published"),
+    Column("title", pa.string(), False, "job title as posted"),
+    Column("company", pa.string(), True, "employer name"),
+    Column("location_raw", pa.string(), True, "location text as posted"),
+    Column("country", pa.string(), True, "ISO 3166-1 alpha-2 code, null when unknown"),
+    Column("city", pa.string(), True, "city name, null when unknown"),
+    Column("remote", pa.string(), False, "remote / hybrid / onsite / unknown"),
+    Column("seniority", pa.string(), False, "intern / junior / mid / senior / lead / unknown"),
+    Column("role_family", pa.string(), False,
+           "backend / frontend / fullstack / data / devops / mobile / other"),
+    Column("employment_type", pa.string(), False,
+           "full_time / part_time / contract / internship / temporary / unknown"),
+    Column("salary_min", pa.float64(), True, "advertised minimum, in salary_currency per period"),
+    Column("salary_max", pa.float64(), True, "advertised maximum, in salary_currency per period"),
+    Column("salary_currency", pa.string(), True, "ISO 4217 code"),
+    Column("salary_period", pa.string(), True, "year / month / week / day / hour"),
+    Column("salary_annual_usd", pa.float64(), True,
+           "annualised midpoint converted to USD at the posting year's average rate"),
+    Column("salary_is_estimate", pa.bool_(), False,
+           "true when the figure is the source's estimate, not advertised pay"),
+    Column("salary_is_outlier", pa.bool_(), False,
+           "true when salary_annual_usd is outside the plausible range (kept, not charted)"),
+    Column("description", pa.string(), False, "plain-text description (HTML removed)"),
+    Column("url", pa.string(), True, "link to the posting"),
+    Column("ingested_at", pa.timestamp("s", tz="UTC"), False, "when the build read the row"),
+)
+
+POSTINGS_SCHEMA = pa.schema([pa.field(c.name, c.type, c.nullable) for c in POSTING_COLUMNS])
+COLUMN_NAMES = tuple(c.name for c in POSTING_COLUMNS)
+
+ALLOWED_VALUES: dict[str, tuple[str, ...]] = {
+    "remote": REMOTE,
+    "seniority": SENIORITY,
+    "role_family": ROLE_FAMILY,
+    "employment_type": EMPLOYMENT_TYPE,
+    "salary_period": SALARY_PERIOD,
+}
+
+
+def posting_id(source: str, source_id: str) -> str:
+    """Stable posting id: the first 16 hex digits of sha1("source:source_id")."""
+    return hashlib.sha1(f"{source}:{source_id}".encode()).hexdigest()[:16]
+
+
+def posting_problems(row: dict) -> list[str]:
+    """What is wrong with a normalised posting row; empty when it fits the schema."""
+    problems = []
+    for col in POSTING_COLUMNS:
+        value = row.get(col.name)
+        if value is None or (isinstance(value, str) and not value.strip() and not col.nullable):
+            if not col.nullable:
+                problems.append(f"{col.name} is missing")
+            continue
+        allowed = ALLOWED_VALUES.get(col.name)
+        if allowed and value not in allowed:
+            problems.append(f"{col.name}={value!r} is not one of {', '.join(allowed)}")
+    country = row.get("country")
+    if country is not None and not (isinstance(country, str) and len(country) == 2
+                                    and country.isupper()):
+        problems.append(f"country={country!r} is not an ISO 3166 alpha-2 code")
+    posted = row.get("posted_date")
+    if posted is not None and not isinstance(posted, dt.date):
+        problems.append(f"posted_date={posted!r} is not a date")
+    lo, hi = row.get("salary_min"), row.get("salary_max")
+    if lo is not None and hi is not None and lo > hi:
+        problems.append(f"salary_min {lo} is above salary_max {hi}")
+    if lo is not None and lo < 0:
+        problems.append(f"salary_min {lo} is negative")
+    return problems

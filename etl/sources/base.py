@@ -1,0 +1,49 @@
+"""The contract every source loader follows.
+
+A loader reads the raw files of its source (under ``data/raw/<source>/``, never modified) and
+yields either a *staging row* or a :class:`Rejected`. A staging row is a plain dict with at least
+``source_id``, ``posted_date`` (a ``datetime.date``), ``title`` and ``description`` (plain text),
+and any other column of :mod:`etl.schema` the source knows (``company``, ``location_raw``,
+``country``, ``remote``, ``seniority``, ``employment_type``, ``salary_min`` ... ``url``). A source
+that only has salary as text puts it in ``salary_text``; :func:`etl.normalize.posting_row` fills in
+everything else (ids, country, seniority, role family, annual USD salary) the same way for all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A raw record that could not be used, and why: it goes to the quarantine table."""
+
+    source: str
+    file: str
+    row: str
+    reason: str
+    raw: str = ""
+
+    def message(self) -> str:
+        """One line naming the file, row and problem."""
+        return f"{self.file}: row {self.row}: {self.reason}"
+
+
+class Source(Protocol):
+    """A source loader: ``name`` is its folder under data/raw and its value in ``postings.source``."""
+
+    name: str
+    title: str  # human-readable name for the About and Data pages
+
+    def read(self, raw_dir: Path) -> Iterator[dict | Rejected]:
+        """Yield staging rows and rejections from the raw files under raw_dir."""
+        ...
+
+
+def raw_excerpt(value: object, limit: int = 500) -> str:
+    """A short printable excerpt of a raw record for the quarantine table."""
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
