@@ -1,16 +1,28 @@
-"""Source loaders, by name. Each reads data/raw/<name>/ and yields staging rows (see base.py)."""
+"""Source loaders, by name. Each reads data/raw/<name>/ and yields staging rows (see base.py).
+
+A loader module defines ``SOURCE``; add its module path to ``LOADER_MODULES`` to register it.
+"""
 
 from __future__ import annotations
 
+import importlib
+from functools import cache
+
 from etl.sources.base import Rejected, Source
 
-SOURCES: dict[str, Source] = {}
+LOADER_MODULES: tuple[str, ...] = (
+    "etl.sources.sample",
+)
 
 
-def register(source: Source) -> Source:
-    """Add a loader to the registry under its name."""
-    SOURCES[source.name] = source
-    return source
+@cache
+def sources() -> dict[str, Source]:
+    """Every registered source loader by name."""
+    found = {}
+    for module_name in LOADER_MODULES:
+        source = importlib.import_module(module_name).SOURCE
+        found[source.name] = source
+    return found
 
 
-__all__ = ["SOURCES", "Rejected", "Source", "register"]
+__all__ = ["LOADER_MODULES", "Rejected", "Source", "sources"]

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+import pyarrow as pa
+
 
 @dataclass(frozen=True)
 class Rejected:
@@ -33,13 +35,24 @@ class Rejected:
 
 
 class Source(Protocol):
-    """A source loader: ``name`` is its folder under data/raw and its value in ``postings.source``."""
+    """A source loader: ``name`` is its folder under data/raw and its value in ``postings.source``.
+
+    ``kind`` is "postings" for job postings (``read`` yields staging rows), or "survey" / "index"
+    for data that is not postings: such a source returns its own tables from ``tables`` and the
+    build writes each as ``<table name>.parquet`` in the warehouse beside the postings.
+    """
 
     name: str
     title: str  # human-readable name for the About and Data pages
+    kind: str  # "postings", "survey" or "index"
+    licence: str  # terms and attribution shown on the About page
 
     def read(self, raw_dir: Path) -> Iterator[dict | Rejected]:
         """Yield staging rows and rejections from the raw files under raw_dir."""
+        ...
+
+    def tables(self, raw_dir: Path) -> tuple[dict[str, pa.Table], list[Rejected]]:
+        """Non-posting sources: their tables by name, and the files or rows refused."""
         ...
 
 
