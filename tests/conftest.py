@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = Path(os.environ.get("HIRING_RADAR_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data"))
+SHARED_DATA = Path(
+    os.environ.get("HIRING_RADAR_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data")
+)
 
 
 @pytest.fixture(scope="session")
