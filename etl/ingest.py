@@ -1,0 +1,191 @@
+"""Ingest: fetch or copy a source's raw files, unmodified, into data/raw/<source>/<fetch date>/.
+
+``python -m etl ingest SOURCE [options]`` runs one source's ingester. A source module that can be
+ingested defines, beside ``SOURCE``:
+
+- ``def add_arguments(parser: argparse.ArgumentParser) -> None`` — its command-line options;
+- ``def ingest(raw_dir: Path, **options) -> IngestReport`` — ``raw_dir`` is the source's own folder
+  (``data/raw/<source>``); ``options`` are the parsed options plus ``progress``, a callback
+  ``progress(done, total, message)`` (the app's Data page draws a progress bar with it).
+
+Raw files are never modified: a rerun stores only what is new. A file whose bytes are already
+stored anywhere under the source's folder is skipped (and counted in ``IngestReport.skipped``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import importlib
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+Progress = Callable[[int, int, str], None]
+DEFAULT_RAW_ROOT = Path("data/raw")
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did: files stored, files skipped as already stored, errors."""
+
+    source: str
+    files_written: list[Path] = field(default_factory=list)
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the run had no errors."""
+        return not self.errors
+
+    def summary(self) -> str:
+        """One line for the terminal and the Data page."""
+        line = (f"{self.source}: {len(self.files_written)} file(s) written, "
+                f"{self.skipped} already stored (skipped)")
+        return line + (f", {len(self.errors)} error(s)" if self.errors else "")
+
+
+def no_progress(done: int, total: int, message: str) -> None:
+    """The default progress callback: does nothing."""
+
+
+def fetch_dir(raw_dir: Path, fetch_date: dt.date | None = None) -> Path:
+    """The dated folder of one run: <raw_dir>/<YYYY-MM-DD> (today unless given)."""
+    return Path(raw_dir) / (fetch_date or dt.date.today()).isoformat()
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def stored_hashes(raw_dir: Path) -> set[str]:
+    """SHA-256 of every file already stored under a source's raw folder."""
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        return set()
+    return {file_sha256(p) for p in raw_dir.rglob("*") if p.is_file()}
+
+
+def stored_names(raw_dir: Path, pattern: str = "*") -> set[str]:
+    """File names (without folder) already stored under a source's raw folder."""
+    raw_dir = Path(raw_dir)
+    return {p.name for p in raw_dir.rglob(pattern) if p.is_file()} if raw_dir.is_dir() else set()
+
+
+def unique_path(folder: Path, name: str) -> Path:
+    """folder/name, or folder/stem-2.suffix ... when a different file already has that name."""
+    candidate = folder / name
+    stem, suffix, n = Path(name).stem, "".join(Path(name).suffixes[-1:]), 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    return candidate
+
+
+def copy_files(sources: list[Path], raw_dir: Path, report: IngestReport,
+               fetch_date: dt.date | None = None, progress: Progress = no_progress,
+               ) -> IngestReport:
+    """Copy files byte for byte into the dated folder, skipping any whose bytes are stored."""
+    known = stored_hashes(raw_dir)
+    total = len(sources)
+    for done, src in enumerate(sources, start=1):
+        src = Path(src)
+        try:
+            digest = file_sha256(src)
+            if digest in known:
+                report.skipped += 1
+                progress(done, total, f"{src.name}: already stored, skipped")
+                continue
+            folder = fetch_dir(raw_dir, fetch_date)
+            folder.mkdir(parents=True, exist_ok=True)
+            target = unique_path(folder, src.name)
+            shutil.copyfile(src, target)
+            known.add(digest)
+            report.files_written.append(target)
+            progress(done, total, f"{src.name}: stored as {target}")
+        except OSError as err:
+            report.errors.append(f"{src}: cannot copy ({err.strerror or err})")
+            progress(done, total, f"{src.name}: error")
+    return report
+
+
+def write_bytes(raw_dir: Path, name: str, body: bytes, report: IngestReport,
+                fetch_date: dt.date | None = None) -> Path:
+    """Store a fetched response body unmodified as <raw_dir>/<date>/<name>."""
+    folder = fetch_dir(raw_dir, fetch_date)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    tmp = target.with_name(target.name + ".part")
+    tmp.write_bytes(body)
+    tmp.replace(target)  # a crash never leaves half a file under its real name
+    report.files_written.append(target)
+    return target
+
+
+# --- the command line --------------------------------------------------------------------------
+
+def ingest_modules() -> dict[str, object]:
+    """Registered source modules that define ``ingest`` and ``add_arguments``, by source name."""
+    from etl.sources import LOADER_MODULES
+
+    found = {}
+    for module_name in LOADER_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue  # a module still being written must not break the others' ingest
+        if hasattr(module, "ingest") and hasattr(module, "add_arguments"):
+            found[module.SOURCE.name] = module
+    return found
+
+
+def build_parser(modules: dict[str, object]) -> argparse.ArgumentParser:
+    """The ``ingest`` parser with one subcommand per ingestable source."""
+    parser = argparse.ArgumentParser(
+        prog="python -m etl ingest",
+        description="Fetch or copy a source's raw files, unmodified, into "
+                    "<raw-root>/<source>/<fetch date>/. A rerun stores only what is new.")
+    parser.add_argument("--raw-root", type=Path, default=DEFAULT_RAW_ROOT,
+                        help="root of the raw folders (default: %(default)s)")
+    sub = parser.add_subparsers(dest="source", metavar="SOURCE", required=True)
+    for name, module in sorted(modules.items()):
+        source = module.SOURCE
+        doc = (module.__doc__ or "").strip()
+        child = sub.add_parser(name, help=source.title, description=doc or source.title,
+                               formatter_class=argparse.RawDescriptionHelpFormatter,
+                               epilog=f"Licence / terms: {source.licence}")
+        module.add_arguments(child)
+    return parser
+
+
+def print_progress(done: int, total: int, message: str) -> None:
+    """Progress on stderr for the terminal."""
+    print(f"[{done}/{total}] {message}", file=sys.stderr)
+
+
+def main(argv: list[str]) -> int:
+    """Run ``python -m etl ingest``; exit code 0 when the run had no errors, 1 otherwise."""
+    modules = ingest_modules()
+    args = parser_args = build_parser(modules).parse_args(argv)
+    options = {k: v for k, v in vars(parser_args).items() if k not in ("source", "raw_root")}
+    module = modules[args.source]
+    report = module.ingest(Path(args.raw_root) / args.source, progress=print_progress, **options)
+    for path in report.files_written:
+        print(f"stored {path}")
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
