@@ -1,0 +1,80 @@
+"""Command line: python -m etl {sample,build,tag,ingest} ... (see --help of each)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from etl.build import DEFAULT_RAW, DEFAULT_WAREHOUSE
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m etl",
+        description="Hiring Radar ETL: load job-posting sources into the Parquet warehouse.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sample = sub.add_parser("sample", help="write the embedded synthetic sample (raw input)",
+                            description="Write a deterministic synthetic raw dataset to "
+                                        "data/raw/sample (about 60,000 postings, 2016-01 to now).")
+    sample.add_argument("--out", type=Path, default=DEFAULT_RAW / "sample",
+                        help="folder to write (default: %(default)s)")
+    sample.add_argument("--seed", type=int, default=7, help="random seed (default: %(default)s)")
+    sample.add_argument("--n", type=int, default=60_000, help="postings (default: %(default)s)")
+    sample.add_argument("--until", type=_month, default=None,
+                        help="last month YYYY-MM (default: the current month)")
+
+    build = sub.add_parser("build", help="build the warehouse from every ingested source",
+                           description="Read data/raw/<source>/ for every source, normalise, "
+                                       "tag and write the warehouse atomically.")
+    build.add_argument("--raw", type=Path, default=DEFAULT_RAW,
+                       help="raw data root (default: %(default)s)")
+    build.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE,
+                       help="warehouse path (default: %(default)s)")
+    build.add_argument("--only", action="append", metavar="SOURCE",
+                       help="build from this source only (repeatable)")
+    build.add_argument("--processes", type=int, default=None,
+                       help="tagging processes (default: up to 2)")
+
+    sub.add_parser("tag", help="tag JSON Lines {id, text} from stdin with technologies",
+                   description='Read JSON Lines {"id", "text"} on stdin; write one line per '
+                               'input: {"id", "technologies": [{"name", "category"}]}.')
+
+    sub.add_parser("ingest", help="fetch or copy a source's raw data (see ingest --help)",
+                   add_help=False)
+    return parser
+
+
+def _month(text: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text, "%Y-%m").date()
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month YYYY-MM") from err
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one ETL command; returns the exit status."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "ingest":
+        from etl.ingest import main as ingest_main
+        return ingest_main(argv[1:])
+    args = _parser().parse_args(argv)
+    if args.command == "sample":
+        from etl.sample import write_sample
+        print(write_sample(args.out, seed=args.seed, n=args.n, until=args.until))
+    elif args.command == "build":
+        from etl.build import build
+        manifest = build(args.raw, args.warehouse, only=args.only, processes=args.processes,
+                         log=lambda m: print(m, file=sys.stderr))
+        print(f"warehouse {args.warehouse} built: {manifest['row_counts']['postings']} postings, "
+              f"taxonomy {manifest['taxonomy_version']}")
+    elif args.command == "tag":
+        from etl.tagger import tag_jsonl
+        tag_jsonl(sys.stdin, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,200 @@
+"""Staging rows from any source -> rows of the canonical posting schema.
+
+Loaders say what their source knows; this module derives the rest the same way for every source:
+ids, country and city from the location text, seniority and role family from the title, remote
+from the location, title and text, and salary (parsed from text when needed, annualised, in USD).
+Mappings (countries, cities, regions, title patterns) are data files in ``etl/data``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from etl import salary
+from etl.schema import COLUMN_NAMES, posting_id, posting_problems
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Place:
+    country: str | None
+    city: str | None
+
+
+@cache
+def _places() -> tuple[dict[str, Place], dict[str, str], dict[str, str], dict[str, str]]:
+    """Lookups: city alias -> Place, country alias -> code, region -> code, code -> currency."""
+    cities, countries, regions, currencies = {}, {}, {}, {}
+    with (DATA / "countries.csv").open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            currencies[row["code"]] = row["currency"]
+            for alias in [row["name"], *filter(None, row["aliases"].split("|"))]:
+                countries[alias.lower()] = row["code"]
+    with (DATA / "cities.csv").open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            for alias in [row["city"], *filter(None, row["aliases"].split("|"))]:
+                cities[alias.lower()] = Place(row["country"], row["city"])
+    with (DATA / "regions.csv").open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            regions[row["code"].lower()] = row["country"]
+            regions[row["name"].lower()] = row["country"]
+    return cities, countries, regions, currencies
+
+
+_LOCATION_SPLIT = re.compile(r"\s*(?:[,;|/()\[\]]|\s[-–—]\s|\bor\b)\s*")
+_NOT_PLACE = re.compile(r"\b(remote|hybrid|on-?site|onsite|in[- ]office|only|anywhere|global|"
+                        r"worldwide|preferred|timezone|tz|visa|relocation|full[- ]time)\b", re.I)
+
+
+def place_from_location(location: str | None) -> Place:
+    """Country (ISO alpha-2) and city named in a location string such as "Berlin, Germany"."""
+    if not location:
+        return Place(None, None)
+    cities, countries, regions, _ = _places()
+    parts = [p.strip(" .") for p in _LOCATION_SPLIT.split(location) if p and p.strip(" .")]
+    country = city = None
+    for part in parts:
+        key = _NOT_PLACE.sub("", part).strip(" .-").lower()
+        if not key:
+            continue
+        if key in countries and country is None:
+            country = countries[key]
+        elif key in cities and city is None:
+            city, city_country = cities[key].city, cities[key].country
+            country = country or city_country
+        elif key in regions and country is None and len(parts) > 1:
+            country = regions[key]
+    if city and country and cities[city.lower()].country != country:
+        city = None
+    return Place(country, city)
+
+
+def currency_of(country: str | None) -> str | None:
+    """The currency postings in a country are usually paid in."""
+    return _places()[3].get(country) if country else None
+
+
+@cache
+def _title_rules() -> dict[str, list[tuple[str, re.Pattern]]]:
+    rules = tomllib.loads((DATA / "roles.toml").read_text(encoding="utf-8"))
+
+    def compile_all(entries, key):
+        return [(e[key], re.compile(r"(?<![\w.#])(?:" + "|".join(e["patterns"]) + r")(?![\w#+])",
+                                    re.IGNORECASE)) for e in entries]
+
+    return {"seniority": compile_all(rules["seniority"], "level"),
+            "role_family": compile_all(rules["role_family"], "family")}
+
+
+def seniority_from_title(title: str) -> str:
+    """intern / junior / mid / senior / lead from title words; unknown when the title is silent."""
+    for level, pattern in _title_rules()["seniority"]:
+        if pattern.search(title):
+            return level
+    return "unknown"
+
+
+def role_family_from_title(title: str) -> str:
+    """backend / frontend / fullstack / data / devops / mobile from title words, else other."""
+    for family, pattern in _title_rules()["role_family"]:
+        if pattern.search(title):
+            return family
+    return "other"
+
+
+_REMOTE_WORDS = (
+    ("hybrid", re.compile(r"\bhybrid\b", re.I)),
+    ("remote", re.compile(r"\bremote\b|\bfully distributed\b|\bwork from home\b|\bwfh\b", re.I)),
+    ("onsite", re.compile(r"\bon-?site\b|\bin[- ]office\b|\bin[- ]person\b|\bvor ort\b", re.I)),
+)
+_REMOTE_IN_TEXT = (
+    ("hybrid", re.compile(r"\bhybrid (?:role|work|working|model|position|setup)\b|"
+                          r"\b\d days? (?:a|per) week in (?:the )?office\b", re.I)),
+    ("remote", re.compile(r"\b(?:fully|100%|remote[- ]first|full[- ]remote|100 ?% remote)\b"
+                          r"(?: remote)?|\bremote (?:role|position|job|work)\b", re.I)),
+    ("onsite", re.compile(r"\bon-?site (?:role|position|only)\b|\bin our office\b", re.I)),
+)
+
+
+def remote_from_text(location: str | None, title: str, description: str) -> str:
+    """remote / hybrid / onsite as stated in the location or title, then in the text."""
+    head = f"{location or ''} | {title}"
+    for value, pattern in _REMOTE_WORDS:
+        if pattern.search(head):
+            return value
+    for value, pattern in _REMOTE_IN_TEXT:
+        if pattern.search(description[:4000]):
+            return value
+    return "unknown"
+
+
+def _salary_fields(row: dict, country: str | None, year: int) -> dict:
+    """Salary columns: structured figures as given, or parsed from salary_text; annual USD."""
+    lo, hi = row.get("salary_min"), row.get("salary_max")
+    currency, period = row.get("salary_currency"), row.get("salary_period")
+    if lo is None and hi is None and row.get("salary_text"):
+        parse = getattr(salary, "parse_salary_text", None)
+        figure = parse(row["salary_text"], default_currency=currency_of(country)) if parse else None
+        if figure is not None:
+            lo, hi, currency, period = figure.min, figure.max, figure.currency, figure.period
+    if lo is not None and hi is None:
+        hi = lo
+    if hi is not None and lo is None:
+        lo = hi
+    annual = salary.annual_usd(lo, hi, currency, period, year)
+    return {"salary_min": lo, "salary_max": hi, "salary_currency": currency,
+            "salary_period": period, "salary_annual_usd": annual,
+            "salary_is_estimate": bool(row.get("salary_is_estimate", False)),
+            "salary_is_outlier": salary.is_outlier(annual)}
+
+
+def posting_row(staging: dict, source: str, ingested_at: dt.datetime) -> tuple[dict | None, str]:
+    """A schema row from a staging row, or (None, reason) when the row cannot be used."""
+    source_id = str(staging.get("source_id") or "").strip()
+    title = " ".join(str(staging.get("title") or "").split())
+    description = staging.get("description") or ""
+    posted = staging.get("posted_date")
+    if isinstance(posted, dt.datetime):
+        posted = posted.date()
+    if not source_id:
+        return None, "source_id is missing"
+    if not title:
+        return None, "title is missing"
+    if not isinstance(posted, dt.date):
+        return None, f"posted_date {posted!r} is not a date"
+    location = staging.get("location_raw")
+    place = place_from_location(location)
+    country = staging.get("country") or place.country
+    row = {
+        "posting_id": posting_id(source, source_id),
+        "source": source,
+        "source_id": source_id,
+        "posted_date": posted,
+        "title": title,
+        "company": (staging.get("company") or None),
+        "location_raw": location,
+        "country": country,
+        "city": staging.get("city") or place.city,
+        "remote": staging.get("remote") or remote_from_text(location, title, description),
+        "seniority": staging.get("seniority") or seniority_from_title(title),
+        "role_family": staging.get("role_family") or role_family_from_title(title),
+        "employment_type": staging.get("employment_type") or "unknown",
+        **_salary_fields(staging, country, posted.year),
+        "description": description,
+        "url": staging.get("url"),
+        "ingested_at": ingested_at,
+    }
+    if row["salary_min"] is not None and row["salary_max"] is not None \
+            and row["salary_min"] > row["salary_max"]:
+        return None, f"salary_min {row['salary_min']} is above salary_max {row['salary_max']}"
+    problems = posting_problems(row)
+    if problems:
+        return None, "; ".join(problems)
+    return {name: row[name] for name in COLUMN_NAMES}, ""

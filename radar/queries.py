@@ -1,0 +1,117 @@
+"""The query layer: named SQL files run against the Parquet warehouse, results as Polars frames.
+
+Knows nothing of Streamlit. One DuckDB connection per warehouse build holds views over the
+Parquet files and the filter macros; every call takes its own cursor, so sessions and threads
+never share an open result. Values are always bound parameters, never SQL text.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from radar.filters import Choices, Filters
+
+SQL_DIR = Path(__file__).parent / "sql"
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse"
+OPTIONAL_TABLES = ("survey_respondents", "survey_technologies", "indeed_index")
+
+_lock = threading.Lock()
+_connections: dict[tuple[str, float], duckdb.DuckDBPyConnection] = {}
+
+
+class WarehouseMissing(FileNotFoundError):
+    """The warehouse folder or its manifest is not there."""
+
+
+@cache
+def sql_text(name: str) -> str:
+    """The text of a named query, ``radar/sql/<name>.sql``."""
+    path = SQL_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise KeyError(f"no query named {name!r} in {SQL_DIR}")
+    return path.read_text()
+
+
+def query_names() -> list[str]:
+    """Every named query (macro files excluded)."""
+    return sorted(p.stem for p in SQL_DIR.glob("*.sql") if not p.stem.startswith("_"))
+
+
+def resolved(warehouse: Path | str | None) -> Path:
+    """The build folder a warehouse path points at now (the link resolved)."""
+    path = Path(warehouse or DEFAULT_WAREHOUSE).resolve()
+    if not (path / "manifest.json").is_file():
+        raise WarehouseMissing(f"no warehouse at {path}: run `make run` or `python -m etl build`")
+    return path
+
+
+def connection(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    """The shared connection for the warehouse's current build (views and macros set up)."""
+    folder = resolved(warehouse)
+    key = (str(folder), (folder / "manifest.json").stat().st_mtime)
+    with _lock:
+        con = _connections.get(key)
+        if con is None:
+            con = duckdb.connect(":memory:")
+            for parquet in sorted(folder.glob("*.parquet")):
+                con.sql(f"create view {parquet.stem} as select * from read_parquet("
+                        f"'{_quoted(parquet)}')")
+            for table in OPTIONAL_TABLES:
+                if not (folder / f"{table}.parquet").exists():
+                    con.sql(_EMPTY_TABLES[table])
+            con.sql(sql_text("_macros"))
+            _connections[key] = con
+        return con
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+_EMPTY_TABLES = {
+    "survey_respondents": "create view survey_respondents as select null::int as year, "
+                          "null::varchar as respondent_id, null::varchar as country, "
+                          "null::varchar as dev_types, null::boolean as is_backend, "
+                          "null::double as comp_usd where false",
+    "survey_technologies": "create view survey_technologies as select null::int as year, "
+                           "null::varchar as respondent_id, null::varchar as technology_id, "
+                           "null::varchar as category where false",
+    "indeed_index": "create view indeed_index as select null::date as date, "
+                    "null::varchar as geo, null::varchar as sector, null::double as value, "
+                    "null::varchar as variable where false",
+}
+
+
+def run(name: str, filters: Filters | None = None, warehouse: Path | str | None = None,
+        **params) -> pl.DataFrame:
+    """Run the named query with the filters' parameters plus extra named ones; a Polars frame."""
+    bound = dict(filters.params()) if filters else {}
+    bound.update(params)
+    text = sql_text(name)
+    used = {k: v for k, v in bound.items() if f"${k}" in text}
+    cursor = connection(warehouse).cursor()
+    try:
+        return cursor.sql(text, params=used).pl()
+    finally:
+        cursor.close()
+
+
+def manifest(warehouse: Path | str | None = None) -> dict:
+    """The warehouse's manifest.json."""
+    return json.loads((resolved(warehouse) / "manifest.json").read_text())
+
+
+def choices(warehouse: Path | str | None = None) -> Choices:
+    """The values each filter can take in this warehouse."""
+    options = run("filter_options", warehouse=warehouse).row(0, named=True)
+    techs = run("technology_list", warehouse=warehouse)["technology_id"].to_list()
+    return Choices(first_month=options["first_month"], last_month=options["last_month"],
+                   countries=tuple(options["countries"]), sources=tuple(options["sources"]),
+                   technologies=tuple(techs))

@@ -1,0 +1,15 @@
+-- The values each sidebar filter can take, from the whole warehouse.
+with months as (
+    select min(month) as first_month, max(month) as last_month from rollup_postings
+),
+countries as (
+    select coalesce(list(distinct country order by country), []) as countries
+    from rollup_postings where country is not null
+),
+sources as (
+    select list(distinct source order by source) as sources from rollup_postings
+),
+final as (
+    select * from months, countries, sources
+)
+select * from final
