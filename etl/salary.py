@@ -9,6 +9,9 @@ written as text (``parse_salary_text``) lives here too.
 from __future__ import annotations
 
 import csv
+import re
+from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -67,3 +70,233 @@ def is_outlier(annual_usd_value: float | None) -> bool:
         return False
     low, high = PLAUSIBLE_ANNUAL_USD
     return not (low <= annual_usd_value <= high)
+
+
+# --- Salary written as text --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SalaryFigure:
+    """A salary found in text: a range (min == max for a single figure) per period."""
+
+    min: float
+    max: float
+    currency: str | None  # ISO 4217; None when the text names none and no default was given
+    period: str  # one of etl.schema.SALARY_PERIOD
+    text: str  # the part of the input the figure was read from
+
+
+# Symbols and prefixes, longest first; "$" and a few others are resolved against the default.
+_SYMBOLS = {
+    "US$": "USD", "USD$": "USD", "CA$": "CAD", "C$": "CAD", "CAD$": "CAD", "AU$": "AUD",
+    "A$": "AUD", "AUD$": "AUD", "NZ$": "NZD", "S$": "SGD", "SG$": "SGD", "HK$": "HKD",
+    "R$": "BRL", "MX$": "MXN", "E£": "EGP", "KSh": "KES", "Rs.": "INR", "Rs": "INR",
+    "$": "$", "€": "EUR", "£": "GBP", "₹": "INR", "¥": "¥", "₩": "KRW", "₪": "ILS", "₱": "PHP",
+    "₴": "UAH", "₦": "NGN", "₺": "TRY", "Fr.": "CHF", "zł": "PLN", "zl": "PLN", "Kč": "CZK",
+    "Ft": "HUF", "lei": "RON", "kr": "kr", "euros": "EUR", "euro": "EUR", "dollars": "$",
+}
+_CODES = (
+    "USD EUR GBP AUD NZD CAD INR PLN BRL SEK NOK CHF SGD JPY MXN DKK ILS ZAR CZK HUF RON TRY HKD "
+    "CNY RMB KRW AED ARS COP PHP UAH NGN KES EGP TWD MYR THB IDR"
+).split()
+_DOLLAR_CURRENCIES = {"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "TWD", "MXN", "ARS", "COP"}
+_KRONA_CURRENCIES = {"SEK", "NOK", "DKK"}
+
+_CURRENCY = "|".join(
+    re.escape(s) for s in sorted([*_SYMBOLS, *_CODES], key=len, reverse=True)
+)
+# ASCII digits only; thousands grouped by . , ' ’ or a space, Indian lakh grouping, or none.
+_NUMBER = (r"[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}(?![0-9])"
+           r"|[0-9]{1,3}(?:[.,'’ ][0-9]{3})+(?![0-9])(?:[.,][0-9]{1,2}(?![0-9]))?"
+           r"|[0-9]+(?:[.,][0-9]{1,2}(?![0-9]))?")
+_MULT = (r"LPA|lpa|lakhs?|lacs?|L|crores?|cr|[kK]|tys\.?|thousand"
+         r"|[mM](?:n|m|illion)?|[bB](?:n|illion)?")
+_NOT_LETTER = r"(?![^\W\d_])"
+
+
+def _amount(n: int) -> str:
+    return (rf"(?:(?P<pre{n}>{_CURRENCY})\s?)?(?P<num{n}>{_NUMBER})"
+            rf"(?:\s?(?P<mult{n}>{_MULT})(?!\w))?"
+            rf"(?:\s?(?P<suf{n}>{_CURRENCY}){_NOT_LETTER})?")
+
+
+_SALARY_RE = re.compile(
+    rf"(?<![\w.,$€£¥₹]){_amount(1)}"
+    rf"(?:\s?(?:-|~|to|bis|à|a|até)\s?{_amount(2)})?(?![0-9])",
+)
+
+_QUALIFIERS = (r"(?:\s*(?:\(?(?:brutto|netto|gross|net|base|b2b|uop|ote|total|pre-?tax|before\s+tax"
+               r"|salary|cash)\)?|,))*\s*")
+_PERIOD_WORDS = (
+    ("hour", r"/\s?(?:hr|hour|h|std|godz\.?|heure)\b|per\s+hour|an\s+hour|a\s+hour|hourly"
+             r"|p\.?h\.?\b|pro\s+stunde|de\s+l'heure|/h\b"),
+    ("day", r"/\s?(?:day|d|tag|jour|dzień)\b|per\s+day|a\s+day|daily|p\.?d\.?\b|pro\s+tag"
+            r"|par\s+jour|day\s+rate"),
+    ("week", r"/\s?(?:wk|week|woche)\b|per\s+week|a\s+week|weekly|pro\s+woche|p\.?w\.?\b"),
+    ("month", r"/\s?(?:mo|mth|month|monat|mois|mån|mnd|md|mies|mes|mês|miesiąc)\b\.?|per\s+month"
+              r"|por\s+m[eê]s"
+              r"|a\s+month|monthly|p\.?m\.?(?!\w)|pro\s+monat|im\s+monat|monatlich|par\s+mois"
+              r"|mensuel\w*|per\s+månad|i\s+månaden|per\s+måned|miesięcznie|al\s+mes|mensual"),
+    ("year", r"/\s?(?:yr|year|y|annum|an|jahr|rok|år|año|ano)\b|per\s+(?:year|annum)|a\s+year"
+             r"|annually|annual|yearly|p\.?a\.?(?!\w)|pro\s+jahr|im\s+jahr|jährlich|par\s+an\b"
+             r"|brut\s+annuel|annuel|rocznie|per\s+år|om\s+året|lpa\b"),
+)
+_PERIOD_AFTER = re.compile(
+    _QUALIFIERS + "(?:" + "|".join(f"(?P<{p}>{rx})" for p, rx in _PERIOD_WORDS) + ")",
+    re.IGNORECASE,
+)
+_PERIOD_BEFORE = re.compile(
+    r"(?:(?P<hour>hourly(?:\s+rate)?|per\s+hour)|(?P<day>day\s+rate|daily\s+rate|per\s+day)"
+    r"|(?P<month>monthly|per\s+month|monatlich)|(?P<year>annual|yearly|per\s+annum))"
+    r"\s*(?:salary|pay|rate|comp\w*)?\s*[:=]?\s*$",
+    re.IGNORECASE,
+)
+# A figure with k but no currency counts when pay words follow it, or when it stands alone in a
+# header field ("| 120k |") or after a pay word ("Salary: 150-200k.").
+_BARE_K_STRONG = re.compile(
+    r"\s*(?:\+\s*(?:equity|stock|options|bonus|benefits|rsus?|shares|commission|ote)"
+    r"|(?:base|salary|equity|bonus|ote|gross|brutto|netto|net|doe|tc|total\s+comp|cash|usd|eur"
+    r"|gbp|plus\s+(?:equity|bonus|stock))\b)",
+    re.IGNORECASE,
+)
+_BARE_K_WEAK = re.compile(r"\s*(?:$|\n|[|,;.)\]/]|\+\s*(?:$|[|,;)])|\s-\s)")
+_FIELD_START = re.compile(r"(?:^|[|:(\n])\s*$")
+_TRAP_AFTER = re.compile(
+    r"\s*(?:(?:[\w-]+\s+)?(?:budget|stipend|allowance|bonus|grant|valuation|funding|round)\b"
+    r"|(?:in\s+)?(?:users|customers|clients|requests|req|rps|qps|rows|records|events|members"
+    r"|employees|people|downloads|installs|stars|valuation|funding|round|raised|arr|mrr|revenue"
+    r"|gmv|investment|budget|stipend|allowance|bonus|signing|relocation|referral|grant|seed"
+    r"|series|in\s+sales|visitors|transactions|messages|devices|merchants|businesses|companies"
+    r"|sites|lines|tests|servers|nodes|miles|km|sq|square|lbs)\b)",
+    re.IGNORECASE,
+)
+_TRAP_BEFORE = re.compile(
+    r"(?:raised|raising|funding|funded|valuation|valued\s+at|revenue|arr|mrr|gmv|investment"
+    r"|grant|budget|stipend|allowance|bonus|series\s+\w)\s*(?:of\s+)?(?:over|about|~|nearly)?\s*$",
+    re.IGNORECASE,
+)
+_SALARY_WORDS = re.compile(
+    r"salary|compensation|\bcomp\b|\bpay\b|\bbase\b|\bote\b|gehalt|salaire|wynagrodzenie|lön"
+    r"|sueldo|salário|stipendio|\|",
+    re.IGNORECASE,
+)
+_NOT_SALARY_CODES = re.compile(r"\b40[13]\s?\(?[kKbB]\)?(?![\w])")
+_DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‒": "-", "\u00a0": " ", "\u202f": " ",
+                         "\u2009": " ", "\u2007": " ", "’": "'", "\t": " "})
+_MULTIPLIERS = {"k": 1_000, "tys": 1_000, "thousand": 1_000, "lpa": 100_000, "lakh": 100_000,
+                "lakhs": 100_000, "lac": 100_000, "lacs": 100_000, "l": 100_000,
+                "crore": 10_000_000, "crores": 10_000_000, "cr": 10_000_000}
+# Amounts per period outside these bounds are not read as pay at all.
+_PERIOD_BOUNDS = {"hour": (1, 5_000), "day": (10, 50_000), "week": (50, 200_000),
+                  "month": (100, 100_000_000), "year": (1_000, 10_000_000_000)}
+# An undated figure whose yearly USD value would be below this reads as monthly pay.
+_MONTHLY_BELOW_USD = 12_000
+_REFERENCE_YEAR = 2024
+
+
+def _number(raw: str) -> Decimal:
+    """A number written with thousands separators and an optional 1-2 digit decimal part."""
+    raw = raw.replace(" ", "").replace("'", "")
+    decimals = re.search(r"[.,]([0-9]{1,2})$", raw)
+    whole = raw[:decimals.start()] if decimals else raw
+    return Decimal(re.sub(r"[.,]", "", whole) + (f".{decimals[1]}" if decimals else ""))
+
+
+def _multiplier(word: str | None) -> int | None:
+    """The factor a multiplier word stands for; None for millions and billions (never pay)."""
+    if not word:
+        return 1
+    word = word.lower().rstrip(".")
+    return _MULTIPLIERS.get(word)
+
+
+def _currency(token: str | None, default: str | None) -> str | None:
+    """ISO code for a symbol or code, resolving '$', '¥' and 'kr' against the default."""
+    if not token:
+        return None
+    code = _SYMBOLS.get(token, token.upper())
+    if code == "RMB":
+        return "CNY"
+    if code == "$":
+        return default if default in _DOLLAR_CURRENCIES else "USD"
+    if code == "¥":
+        return "CNY" if default == "CNY" else "JPY"
+    if code == "kr":
+        return default if default in _KRONA_CURRENCIES else None
+    return code
+
+
+def _infer_period(amount: float, currency: str | None) -> str:
+    """Year, or month when the figure would be implausibly low as yearly pay."""
+    rate = units_per_usd(currency, _REFERENCE_YEAR) if currency else None
+    return "month" if amount / (rate or 1.0) < _MONTHLY_BELOW_USD else "year"
+
+
+def _candidate(text: str, m: re.Match, default: str | None) -> tuple[int, int, tuple] | None:
+    """(score, end offset, (min, max, currency, period)) for one number match, or None."""
+    mults = [_multiplier(m["mult1"]), _multiplier(m["mult2"]) if m["num2"] else 1]
+    if None in mults:
+        return None
+    tokens = [m["pre1"], m["suf1"], m["pre2"], m["suf2"]]
+    explicit = next((c for c in (_currency(t, default) for t in tokens if t) if c), None)
+    has_symbol = any(tokens)
+    lo = _number(m["num1"])
+    hi = _number(m["num2"]) if m["num2"] else None
+    m1, m2 = mults
+    if hi is not None and m["mult2"] and not m["mult1"] and lo < 1000:
+        m1 = m2  # "$170-225K", "12-18 LPA": the multiplier is written once, after the range
+    if hi is not None and m["mult1"] and not m["mult2"] and hi < 1000:
+        m2 = m1  # "$120k-150"
+    low = float(lo * m1)
+    high = float(hi * m2) if hi is not None else low
+    if hi is not None and (low <= 0 or max(low, high) / max(min(low, high), 1e-9) > 10):
+        return None
+    mult_words = {(m["mult1"] or "").lower(), (m["mult2"] or "").lower()}
+    before = text[max(0, m.start() - 40):m.start()]
+    after = text[m.end():m.end() + 60]
+    if _TRAP_BEFORE.search(before) or _TRAP_AFTER.match(after):
+        return None
+    end = m.end()
+    period = None
+    pm = _PERIOD_AFTER.match(after)
+    if pm:
+        period = next(p for p, _ in _PERIOD_WORDS if pm[p])
+        end += pm.end()
+    elif (bm := _PERIOD_BEFORE.search(before)):
+        period = next(p for p, _ in _PERIOD_WORDS if bm.groupdict().get(p))
+    lakh = bool(mult_words & {"lpa", "lakh", "lakhs", "lac", "lacs", "l", "crore", "crores", "cr"})
+    if "lpa" in mult_words:
+        period = "year"
+    currency = explicit or ("INR" if lakh else default)
+    has_k = bool(mult_words - {""})
+    if not has_symbol and not lakh and period is None:
+        if not has_k or not (_BARE_K_STRONG.match(after) or (_BARE_K_WEAK.match(after) and (
+                _SALARY_WORDS.search(before) or _FIELD_START.search(before)))):
+            return None
+    if "l" in mult_words and not has_symbol and default != "INR":
+        return None  # a bare "25L" is a lakh only in an Indian posting
+    low, high = min(low, high), max(low, high)
+    if period is None:
+        if high < 1000:
+            return None
+        period = _infer_period(high, currency)
+    bounds = _PERIOD_BOUNDS[period]
+    if not (bounds[0] <= low and high <= bounds[1]):
+        return None
+    score = (2 * (hi is not None) + 2 * has_symbol + 2 * (pm is not None)
+             + bool(_SALARY_WORDS.search(before)))
+    return score, end, (low, high, currency, period)
+
+
+def parse_salary_text(text: str, default_currency: str | None = None) -> SalaryFigure | None:
+    """The salary stated in a posting's header or description, or None when there is none."""
+    if not text or not any(ch.isdigit() for ch in text):
+        return None
+    # One-to-one replacements keep offsets, so the figure's text can be cut from the input.
+    norm = _NOT_SALARY_CODES.sub(lambda m: "#" * len(m[0]), text.translate(_DASHES))
+    best: tuple[int, SalaryFigure] | None = None
+    for m in _SALARY_RE.finditer(norm):
+        found = _candidate(norm, m, default_currency)
+        if found and (best is None or found[0] > best[0]):  # ties: the earliest figure
+            score, end, values = found
+            best = (score, SalaryFigure(*values, text=text[m.start():end].strip()))
+    return best[1] if best else None
