@@ -12,6 +12,7 @@ from etl.sources.base import Rejected, Source
 
 LOADER_MODULES: tuple[str, ...] = (
     "etl.sources.sample",
+    "etl.sources.hn",
 )
 
 

@@ -1,0 +1,451 @@
+"""HN "Ask HN: Who is hiring?" threads: monthly threads of the whoishiring account, since 2011.
+
+Fetch: the Algolia search API lists the account's stories; only the monthly "Ask HN: Who is
+hiring? (Month YYYY)" threads are kept (not "Who wants to be hired?", "Freelancer?" or other
+posts). Each thread is fetched whole with the Algolia items API and stored unmodified as
+item_<id>.json. --from-dir copies saved files instead (Algolia items, or Firebase-style runs
+``{"jobs": [...]}``). A thread already stored is not fetched again, unless its stored copy was
+fetched while the thread was still open (within 31 days of its creation).
+
+Read: the top-level comments of each thread are the postings (deleted and dead ones skipped);
+the header line "Company | Role | Location | REMOTE | salary | ..." gives title, company,
+location, remote, employment type and salary text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from etl.http import FetchError, HttpClient
+from etl.ingest import IngestReport, Progress, copy_files, no_progress, write_bytes
+from etl.sources.base import Rejected, raw_excerpt
+from etl.text import html_to_text
+
+ALGOLIA_URL = "https://hn.algolia.com/api/v1"
+ITEM_URL = "https://news.ycombinator.com/item?id={}"
+HEADER_WORDS = Path(__file__).resolve().parents[1] / "data" / "hn_header.toml"
+OPEN_THREAD_DAYS = 31
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], start=1)}
+HIRING_TITLE = re.compile(
+    r"^\s*ask hn:\s*who is hiring\?\s*\((?P<month>[a-z]+)\s+(?P<year>\d{4})\)\s*$", re.IGNORECASE)
+ITEM_FILE_ID = re.compile(r"item_(\d+)")
+
+
+@dataclass(frozen=True)
+class HnSource:
+    """The HN "Who is hiring" loader."""
+
+    name: str = "hn"
+    title: str = 'Hacker News "Ask HN: Who is hiring?"'
+    kind: str = "postings"
+    licence: str = ("Hacker News content via the HN Algolia API (hn.algolia.com) and the HN "
+                    "Firebase API; posting texts belong to their authors. Firebase-style runs "
+                    "come from a third-party pipeline (MIT).")
+
+    def read(self, raw_dir: Path) -> Iterator[dict | Rejected]:
+        """Postings of every stored thread and run, one per HN item id (the latest copy wins)."""
+        rows: dict[str, dict] = {}
+        for path in sorted(Path(raw_dir).rglob("*.json")):
+            for item in _read_file(path, _label(path, raw_dir)):
+                if isinstance(item, Rejected):
+                    yield item
+                else:
+                    rows[item["source_id"]] = item
+        yield from rows.values()
+
+    def tables(self, raw_dir: Path):
+        """Not used: HN gives postings."""
+        return {}, []
+
+
+SOURCE = HnSource()
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+def _label(path: Path, raw_dir: Path) -> str:
+    try:
+        return str(path.relative_to(Path(raw_dir).parent))
+    except ValueError:
+        return str(path)
+
+
+def _read_file(path: Path, label: str) -> Iterator[dict | Rejected]:
+    """Staging rows and rejections of one stored file (Algolia item or Firebase run)."""
+    try:
+        doc = json.loads(path.read_bytes())
+    except (ValueError, UnicodeDecodeError) as err:
+        yield Rejected("hn", label, "-", f"not valid JSON ({err})")
+        return
+    if isinstance(doc, dict) and isinstance(doc.get("jobs"), list):
+        for job in doc["jobs"]:
+            yield _posting(job, job.get("text"), job.get("time"), label,
+                           direct=job.get("source") == "direct")
+    elif isinstance(doc, dict) and doc.get("type") == "story" and "children" in doc:
+        if not HIRING_TITLE.match(doc.get("title") or ""):
+            yield Rejected("hn", label, str(doc.get("id", "-")),
+                           f"not a 'Who is hiring' thread: {doc.get('title')!r}")
+            return
+        for child in doc["children"] or []:
+            if child.get("deleted") or child.get("dead") or child.get("text") is None:
+                continue  # deleted or dead comment: not a posting
+            yield _posting(child, child["text"], child.get("created_at_i"), label)
+    else:
+        yield Rejected("hn", label, "-", "neither an Algolia item (story with children) nor a "
+                                         "run of jobs ({\"jobs\": [...]})")
+
+
+def _posting(item: dict, html: str | None, epoch_s: int | None, label: str,
+             direct: bool = False) -> dict | Rejected:
+    """One staging row from an HN comment or job story, or why it cannot be one."""
+    item_id = str(item.get("id", "-"))
+    # some 2011 comments carry the two characters "\\n" where a line break was meant
+    text = html_to_text(html.replace("\\n", "\n") if html else html)
+    if not text:
+        return Rejected("hn", label, item_id, "empty text", raw_excerpt(item))
+    if not isinstance(epoch_s, int | float):
+        return Rejected("hn", label, item_id, "no time", raw_excerpt(item))
+    row = parse_header(text.split("\n", 1)[0], text)
+    row.update(
+        source_id=item_id,
+        posted_date=dt.datetime.fromtimestamp(epoch_s, dt.UTC).date(),
+        description=text,
+        url=ITEM_URL.format(item_id),
+    )
+    if direct and not row.get("company"):
+        row.pop("company", None)
+    return row
+
+
+@cache
+def _words() -> dict:
+    with open(HEADER_WORDS, "rb") as handle:
+        return tomllib.load(handle)
+
+
+def _pattern(words: list[str]) -> re.Pattern:
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+
+
+@cache
+def _patterns() -> dict[str, re.Pattern]:
+    words = _words()
+    found = {"role": _pattern(words["role_words"]), "place": _pattern(words["places"]["names"]),
+             "no_remote": _pattern(words["workplace"]["no_remote"])}
+    for kind in ("remote", "hybrid", "onsite"):
+        found[kind] = _pattern(words["workplace"][kind])
+    for kind, kind_words in words["employment"].items():
+        found["emp_" + kind] = _pattern(kind_words)
+    return found
+
+
+_URL = re.compile(r"^(?:https?://|www\.)\S+$|^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}(?:/\S*)?$",
+                  re.IGNORECASE)
+_CITY_STATE = re.compile(r"\b[A-Z][A-Za-z .'-]+,\s*[A-Z]{2}\b")
+_MONEY = re.compile(
+    r"[$€£¥₹]\s?\d[\d,.]*\s?[kK]?|\b\d{2,3}(?:[.,]\d{3})?\s?[kK]\b|"
+    r"\b\d[\d,.]*\s?(?:USD|EUR|GBP|CAD|AUD|CHF|SEK|NOK|DKK|INR|k€|k£)\b|"
+    r"\b(?:USD|EUR|GBP|CAD|AUD|CHF)\s?\d|\b\d+(?:\.\d+)?\s?LPA\b")
+_NOT_PAY = re.compile(r"\s?(?:[mMbB]\b|mm\b|million|billion|bn\b)")
+_FOUR01K = re.compile(r"\b401\s?\(?k\)?", re.IGNORECASE)
+_HIRING = re.compile(r"^(?P<company>.+?)\s+(?:is|are)\s+hiring\b(?:\s+(?:an?|the|for)\b)?\s*"
+                     r"(?P<rest>.*)$", re.IGNORECASE)
+_YC_TAG = re.compile(r"\s*\((?:YC|Y Combinator)\b[^)]*\)", re.IGNORECASE)
+_SPLIT_PIPES = re.compile(r"\s*\|\s*")
+_SPLIT_OTHER = re.compile(r"\s+[-–—]{1,2}\s+|:\s+|\s+\|\s+")
+_LABEL = re.compile(r"^(?:location|where|company)\s*:\s*", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+_PAY_WORDS = re.compile(r"\b(?:salary|salaries|comp|compensation|pay|paid|base|range|ote|"
+                        r"per (?:year|annum|month|hour)|annual|yearly|/yr|/year|/hr)\b",
+                        re.IGNORECASE)
+_BARE_K = re.compile(r"^\d")
+
+
+def has_pay(text: str, strict: bool = False) -> bool:
+    """True when text names an amount of money that reads as pay (not 401k, not $5M raised).
+
+    ``strict`` (for body text): a bare figure like "300K" counts only beside a word of pay.
+    """
+    text = _FOUR01K.sub("", text)
+    for match in _MONEY.finditer(text):
+        if _NOT_PAY.match(text, match.end()):
+            continue
+        if strict and _BARE_K.match(match[0]) and not _PAY_WORDS.search(text):
+            continue
+        return True
+    return False
+
+
+def segment_kind(segment: str) -> str:
+    """What one header segment is: url, salary, workplace, employment, location, role or other."""
+    p = _patterns()
+    if _URL.match(segment):
+        return "url"
+    if has_pay(segment):
+        return "salary"
+    emp_left = segment
+    for kind in ("full_time", "part_time", "contract", "internship"):
+        emp_left = p["emp_" + kind].sub("", emp_left)
+    if emp_left != segment and not re.sub(r"\b(?:or|and|with|to|w)\b|[\W\d_]", "", emp_left,
+                                          flags=re.IGNORECASE):
+        return "employment"
+    if p["role"].search(segment):
+        return "role"
+    if any(p[k].search(segment) for k in ("remote", "hybrid", "onsite", "no_remote")):
+        return "workplace"
+    if _CITY_STATE.search(segment) or p["place"].search(segment):
+        return "location"
+    return "other"
+
+
+def workplace(header: str) -> str | None:
+    """remote / hybrid / onsite from a header line, or None when it does not say."""
+    p = _patterns()
+    if p["no_remote"].search(header):
+        return "hybrid" if p["hybrid"].search(header) else "onsite"
+    for kind in ("remote", "hybrid", "onsite"):
+        if p[kind].search(header):
+            return kind
+    return None
+
+
+def employment_type(header: str) -> str | None:
+    """full_time / part_time / contract / internship named in a header line, else None."""
+    p = _patterns()
+    found = [k for k in ("full_time", "part_time", "contract", "internship")
+             if p["emp_" + k].search(header)]
+    if not found:
+        return None
+    return "full_time" if "full_time" in found else found[0]
+
+
+def salary_sentence(text: str, limit: int = 300) -> str | None:
+    """The first line or sentence of a posting that names pay, or None."""
+    for line in text.splitlines():
+        if not has_pay(line, strict=True):
+            continue
+        for sentence in _SENTENCE.split(line):
+            if has_pay(sentence, strict=True):
+                return sentence.strip()[:limit]
+    return None
+
+
+def parse_header(header: str, text: str = "") -> dict:
+    """Title, company, location_raw, remote, employment_type and salary_text of a posting.
+
+    ``header`` is its first line ("Company | Role | Location | REMOTE | $150k | Full-time");
+    ``text`` the whole posting, searched for a title or pay when the header has none.
+    """
+    header = _LABEL.sub("", header.strip())
+    company = None
+    rest = header
+    hiring = _HIRING.match(header)
+    if hiring and "|" not in header:
+        company, rest = _YC_TAG.sub("", hiring["company"]).strip(" :-"), hiring["rest"]
+    splitter = _SPLIT_PIPES if "|" in rest else _SPLIT_OTHER
+    segments = [s.strip(" \t-–—:,.") for s in splitter.split(rest)]
+    segments = [s for s in segments if s]
+    kinds = [segment_kind(s) for s in segments]
+    roles = [i for i, k in enumerate(kinds) if k == "role"]
+    if company is None and segments and (
+            (kinds[0] == "other" and (splitter is _SPLIT_PIPES or _short(segments[0])))
+            or (kinds[0] == "url" and not segments[0].lower().startswith(("http", "www."))
+                and len(segments) > 1)
+            or (kinds[0] == "role" and len(roles) > 1 and len(segments) > 2)):
+        company = _YC_TAG.sub("", segments[0]).strip() or None
+        roles = [i for i in roles if i != 0]
+    elif company is None and splitter is _SPLIT_OTHER and len(segments) > 1:
+        # old style "City, ST - Role - Company": a short unclassified segment names the company
+        company = next((s for s, k in zip(segments, kinds, strict=True)
+                        if k == "other" and _short(s)), None)
+    others = [s for s, k in zip(segments, kinds, strict=True) if k == "other" and s != company]
+    title = (segments[roles[0]] if roles else _title_from_text(text)
+             or (others[0] if others else header))
+    locations = [s for s, k in zip(segments, kinds, strict=True) if k == "location"]
+    located_workplace = [s for s, k in zip(segments, kinds, strict=True)
+                         if k == "workplace" and (_patterns()["place"].search(s)
+                                                  or _CITY_STATE.search(s) or "(" in s)]
+    pay = [s for s, k in zip(segments, kinds, strict=True) if k == "salary"]
+    row = {"title": title[:200], "company": company,
+           "location_raw": _location((locations or located_workplace or [None])[0]),
+           "remote": workplace(header), "employment_type": employment_type(header),
+           "salary_text": pay[0] if pay else salary_sentence(text)}
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def _location(segment: str | None, limit: int = 100) -> str | None:
+    """A location segment without a leading "in"; None when too long to be a place."""
+    if not segment:
+        return None
+    segment = re.sub(r"^in\s+", "", segment, flags=re.IGNORECASE)
+    return segment if len(segment) <= limit else None
+
+
+def _short(segment: str) -> bool:
+    """A segment short enough to be a company name."""
+    return len(segment) <= 40 and len(segment.split()) <= 4
+
+
+def _title_from_text(text: str, lines: int = 5) -> str | None:
+    """The first sentence after the header line that names a job, as a fallback title."""
+    role = _patterns()["role"]
+    for line in text.splitlines()[1:lines + 1]:
+        for sentence in _SENTENCE.split(line):
+            if role.search(sentence):
+                return sentence.strip()[:120]
+    return None
+
+
+# --- ingest ------------------------------------------------------------------------------------
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m etl ingest hn``."""
+    parser.add_argument("--since", type=_month, default=None, metavar="YYYY-MM",
+                        help="first thread month to fetch (threads exist from 2011-04)")
+    parser.add_argument("--until", type=_month, default=None, metavar="YYYY-MM",
+                        help="last thread month to fetch (default: the latest)")
+    parser.add_argument("--from-dir", type=Path, default=None, metavar="PATH",
+                        help="ingest offline: copy the Algolia item and Firebase run JSON files "
+                             "of this folder (e.g. ../shared/data/hn) instead of fetching")
+    parser.add_argument("--base-url", default=ALGOLIA_URL,
+                        help="Algolia API root (default: %(default)s)")
+    parser.add_argument("--hits-per-page", type=int, default=100,
+                        help="search results per page (default: %(default)s)")
+    parser.add_argument("--delay", type=float, default=1.0, dest="delay_s",
+                        help="seconds between requests (default: %(default)s)")
+
+
+def _month(value: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", value.strip())
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a month like 2011-04")
+    return int(match[1]), int(match[2])
+
+
+def thread_month(hit: dict) -> tuple[int, int] | None:
+    """(year, month) of a monthly "Who is hiring?" thread from its title; None for other posts."""
+    match = HIRING_TITLE.match(hit.get("title") or "")
+    if not match or match["month"].lower() not in MONTHS:
+        return None
+    return int(match["year"]), MONTHS[match["month"].lower()]
+
+
+def ingest(raw_dir: Path, *, since: tuple[int, int] | str | None = None,
+           until: tuple[int, int] | str | None = None, from_dir: Path | None = None,
+           base_url: str = ALGOLIA_URL, hits_per_page: int = 100, delay_s: float = 1.0,
+           client: HttpClient | None = None, fetch_date: dt.date | None = None,
+           progress: Progress = no_progress, **_: object) -> IngestReport:
+    """Fetch the monthly threads in [since, until] not yet stored (or copy --from-dir files)."""
+    report = IngestReport("hn")
+    raw_dir = Path(raw_dir)
+    if from_dir is not None:
+        return _copy_from_dir(Path(from_dir), raw_dir, report, fetch_date, progress)
+    since = _month(since) if isinstance(since, str) else since
+    until = _month(until) if isinstance(until, str) else until
+    client = client or HttpClient(delay_s=delay_s)
+    threads = _list_threads(client, base_url.rstrip("/"), since, until, hits_per_page, report,
+                            progress)
+    stored = stored_threads(raw_dir)
+    today = fetch_date or dt.date.today()
+    todo = []
+    for hit in threads:
+        created = dt.datetime.fromtimestamp(hit["created_at_i"], dt.UTC).date()
+        fetched = stored.get(str(hit["objectID"]))
+        if fetched is not None and (fetched - created).days > OPEN_THREAD_DAYS:
+            report.skipped += 1
+            progress(0, len(threads), f"{hit['title']}: already stored, skipped")
+        else:
+            todo.append(hit)
+    for done, hit in enumerate(todo, start=1):
+        url = f"{base_url.rstrip('/')}/items/{hit['objectID']}"
+        try:
+            body = client.get_bytes(url)
+            json.loads(body)  # stored unmodified, but only when it is whole JSON
+        except FetchError as err:
+            report.errors.append(f"{hit['title']}: {err}")
+            progress(done, len(todo), f"{hit['title']}: failed ({err.problem})")
+            continue
+        except (ValueError, UnicodeDecodeError) as err:
+            report.errors.append(f"{hit['title']}: {url}: malformed JSON ({err})")
+            progress(done, len(todo), f"{hit['title']}: malformed JSON")
+            continue
+        write_bytes(raw_dir, f"item_{hit['objectID']}.json", body, report, today)
+        progress(done, len(todo), f"{hit['title']}: stored")
+    return report
+
+
+def _list_threads(client: HttpClient, base_url: str, since, until, hits_per_page: int,
+                  report: IngestReport, progress: Progress) -> list[dict]:
+    """Search hits of the monthly threads in [since, until], newest first."""
+    found, page, pages = [], 0, 1
+    while page < pages:
+        params = {"tags": "story,author_whoishiring", "hitsPerPage": hits_per_page, "page": page}
+        if since:
+            first = dt.datetime(since[0], since[1], 1, tzinfo=dt.UTC) - dt.timedelta(days=7)
+            params["numericFilters"] = f"created_at_i>={int(first.timestamp())}"
+        try:
+            result = client.get_json(f"{base_url}/search_by_date", params)
+            hits, pages = result["hits"], int(result.get("nbPages", 0))
+        except FetchError as err:
+            report.errors.append(f"thread list page {page}: {err}")
+            break
+        except (KeyError, TypeError, ValueError) as err:
+            report.errors.append(f"thread list page {page}: unexpected response ({err!r})")
+            break
+        progress(page + 1, max(pages, 1), f"thread list page {page + 1} of {pages}")
+        months = [(h, thread_month(h)) for h in hits]
+        found += [h for h, m in months if m and (not since or m >= since)
+                  and (not until or m <= until)]
+        dated = [m for _, m in months if m]
+        if not hits or (since and dated and max(dated) < since):
+            break  # newest first: everything further is older than --since
+        page += 1
+    return found
+
+
+def stored_threads(raw_dir: Path) -> dict[str, dt.date]:
+    """Item ids of the stored Algolia threads, with the latest date each was fetched."""
+    stored: dict[str, dt.date] = {}
+    for path in Path(raw_dir).rglob("*.json") if Path(raw_dir).is_dir() else []:
+        match = ITEM_FILE_ID.search(path.name)
+        try:
+            fetched = dt.date.fromisoformat(path.parent.name)
+        except ValueError:
+            fetched = dt.date.min
+        if match:
+            stored[match[1]] = max(fetched, stored.get(match[1], dt.date.min))
+    return stored
+
+
+def _copy_from_dir(folder: Path, raw_dir: Path, report: IngestReport,
+                   fetch_date: dt.date | None, progress: Progress) -> IngestReport:
+    """Copy the Algolia items and Firebase runs of a folder; other JSON files are left out."""
+    if not folder.is_dir():
+        report.errors.append(f"{folder}: not a folder")
+        return report
+    wanted = []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            doc = json.loads(path.read_bytes())
+        except (ValueError, UnicodeDecodeError) as err:
+            report.errors.append(f"{path}: not valid JSON ({err}), not copied")
+            continue
+        if isinstance(doc, dict) and ("jobs" in doc or doc.get("type") == "story"):
+            wanted.append(path)
+        else:
+            progress(0, 0, f"{path.name}: not a thread or a run of jobs, left out")
+    return copy_files(wanted, raw_dir, report, fetch_date, progress)
+
