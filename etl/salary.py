@@ -1,10 +1,14 @@
-"""Salary figures: annualise a posted range and convert it to USD with a dated rate table.
+"""Salary figures: read them from text, annualise a posted range and convert it to USD.
 
 The rate table ``etl/data/fx_units_per_usd.csv`` holds yearly average exchange rates (units of the
-currency per US dollar), rounded, compiled from the US Federal Reserve's G.5A annual release;
-rows marked ``provisional`` are estimates for years not yet published. The parser for salaries
-written as text (``parse_salary_text``) lives here too.
-"""
+currency per US dollar), rounded. Currencies covered by the US Federal Reserve's G.5A annual
+release (AUD BRL CAD CHF CNY DKK EUR GBP HKD INR JPY KRW MXN MYR NOK NZD SEK SGD THB TWD ZAR; the
+G.5A quotes EUR, GBP, AUD and NZD in USD per unit, inverted here) are compiled from it; the others
+(ARS COP CZK EGP HUF IDR ILS KES NGN PHP PLN RON TRY UAH) from the IMF International Financial
+Statistics period-average rates; AED is its official peg. Rows marked ``provisional`` are
+estimates for years not yet published (2025 from part-year data, 2026 a carry-forward); replace
+them when the annual releases appear. The parser for salaries written as text
+(``parse_salary_text``) lives here too."""
 
 from __future__ import annotations
 
