@@ -13,6 +13,7 @@ from etl.sources.base import Rejected, Source
 LOADER_MODULES: tuple[str, ...] = (
     "etl.sources.sample",
     "etl.sources.hn",
+    "etl.sources.linkedin",
 )
 
 
