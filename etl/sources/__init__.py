@@ -14,6 +14,14 @@ LOADER_MODULES: tuple[str, ...] = (
     "etl.sources.sample",
     "etl.sources.hn",
     "etl.sources.linkedin",
+    "etl.sources.remotive",
+    "etl.sources.arbeitnow",
+    "etl.sources.remoteok",
+    "etl.sources.greenhouse",
+    "etl.sources.lever",
+    "etl.sources.ashby",
+    "etl.sources.adzuna",
+    "etl.sources.usajobs",
 )
 
 
