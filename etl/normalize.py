@@ -198,3 +198,10 @@ def posting_row(staging: dict, source: str, ingested_at: dt.datetime) -> tuple[d
     if problems:
         return None, "; ".join(problems)
     return {name: row[name] for name in COLUMN_NAMES}, ""
+
+
+@cache
+def country_names() -> dict[str, str]:
+    """Country display names by ISO alpha-2 code."""
+    with (DATA / "countries.csv").open(newline="", encoding="utf-8") as fh:
+        return {row["code"]: row["name"] for row in csv.DictReader(fh)}

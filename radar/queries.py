@@ -8,6 +8,7 @@ never share an open result. Values are always bound parameters, never SQL text.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from functools import cache
 from pathlib import Path
@@ -44,9 +45,14 @@ def query_names() -> list[str]:
     return sorted(p.stem for p in SQL_DIR.glob("*.sql") if not p.stem.startswith("_"))
 
 
+def warehouse_path() -> Path:
+    """The warehouse the app reads: $HIRING_RADAR_WAREHOUSE, else data/warehouse."""
+    return Path(os.environ.get("HIRING_RADAR_WAREHOUSE") or DEFAULT_WAREHOUSE)
+
+
 def resolved(warehouse: Path | str | None) -> Path:
     """The build folder a warehouse path points at now (the link resolved)."""
-    path = Path(warehouse or DEFAULT_WAREHOUSE).resolve()
+    path = Path(warehouse or warehouse_path()).resolve()
     if not (path / "manifest.json").is_file():
         raise WarehouseMissing(f"no warehouse at {path}: run `make run` or `python -m etl build`")
     return path

@@ -1,0 +1,30 @@
+"""Hiring Radar: what backend job postings ask for, and how that changes.
+
+The entry point draws the shared sidebar filters once and runs the chosen page.
+"""
+
+import streamlit as st
+
+from radar import ui
+from radar.queries import WarehouseMissing
+
+st.set_page_config(page_title="Hiring Radar", page_icon="📡", layout="wide")
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon="📈", default=True),
+    st.Page("pages/languages.py", title="Languages", icon="🐍"),
+    st.Page("pages/databases.py", title="Databases", icon="🗄️"),
+    st.Page("pages/cloud.py", title="Cloud platforms", icon="☁️"),
+    st.Page("pages/salary.py", title="Salary", icon="💵"),
+    st.Page("pages/about.py", title="About the data", icon="ℹ️"),
+]
+
+navigation = st.navigation(PAGES)
+try:
+    ui.sidebar_filters()
+except WarehouseMissing as err:
+    st.error(f"{err}")
+    st.stop()
+ui.sample_banner()
+ui.show_notices()
+navigation.run()

@@ -1,0 +1,56 @@
+"""Overview: postings over time, top technologies per category, risers and fallers."""
+
+import polars as pl
+import streamlit as st
+
+from radar import charts, ui
+
+filters = ui.current_filters()
+ui.sync_url()
+st.title("Hiring Radar: backend job postings")
+
+kpis = ui.data("kpis", filters).row(0, named=True)
+cols = st.columns(4)
+cols[0].metric("Postings", f"{kpis['postings']:,}")
+cols[1].metric("Months", kpis["months"])
+cols[2].metric("With advertised pay", f"{kpis['with_salary']:,}")
+cols[3].metric("Countries", kpis["countries"])
+if not kpis["postings"]:
+    st.info("No postings match the filters.")
+    st.stop()
+footer = ui.footer(filters, kpis["postings"])
+
+by_month = ui.data("postings_by_month", filters)
+ui.show_chart(charts.postings_over_time(by_month, footer), by_month,
+              f"overview_postings_{filters.slug()}")
+
+st.subheader("Most asked-for technologies")
+columns = st.columns(3)
+for column, (category, title) in zip(columns, ui.CATEGORY_TITLES.items(), strict=True):
+    with column:
+        top = ui.data("tech_ranking", filters, category=category).head(10)
+        ui.show_chart(charts.top_bar(top, title, footer), top,
+                      f"overview_top_{category}_{filters.slug()}")
+
+st.subheader("Biggest risers and fallers over the last 12 months")
+movers = (ui.data("tech_ranking", filters, category="")
+          .filter(pl.col("change_pp").is_not_null()
+                  & (pl.col("recent_postings") >= ui.MIN_POSTINGS_FOR_CHANGE)))
+if movers.is_empty():
+    st.info("The date range is too short for a 12-month comparison (it needs 24 months).")
+else:
+    risers = movers.sort("change_pp", descending=True).head(8)
+    fallers = movers.sort("change_pp").head(8)
+    moves = pl.concat([risers, fallers.reverse()]).unique("technology_id", keep="first",
+                                                          maintain_order=True)
+    ui.show_chart(charts.change_bar(moves.reverse(), "Risers and fallers", footer), moves,
+                  f"overview_movers_{filters.slug()}")
+    left, right = st.columns(2)
+    shown = [pl.col("name").alias("technology"), pl.col("category"),
+             pl.col("change_pp").round(2).alias("change (pp)"),
+             (pl.col("share_recent") * 100).round(2).alias("share last 12 m %"),
+             pl.col("recent_postings").alias("n last 12 m")]
+    left.markdown("**Risers**")
+    left.dataframe(risers.select(shown), hide_index=True, key="risers")
+    right.markdown("**Fallers**")
+    right.dataframe(fallers.select(shown), hide_index=True, key="fallers")

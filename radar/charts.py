@@ -1,0 +1,115 @@
+"""Plotly figures from query results. Pure functions: frames in, figures out.
+
+Every figure stands alone in a report: a title, axis labels with units, and a footer with the
+filters, the data source and date range, "sample data" where it is, and the postings behind it.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04",
+           "#db2777", "#4b5563", "#65a30d", "#7c3aed", "#0d9488")
+
+
+def footer_text(filters_text: str, sources: str, n_postings: int, sample: bool) -> str:
+    """The provenance line printed under every chart."""
+    parts = [f"Filters: {filters_text}", f"Source: {sources}", f"n = {n_postings:,} postings"]
+    if sample:
+        parts.insert(0, "SAMPLE DATA (synthetic)")
+    return " · ".join(parts)
+
+
+def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, footer: str) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "xanchor": "left"},
+        xaxis_title=x_title, yaxis_title=y_title, template="plotly_white",
+        margin={"l": 60, "r": 20, "t": 60, "b": 90}, legend={"orientation": "h", "y": -0.18},
+        colorway=list(PALETTE), height=460,
+    )
+    fig.add_annotation(text=footer, xref="paper", yref="paper", x=0, y=-0.3, showarrow=False,
+                       xanchor="left", yanchor="top", font={"size": 10, "color": "#555"})
+    return fig
+
+
+def postings_over_time(frame: pl.DataFrame, footer: str) -> go.Figure:
+    """Postings per month."""
+    fig = go.Figure(go.Scatter(x=frame["month"].to_list(), y=frame["postings"].to_list(),
+                               mode="lines", name="postings", line={"width": 2}))
+    return _layout(fig, "Postings per month", "Month", "Postings (count)", footer)
+
+
+def share_over_time(frame: pl.DataFrame, footer: str, metric: str = "share",
+                    title: str = "Share of postings mentioning each technology") -> go.Figure:
+    """One line per technology: share of the month's postings (in %) or the count."""
+    fig = go.Figure()
+    for (name,), part in frame.partition_by("name", as_dict=True, maintain_order=True).items():
+        y = (part["share"] * 100).round(2) if metric == "share" else part["postings"]
+        fig.add_trace(go.Scatter(
+            x=part["month"].to_list(), y=y.to_list(), mode="lines", name=name,
+            customdata=list(zip(part["technology_id"].to_list(), part["postings"].to_list(),
+                                part["total"].to_list(), strict=True)),
+            hovertemplate="%{x|%Y-%m}: %{y}<br>%{customdata[1]} of %{customdata[2]} postings"
+                          "<extra>" + name + "</extra>"))
+    y_title = "Share of postings (%)" if metric == "share" else "Postings mentioning (count)"
+    return _layout(fig, title, "Month", y_title, footer)
+
+
+def top_bar(frame: pl.DataFrame, title: str, footer: str, limit: int = 10) -> go.Figure:
+    """Horizontal bars: the most mentioned technologies by share of postings (%)."""
+    top = frame.head(limit).reverse()
+    fig = go.Figure(go.Bar(x=(top["share"] * 100).round(2).to_list(), y=top["name"].to_list(),
+                           orientation="h", customdata=top["postings"].to_list(),
+                           hovertemplate="%{y}: %{x}% (%{customdata} postings)<extra></extra>"))
+    fig = _layout(fig, title, "Share of postings (%)", "", footer)
+    fig.update_layout(height=380, margin={"l": 120})
+    return fig
+
+
+def change_bar(frame: pl.DataFrame, title: str, footer: str) -> go.Figure:
+    """Bars of the change in share over 12 months, in percentage points."""
+    fig = go.Figure(go.Bar(
+        x=frame["change_pp"].round(2).to_list(), y=frame["name"].to_list(), orientation="h",
+        marker={"color": ["#16a34a" if v > 0 else "#dc2626" for v in frame["change_pp"]]},
+        hovertemplate="%{y}: %{x:+.2f} pp<extra></extra>"))
+    fig = _layout(fig, title, "Change in share, last 12 months vs 12 before (percentage points)",
+                  "", footer)
+    fig.update_layout(height=420, margin={"l": 120})
+    return fig
+
+
+def salary_ranges(frame: pl.DataFrame, title: str, footer: str) -> go.Figure:
+    """Median annual pay per technology with the interquartile range as an error bar."""
+    rows = frame.sort("median")
+    fig = go.Figure(go.Scatter(
+        x=rows["median"].to_list(), y=[f"{n} (n={c})" for n, c in
+                                        zip(rows["name"], rows["postings"], strict=True)],
+        mode="markers", marker={"size": 10},
+        error_x={"type": "data", "symmetric": False,
+                 "array": (rows["p75"] - rows["median"]).to_list(),
+                 "arrayminus": (rows["median"] - rows["p25"]).to_list()},
+        hovertemplate="%{y}: median $%{x:,.0f}<extra></extra>"))
+    fig = _layout(fig, title, "Annual pay (USD): median and interquartile range", "", footer)
+    fig.update_layout(height=max(380, 28 * rows.height + 160), margin={"l": 180})
+    return fig
+
+
+def salary_over_time(frame: pl.DataFrame, footer: str, names: dict[str, str]) -> go.Figure:
+    """Median annual pay per year per series, the interquartile range shaded."""
+    fig = go.Figure()
+    for i, ((tech,), part) in enumerate(frame.partition_by("technology_id", as_dict=True,
+                                                           maintain_order=True).items()):
+        color = PALETTE[i % len(PALETTE)]
+        name = names.get(tech, tech)
+        years = part["year"].to_list()
+        fig.add_trace(go.Scatter(x=years + years[::-1],
+                                 y=part["p75"].to_list() + part["p25"].to_list()[::-1],
+                                 fill="toself", opacity=0.15, line={"width": 0},
+                                 fillcolor=color, showlegend=False, hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=years, y=part["median"].to_list(), mode="lines+markers",
+                                 name=name, line={"color": color},
+                                 customdata=part["postings"].to_list(),
+                                 hovertemplate="%{x}: median $%{y:,.0f} (n=%{customdata})"
+                                               "<extra>" + name + "</extra>"))
+    return _layout(fig, "Advertised annual pay over time", "Year", "Annual pay (USD)", footer)
