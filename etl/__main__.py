@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from etl.build import DEFAULT_RAW, DEFAULT_WAREHOUSE
+from etl.paths import DEFAULT_RAW, DEFAULT_WAREHOUSE
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import sys
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,14 +23,11 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from etl.normalize import posting_row
+from etl.paths import DEFAULT_RAW, DEFAULT_WAREHOUSE
 from etl.schema import POSTINGS_SCHEMA
 from etl.sources import sources as registered_sources
 from etl.sources.base import Rejected, raw_excerpt
 from etl.tagger import Tagger
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_RAW = PROJECT_ROOT / "data" / "raw"
-DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse"
 
 QUARANTINE_SCHEMA = pa.schema([("source", pa.string()), ("file", pa.string()), ("row", pa.string()),
                                ("reason", pa.string()), ("raw", pa.string())])
@@ -211,7 +209,7 @@ def build(raw_root: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE,
     """
     started = dt.datetime.now(dt.UTC).replace(microsecond=0)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    folder = warehouse.parent / f".{warehouse.name}-{started:%Y%m%dT%H%M%S}-{os.getpid()}"
+    folder = warehouse.parent / f".{warehouse.name}-{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     folder.mkdir()
     try:
         manifest = _build_into(folder, raw_root, started, only, processes, log,

@@ -16,11 +16,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from etl.paths import DEFAULT_WAREHOUSE
 from radar.filters import Choices, Filters
 
 SQL_DIR = Path(__file__).parent / "sql"
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse"
 OPTIONAL_TABLES = ("survey_respondents", "survey_technologies", "indeed_index")
 
 _lock = threading.Lock()

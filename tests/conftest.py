@@ -20,3 +20,77 @@ def shared_data() -> Path:
         pytest.skip(f"real data folder {SHARED_DATA} is absent (it sits beside the project in "
                     "developer sessions and CI; set HIRING_RADAR_SHARED_DATA to point elsewhere)")
     return SHARED_DATA
+
+
+# --- A small warehouse built by the real build from hand-written postings -----------------------
+
+FIXTURE_COUNTRIES = ("US", "DE", "GB")
+FIXTURE_LOCATIONS = {"US": "New York, NY", "DE": "Berlin, Germany", "GB": "London, UK"}
+FIXTURE_PAY = {"US": ("USD", 100_000, 140_000), "DE": ("EUR", 60_000, 80_000),
+               "GB": ("GBP", 50_000, 70_000)}
+PER_MONTH = 6
+
+
+def fixture_months() -> list:
+    import datetime as dt
+    return [dt.date(y, m, 1) for y in (2023, 2024, 2025) for m in range(1, 13)]
+
+
+def fixture_postings() -> list[dict]:
+    """Staging rows with a known pattern of mentions, countries and pay (see the rules below)."""
+    import datetime as dt
+    rows = []
+    for month in fixture_months():
+        for i in range(PER_MONTH):
+            country = FIXTURE_COUNTRIES[i % 3]
+            stack = []
+            if i % 2 == 0:
+                stack.append("Python")
+            if i % 3 == 0 and month >= dt.date(2024, 6, 1):
+                stack.append("Golang")
+            if i % 4 == 0:
+                stack.append("PostgreSQL")
+            if i % 4 == 1:
+                stack.append("MySQL")
+            if i % 5 in (0, 1):
+                stack.append("AWS")
+            if i % 5 == 2:
+                stack.append("GCP")
+            title = ("Senior Backend Engineer" if i % 2 else "Backend Developer")
+            text = (f"We are hiring. You will build services with {', '.join(stack) or 'care'}. "
+                    "We offer a good team.")
+            row = {"source_id": f"{month:%Y%m}-{i}", "posted_date": month.replace(day=1 + i),
+                   "title": title, "company": f"Company {i}",
+                   "location_raw": FIXTURE_LOCATIONS[country], "description": text,
+                   "remote": "remote" if i == 5 else "onsite", "employment_type": "full_time",
+                   "url": f"https://example.org/{month:%Y%m}/{i}"}
+            if i % 3 == 0:
+                currency, low, high = FIXTURE_PAY[country]
+                row.update(salary_min=float(low + 1000 * (month.month - 1)),
+                           salary_max=float(high), salary_currency=currency,
+                           salary_period="year")
+            rows.append(row)
+    rows.append({"source_id": "bad-1", "posted_date": None, "title": "No date",
+                 "description": "x"})
+    return rows
+
+
+class FixtureSource:
+    name = "fixture"
+    title = "Test fixture postings"
+    kind = "postings"
+    licence = "test data"
+
+    def read(self, raw_dir):
+        yield from fixture_postings()
+
+
+@pytest.fixture(scope="session")
+def fixture_warehouse(tmp_path_factory) -> Path:
+    """A warehouse built by etl.build from FixtureSource (216 postings, 2023-01 to 2025-12)."""
+    from etl.build import build
+    root = tmp_path_factory.mktemp("fixture_wh")
+    (root / "raw" / "fixture").mkdir(parents=True)
+    build(root / "raw", root / "warehouse", loaders={"fixture": FixtureSource()},
+          processes=1, log=lambda m: None)
+    return root / "warehouse"

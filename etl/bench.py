@@ -1,0 +1,85 @@
+"""`make bench`: build time and size of the sample warehouse, query timings, tagger speed.
+
+Prints figures; asserts nothing (tests do not time things).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from etl.build import build, posting_text
+from etl.sample import write_sample
+from etl.tagger import Tagger
+
+
+def folder_mb(folder: Path) -> float:
+    """Size of the files in a folder, in MB."""
+    return sum(p.stat().st_size for p in folder.resolve().rglob("*") if p.is_file()) / 1e6
+
+
+def timed(fn, repeat: int = 1) -> tuple[float, object]:
+    """Median seconds over repeat calls, and the last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def bench_queries(warehouse: Path) -> None:
+    """Each named query with the default filters: first call and median of 5 warm calls."""
+    from radar import queries
+    choices = queries.choices(warehouse)
+    filters = choices.defaults()
+    extra = {"category": "language", "technologies": ["python", "go", "java", "php"],
+             "technology_id": "python", "month": choices.last_month, "limit": 200}
+    print(f"\nqueries on {warehouse} (default filters, all {filters.describe()}):")
+    for name in queries.query_names():
+        cold, _ = timed(lambda n=name: queries.run(n, filters, warehouse, **extra))
+        warm, frame = timed(lambda n=name: queries.run(n, filters, warehouse, **extra), 5)
+        print(f"  {name:<24} first {cold * 1000:7.1f} ms  warm {warm * 1000:7.1f} ms  "
+              f"rows {frame.height}")
+
+
+def bench_tagger(warehouse: Path, n: int = 20_000) -> None:
+    """Postings per second through Tagger.mentions on one core (titles and bodies)."""
+    import polars as pl
+    frame = pl.read_parquet(warehouse / "postings.parquet", columns=["title", "description"])
+    texts = [posting_text(t, d) for t, d in frame.head(n).iter_rows()]
+    tagger = Tagger.default()
+    seconds, _ = timed(lambda: [tagger.mentions(t) for t in texts])
+    chars = sum(map(len, texts)) / len(texts)
+    print(f"\ntagger: {len(texts) / seconds:,.0f} postings/s on one core "
+          f"({len(texts)} sample postings, {chars:,.0f} characters on average)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl.bench", description=__doc__)
+    parser.add_argument("--n", type=int, default=60_000, help="sample postings (%(default)s)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        seconds, _ = timed(lambda: write_sample(root / "raw" / "sample", n=args.n,
+                                                until=dt.date.today().replace(day=1)))
+        print(f"sample: {args.n:,} postings written in {seconds:.1f} s "
+              f"({folder_mb(root / 'raw' / 'sample'):.1f} MB gzipped JSON Lines)")
+        for processes in (1, 2):
+            seconds, manifest = timed(lambda p=processes: build(
+                root / "raw", root / "warehouse", processes=p, log=lambda m: None))
+            print(f"build ({processes} tagging process{'es' if processes > 1 else ''}): "
+                  f"{seconds:.1f} s for {manifest['row_counts']['postings']:,} postings")
+        print(f"warehouse: {folder_mb(root / 'warehouse'):.1f} MB; rows: "
+              + ", ".join(f"{k} {v:,}" for k, v in manifest["row_counts"].items()))
+        bench_queries(root / "warehouse")
+        bench_tagger(root / "warehouse")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,7 @@
+"""Where things live by default: raw inputs and the warehouse under data/."""
+
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_RAW = PROJECT_ROOT / "data" / "raw"
+DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse"

@@ -1,0 +1,112 @@
+"""Every page under Streamlit's AppTest, on the fixture warehouse: the numbers shown, and after
+a filter change. AppTest does not render Plotly, so charts are checked through their JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import PROJECT_ROOT
+
+TIMEOUT = 120
+
+
+@pytest.fixture()
+def app(fixture_warehouse, monkeypatch):
+    monkeypatch.setenv("HIRING_RADAR_WAREHOUSE", str(fixture_warehouse))
+    monkeypatch.chdir(PROJECT_ROOT)
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def goto(at: AppTest, page: str) -> AppTest:
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_overview_numbers_and_filter_change(app):
+    assert metric(app, "Postings") == "216"
+    assert metric(app, "With advertised pay") == "72"
+    postings = figures(app)[0]
+    assert postings["layout"]["title"]["text"] == "Postings per month"
+    assert postings["data"][0]["y"] == [6] * 36
+    assert "n = 216 postings" in postings["layout"]["annotations"][0]["text"]
+    assert not any("Sample data" in w.value for w in app.warning)
+    app.multiselect(key="f_countries").set_value(["DE"]).run()
+    assert metric(app, "Postings") == "72"
+    assert figures(app)[0]["data"][0]["y"] == [2] * 36
+    assert app.query_params["countries"] == ["DE"]
+
+
+def test_overview_top_technologies_and_movers(app):
+    bars = {f["layout"]["title"]["text"]: f for f in figures(app)}
+    languages = bars["Languages"]["data"][0]
+    assert dict(zip(languages["y"], languages["x"], strict=True))["Python"] == 50.0
+    risers = app.dataframe(key="risers").value
+    assert risers.iloc[0]["technology"] == "Go"
+    assert risers.iloc[0]["change (pp)"] == pytest.approx(round(100 * (2 / 6 - 14 / 72), 2))
+
+
+def test_languages_page(app):
+    goto(app, "languages")
+    shares = figures(app)[0]
+    lines = {t["name"]: t for t in shares["data"]}
+    assert set(lines["Python"]["y"]) == {50.0}
+    assert lines["Go"]["y"][-1] == pytest.approx(33.33)
+    table = app.dataframe(key="ranking_language").value
+    assert table.iloc[0]["postings"] == 108
+    app.multiselect(key="tech_language").set_value(["go"]).run()
+    assert [t["name"] for t in figures(app)[0]["data"]] == ["Go"]
+    assert app.query_params["tech_language"] == ["go"]
+    app.radio(key="metric_language").set_value("count").run()
+    assert figures(app)[0]["data"][0]["y"][-1] == 2
+
+
+def test_databases_page_follows_filters(app):
+    goto(app, "databases")
+    lines = {t["name"]: t for t in figures(app)[0]["data"]}
+    assert set(lines["PostgreSQL"]["y"]) == {pytest.approx(33.33)}
+    app.multiselect(key="f_countries").set_value(["GB"]).run()
+    lines = {t["name"]: t for t in figures(app)[0]["data"]}
+    # GB postings are i in {2, 5}: PostgreSQL needs i % 4 == 0, MySQL i % 4 == 1 (i = 5)
+    assert set(lines["MySQL"]["y"]) == {50.0}
+    assert "PostgreSQL" not in lines or set(lines["PostgreSQL"]["y"]) == {0}
+
+
+def test_cloud_page(app):
+    goto(app, "cloud")
+    table = app.dataframe(key="ranking_cloud").value
+    ranked = dict(zip(table.iloc[:, 0], table["postings"], strict=True))
+    assert ranked == {"AWS": 108, "GCP": 36}
+
+
+def test_salary_page(app):
+    goto(app, "salary")
+    table = app.dataframe(key="salary_table").value
+    python = table[table["language"] == "Python"].iloc[0]
+    assert python["postings"] == 36 and python["median"] == 122_750
+    app.multiselect(key="f_seniority").set_value(["senior"]).run()
+    # paid rows are i in {0, 3}; only i = 3 has "Senior" in its title
+    assert metric(app, "Postings with advertised pay") == "36"
+
+
+def test_about_page(app):
+    goto(app, "about")
+    assert metric(app, "Postings in the warehouse") == "216"
+    sources = app.dataframe(key="sources_table").value
+    assert sources.iloc[0]["rejected"] == 1
+    refused = app.dataframe(key="quarantine_table").value
+    assert refused.iloc[0]["reason"] == "posted_date None is not a date"

@@ -1,0 +1,103 @@
+"""The warehouse build: tables, counts, quarantine, manifest, atomic swap."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from etl.build import build
+from etl.schema import POSTINGS_SCHEMA
+from tests.conftest import PER_MONTH, FixtureSource, fixture_months
+
+
+def test_tables_and_counts(fixture_warehouse):
+    folder = fixture_warehouse.resolve()
+    postings = pq.read_table(folder / "postings.parquet")
+    assert postings.schema.equals(POSTINGS_SCHEMA)
+    assert postings.num_rows == len(fixture_months()) * PER_MONTH == 216
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["row_counts"]["postings"] == 216
+    assert manifest["row_counts"]["quarantine"] == 1
+    assert manifest["sample_only"] is False
+    assert manifest["sources"][0]["rows_read"] == 216
+    assert manifest["sources"][0]["rejected"] == 1
+    assert manifest["taxonomy_version"]
+    assert [str(d) for d in manifest["date_range"]] == ["2023-01-01", "2025-12-06"]
+
+
+def test_technologies_found_in_text(fixture_warehouse):
+    con = duckdb.connect()
+    path = str(fixture_warehouse / "posting_technologies.parquet")
+    counts = dict(con.sql("select technology_id, count(*) from read_parquet($p) group by 1",
+                          params={"p": path}).fetchall())
+    # Python: i in {0, 2, 4} of 6 per month; Go ("Golang"): i in {0, 3} from 2024-06 (19 months)
+    assert counts["python"] == 36 * 3
+    assert counts["go"] == 19 * 2
+    assert counts["postgresql"] == 36 * 2 and counts["mysql"] == 36 * 2
+    assert counts["aws"] == 36 * 3 and counts["gcp"] == 36
+    surfaces = dict(con.sql("select technology_id, any_value(surface) from read_parquet($p) "
+                            "group by 1", params={"p": path}).fetchall())
+    assert surfaces["go"] == "Golang"
+
+
+def test_quarantine_names_the_problem(fixture_warehouse):
+    rows = pq.read_table(fixture_warehouse / "quarantine.parquet").to_pylist()
+    assert len(rows) == 1
+    assert rows[0]["source"] == "fixture" and rows[0]["row"] == "bad-1"
+    assert rows[0]["reason"] == "posted_date None is not a date"
+
+
+def test_rollups_add_up(fixture_warehouse):
+    con = duckdb.connect()
+    total = con.sql("select sum(postings) from read_parquet($p)",
+                    params={"p": str(fixture_warehouse / "rollup_postings.parquet")}).fetchone()
+    assert total[0] == 216
+    paid = con.sql("select count(*) from read_parquet($p)",
+                   params={"p": str(fixture_warehouse / "salaries.parquet")}).fetchone()
+    assert paid[0] == 36 * 2  # i in {0, 3} carry pay
+
+
+class ExplodingSource(FixtureSource):
+    def read(self, raw_dir):
+        yield from list(super().read(raw_dir))[:5]
+        raise RuntimeError("disk on fire")
+
+
+def test_a_failed_build_leaves_the_previous_warehouse(tmp_path):
+    (tmp_path / "raw" / "fixture").mkdir(parents=True)
+    warehouse = tmp_path / "warehouse"
+    build(tmp_path / "raw", warehouse, loaders={"fixture": FixtureSource()}, processes=1,
+          log=lambda m: None)
+    before = warehouse.resolve()
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        build(tmp_path / "raw", warehouse, loaders={"fixture": ExplodingSource()}, processes=1,
+              log=lambda m: None)
+    assert warehouse.resolve() == before
+    assert pq.read_table(warehouse / "postings.parquet").num_rows == 216
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".warehouse-")]
+    assert leftovers == [before.name]
+
+
+def test_rebuild_swaps_and_keeps_one_previous_build(tmp_path):
+    (tmp_path / "raw" / "fixture").mkdir(parents=True)
+    warehouse = tmp_path / "warehouse"
+    folders = []
+    for _ in range(3):
+        build(tmp_path / "raw", warehouse, loaders={"fixture": FixtureSource()}, processes=1,
+              log=lambda m: None)
+        folders.append(warehouse.resolve())
+        os.utime(folders[-1])
+    assert os.path.islink(warehouse)
+    kept = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".warehouse-"))
+    assert kept == sorted({folders[-1].name, folders[-2].name})
+
+
+def test_no_raw_data_is_a_clear_error(tmp_path):
+    with pytest.raises(SystemExit, match="no postings found under"):
+        build(tmp_path / "raw", tmp_path / "warehouse", loaders={"fixture": FixtureSource()},
+              log=lambda m: None)
+    assert not (tmp_path / "warehouse").exists()

@@ -1,0 +1,142 @@
+"""One test per named SQL file, against the fixture warehouse; numbers computed from its rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import replace
+
+import pytest
+
+from radar import queries
+from radar.filters import Filters
+from tests.conftest import FIXTURE_PAY, fixture_postings
+
+ALL = Filters(dt.date(2023, 1, 1), dt.date(2025, 12, 1))
+TESTED = {"filter_options", "technology_list", "postings_by_month", "kpis", "tech_share_by_month",
+          "tech_ranking", "salary_by_technology", "salary_over_time", "coverage_by_source",
+          "quarantine_summary", "postings_behind"}
+
+
+def test_every_named_query_has_a_test():
+    assert set(queries.query_names()) == TESTED
+
+
+@pytest.fixture()
+def run(fixture_warehouse):
+    return lambda name, filters=ALL, **kw: queries.run(name, filters, fixture_warehouse, **kw)
+
+
+def test_filter_options(fixture_warehouse):
+    choices = queries.choices(fixture_warehouse)
+    assert choices.first_month == dt.date(2023, 1, 1)
+    assert choices.last_month == dt.date(2025, 12, 1)
+    assert choices.countries == ("DE", "GB", "US")
+    assert choices.sources == ("fixture",)
+
+
+def test_technology_list(run):
+    techs = run("technology_list", None)
+    top = dict(zip(techs["technology_id"], techs["postings"], strict=True))
+    assert top["python"] == 108 and top["aws"] == 108 and top["go"] == 38
+
+
+def test_postings_by_month(run):
+    frame = run("postings_by_month")
+    assert frame.height == 36 and set(frame["postings"]) == {6}
+    de = run("postings_by_month", replace(ALL, countries=("DE",)))
+    assert set(de["postings"]) == {2}
+    remote = run("postings_by_month", replace(ALL, remote=("remote",)))
+    assert remote["postings"].sum() == 36
+
+
+def test_kpis(run):
+    row = run("kpis").row(0, named=True)
+    assert row == {"postings": 216, "months": 36, "sources": 1, "countries": 3,
+                   "with_salary": 72}
+    senior = run("kpis", replace(ALL, seniority=("senior",))).row(0, named=True)
+    assert senior["postings"] == 108  # odd i have "Senior" in the title
+
+
+def test_tech_share_by_month(run):
+    frame = run("tech_share_by_month", technologies=["python", "go"])
+    assert frame.height == 72
+    python = frame.filter(frame["technology_id"] == "python")
+    assert set(python["share"]) == {0.5}
+    go = frame.filter(frame["technology_id"] == "go")
+    assert go.filter(go["month"] < dt.date(2024, 6, 1))["share"].sum() == 0
+    assert set(go.filter(go["month"] >= dt.date(2024, 6, 1))["share"]) == {2 / 6}
+    de = run("tech_share_by_month", replace(ALL, countries=("DE",)), technologies=["python"])
+    assert set(de["share"]) == {0.5} and set(de["total"]) == {2}
+
+
+def test_tech_ranking(run):
+    ranking = run("tech_ranking", category="language")
+    rows = {r["technology_id"]: r for r in ranking.to_dicts()}
+    assert list(ranking["technology_id"][:2]) == ["python", "go"]
+    assert rows["python"]["share"] == 0.5 and rows["python"]["change_pp"] == 0
+    assert rows["go"]["share_recent"] == pytest.approx(2 / 6)
+    assert rows["go"]["share_prior"] == pytest.approx(14 / 72)
+    assert rows["go"]["change_pp"] == pytest.approx(100 * (2 / 6 - 14 / 72))
+    short = run("tech_ranking", replace(ALL, date_from=dt.date(2025, 1, 1)), category="language")
+    assert short["share_prior"].is_null().all()
+    everything = run("tech_ranking", category="")
+    assert {"python", "postgresql", "aws"} <= set(everything["technology_id"])
+
+
+def expected_midpoints(has_word: str) -> list[float]:
+    out = []
+    for row in fixture_postings():
+        if "salary_min" in row and has_word in row["description"]:
+            out.append((row["salary_min"] + row["salary_max"]) / 2)
+    return out
+
+
+def test_salary_by_technology(run):
+    frame = run("salary_by_technology", category="language")
+    python = frame.filter(frame["technology_id"] == "python").row(0, named=True)
+    mids = expected_midpoints("Python")
+    assert FIXTURE_PAY["US"][0] == "USD"  # all paid fixture rows are US postings
+    assert python["postings"] == len(mids) == 36
+    assert python["median"] == pytest.approx(statistics.median(mids))
+    q = statistics.quantiles(mids, n=4, method="inclusive")
+    assert (python["p25"], python["p75"]) == (pytest.approx(q[0]), pytest.approx(q[2]))
+
+
+def test_salary_over_time(run):
+    overall = run("salary_over_time", technologies=[])
+    assert overall["year"].to_list() == [2023, 2024, 2025]
+    assert overall["postings"].to_list() == [24, 24, 24]
+    assert set(overall["technology_id"]) == {"all"}
+    assert overall["median"][0] == pytest.approx(122_750)
+    per_tech = run("salary_over_time", technologies=["python"])
+    assert per_tech["postings"].to_list() == [12, 12, 12]
+
+
+def test_coverage_by_source(run):
+    row = run("coverage_by_source", None).row(0, named=True)
+    assert row["source"] == "fixture" and row["postings"] == 216
+    assert row["with_salary"] == 72 and row["salary_share"] == pytest.approx(1 / 3)
+    assert row["first_date"] == dt.date(2023, 1, 1)
+
+
+def test_quarantine_summary(run):
+    frame = run("quarantine_summary", None)
+    assert frame.to_dicts() == [{"source": "fixture", "reason": "posted_date None is not a date",
+                                 "rows": 1, "example_file": frame["example_file"][0],
+                                 "example_row": "bad-1"}]
+
+
+def test_postings_behind(run):
+    frame = run("postings_behind", technology_id="go", month=dt.date(2025, 3, 1), limit=50)
+    assert frame.height == 2
+    assert set(frame["surface"]) == {"Golang"}
+    assert all(t.startswith(("Backend", "Senior")) for t in frame["title"])
+    none = run("postings_behind", technology_id="go", month=dt.date(2023, 3, 1), limit=50)
+    assert none.height == 0
+
+
+def test_values_never_enter_sql_text(run):
+    evil = replace(ALL, countries=("US'; drop table postings; --",))
+    assert run("postings_by_month", evil).height == 0
+    assert run("postings_by_month").height == 36
