@@ -273,7 +273,8 @@ _EMPLOYMENT = {
     "parttime": "part_time", "teilzeit": "part_time",
     "contract": "contract", "contractor": "contract", "freelance": "contract",
     "freelancer": "contract", "contracttohire": "contract",
-    "intern": "internship", "internship": "internship", "praktikum": "internship",
+    "intern": "internship", "internship": "internship", "internships": "internship",
+    "praktikum": "internship", "werkstudent": "part_time",
     "temporary": "temporary", "temp": "temporary", "seasonal": "temporary",
 }
 
