@@ -48,6 +48,8 @@ def read(source, raw_dir: Path) -> tuple[dict[str, dict], list[Rejected]]:
             rejected.append(item)
         else:
             assert item["source_id"] not in rows, "a posting was yielded twice"
+            assert item.pop("_row") == item["source_id"]
+            assert item.pop("_file").endswith((".json", ".csv"))
             rows[item["source_id"]] = item
     return rows, rejected
 
@@ -549,3 +551,30 @@ def test_usajobs_exhausted_429_is_reported_and_page_one_kept(tmp_path, monkeypat
     assert "usajobs-key-789" not in report.errors[0]
     assert [p.name for p in report.files_written] == ["page-1.json"]
     assert list(read(usajobs.SOURCE, raw)[0]) == ["812345600"]
+
+
+# --- every connector's rows fit the posting schema --------------------------------------------
+
+@pytest.mark.parametrize("module, files, expected", [
+    (remotive, ["remotive/remote-jobs-day1.json"], 2),
+    (arbeitnow, ["arbeitnow/page-1.json", "arbeitnow/page-2.json", "arbeitnow/page-3.json"], 4),
+    (remoteok, ["remoteok/api.json"], 2),
+    (greenhouse, ["greenhouse/acme.json"], 2),
+    (lever, ["lever/acme.json"], 2),
+    (ashby, ["ashby/acme.json"], 2),
+    (adzuna, ["adzuna/gb-page-1.json", "adzuna/gb-page-2.json"], 3),
+    (usajobs, ["usajobs/page-1.json", "usajobs/page-2.json"], 2),
+])
+def test_staging_rows_normalise_to_schema_rows(tmp_path, module, files, expected):
+    from etl.normalize import posting_row
+
+    folder = tmp_path / module.SOURCE.name / DAY1.isoformat()
+    folder.mkdir(parents=True)
+    for name in files:
+        (folder / Path(name).name).write_bytes(fixture(name))
+    rows, _ = read(module.SOURCE, tmp_path / module.SOURCE.name)
+    now = dt.datetime(2026, 3, 4, tzinfo=dt.UTC)
+    normalised = [posting_row(row, module.SOURCE.name, now) for row in rows.values()]
+    assert [reason for _, reason in normalised] == [""] * expected
+    estimates = {r["source_id"]: r["salary_is_estimate"] for r, _ in normalised}
+    assert sum(estimates.values()) == (1 if module is adzuna else 0)

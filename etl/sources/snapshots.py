@@ -191,6 +191,7 @@ class SnapshotSource:
                            "is not in a dated snapshot folder)", raw_excerpt(record))
             return
         row["source_id"] = key
+        row["_file"], row["_row"] = file, key  # named by the build when normalising refuses it
         yield {k: v for k, v in row.items() if v is not None}
 
     def tables(self, raw_dir: Path) -> tuple[dict[str, pa.Table], list[Rejected]]:
