@@ -1,0 +1,459 @@
+"""Technology mentions in job postings: taxonomy as data, leftmost-longest pass, context rules.
+
+The policy the tagger follows is /work/shared/TAGGING_POLICY.md; docs/tagger.md explains the design.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, TextIO
+
+import ahocorasick
+
+from etl.text import html_to_text
+
+TAXONOMY_PATH = Path(__file__).with_name("taxonomy.toml")
+CATEGORIES = ("language", "database", "cloud", "cloud_service", "web_server", "framework",
+              "container", "ci_cd", "api_style", "messaging", "iac", "vcs", "methodology",
+              "runtime", "orm", "library", "data", "markup", "platform", "database_concept")
+JUDGED_CATEGORIES = ("language", "database", "cloud")
+TIERS = ("low", "medium", "high")
+WINDOW = 40  # characters of context looked at on each side of a mention
+
+
+@dataclass(frozen=True)
+class Technology:
+    id: str
+    name: str
+    category: str
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    technology: Technology
+    start: int      # char offset into Tagger.normalise(text); -1 for implied technologies
+    end: int
+    surface: str    # the words as written ("" when implied)
+    rule: str       # why it matched, human-readable
+
+
+@dataclass
+class Entry:
+    """One taxonomy entry: the technology, its alias forms and its compiled context rules."""
+
+    tech: Technology
+    tier: str
+    forms: list[tuple[str, str]]            # (form as written, kind: any | cased | ambiguous)
+    implies: tuple[str, ...]
+    implies_by_alias: dict[str, tuple[str, ...]]
+    needs: str | None
+    needs_only: bool
+    cue_before: tuple[re.Pattern, ...]
+    cue_after: tuple[re.Pattern, ...]
+    veto_before: re.Pattern | None
+    veto_after: re.Pattern | None
+    positive: tuple[str, ...]
+    negative: tuple[str, ...]
+
+    @property
+    def risky(self) -> bool:
+        """Whether the entry has forms matched only as written (cased or ambiguous)."""
+        return any(kind != "any" for _form, kind in self.forms)
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    entry: Entry
+    form: str
+    kind: str
+    status: bool | None = None
+    rule: str = ""
+
+
+# ------------------------------------------------------------------ text and search keys
+
+_NON_KEY = re.compile(r"[^\w+#.]")
+_DOT_NOT_IN_WORD = re.compile(r"\.(?!\w)")
+_PLUS_NOT_SUFFIX = re.compile(r"(?<![\w+])\+")
+_HASH_NOT_SUFFIX = re.compile(r"(?<!\w)#")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def normalise(text: str) -> str:
+    """Plain text of a posting: HTML tags and entities decoded, Unicode NFKC, spaces collapsed."""
+    return _INVISIBLE.sub("", html_to_text(text))
+
+
+def _lower_same_length(text: str) -> str:
+    """Lower case with one character per character, so offsets stay valid."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def search_key(text: str) -> str:
+    """Searchable form: lower case, separators as spaces; + # . kept inside names (C++, .NET)."""
+    key = _NON_KEY.sub(" ", _lower_same_length(text))
+    key = _DOT_NOT_IN_WORD.sub(" ", key)
+    key = _PLUS_NOT_SUFFIX.sub(" ", key)
+    return _HASH_NOT_SUFFIX.sub(" ", key)
+
+
+# ------------------------------------------------------------------ context rules
+
+_LIST_GAP = re.compile(
+    r"(?:[\s,;/&|+()\[\]:·•*\-–—]|\b(?:and|or|und|oder|et|ou|y|nor|plus|with|as well as|"
+    r"e\.g\.|i\.e\.|etc\.?|incl\.|including|vs\.?|versus)\b)*", re.IGNORECASE)
+_NEG_LIST_GAP = re.compile(r"(?:[\s,;/&|()]|\b(?:and|or|nor|und|oder|et|ou|ni)\b)*",
+                           re.IGNORECASE)
+_NEGATION = re.compile(
+    r"(?:^|[^\w])(?:no(?:\s+(?:more|legacy|longer\s+using))?|not(?:\s+(?:an?|the|using|use|in))?|"
+    r"never|without|nor|neither|avoid(?:ing)?|(?:do|does|did)\s*n[o']t\s+(?:use|need|want)|"
+    r"don['’]t\s+(?:use|need|want)|won['’]t\s+(?:use|need)|kein(?:e|en|er)?|ohne|nicht|"
+    r"pas\s+de|pas\s+d['’]|sans|aucun(?:e)?|ni)\s*[-:]?\s*$", re.IGNORECASE)
+_NEGATION_EXCEPTION = re.compile(
+    r"\s*(?:\w+\s+){0,2}?(?:experience|knowledge|background|expertise)?\s*(?:is\s+|are\s+)?"
+    r"(?:required|necessary|needed|expected|a must)", re.IGNORECASE)
+_COMPARISON_BEFORE = re.compile(
+    r"(?:\b(?:similar to|akin to|alternatives? to|competitors? (?:to|of|like|include|including|"
+    r"such as)|compared (?:to|with)|comparable to|inspired by|instead of|rather than|"
+    r"replacement for|à la|a la|former(?:ly)?(?: at)?|partner(?:ed|s|ing)?(?: with| of| include| "
+    r"including| like| such as)?|in partnership with|backed by|investors?(?: include| including| "
+    r"like| such as)?|invested in by|funded by|customers?(?: include| including| like| such as)|"
+    r"clients?(?: include| including| like| such as)|trusted by|acquired by|sponsored by|"
+    r"spun out of|alumni of|worked at|working at|work at|companies like|companies such as)|"
+    r"\bex-|\(\s*think)\s*[:,]?\s*$", re.IGNORECASE)
+_LIKE_BEFORE = re.compile(r"(?:(\w+)[\s(,:]*)?\blike\s*$", re.IGNORECASE)
+_LIKE_OK = frozenset("""languages language databases database dbs db tools tool technologies tech
+    technology frameworks framework stacks stack something things platforms platform providers
+    provider clouds cloud services service stores store systems engines solutions environments
+    tooling skills libraries apis queues brokers warehouses infrastructure orchestration
+    orchestrators containers runtimes ecosystems servers datastores backends backend frontends
+    would d we you i they really also especially particularly cicd pipelines iac messaging
+    search""".split())
+_COMPARISON_AFTER = re.compile(
+    r"(?:-(?:style|like|esque|inspired|alike|compatible|killer|clone|lookalike)\b|"
+    r"\s+(?:clones?|alternatives?|killers?|competitors?|replacements?|lookalikes?)\b|"
+    r"\s*,?\s+but (?:for|in)\b|(?:\s+(?:advanced|premier|select|gold|silver|platinum|certified|"
+    r"consulting|technology|solutions?|services|competency|registered))*\s+partners?\b)",
+    re.IGNORECASE)
+
+
+def _compile(pattern: str | None) -> re.Pattern | None:
+    return re.compile(pattern) if pattern else None
+
+
+def _window_before(text: str, start: int) -> str:
+    return text[max(0, start - WINDOW):start]
+
+
+def _window_after(text: str, end: int) -> str:
+    return text[end:end + WINDOW]
+
+
+def _vetoed(text: str, cand: _Candidate) -> bool:
+    """The entry's own veto patterns ("Series C", "Rust Belt", "go-to-market"); in an entry with
+    cased or ambiguous forms they guard only those, never the safe aliases ("Node.js")."""
+    entry = cand.entry
+    if cand.kind == "any" and entry.risky:
+        return False
+    if entry.veto_before and entry.veto_before.search(_window_before(text, cand.start)):
+        return True
+    return bool(entry.veto_after and entry.veto_after.match(_window_after(text, cand.end)))
+
+
+def _cue(text: str, cand: _Candidate) -> str | None:
+    """The cue pattern that supports an ambiguous mention ("written in Go", "Go developer")."""
+    before, after = _window_before(text, cand.start), _window_after(text, cand.end)
+    for pattern in cand.entry.cue_before:
+        if pattern.search(before):
+            return f"cue before '{before[-15:].strip()}'"
+    for pattern in cand.entry.cue_after:
+        if pattern.match(after):
+            return f"cue after '{after[:15].strip()}'"
+    return None
+
+
+def _listed_with(text: str, left: _Candidate, right: _Candidate, gap: re.Pattern) -> bool:
+    """Whether two mentions are in one list: only separators and list words between them."""
+    between = text[left.end:right.start]
+    return len(between) <= 25 and gap.fullmatch(between) is not None
+
+
+def _neighbour(text: str, cands: list[_Candidate], i: int) -> str | None:
+    """An accepted technology listed right before or after candidate i."""
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(cands) and cands[j].status:
+            left, right = (cands[j], cands[i]) if j < i else (cands[i], cands[j])
+            if _listed_with(text, left, right, _LIST_GAP):
+                return f"listed with {cands[j].entry.tech.name}"
+    return None
+
+
+def _list_head(text: str, cands: list[_Candidate], i: int) -> int:
+    """Start of the list candidate i belongs to ("no PHP or Java": the offset of PHP)."""
+    head = i
+    while (head > 0 and cands[head - 1].status
+           and _listed_with(text, cands[head - 1], cands[head], _NEG_LIST_GAP)):
+        head -= 1
+    return cands[head].start
+
+
+def _like_is_comparison(before: str) -> bool:
+    match = _LIKE_BEFORE.search(before)
+    return bool(match) and (match.group(1) or "").lower() not in _LIKE_OK
+
+
+def _excluded(text: str, cands: list[_Candidate], i: int) -> str | None:
+    """Why an accepted mention is not one: negated, a comparison, a partner."""
+    cand = cands[i]
+    before = _window_before(text, _list_head(text, cands, i))
+    after = _window_after(text, cand.end)
+    if _NEGATION.search(before) and not _NEGATION_EXCEPTION.match(after):
+        return "negated"
+    if _COMPARISON_BEFORE.search(before) or _like_is_comparison(before):
+        return "comparison or partner"
+    if _COMPARISON_AFTER.match(after):
+        return "comparison or partner"
+    return None
+
+
+# ------------------------------------------------------------------ loading the taxonomy
+
+def _forms(tech_id: str, spec: dict[str, Any]) -> list[tuple[str, str]]:
+    """All alias forms of an entry with their kind; the name is an any-case alias by default."""
+    special = {f.lower() for f in spec.get("cased", []) + spec.get("ambiguous", [])}
+    forms = [] if spec["name"].lower() in special else [(spec["name"], "any")]
+    forms += [(a, "any") for a in spec.get("aliases", [])]
+    forms += [(a, "cased") for a in spec.get("cased", [])]
+    forms += [(a, "ambiguous") for a in spec.get("ambiguous", [])]
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for form, kind in forms:
+        key = (search_key(form).strip(), form if kind != "any" else "")
+        if key not in seen:
+            seen.add(key)
+            unique.append((form, kind))
+    return unique
+
+
+def _entry(tech_id: str, spec: dict[str, Any], context: dict[str, Any]) -> Entry:
+    category = spec["category"]
+    if category not in CATEGORIES:
+        raise ValueError(f"taxonomy entry {tech_id!r}: unknown category {category!r}")
+    cat_rules = context.get(category, {}) if spec.get("category_cues", True) else {}
+    cues_before = [spec.get("cue_before"), cat_rules.get("cue_before")]
+    cues_after = [spec.get("cue_after"), cat_rules.get("cue_after")]
+    return Entry(
+        tech=Technology(tech_id, spec["name"], category, spec.get("parent")),
+        tier=spec.get("tier", "high" if spec.get("ambiguous") else "low"),
+        forms=_forms(tech_id, spec),
+        implies=tuple(spec.get("implies", ())),
+        implies_by_alias={search_key(k).strip(): tuple(v)
+                          for k, v in spec.get("implies_by_alias", {}).items()},
+        needs=spec.get("needs"),
+        needs_only=spec.get("needs_only", False),
+        cue_before=tuple(re.compile(p) for p in cues_before if p),
+        cue_after=tuple(re.compile(p) for p in cues_after if p),
+        veto_before=_compile(spec.get("veto_before")),
+        veto_after=_compile(spec.get("veto_after")),
+        positive=tuple(spec.get("positive", ())),
+        negative=tuple(spec.get("negative", ())),
+    )
+
+
+def load_entries(data: dict[str, Any]) -> dict[str, Entry]:
+    """Taxonomy entries by id from the parsed TOML; raises ValueError on a dangling reference."""
+    context = data.get("context", {})
+    entries = {tech_id: _entry(tech_id, spec, context) for tech_id, spec in data["tech"].items()}
+    for entry in entries.values():
+        refs = list(entry.implies) + [i for v in entry.implies_by_alias.values() for i in v]
+        refs += [r for r in (entry.tech.parent, entry.needs) if r]
+        for ref in refs:
+            if ref not in entries:
+                raise ValueError(f"taxonomy entry {entry.tech.id!r} refers to unknown id {ref!r}")
+    return entries
+
+
+def _automaton(entries: dict[str, Entry]) -> ahocorasick.Automaton:
+    """Keys are ' alias ' in search form, so a hit is always a whole token sequence."""
+    variants: dict[str, list[tuple[Entry, str, str]]] = {}
+    for entry in entries.values():
+        for form, kind in entry.forms:
+            variants.setdefault(f" {search_key(form).strip()} ", []).append((entry, form, kind))
+    automaton = ahocorasick.Automaton()
+    for key, values in variants.items():
+        automaton.add_word(key, (len(key), tuple(values)))
+    automaton.make_automaton()
+    return automaton
+
+
+# ------------------------------------------------------------------ the tagger
+
+class Tagger:
+    """Finds technology mentions in posting text according to a taxonomy file."""
+
+    def __init__(self, data: dict[str, Any], content_hash: str) -> None:
+        self.version: str = f"{data.get('version', '0')}+{content_hash[:8]}"
+        self.entries: dict[str, Entry] = load_entries(data)
+        self.technologies: dict[str, Technology] = {k: e.tech for k, e in self.entries.items()}
+        self._automaton = _automaton(self.entries)
+
+    @classmethod
+    def default(cls) -> Tagger:
+        """The shared tagger for etl/taxonomy.toml."""
+        return _default_tagger()
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Tagger:
+        """A tagger for the taxonomy TOML file at path."""
+        content = Path(path).read_bytes()
+        return cls(tomllib.loads(content.decode("utf-8")), hashlib.sha256(content).hexdigest())
+
+    def normalise(self, text: str) -> str:
+        """Plain text as the tagger sees it; mention offsets index into this string."""
+        return normalise(text)
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Every mention, implied ones right after the mention that implies them, in text order."""
+        return self.mentions_in_normalised(self.normalise(text))
+
+    def technologies_in(self, text: str) -> list[Technology]:
+        """Unique technologies in order of first mention."""
+        return list(dict.fromkeys(m.technology for m in self.mentions(text)))
+
+    def mentions_in_normalised(self, text: str) -> list[Mention]:
+        """Mentions in text that is already normalised."""
+        cands = self._candidates(text)
+        self._decide(text, cands)
+        return self._with_implied(text, [c for c in cands if c.status])
+
+    def _candidates(self, text: str) -> list[_Candidate]:
+        """Leftmost-longest whole-token alias hits whose letter case fits the alias kind."""
+        hits = []
+        for last, (length, variants) in self._automaton.iter(f" {search_key(text)} "):
+            start, end = last - length + 1, last - 1
+            surface = text[start:end]
+            for entry, form, kind in variants:
+                if kind == "any" or surface == form:
+                    hits.append(_Candidate(start, end, entry, form, kind))
+                    break
+        hits.sort(key=lambda c: (c.start, c.start - c.end))
+        chosen: list[_Candidate] = []
+        for cand in hits:
+            if not chosen or cand.start >= chosen[-1].end:
+                chosen.append(cand)
+        return chosen
+
+    def _decide(self, text: str, cands: list[_Candidate]) -> None:
+        """Sets status: safe aliases unless vetoed; ambiguous ones only with evidence; then drops
+        negated mentions, comparisons and partners."""
+        for cand in cands:
+            if _vetoed(text, cand):
+                cand.status, cand.rule = False, "veto"
+            elif cand.kind != "ambiguous":
+                cand.status, cand.rule = True, f"alias '{cand.form}'"
+        for _ in range(2):
+            clouds = self._clouds(cands)
+            for i, cand in enumerate(cands):
+                if cand.status is None:
+                    evidence = self._evidence(text, cands, i, clouds)
+                    if evidence:
+                        cand.status = True
+                        cand.rule = f"context rule {cand.entry.tech.id}: {evidence}"
+        for cand in cands:
+            if cand.status is None:
+                cand.status, cand.rule = False, "no evidence"
+        exclusions = [_excluded(text, cands, i) if c.status else None for i, c in enumerate(cands)]
+        for cand, why in zip(cands, exclusions, strict=True):
+            if why:
+                cand.status, cand.rule = False, why
+
+    def _evidence(self, text: str, cands: list[_Candidate], i: int, clouds: set[str]) -> str | None:
+        entry = cands[i].entry
+        if entry.needs and entry.needs in clouds:
+            return f"{self.technologies[entry.needs].name} in the posting"
+        if entry.needs_only:
+            return None
+        return _cue(text, cands[i]) or _neighbour(text, cands, i)
+
+    def _implied_ids(self, entry: Entry, form: str) -> list[str]:
+        """Ids implied by a mention of entry as form, transitively, in order."""
+        todo = list(entry.implies) + list(entry.implies_by_alias.get(search_key(form).strip(), ()))
+        out: list[str] = []
+        while todo:
+            tech_id = todo.pop(0)
+            if tech_id not in out:
+                out.append(tech_id)
+                todo.extend(self.entries[tech_id].implies)
+        return out
+
+    def _clouds(self, cands: list[_Candidate]) -> set[str]:
+        """Ids of the cloud platforms named or implied by the accepted candidates."""
+        out: set[str] = set()
+        for cand in cands:
+            if cand.status:
+                ids = [cand.entry.tech.id, *self._implied_ids(cand.entry, cand.form)]
+                out.update(i for i in ids if self.technologies[i].category == "cloud")
+        return out
+
+    def _with_implied(self, text: str, accepted: list[_Candidate]) -> list[Mention]:
+        out: list[Mention] = []
+        seen: set[str] = set()
+        for cand in accepted:
+            surface = text[cand.start:cand.end]
+            out.append(Mention(cand.entry.tech, cand.start, cand.end, surface, cand.rule))
+            seen.add(cand.entry.tech.id)
+            for tech_id in self._implied_ids(cand.entry, cand.form):
+                if tech_id not in seen:
+                    seen.add(tech_id)
+                    out.append(Mention(self.technologies[tech_id], -1, -1, "",
+                                       f"implied by {surface}"))
+        return out
+
+
+@cache
+def _default_tagger() -> Tagger:
+    return Tagger.from_file(TAXONOMY_PATH)
+
+
+# ------------------------------------------------------------------ JSON Lines
+
+def _tag_line(tagger: Tagger, line: str, line_no: int) -> dict[str, Any]:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": None, "error": f"line {line_no}: invalid JSON: {exc.msg}"}
+    if not isinstance(record, dict):
+        return {"id": None, "error": f"line {line_no}: expected an object with id and text"}
+    text = record.get("text")
+    if not isinstance(text, str):
+        return {"id": record.get("id"), "error": f"line {line_no}: 'text' must be a string"}
+    techs = tagger.technologies_in(text)
+    return {"id": record.get("id"),
+            "technologies": [{"name": t.name, "category": t.category} for t in techs]}
+
+
+def tag_jsonl(lines: Iterable[str], out: TextIO) -> int:
+    """Reads JSON Lines {"id", "text"}; writes one line per input {"id", "technologies":
+    [{"name","category"}]}; returns count. A bad line writes {"id": null or its id, "error":
+    "line N: ..."} and continues. Blank lines are skipped; the count is of lines written."""
+    tagger = Tagger.default()
+    count = 0
+    for line_no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        out.write(json.dumps(_tag_line(tagger, line, line_no), ensure_ascii=False) + "\n")
+        count += 1
+    return count
