@@ -93,8 +93,11 @@ def unique_path(folder: Path, name: str) -> Path:
 
 def copy_files(sources: list[Path], raw_dir: Path, report: IngestReport,
                fetch_date: dt.date | None = None, progress: Progress = no_progress,
-               ) -> IngestReport:
-    """Copy files byte for byte into the dated folder, skipping any whose bytes are stored."""
+               subfolder: str = "") -> IngestReport:
+    """Copy files byte for byte into the dated folder, skipping any whose bytes are stored.
+
+    ``subfolder`` (e.g. a survey year) goes below the dated folder: <raw_dir>/<date>/<subfolder>.
+    """
     known = stored_hashes(raw_dir)
     total = len(sources)
     for done, src in enumerate(sources, start=1):
@@ -105,7 +108,7 @@ def copy_files(sources: list[Path], raw_dir: Path, report: IngestReport,
                 report.skipped += 1
                 progress(done, total, f"{src.name}: already stored, skipped")
                 continue
-            folder = fetch_dir(raw_dir, fetch_date)
+            folder = fetch_dir(raw_dir, fetch_date) / subfolder
             folder.mkdir(parents=True, exist_ok=True)
             target = unique_path(folder, src.name)
             shutil.copyfile(src, target)
@@ -175,8 +178,8 @@ def print_progress(done: int, total: int, message: str) -> None:
 def main(argv: list[str]) -> int:
     """Run ``python -m etl ingest``; exit code 0 when the run had no errors, 1 otherwise."""
     modules = ingest_modules()
-    args = parser_args = build_parser(modules).parse_args(argv)
-    options = {k: v for k, v in vars(parser_args).items() if k not in ("source", "raw_root")}
+    args = build_parser(modules).parse_args(argv)
+    options = {k: v for k, v in vars(args).items() if k not in ("source", "raw_root")}
     module = modules[args.source]
     report = module.ingest(Path(args.raw_root) / args.source, progress=print_progress, **options)
     for path in report.files_written:

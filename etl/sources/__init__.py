@@ -14,6 +14,7 @@ LOADER_MODULES: tuple[str, ...] = (
     "etl.sources.sample",
     "etl.sources.hn",
     "etl.sources.linkedin",
+    "etl.sources.so_survey",
     "etl.sources.remotive",
     "etl.sources.arbeitnow",
     "etl.sources.remoteok",
