@@ -578,3 +578,13 @@ def test_staging_rows_normalise_to_schema_rows(tmp_path, module, files, expected
     assert [reason for _, reason in normalised] == [""] * expected
     estimates = {r["source_id"]: r["salary_is_estimate"] for r, _ in normalised}
     assert sum(estimates.values()) == (1 if module is adzuna else 0)
+
+
+def test_company_of_a_board_comes_from_the_shipped_config(tmp_path):
+    folder = tmp_path / "lever" / DAY1.isoformat()
+    folder.mkdir(parents=True)
+    (folder / "palantir.json").write_bytes(fixture("lever/acme.json"))
+    (folder / "palantir-2.json").write_bytes(b"[]")  # a second fetch the same day
+    rows, rejected = read(lever.SOURCE, tmp_path / "lever")
+    assert rejected == []
+    assert {row["company"] for row in rows.values()} == {"Palantir Technologies"}

@@ -17,6 +17,7 @@ import tomllib
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -312,13 +313,19 @@ def job_boards(platform: str, config: Path | None = None) -> dict[str, str]:
 def board_company(platform: str, snap: Snapshot) -> str:
     """The company of a stored board snapshot (<token>.json), from the config or the token."""
     token = snap.path.stem
-    try:
-        boards = job_boards(platform)
-    except (OSError, tomllib.TOMLDecodeError):
-        boards = {}
+    boards = _shipped_boards(platform)
     if token not in boards:
         token = _REFETCH_SUFFIX.sub("", token)  # <token>-2.json: a second fetch the same day
     return boards.get(token, token)
+
+
+@cache
+def _shipped_boards(platform: str) -> dict[str, str]:
+    """The shipped board list, read once per process (the reader asks for every posting)."""
+    try:
+        return job_boards(platform)
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
 
 
 def ingest_boards(platform: str, raw_dir: Path, client: HttpClient | None, url_template: str,
