@@ -24,7 +24,7 @@ from pathlib import Path
 
 VOCAB_PATH = Path(__file__).parent / "data" / "sample_vocab.toml"
 FIRST_MONTH = (2016, 1)
-TREND_YEARS = (2016.0, 2025.0)  # trend pairs in the vocabulary are values at these two points
+TREND_YEARS = (2016.0, 2026.0)  # trend pairs in the vocabulary are values at these two points
 BAD_RECORD_SHARE = 0.001
 FILE_PATTERN = "postings-{year}.jsonl.gz"
 URL_BASE = "https://jobs.example.org/jobs"
@@ -50,7 +50,7 @@ def vocab() -> dict:
 
 
 def trend(pair: list[float], t: float) -> float:
-    """Value at time t of a [2016, 2025] trend pair: log-linear, linear through 0, flat outside."""
+    """Value at time t of a [2016, 2026] trend pair: log-linear, linear through 0, flat outside."""
     start, end = TREND_YEARS
     f = min(1.0, max(0.0, (t - start) / (end - start)))
     a, b = float(pair[0]), float(pair[1])
@@ -395,7 +395,7 @@ class Generator:
         title = template.format(sen=sen, lang=lang_name, team=rng.choice(v["titles"]["teams"]),
                                 fe=s.fe or "React")
         if lang == "en" and family in ("backend", "fullstack") and s.lang and "(" not in title \
-                and rng.random() < 0.12:
+                and lang_name not in title and rng.random() < 0.12:
             title += f" ({lang_name})"
         if employment == "Contract" and rng.random() < 0.35:
             title += rng.choice((" (Contract)", " - Contract", " - 6 month contract"))

@@ -155,11 +155,14 @@ def test_raw_records_carry_no_derived_fields(raw):
 
 
 def test_python_rises_and_php_falls(by_year):
-    first, last = by_year[2016], by_year[max(by_year)]
-    assert share(last, r"\bpython\b") > share(first, r"\bpython\b") + 0.08
-    assert share(last, r"\bphp\b") < share(first, r"\bphp\b") - 0.08
-    assert share(last, r"\btypescript\b") > share(first, r"\btypescript\b") + 0.1
-    assert share(last, r"\bgo(?:lang)?\b(?![- ]to\b| live)") > share(first, r"\bgolang\b")
+    last = max(by_year)
+    first, recent = by_year[2016] + by_year[2017], by_year[last - 1] + by_year[last]
+    go = r"\bgolang\b|\bgo\b(?![- ]to\b| live)"
+    assert share(recent, r"\bpython\b") > share(first, r"\bpython\b") + 0.06
+    assert share(recent, r"\bphp\b") < share(first, r"\bphp\b") - 0.06
+    assert share(recent, r"\btypescript\b") > share(first, r"\btypescript\b") + 0.1
+    assert share(recent, go) > share(first, go) + 0.02
+    assert share(recent, r"kubernetes|k8s") > share(first, r"kubernetes|k8s") + 0.1
 
 
 def test_postgres_overtakes_mysql_and_aws_leads_clouds(by_year, raw):
