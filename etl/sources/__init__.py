@@ -15,6 +15,7 @@ LOADER_MODULES: tuple[str, ...] = (
     "etl.sources.hn",
     "etl.sources.linkedin",
     "etl.sources.so_survey",
+    "etl.sources.indeed",
     "etl.sources.remotive",
     "etl.sources.arbeitnow",
     "etl.sources.remoteok",

@@ -1,0 +1,155 @@
+"""Indeed Hiring Lab job postings index (github.com/hiring-lab/job_postings_tracker): an index.
+
+Not counts of postings: each series is 100 on 2020-02-01 (seasonally adjusted where the file has
+it). Ingest copies the CSVs unmodified (--file, or every CSV and the LICENSE of --from-dir).
+The table ``indeed_index`` holds the aggregate series (total and new postings, by country) and
+the sector series named in SECTORS (Software Development).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+from etl.ingest import IngestReport, Progress, copy_files, no_progress
+from etl.sources.base import Rejected
+
+SECTORS = ("Software Development",)
+ATTRIBUTION = ("Indeed Hiring Lab, job postings index "
+               "(github.com/hiring-lab/job_postings_tracker), licensed CC BY 4.0. "
+               "Index: 2020-02-01 = 100; not a count of postings.")
+AGGREGATE_COLUMNS = ("date", "jobcountry", "indeed_job_postings_index_SA", "variable")
+SECTOR_COLUMNS = ("date", "jobcountry", "indeed_job_postings_index", "variable", "display_name")
+INDEX_SCHEMA = pa.schema([
+    pa.field("date", pa.date32(), False), pa.field("country", pa.string(), False),
+    pa.field("sector", pa.string()), pa.field("variable", pa.string(), False),
+    pa.field("index_value", pa.float64(), False), pa.field("index_nsa", pa.float64()),
+    pa.field("file", pa.string(), False)])
+
+
+@dataclass(frozen=True)
+class IndeedSource:
+    """The Indeed Hiring Lab postings index loader (kind "index")."""
+
+    name: str = "indeed"
+    title: str = "Indeed Hiring Lab job postings index"
+    kind: str = "index"
+    licence: str = ATTRIBUTION
+
+    def read(self, raw_dir: Path) -> Iterator[dict | Rejected]:
+        """No postings: the index is read by ``tables``."""
+        return iter(())
+
+    def tables(self, raw_dir: Path) -> tuple[dict[str, pa.Table], list[Rejected]]:
+        """indeed_index: one row per date, country, sector and variable (newest file wins)."""
+        rows, rejected, seen = [], [], set()
+        for path in sorted(Path(raw_dir).rglob("*.csv"), reverse=True):
+            for item in read_index(path, _label(path, raw_dir)):
+                if isinstance(item, Rejected):
+                    rejected.append(item)
+                    continue
+                key = (item["date"], item["country"], item["sector"], item["variable"])
+                if key not in seen:
+                    seen.add(key)
+                    rows.append(item)
+        rows.sort(key=lambda r: (r["country"], r["sector"] or "", r["variable"], r["date"]))
+        return {"indeed_index": pa.Table.from_pylist(rows, INDEX_SCHEMA)}, rejected
+
+
+SOURCE = IndeedSource()
+
+
+def _label(path: Path, raw_dir: Path) -> str:
+    try:
+        return str(path.relative_to(Path(raw_dir).parent))
+    except ValueError:
+        return str(path)
+
+
+def file_kind(header: list[str]) -> str | None:
+    """ "aggregate" or "sector" from a CSV header, None when it is neither."""
+    if all(c in header for c in SECTOR_COLUMNS):
+        return "sector"
+    if all(c in header for c in AGGREGATE_COLUMNS):
+        return "aggregate"
+    return None
+
+
+def read_index(path: Path, label: str) -> Iterator[dict | Rejected]:
+    """Index rows of one Hiring Lab CSV (sector files: only the sectors in SECTORS)."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        kind = file_kind(reader.fieldnames or [])
+        if kind is None:
+            yield Rejected("indeed", label, "1", "not a Hiring Lab postings index file: expected "
+                           f"columns {', '.join(AGGREGATE_COLUMNS)} (aggregate) or "
+                           f"{', '.join(SECTOR_COLUMNS)} (sector)")
+            return
+        for number, record in enumerate(reader, start=2):
+            if kind == "sector" and record["display_name"] not in SECTORS:
+                continue
+            yield _index_row(record, kind, label, number)
+
+
+def _index_row(record: dict, kind: str, label: str, number: int) -> dict | Rejected:
+    try:
+        date = dt.date.fromisoformat(record["date"].strip())
+        if kind == "aggregate":
+            value = float(record["indeed_job_postings_index_SA"])
+            nsa = record.get("indeed_job_postings_index_NSA", "").strip()
+            nsa_value = float(nsa) if nsa else None
+        else:
+            value, nsa_value = float(record["indeed_job_postings_index"]), None
+    except (ValueError, AttributeError) as err:
+        return Rejected("indeed", label, str(number), f"unreadable date or index ({err})")
+    return {"date": date, "country": record["jobcountry"].strip(),
+            "sector": record["display_name"] if kind == "sector" else None,
+            "variable": record["variable"].strip(), "index_value": value, "index_nsa": nsa_value,
+            "file": Path(label).name}
+
+
+# --- ingest ------------------------------------------------------------------------------------
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m etl ingest indeed``."""
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--file", type=Path, action="append", dest="files", metavar="PATH",
+                       help="a Hiring Lab CSV (aggregate_job_postings_<CC>.csv or "
+                            "job_postings_by_sector_<CC>.csv); repeatable")
+    group.add_argument("--from-dir", type=Path, metavar="PATH",
+                       help="copy every CSV (and LICENSE) of this folder")
+
+
+def ingest(raw_dir: Path, *, files: list[Path] | None = None, from_dir: Path | None = None,
+           fetch_date: dt.date | None = None, progress: Progress = no_progress,
+           **_: object) -> IngestReport:
+    """Copy Hiring Lab CSVs unmodified; files that are not index files are refused."""
+    report = IngestReport("indeed")
+    paths = [Path(p) for p in files or []]
+    if from_dir is not None:
+        paths += sorted(Path(from_dir).glob("*.csv"))
+        if not paths:
+            report.errors.append(f"{from_dir}: no CSV files")
+    good = []
+    for path in paths:
+        try:
+            with open(path, newline="", encoding="utf-8") as handle:
+                header = next(csv.reader(handle), [])
+        except (OSError, UnicodeDecodeError) as err:
+            report.errors.append(f"{path}: cannot read ({err})")
+            continue
+        if file_kind(header) is None:
+            report.errors.append(f"{path}: not a Hiring Lab postings index file "
+                                 f"(columns {', '.join(header[:6])})")
+        else:
+            good.append(path)
+    licence = Path(from_dir) / "LICENSE" if from_dir else None
+    if good and licence and licence.is_file():
+        good.append(licence)
+    return copy_files(good, Path(raw_dir), report, fetch_date, progress)
