@@ -629,9 +629,17 @@ def _spoil(rng: random.Random, record: dict, kind: int) -> None:
         record["salary"] = {"min": 120000, "max": 90000, "currency": "USD", "period": "yearly"}
 
 
+def last_posting_date(until: dt.date | None, today: dt.date | None = None) -> dt.date:
+    """The last day postings may carry: the end of until's month, but never after today."""
+    today = today or dt.date.today()
+    until = until or today
+    end = dt.date(until.year, until.month, calendar.monthrange(until.year, until.month)[1])
+    return min(end, today)
+
+
 def records(seed: int = 7, n: int = 60000, until: dt.date | None = None):
-    """Yield (year, record) for the whole sample, in date order."""
-    until = until or dt.date.today()
+    """Yield (year, record) for the whole sample, in date order; until's month is included."""
+    until = last_posting_date(until)
     gen = Generator(seed)
     rng = gen.rng
     months = month_list(until)
@@ -681,8 +689,12 @@ labour market, even though the trends were shaped to resemble published ones.
 
 def write_sample(out_dir: Path, seed: int = 7, n: int = 60000,
                  until: dt.date | None = None) -> Path:
-    """Write the synthetic raw sample as one gzip JSON Lines file per year; returns out_dir."""
-    until = until or dt.date.today()
+    """Write the synthetic raw sample as one gzip JSON Lines file per year; returns out_dir.
+
+    ``until`` names the last month (any day of it; default: this month); it is written in full,
+    except that no posting is dated after today.
+    """
+    until = last_posting_date(until)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob(FILE_PATTERN.format(year="*")):

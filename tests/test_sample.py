@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from etl.sample import month_list, write_sample
+from etl.sample import last_posting_date, month_list, write_sample
 from etl.sources.base import Rejected
 from etl.sources.sample import SOURCE
 
-UNTIL = dt.date(2025, 6, 15)
+UNTIL = dt.date(2025, 6, 1)  # as `--until 2025-06` passes it: the whole month is included
 N = 3000
 RAW_FIELDS = {"id", "published_at", "title", "company", "location", "workplace", "employment",
               "salary", "description_html", "url"}
@@ -111,7 +111,15 @@ def test_every_month_from_2016_to_until_has_postings(raw):
     assert sorted(months) == expected
     assert min(months.values()) >= 5
     assert max(r["published_at"] for r in raw if r.get("published_at", "").startswith("20")) \
-        <= f"{UNTIL:%Y-%m-%d}T23:59:59Z"
+        >= "2025-06-25"
+    assert months["2025-06"] > months["2025-05"] * 0.7
+
+
+def test_until_is_a_month_and_never_after_today():
+    assert last_posting_date(dt.date(2024, 2, 1)) == dt.date(2024, 2, 29)
+    assert last_posting_date(dt.date(2030, 1, 1), today=dt.date(2026, 3, 10)) \
+        == dt.date(2026, 3, 10)
+    assert last_posting_date(None, today=dt.date(2026, 3, 10)) == dt.date(2026, 3, 10)
 
 
 def test_ids_are_unique_and_sequential(raw):
