@@ -16,6 +16,7 @@ LOADER_MODULES: tuple[str, ...] = (
     "etl.sources.linkedin",
     "etl.sources.so_survey",
     "etl.sources.indeed",
+    "etl.sources.own_file",
     "etl.sources.remotive",
     "etl.sources.arbeitnow",
     "etl.sources.remoteok",

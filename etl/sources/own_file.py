@@ -1,0 +1,333 @@
+"""Your own postings file: CSV, JSON Lines or Parquet, with a column map onto the posting schema.
+
+The map says which of your columns holds which schema column, as a TOML file::
+
+    [columns]              # your column = schema column
+    "Job Title" = "title"
+    "Posted" = "posted_date"
+    "Text" = "description"
+
+    [options]
+    date_format = "%d/%m/%Y"   # optional; ISO dates and epoch seconds/milliseconds always work
+
+or as flags: ``--map "Job Title=title" --map Posted=posted_date``. Ingest stores the file
+unmodified and its map beside it (``<name>.map.toml``). Required: title, posted_date and
+description; without a mapped source_id, a hash of the row's values is the id. A row that misses
+a required field or has an unreadable value is refused with its row number; the others load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import json
+import re
+import sys
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from etl.ingest import IngestReport, Progress, copy_files, no_progress
+from etl.schema import ALLOWED_VALUES, COLUMN_NAMES
+from etl.sources.base import Rejected, raw_excerpt
+from etl.text import html_to_text
+
+FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
+REQUIRED = ("title", "posted_date", "description")
+DERIVED = {"posting_id", "source", "ingested_at", "salary_annual_usd", "salary_is_outlier"}
+TARGETS = (set(COLUMN_NAMES) - DERIVED) | {"salary_text"}
+MAP_SUFFIX = ".map.toml"
+SYNONYMS = {"yearly": "year", "annual": "year", "annually": "year", "monthly": "month",
+            "weekly": "week", "daily": "day", "hourly": "hour", "on-site": "onsite",
+            "on_site": "onsite", "fulltime": "full_time", "parttime": "part_time"}
+_TAG = re.compile(r"<[a-zA-Z/][^>]*>")
+
+
+@dataclass(frozen=True)
+class OwnFileSource:
+    """Postings from a file of your own, through its column map."""
+
+    name: str = "own"
+    title: str = "Your own file"
+    kind: str = "postings"
+    licence: str = "Your own data: its terms are yours to state."
+
+    def read(self, raw_dir: Path) -> Iterator[dict | Rejected]:
+        """Staging rows of every stored file, through the map stored beside it."""
+        for map_path in sorted(Path(raw_dir).rglob("*" + MAP_SUFFIX)):
+            data_path = map_path.with_name(map_path.name[: -len(MAP_SUFFIX)])
+            label = _label(data_path, raw_dir)
+            try:
+                column_map = load_map(map_path)
+            except (OSError, ValueError) as err:
+                yield Rejected("own", label, "-", f"column map {map_path.name}: {err}")
+                continue
+            yield from read_file(data_path, column_map, label)
+
+    def tables(self, raw_dir: Path):
+        """Not used: own files give postings."""
+        return {}, []
+
+
+SOURCE = OwnFileSource()
+
+
+def _label(path: Path, raw_dir: Path) -> str:
+    try:
+        return str(path.relative_to(Path(raw_dir).parent))
+    except ValueError:
+        return str(path)
+
+
+# --- the column map ----------------------------------------------------------------------------
+
+def parse_map_flags(flags: list[str]) -> dict:
+    """A map from ``source_col=schema_col`` flags."""
+    columns = {}
+    for flag in flags:
+        source_col, sep, schema_col = flag.rpartition("=")
+        if not sep or not source_col.strip() or not schema_col.strip():
+            raise ValueError(f"--map {flag!r} is not SOURCE_COLUMN=SCHEMA_COLUMN")
+        columns[source_col.strip()] = schema_col.strip()
+    return {"columns": columns, "options": {}}
+
+
+def load_map(path: Path) -> dict:
+    """A map from its TOML file (checked against the file later); ValueError when unreadable."""
+    with open(path, "rb") as handle:
+        try:
+            data = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as err:
+            raise ValueError(f"not valid TOML ({err})") from err
+    columns, options = data.get("columns", {}), data.get("options", {})
+    if not isinstance(columns, dict) or not isinstance(options, dict):
+        raise ValueError("[columns] and [options] must be tables")
+    return {"columns": dict(columns), "options": dict(options)}
+
+
+def map_problems(column_map: dict, header: list[str] | None = None) -> list[str]:
+    """What is wrong with a map (and, given a file's columns, what it names that is absent)."""
+    columns = column_map["columns"]
+    problems = [f"{src!r} maps to {dst!r}, which is not a schema column "
+                f"(one of {', '.join(sorted(TARGETS))})"
+                for src, dst in columns.items() if dst not in TARGETS]
+    targets = list(columns.values())
+    problems += [f"{dst} is mapped from more than one column"
+                 for dst in sorted(set(targets)) if targets.count(dst) > 1]
+    problems += [f"no column is mapped to {req}" for req in REQUIRED if req not in targets]
+    if header is not None:
+        problems += [f"the file has no column {src!r}" for src in columns if src not in header]
+    return problems
+
+
+def map_toml(column_map: dict) -> str:
+    """The TOML text of a map, as stored beside the file."""
+    lines = ["# Column map: your column = schema column", "[columns]"]
+    lines += [f"{json.dumps(src)} = {json.dumps(dst)}"
+              for src, dst in column_map["columns"].items()]
+    if column_map.get("options"):
+        lines += ["", "[options]"]
+        lines += [f"{key} = {json.dumps(value)}" for key, value in column_map["options"].items()]
+    return "\n".join(lines) + "\n"
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+def file_format(path: Path) -> str | None:
+    """csv, jsonl or parquet from the file name, None when unsupported."""
+    return FORMATS.get(path.suffix.lower())
+
+
+def file_columns(path: Path) -> list[str]:
+    """The column names of a file (JSON Lines: the keys of its first record)."""
+    kind = file_format(path)
+    if kind == "parquet":
+        return pq.read_schema(path).names
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        if kind == "csv":
+            return next(csv.reader(handle), [])
+        for line in handle:
+            if line.strip():
+                record = json.loads(line)
+                return list(record) if isinstance(record, dict) else []
+    return []
+
+
+def records(path: Path) -> Iterator[tuple[int, dict | str]]:
+    """(row number, record) of a file; a record that cannot be read comes as its problem.
+
+    Row numbers: CSV counts the header as row 1; JSON Lines counts lines; Parquet counts rows.
+    """
+    kind = file_format(path)
+    if kind == "parquet":
+        number = 0
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=10_000):
+            for record in batch.to_pylist():
+                number += 1
+                yield number, record
+        return
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        if kind == "csv":
+            yield from enumerate(csv.DictReader(handle), start=2)
+            return
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                yield number, f"not valid JSON ({err.msg})"
+                continue
+            yield number, record if isinstance(record, dict) else "not a JSON object"
+
+
+def read_file(path: Path, column_map: dict, label: str) -> Iterator[dict | Rejected]:
+    """Staging rows of one file through its map; bad rows are refused, the rest kept."""
+    if file_format(path) is None or not path.is_file():
+        yield Rejected("own", label, "-", "missing or not a .csv, .jsonl or .parquet file")
+        return
+    try:
+        problems = map_problems(column_map, file_columns(path))
+    except (OSError, ValueError) as err:
+        yield Rejected("own", label, "-", f"cannot read the file ({err})")
+        return
+    if problems:
+        yield Rejected("own", label, "-", "; ".join(problems))
+        return
+    for number, record in records(path):
+        if isinstance(record, str):
+            yield Rejected("own", label, str(number), record)
+            continue
+        row = staging_row(record, column_map)
+        if isinstance(row, str):
+            yield Rejected("own", label, str(number), row, raw_excerpt(record))
+        else:
+            yield row
+
+
+def staging_row(record: dict, column_map: dict) -> dict | str:
+    """One staging row from a record through the map, or the problem with it."""
+    row, problems = {}, []
+    options = column_map.get("options", {})
+    for src, dst in column_map["columns"].items():
+        try:
+            value = convert(dst, record.get(src), options)
+        except ValueError as err:
+            problems.append(f"{dst} (column {src!r}): {err}")
+            continue
+        if value is not None:
+            row[dst] = value
+    problems += [f"{req} is missing" for req in REQUIRED
+                 if req not in row and not any(p.startswith(req + " ") for p in problems)]
+    if problems:
+        return "; ".join(problems)
+    if "source_id" not in row:
+        digest = hashlib.sha1(json.dumps(
+            [str(row.get(k)) for k in ("title", "company", "posted_date", "description")]
+        ).encode()).hexdigest()
+        row["source_id"] = digest[:16]
+    return row
+
+
+def convert(column: str, value: object, options: dict) -> object:
+    """A raw value as the schema column wants it; None when empty; ValueError when unreadable."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        if value == "" or value in ("NA", "null", "None"):
+            return None
+    if column == "posted_date":
+        return to_date(value, options.get("date_format"))
+    if column in ("salary_min", "salary_max"):
+        try:
+            return float(str(value).replace(",", "").replace("_", ""))
+        except ValueError:
+            raise ValueError(f"{value!r} is not a number") from None
+    if column == "salary_is_estimate":
+        return str(value).lower() in ("1", "true", "yes", "y")
+    if column in ALLOWED_VALUES:
+        text = str(value).strip().lower().replace(" ", "_")
+        text = SYNONYMS.get(text, text).replace("-", "_")
+        if text not in ALLOWED_VALUES[column]:
+            raise ValueError(f"{value!r} is not one of {', '.join(ALLOWED_VALUES[column])}")
+        return text
+    text = str(value)
+    if column == "description" and _TAG.search(text):
+        text = html_to_text(text)
+    if column == "country":
+        text = text.upper()
+    return text or None
+
+
+def to_date(value: object, date_format: str | None = None) -> dt.date:
+    """A date from a date, datetime, ISO text, text in date_format, or epoch seconds/ms."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) or (isinstance(value, str) and re.fullmatch(r"\d{9,13}",
+                                                                                 value)):
+        number = float(value)
+        return dt.datetime.fromtimestamp(number / 1000 if number > 1e11 else number, dt.UTC).date()
+    text = str(value)
+    try:
+        if date_format:
+            return dt.datetime.strptime(text, date_format).date()
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date" + (f" in {date_format}" if date_format
+                                                      else " (YYYY-MM-DD)")) from None
+
+
+# --- ingest ------------------------------------------------------------------------------------
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m etl ingest own``."""
+    parser.add_argument("--file", type=Path, required=True, metavar="PATH",
+                        help="a .csv, .jsonl (.ndjson) or .parquet file of postings")
+    parser.add_argument("--map-file", type=Path, metavar="TOML",
+                        help="the column map as TOML ([columns] your_column = schema_column)")
+    parser.add_argument("--map", action="append", dest="maps", default=[],
+                        metavar="SOURCE_COL=SCHEMA_COL", help="one column mapping (repeatable)")
+    parser.add_argument("--date-format", metavar="FORMAT",
+                        help="strptime format of the posted dates, e.g. %%d/%%m/%%Y")
+
+
+def ingest(raw_dir: Path, *, file: Path, map_file: Path | None = None,
+           maps: list[str] | None = None, date_format: str | None = None,
+           fetch_date: dt.date | None = None, progress: Progress = no_progress,
+           **_: object) -> IngestReport:
+    """Store the file unmodified with its map beside it, after checking the map fits the file."""
+    report = IngestReport("own")
+    file = Path(file)
+    try:
+        column_map = load_map(Path(map_file)) if map_file else {"columns": {}, "options": {}}
+        flags = parse_map_flags(maps or [])
+    except (OSError, ValueError) as err:
+        report.errors.append(f"{map_file or '--map'}: {err}")
+        return report
+    column_map["columns"].update(flags["columns"])
+    if date_format:
+        column_map["options"]["date_format"] = date_format
+    if file_format(file) is None or not file.is_file():
+        report.errors.append(f"{file}: missing or not a .csv, .jsonl or .parquet file")
+        return report
+    try:
+        problems = map_problems(column_map, file_columns(file))
+    except (OSError, ValueError) as err:
+        problems = [f"cannot read the file ({err})"]
+    if problems:
+        report.errors.append(f"{file}: " + "; ".join(problems))
+        return report
+    copy_files([file], Path(raw_dir), report, fetch_date, progress)
+    for target in report.files_written:
+        target.with_name(target.name + MAP_SUFFIX).write_text(map_toml(column_map),
+                                                              encoding="utf-8")
+    return report
