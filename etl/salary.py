@@ -6,7 +6,7 @@ release (AUD BRL CAD CHF CNY DKK EUR GBP HKD INR JPY KRW MXN MYR NOK NZD SEK SGD
 G.5A quotes EUR, GBP, AUD and NZD in USD per unit, inverted here) are compiled from it; the others
 (ARS COP CZK EGP HUF IDR ILS KES NGN PHP PLN RON TRY UAH) from the IMF International Financial
 Statistics period-average rates; AED is its official peg. Rows marked ``provisional`` are
-estimates for years not yet published (2025 from part-year data, 2026 a carry-forward); replace
+estimates for years not yet published (2025 from part-year data, 2026 a rough estimate); replace
 them when the annual releases appear. The parser for salaries written as text
 (``parse_salary_text``) lives here too."""
 

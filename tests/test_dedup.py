@@ -1,0 +1,203 @@
+"""Deduplication: exact keys, near-duplicate text within a company and a time window."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import polars as pl
+import pytest
+
+from etl.dedup import dedup_rate_by_source, duplicate_groups
+
+WORDS = ("python django postgres api backend service team build scale data queue kafka redis "
+         "deploy cloud review code test ship customer payments platform design mentor remote "
+         "growth equity health plan learn write own improve reliable fast secure").split()
+
+
+def text(seed: int, n: int = 150) -> str:
+    rnd = random.Random(seed)
+    return " ".join(rnd.choice(WORDS) for _ in range(n))
+
+
+def edited(description: str, positions: tuple[int, ...]) -> str:
+    words = description.split()
+    for p in positions:
+        words[p] = f"edit{p}"
+    return " ".join(words)
+
+
+def shingles(description: str) -> set[tuple[str, ...]]:
+    words = description.lower().split()
+    return {tuple(words[i:i + 5]) for i in range(len(words) - 4)}
+
+
+def jaccard(a: str, b: str) -> float:
+    sa, sb = shingles(a), shingles(b)
+    return len(sa & sb) / len(sa | sb)
+
+
+def posting(pid, date, *, source="hn", source_id=None, company="Acme", title="Backend Engineer",
+            location="Berlin", description=None):
+    return {"posting_id": pid, "source": source, "source_id": source_id or pid,
+            "posted_date": dt.date.fromisoformat(date), "company": company, "title": title,
+            "location_raw": location, "description": description or text(1)}
+
+
+def groups_of(*rows) -> pl.DataFrame:
+    return duplicate_groups(pl.DataFrame(list(rows)))
+
+
+def mapping(groups: pl.DataFrame) -> dict[str, tuple[str, str]]:
+    return {p: (c, r) for p, c, r in groups.select("posting_id", "canonical_id", "reason")
+            .iter_rows()}
+
+
+def test_exact_repost_next_month_counts_once():
+    g = groups_of(posting("a", "2024-03-04"), posting("b", "2024-04-02", source_id="b2"))
+    assert mapping(g) == {"a": ("a", "unique"), "b": ("a", "exact text")}
+
+
+def test_same_text_at_two_sources_counts_once():
+    g = groups_of(
+        posting("li1", "2024-03-05", source="linkedin", company="Acme, Inc.",
+                location="Berlin, Germany"),
+        posting("hn1", "2024-03-04", source="hn", company="ACME", location="Berlin (onsite)"),
+    )
+    assert mapping(g) == {"li1": ("hn1", "near-duplicate (jaccard 1.00)"),
+                          "hn1": ("hn1", "unique")}
+
+
+def test_same_text_same_place_at_two_sources_is_exact_text():
+    g = groups_of(posting("x", "2024-03-05", source="adzuna", company="Acme GmbH"),
+                  posting("y", "2024-03-09", source="remotive", company="acme"))
+    assert mapping(g)["y"] == ("x", "exact text")
+
+
+def test_light_edit_counts_once_and_reports_the_jaccard():
+    original = text(7)
+    changed = edited(original, (20, 100))
+    expected = jaccard(original, changed)
+    assert 0.8 <= expected < 0.95
+    g = groups_of(posting("a", "2024-01-10", description=original),
+                  posting("b", "2024-02-01", description=changed, title="Senior Backend Engineer"))
+    assert mapping(g)["b"] == ("a", f"near-duplicate (jaccard {expected:.2f})")
+
+
+def test_heavier_edit_below_the_threshold_counts_twice():
+    original = text(7)
+    changed = edited(original, tuple(range(5, 150, 12)))
+    assert jaccard(original, changed) < 0.8
+    g = groups_of(posting("a", "2024-01-10", description=original),
+                  posting("b", "2024-01-11", description=changed))
+    assert g["reason"].to_list() == ["unique", "unique"]
+
+
+def test_same_company_different_role_counts_twice():
+    g = groups_of(posting("a", "2024-01-10", description=text(1)),
+                  posting("b", "2024-01-10", title="Data Engineer", description=text(2)))
+    assert set(g["canonical_id"]) == {"a", "b"}
+
+
+def test_shared_boilerplate_under_another_title_counts_twice():
+    boilerplate = text(3, 140)
+    g = groups_of(
+        posting("a", "2024-01-10", description=boilerplate + " " + text(4, 10)),
+        posting("b", "2024-01-12", title="Frontend Developer",
+                description=boilerplate + " " + text(5, 10)),
+    )
+    assert set(g["canonical_id"]) == {"a", "b"}
+
+
+def test_same_text_different_company_counts_twice():
+    g = groups_of(posting("a", "2024-01-10"), posting("b", "2024-01-10", company="Globex"))
+    assert g["reason"].to_list() == ["unique", "unique"]
+
+
+def test_outside_the_window_counts_twice():
+    g = groups_of(posting("a", "2024-01-10"), posting("b", "2024-04-15"),  # 96 days
+                  posting("c", "2024-01-10", description=edited(text(1), (30,))),
+                  posting("d", "2024-07-25", description=edited(text(1), (31,))))
+    m = mapping(g)
+    assert m["b"] == ("b", "unique") and m["d"] == ("d", "unique")
+    assert m["c"][0] == "a"
+
+
+def test_window_is_a_parameter():
+    rows = pl.DataFrame([posting("a", "2024-01-10"), posting("b", "2024-04-15")])
+    assert duplicate_groups(rows, window_days=120)["canonical_id"].to_list() == ["a", "a"]
+
+
+def test_monthly_reposts_chain_into_one_group():
+    g = groups_of(*[posting(f"p{m}", f"2024-{m:02d}-03") for m in range(1, 7)])
+    assert set(g["canonical_id"]) == {"p1"}
+    assert g["reason"].to_list() == ["unique"] + ["exact text"] * 5
+
+
+def test_same_source_id_links_whatever_the_text_or_date():
+    g = groups_of(posting("s1", "2024-01-01", source_id="42"),
+                  posting("s2", "2024-12-01", source_id="42", description=text(9), company="X"))
+    assert mapping(g)["s2"] == ("s1", "same source id")
+
+
+def test_canonical_is_the_earliest_then_the_lowest_id():
+    g = groups_of(posting("m", "2024-02-01"), posting("z", "2024-01-05"),
+                  posting("k", "2024-01-05"))
+    assert set(g["canonical_id"]) == {"k"}
+    assert mapping(g)["k"] == ("k", "unique")
+
+
+def test_result_is_in_input_order_and_deterministic():
+    rows = [posting(f"p{i}", f"2024-01-{1 + i % 28:02d}", company=f"C{i % 3}",
+                    description=edited(text(i % 4), (i % 50,))) for i in range(40)]
+    first = duplicate_groups(pl.DataFrame(rows))
+    shuffled = rows[:]
+    random.Random(3).shuffle(shuffled)
+    second = duplicate_groups(pl.DataFrame(shuffled))
+    assert first["posting_id"].to_list() == [r["posting_id"] for r in rows]
+    assert mapping(first) == mapping(second)
+
+
+def test_missing_columns_are_named():
+    with pytest.raises(ValueError, match="description"):
+        duplicate_groups(pl.DataFrame([posting("a", "2024-01-01")]).drop("description"))
+
+
+def test_null_company_and_empty_text_do_not_crash():
+    g = groups_of(posting("a", "2024-01-01", company=None, description=" "),
+                  posting("b", "2024-01-02", company=None, description=" ", title="Other"))
+    assert g["reason"].to_list() == ["unique", "unique"]
+
+
+def test_dedup_rate_by_source():
+    g = groups_of(
+        posting("hn1", "2024-01-01", source="hn"),
+        posting("hn2", "2024-02-01", source="hn", description=text(2)),
+        posting("li1", "2024-01-03", source="linkedin", location="Berlin, DE"),  # = hn1
+        posting("li2", "2024-02-03", source="linkedin", description=edited(text(2), (9,))),
+        posting("li3", "2024-03-03", source="linkedin", description=text(3)),
+        posting("li4", "2024-03-04", source="linkedin", description=text(4), title="SRE"),
+    )
+    rates = dedup_rate_by_source(g)
+    assert rates.to_dicts() == [
+        {"source": "hn", "postings": 2, "duplicates": 0, "rate": 0.0},
+        {"source": "linkedin", "postings": 4, "duplicates": 2, "rate": 0.5},
+    ]
+
+
+def test_planted_duplicates_are_all_found_among_many_postings():
+    rnd = random.Random(11)
+    rows, planted = [], []
+    for i in range(3000):
+        company = f"Company {i % 300}"
+        day = dt.date(2024, 1, 1) + dt.timedelta(days=rnd.randrange(300))
+        rows.append(posting(f"p{i:05d}", day.isoformat(), company=company,
+                            description=text(1000 + i, 120)))
+        if i % 30 == 0:  # a lightly edited repost two weeks later
+            repost = edited(rows[-1]["description"], (rnd.randrange(120),))
+            rows.append(posting(f"r{i:05d}", (day + dt.timedelta(days=14)).isoformat(),
+                                company=company, source="linkedin", description=repost))
+            planted.append((f"r{i:05d}", f"p{i:05d}"))
+    g = mapping(duplicate_groups(pl.DataFrame(rows)))
+    assert all(g[r][0] == p for r, p in planted)
+    assert sum(reason != "unique" for _, reason in g.values()) == len(planted)
