@@ -51,7 +51,7 @@ POSTING_COLUMNS: tuple[Column, ...] = (
            "true when salary_annual_usd is outside the plausible range (kept, not charted)"),
     Column("description", pa.string(), False, "plain-text description (HTML removed)"),
     Column("url", pa.string(), True, "link to the posting"),
-    Column("ingested_at", pa.timestamp("s", tz="UTC"), False, "when the build read the row"),
+    Column("ingested_at", pa.timestamp("ms", tz="UTC"), False, "when the build read the row"),
 )
 
 POSTINGS_SCHEMA = pa.schema([pa.field(c.name, c.type, c.nullable) for c in POSTING_COLUMNS])

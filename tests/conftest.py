@@ -60,7 +60,7 @@ def fixture_postings() -> list[dict]:
             text = (f"We are hiring. You will build services with {', '.join(stack) or 'care'}. "
                     "We offer a good team.")
             row = {"source_id": f"{month:%Y%m}-{i}", "posted_date": month.replace(day=1 + i),
-                   "title": title, "company": f"Company {i}",
+                   "title": title, "company": f"Company {month:%Y%m}-{i}",
                    "location_raw": FIXTURE_LOCATIONS[country], "description": text,
                    "remote": "remote" if i == 5 else "onsite", "employment_type": "full_time",
                    "url": f"https://example.org/{month:%Y%m}/{i}"}
@@ -94,3 +94,34 @@ def fixture_warehouse(tmp_path_factory) -> Path:
     build(root / "raw", root / "warehouse", loaders={"fixture": FixtureSource()},
           processes=1, log=lambda m: None)
     return root / "warehouse"
+
+
+@pytest.fixture()
+def app_test(fixture_warehouse, monkeypatch):
+    """A function making an AppTest of app.py on the fixture warehouse (120 s timeout).
+
+    AppTest resets PagesManager.uses_pages_directory before every run, and with a pages/ folder
+    beside app.py it then reruns the chosen page alone, as a v1 multipage app would, skipping
+    app.py and its sidebar. The real server clears the flag when st.navigation is first called;
+    the patch does the same for AppTest.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    original = PagesManager.__init__
+
+    def without_pages_directory(self, *args, **kwargs):
+        PagesManager.uses_pages_directory = False
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(PagesManager, "__init__", without_pages_directory)
+    monkeypatch.setenv("HIRING_RADAR_WAREHOUSE", str(fixture_warehouse))
+    monkeypatch.chdir(PROJECT_ROOT)
+
+    def make(query_params: dict | None = None) -> AppTest:
+        at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+        for key, value in (query_params or {}).items():
+            at.query_params[key] = value
+        return at
+
+    return make

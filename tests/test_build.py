@@ -54,10 +54,10 @@ def test_quarantine_names_the_problem(fixture_warehouse):
 def test_rollups_add_up(fixture_warehouse):
     con = duckdb.connect()
     total = con.sql("select sum(postings) from read_parquet($p)",
-                    params={"p": str(fixture_warehouse / "rollup_postings.parquet")}).fetchone()
+                    params={"p": str(fixture_warehouse / "rollup_postings.parquet")}).fetchall()[0]
     assert total[0] == 216
     paid = con.sql("select count(*) from read_parquet($p)",
-                   params={"p": str(fixture_warehouse / "salaries.parquet")}).fetchone()
+                   params={"p": str(fixture_warehouse / "salaries.parquet")}).fetchall()[0]
     assert paid[0] == 36 * 2  # i in {0, 3} carry pay
 
 
