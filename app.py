@@ -16,6 +16,7 @@ PAGES = [
     st.Page("pages/databases.py", title="Databases", icon="🗄️"),
     st.Page("pages/cloud.py", title="Cloud platforms", icon="☁️"),
     st.Page("pages/salary.py", title="Salary", icon="💵"),
+    st.Page("pages/report.py", title="Report builder", icon="📝"),
     st.Page("pages/about.py", title="About the data", icon="ℹ️"),
 ]
 
@@ -25,6 +26,8 @@ try:
 except WarehouseMissing as err:
     st.error(f"{err}")
     st.stop()
+st.session_state["page_title"] = navigation.title
 ui.sample_banner()
 ui.show_notices()
 navigation.run()
+ui.sync_url_if_needed()

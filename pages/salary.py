@@ -11,10 +11,11 @@ st.caption("Advertised pay only: annualised midpoint of the posted range, conver
            "posting year's average exchange rate. Estimated figures (such as Adzuna's "
            "predictions) and implausible outliers are excluded.")
 kpis = ui.data("kpis", filters).row(0, named=True)
+ui.from_link("salary_category", list(ui.CATEGORY_TITLES), "language")
 category = st.radio("Category", list(ui.CATEGORY_TITLES), horizontal=True,
                     format_func=ui.CATEGORY_TITLES.get, key="salary_category")
-min_n = st.slider("Minimum postings behind a figure", 5, 200, ui.MIN_POSTINGS_FOR_SALARY,
-                  key="salary_min_n")
+ui.from_link("salary_min_n", range(5, 201), ui.MIN_POSTINGS_FOR_SALARY)
+min_n = st.slider("Minimum postings behind a figure", 5, 200, key="salary_min_n")
 by_tech = ui.data("salary_by_technology", filters, category=category)
 shown = by_tech.filter(pl.col("postings") >= min_n)
 footer = ui.footer(filters, kpis["with_salary"])
@@ -32,10 +33,14 @@ else:
 
 st.subheader("Over time")
 names = dict(zip(by_tech["technology_id"], by_tech["name"], strict=True))
+ui.from_link("salary_techs", list(names), by_tech["technology_id"].head(3).to_list(), many=True)
+st.session_state["salary_techs"] = [t for t in st.session_state["salary_techs"] if t in names]
 chosen = st.multiselect("Technologies (none: all postings)", list(names),
-                        default=by_tech["technology_id"].head(3).to_list(),
                         format_func=lambda t: names.get(t, t), key="salary_techs")
-ui.sync_url({"salary_techs": ",".join(chosen)} if chosen else None)
+ui.sync_url({k: v for k, v in {
+    "salary_techs": ",".join(chosen),
+    "salary_category": category if category != "language" else "",
+    "salary_min_n": str(min_n) if min_n != ui.MIN_POSTINGS_FOR_SALARY else ""}.items() if v})
 over_time = ui.data("salary_over_time", filters, technologies=chosen)
 over_time = over_time.filter(pl.col("postings") >= min_n)
 if over_time.is_empty():
