@@ -135,15 +135,30 @@ def remote_from_text(location: str | None, title: str, description: str) -> str:
     return "unknown"
 
 
+_PAY_LINE = re.compile(
+    r"salary|compensation|\bpay\b|\bcomp\b|\bbase\b|\bOTE\b|per annum|\bp\.?a\.?\b|"
+    r"\bLPA\b|lakh|/\s*(?:hr|hour|day|month|year)|gehalt|vergütung|brutto|salaire|"
+    r"rémunération|wynagrodzenie|lön|salário|salario|day rate|rate:", re.IGNORECASE)
+
+
+def pay_lines(description: str) -> list[str]:
+    """Lines of a description that talk about pay (where a salary stated in text sits)."""
+    return [line for line in description.splitlines() if _PAY_LINE.search(line)][:5]
+
+
 def _salary_fields(row: dict, country: str | None, year: int) -> dict:
-    """Salary columns: structured figures as given, or parsed from salary_text; annual USD."""
+    """Salary columns: structured figures as given, else parsed from salary_text or from the
+    description's pay lines; annualised in USD."""
     lo, hi = row.get("salary_min"), row.get("salary_max")
     currency, period = row.get("salary_currency"), row.get("salary_period")
-    if lo is None and hi is None and row.get("salary_text"):
-        parse = getattr(salary, "parse_salary_text", None)
-        figure = parse(row["salary_text"], default_currency=currency_of(country)) if parse else None
-        if figure is not None:
-            lo, hi, currency, period = figure.min, figure.max, figure.currency, figure.period
+    if lo is None and hi is None:
+        texts = [row["salary_text"]] if row.get("salary_text") else []
+        texts += pay_lines(row.get("description") or "")
+        for text in texts:
+            figure = salary.parse_salary_text(text, default_currency=currency_of(country))
+            if figure is not None:
+                lo, hi, currency, period = figure.min, figure.max, figure.currency, figure.period
+                break
     if lo is not None and hi is None:
         hi = lo
     if hi is not None and lo is None:

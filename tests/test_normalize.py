@@ -105,3 +105,17 @@ def test_bad_rows_are_refused_with_a_reason(change, reason):
     row, why = posting_row(staging(**change), "src", NOW)
     assert row is None
     assert why == reason
+
+
+def test_pay_stated_only_in_the_description_is_found():
+    text = ("Strong PHP.\nWe raised $50M in our Series C.\n"
+            "Compensation: INR 17,00,000 - 24,00,000 per annum\n")
+    row, _ = posting_row(staging(description=text, location_raw="Bangalore, India"), "src", NOW)
+    assert (row["salary_min"], row["salary_max"], row["salary_currency"],
+            row["salary_period"]) == (1_700_000, 2_400_000, "INR", "year")
+
+
+def test_numbers_that_are_not_pay_are_left_alone():
+    text = "We raised $50M.\nOur base is Berlin; 10k users a day.\n401k matching."
+    row, _ = posting_row(staging(description=text), "src", NOW)
+    assert row["salary_min"] is None and row["salary_annual_usd"] is None
