@@ -9,7 +9,8 @@ import hashlib
 import json
 import re
 import tomllib
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -82,32 +83,99 @@ class _Candidate:
 
 # ------------------------------------------------------------------ text and search keys
 
-_NON_KEY = re.compile(r"[^\w+#.]")
+# a dot stays inside a name (Node.js, ASP.NET) but separates sentences and glued lines
+# ("AWS.Experience", "scripting.1+ years"), as in LinkedIn descriptions that lost their breaks
+_DOT_GLUED = re.compile(r"\.(?<=[A-Za-z]{2}\.)(?=[A-Z][a-z]{2,}|\d)(?!Net\b|Js\b|Io\b)")
 _DOT_NOT_IN_WORD = re.compile(r"\.(?!\w)")
-_PLUS_NOT_SUFFIX = re.compile(r"(?<![\w+])\+")
-_HASH_NOT_SUFFIX = re.compile(r"(?<!\w)#")
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_PLUS_NOT_SUFFIX = re.compile(r"\+(?<![\w+]\+)")
+_HASH_NOT_SUFFIX = re.compile(r"#(?<!\w#)")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+# typographic punctuation as its ASCII twin ("let’s go" reads like "let's go"); invisible
+# characters dropped
+_PUNCTUATION = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'),
+                ("\u2013", "-"), ("\u2014", "-"), ("\u2022", "*"), ("\u00b7", "*"),
+                ("\u2010", "-"), ("\u2011", "-"), ("\u2212", "-"), ("\u200b", ""),
+                ("\u200c", ""), ("\u200d", ""), ("\u2060", ""), ("\ufeff", ""), ("\u00ad", ""))
 
 
 def normalise(text: str) -> str:
-    """Plain text of a posting: HTML tags and entities decoded, Unicode NFKC, spaces collapsed."""
-    return _INVISIBLE.sub("", html_to_text(text))
+    """Plain text of a posting: HTML tags and entities decoded, Unicode NFKC, spaces collapsed
+    (etl.text.html_to_text), and invisible characters dropped."""
+    text = html_to_text(text) if "<" in text or "&" in text else _plain_to_text(text)
+    if not text.isascii():
+        for fancy, plain in _PUNCTUATION:
+            if fancy in text:
+                text = text.replace(fancy, plain)
+    return text
 
 
-def _lower_same_length(text: str) -> str:
-    """Lower case with one character per character, so offsets stay valid."""
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+def _plain_to_text(text: str) -> str:
+    """What html_to_text returns for text without tags or entities, without its HTML passes."""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = _SPACES.sub(" ", text)
+    text = "\n".join(line.strip() for line in text.splitlines())
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+class _KeyTable(dict):
+    """str.translate table: lower case, one character for one; separators become spaces."""
+
+    def __missing__(self, code: int) -> int:
+        char = chr(code)
+        lower = char.lower()
+        if char in "+#." or char == "_" or char.isalnum():
+            value = ord(lower) if len(lower) == 1 else code
+        else:
+            value = 32
+        self[code] = value
+        return value
+
+
+_KEY_TABLE = _KeyTable()
+
+
+class _ShapeTable(dict):
+    """str.translate table for the shape of a text: a lower, A upper (+ and # count as lower,
+    so "C++Previous" shows a case change), 0 digit, space anything else."""
+
+    def __missing__(self, code: int) -> int:
+        char = chr(code)
+        if char in "+#" or char.islower():
+            value = ord("a")
+        elif char.isupper():
+            value = ord("A")
+        else:
+            value = ord("0") if char.isalnum() or char == "_" else 32
+        self[code] = value
+        return value
+
+
+_SHAPE_TABLE = _ShapeTable()
+_ASCII_KEY = bytes(_KEY_TABLE[i] for i in range(128)) + bytes(range(128, 256))
+_ASCII_SHAPE = bytes(_SHAPE_TABLE[i] for i in range(128)) + b" " * 128
 
 
 def search_key(text: str) -> str:
-    """Searchable form: lower case, separators as spaces; + # . kept inside names (C++, .NET)."""
-    key = _NON_KEY.sub(" ", _lower_same_length(text))
+    """Searchable form: lower case, separators as spaces; + # . kept inside names (C++, .NET).
+    It has the length of text, so offsets carry over."""
+    text = _DOT_GLUED.sub(" ", text)
+    if text.isascii():
+        key = text.encode("ascii").translate(_ASCII_KEY).decode("ascii")
+    else:
+        key = text.translate(_KEY_TABLE)
     key = _DOT_NOT_IN_WORD.sub(" ", key)
     key = _PLUS_NOT_SUFFIX.sub(" ", key)
     return _HASH_NOT_SUFFIX.sub(" ", key)
+
+
+def _cuts(shape: str, start: int, end: int) -> Iterator[int]:
+    """Offsets of the lower-then-upper pairs in shape[start:end]."""
+    cut = shape.find("aA", start, end)
+    while cut >= 0:
+        yield cut
+        cut = shape.find("aA", cut + 1, end)
 
 
 # ------------------------------------------------------------------ context rules
@@ -119,8 +187,8 @@ _NEG_LIST_GAP = re.compile(r"(?:[\s,;/&|()]|\b(?:and|or|nor|und|oder|et|ou|ni)\b
                            re.IGNORECASE)
 _NEGATION = re.compile(
     r"(?:^|[^\w])(?:no(?:\s+(?:more|legacy|longer\s+using))?|not(?:\s+(?:an?|the|using|use|in))?|"
-    r"never|without|nor|neither|avoid(?:ing)?|(?:do|does|did)\s*n[o']t\s+(?:use|need|want)|"
-    r"don['’]t\s+(?:use|need|want)|won['’]t\s+(?:use|need)|kein(?:e|en|er)?|ohne|nicht|"
+    r"never|without|nor|neither|avoid(?:ing)?|(?:do|does|did)\s*n[o']t\s+(?:use|want)|"
+    r"don['’]t\s+(?:use|want)|won['’]t\s+use|kein(?:e|en|er)?|ohne|nicht|"
     r"pas\s+de|pas\s+d['’]|sans|aucun(?:e)?|ni)\s*[-:]?\s*$", re.IGNORECASE)
 _NEGATION_EXCEPTION = re.compile(
     r"\s*(?:\w+\s+){0,2}?(?:experience|knowledge|background|expertise)?\s*(?:is\s+|are\s+)?"
@@ -133,7 +201,7 @@ _COMPARISON_BEFORE = re.compile(
     r"like| such as)?|invested in by|funded by|customers?(?: include| including| like| such as)|"
     r"clients?(?: include| including| like| such as)|trusted by|acquired by|sponsored by|"
     r"spun out of|alumni of|worked at|working at|work at|companies like|companies such as)|"
-    r"\bex-|\(\s*think)\s*[:,]?\s*$", re.IGNORECASE)
+    r"\bex-|\(\s*think|(?:^|\s)@|\blike\s+an?\s+(?:[\w-]+\s+){0,2})\s*[:,]?\s*$", re.IGNORECASE)
 _LIKE_BEFORE = re.compile(r"(?:(\w+)[\s(,:]*)?\blike\s*$", re.IGNORECASE)
 _LIKE_OK = frozenset("""languages language databases database dbs db tools tool technologies tech
     technology frameworks framework stacks stack something things platforms platform providers
@@ -142,6 +210,11 @@ _LIKE_OK = frozenset("""languages language databases database dbs db tools tool 
     orchestrators containers runtimes ecosystems servers datastores backends backend frontends
     would d we you i they really also especially particularly cicd pipelines iac messaging
     search""".split())
+# last words before a mention that can end a negation, comparison or partner phrase
+_TRIGGERS = frozenset("""no not never without nor neither avoid avoiding use want kein keine keinen
+    keiner ohne nicht de d' sans aucun aucune ni a an the using in more legacy to of like include
+    includes including as with than la at by (think think partner partners partnered partnering
+    investor investors customer customers client clients formerly former from such""".split())
 _COMPARISON_AFTER = re.compile(
     r"(?:-(?:style|like|esque|inspired|alike|compatible|killer|clone|lookalike)\b|"
     r"\s+(?:clones?|alternatives?|killers?|competitors?|replacements?|lookalikes?)\b|"
@@ -215,16 +288,29 @@ def _like_is_comparison(before: str) -> bool:
     return bool(match) and (match.group(1) or "").lower() not in _LIKE_OK
 
 
+def _last_word(before: str) -> str:
+    """The last word of the text before a mention, lower case ("ex-", "@", "(think" kept)."""
+    stripped = before.rstrip(" :,\n").lower()
+    return stripped[stripped.rfind(" ") + 1:]
+
+
 def _excluded(text: str, cands: list[_Candidate], i: int) -> str | None:
     """Why an accepted mention is not one: negated, a comparison, a partner."""
     cand = cands[i]
-    before = _window_before(text, _list_head(text, cands, i))
     after = _window_after(text, cand.end)
+    if after[:1] in ("-", " ", ",") and _COMPARISON_AFTER.match(after):
+        return "comparison or partner"
+    before = _window_before(text, _list_head(text, cands, i))
+    last = _last_word(before)
+    if last[-1:] in ("-", "@") or last in _TRIGGERS or "like" in before:
+        return _excluded_by_before(before, after)
+    return None
+
+
+def _excluded_by_before(before: str, after: str) -> str | None:
     if _NEGATION.search(before) and not _NEGATION_EXCEPTION.match(after):
         return "negated"
     if _COMPARISON_BEFORE.search(before) or _like_is_comparison(before):
-        return "comparison or partner"
-    if _COMPARISON_AFTER.match(after):
         return "comparison or partner"
     return None
 
@@ -286,6 +372,18 @@ def load_entries(data: dict[str, Any]) -> dict[str, Entry]:
     return entries
 
 
+def _glued_index(entries: dict[str, Entry]) -> dict[str, tuple[tuple[Entry, str, str], ...]]:
+    """One-word forms of 3+ characters that are safe to find inside glued words
+    ("ReactNodeTypescriptComfortability"); ambiguous forms never are ("GoDaddy")."""
+    index: dict[str, list[tuple[Entry, str, str]]] = {}
+    for entry in entries.values():
+        for form, kind in entry.forms:
+            key = search_key(form).strip()
+            if kind != "ambiguous" and len(key) >= 3 and " " not in key and "." not in key:
+                index.setdefault(form.lower(), []).append((entry, form, kind))
+    return {k: tuple(v) for k, v in index.items()}
+
+
 def _automaton(entries: dict[str, Entry]) -> ahocorasick.Automaton:
     """Keys are ' alias ' in search form, so a hit is always a whole token sequence."""
     variants: dict[str, list[tuple[Entry, str, str]]] = {}
@@ -309,6 +407,8 @@ class Tagger:
         self.entries: dict[str, Entry] = load_entries(data)
         self.technologies: dict[str, Technology] = {k: e.tech for k, e in self.entries.items()}
         self._automaton = _automaton(self.entries)
+        self._glued = _glued_index(self.entries)
+        self._implied_cache: dict[tuple[str, str], tuple[str, ...]] = {}
 
     @classmethod
     def default(cls) -> Tagger:
@@ -349,12 +449,42 @@ class Tagger:
                 if kind == "any" or surface == form:
                     hits.append(_Candidate(start, end, entry, form, kind))
                     break
+        hits += self._glued_candidates(text)
         hits.sort(key=lambda c: (c.start, c.start - c.end))
         chosen: list[_Candidate] = []
         for cand in hits:
             if not chosen or cand.start >= chosen[-1].end:
                 chosen.append(cand)
         return chosen
+
+    def _glued_candidates(self, text: str) -> list[_Candidate]:
+        """Names inside words glued at a case change ("C++Previous", "ReactNodeTypescript")."""
+        if text.isascii():
+            shape = text.encode("ascii").translate(_ASCII_SHAPE).decode("ascii")
+        else:
+            shape = text.translate(_SHAPE_TABLE)
+        out: list[_Candidate] = []
+        cut = shape.find("aA")
+        while cut >= 0:
+            start = shape.rfind(" ", 0, cut) + 1
+            end = shape.find(" ", cut)
+            end = len(shape) if end < 0 else end
+            bounds = [start, *(i + 1 for i in _cuts(shape, start, end)), end]
+            out += self._pieces(text, bounds)
+            cut = shape.find("aA", end)
+        return out
+
+    def _pieces(self, text: str, bounds: list[int]) -> list[_Candidate]:
+        """Candidates for the runs between case changes of one glued word."""
+        out = []
+        for i, left in enumerate(bounds):
+            for right in bounds[i + 1:]:
+                piece = text[left:right]
+                for entry, form, kind in self._glued.get(piece.lower(), ()):
+                    if kind == "any" or piece == form:
+                        out.append(_Candidate(left, right, entry, form, kind))
+                        break
+        return out
 
     def _decide(self, text: str, cands: list[_Candidate]) -> None:
         """Sets status: safe aliases unless vetoed; ambiguous ones only with evidence; then drops
@@ -388,16 +518,19 @@ class Tagger:
             return None
         return _cue(text, cands[i]) or _neighbour(text, cands, i)
 
-    def _implied_ids(self, entry: Entry, form: str) -> list[str]:
+    def _implied_ids(self, entry: Entry, form: str) -> tuple[str, ...]:
         """Ids implied by a mention of entry as form, transitively, in order."""
-        todo = list(entry.implies) + list(entry.implies_by_alias.get(search_key(form).strip(), ()))
-        out: list[str] = []
-        while todo:
-            tech_id = todo.pop(0)
-            if tech_id not in out:
-                out.append(tech_id)
-                todo.extend(self.entries[tech_id].implies)
-        return out
+        key = (entry.tech.id, form)
+        if key not in self._implied_cache:
+            todo = [*entry.implies, *entry.implies_by_alias.get(search_key(form).strip(), ())]
+            out: list[str] = []
+            while todo:
+                tech_id = todo.pop(0)
+                if tech_id not in out:
+                    out.append(tech_id)
+                    todo.extend(self.entries[tech_id].implies)
+            self._implied_cache[key] = tuple(out)
+        return self._implied_cache[key]
 
     def _clouds(self, cands: list[_Candidate]) -> set[str]:
         """Ids of the cloud platforms named or implied by the accepted candidates."""
