@@ -8,16 +8,16 @@ import streamlit as st
 from radar import ui
 from radar.queries import WarehouseMissing
 
-st.set_page_config(page_title="Hiring Radar", page_icon="📡", layout="wide")
+st.set_page_config(page_title="Hiring Radar", page_icon=":material/radar:", layout="wide")
 
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon="📈", default=True),
-    st.Page("pages/languages.py", title="Languages", icon="🐍"),
-    st.Page("pages/databases.py", title="Databases", icon="🗄️"),
-    st.Page("pages/cloud.py", title="Cloud platforms", icon="☁️"),
-    st.Page("pages/salary.py", title="Salary", icon="💵"),
-    st.Page("pages/report.py", title="Report builder", icon="📝"),
-    st.Page("pages/about.py", title="About the data", icon="ℹ️"),
+    st.Page("pages/overview.py", title="Overview", icon=":material/insights:", default=True),
+    st.Page("pages/languages.py", title="Languages", icon=":material/code:"),
+    st.Page("pages/databases.py", title="Databases", icon=":material/database:"),
+    st.Page("pages/cloud.py", title="Cloud platforms", icon=":material/cloud:"),
+    st.Page("pages/salary.py", title="Salary", icon=":material/payments:"),
+    st.Page("pages/report.py", title="Report builder", icon=":material/description:"),
+    st.Page("pages/about.py", title="About the data", icon=":material/info:"),
 ]
 
 navigation = st.navigation(PAGES)

@@ -14,11 +14,11 @@ PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#c
 
 
 def footer_text(filters_text: str, sources: str, n_postings: int, sample: bool) -> str:
-    """The provenance line printed under every chart."""
-    parts = [f"Filters: {filters_text}", f"Source: {sources}", f"n = {n_postings:,} postings"]
+    """The provenance lines printed under every chart: n and source, then the filters."""
+    first = [f"n = {n_postings:,} postings", f"Source: {sources}"]
     if sample:
-        parts.insert(0, "SAMPLE DATA (synthetic)")
-    return " · ".join(parts)
+        first.insert(0, "SAMPLE DATA (synthetic)")
+    return " · ".join(first) + f"<br>Filters: {filters_text}"
 
 
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, footer: str) -> go.Figure:

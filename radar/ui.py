@@ -177,7 +177,7 @@ def sample_banner() -> None:
     if manifest().get("sample_only"):
         st.warning("**Sample data.** The warehouse holds only the embedded synthetic sample: "
                    "the figures show how the dashboard works, not the real job market. "
-                   "See *About the data* to load real sources.", icon="🧪")
+                   "See *About the data* to load real sources.", icon=":material/science:")
 
 
 def footer(filters: Filters, n_postings: int) -> str:
