@@ -181,7 +181,7 @@ def _cuts(shape: str, start: int, end: int) -> Iterator[int]:
 # ------------------------------------------------------------------ context rules
 
 _LIST_GAP = re.compile(
-    r"(?:[\s,;/&|+()\[\]:·•*\-–—]|\b(?:and|or|und|oder|et|ou|y|nor|plus|with|as well as|"
+    r"(?:[\s,;/&|+()\[\]:·•*\-–—]|\b(?:and|or|und|oder|et|ou|y|nor|plus|with|as well as|but also|"
     r"e\.g\.|i\.e\.|etc\.?|incl\.|including|vs\.?|versus)\b)*", re.IGNORECASE)
 _NEG_LIST_GAP = re.compile(r"(?:[\s,;/&|()]|\b(?:and|or|nor|und|oder|et|ou|ni)\b)*",
                            re.IGNORECASE)
@@ -197,7 +197,7 @@ _COMPARISON_BEFORE = re.compile(
     r"(?:\b(?:similar to|akin to|alternatives? to|competitors? (?:to|of|like|include|including|"
     r"such as)|compared (?:to|with)|comparable to|inspired by|instead of|rather than|"
     r"replacement for|à la|a la|former(?:ly)?(?: at)?|partner(?:ed|s|ing)?(?: with| of| include| "
-    r"including| like| such as)?|in partnership with|backed by|investors?(?: include| including| "
+    r"including| like| such as)?|in partnership with|investors?(?: include| including| "
     r"like| such as)?|invested in by|funded by|customers?(?: include| including| like| such as)|"
     r"clients?(?: include| including| like| such as)|trusted by|acquired by|sponsored by|"
     r"spun out of|alumni of|worked at|working at|work at|companies like|companies such as)|"
@@ -219,8 +219,19 @@ _COMPARISON_AFTER = re.compile(
     r"(?:-(?:style|like|esque|inspired|alike|compatible|killer|clone|lookalike)\b|"
     r"\s+(?:clones?|alternatives?|killers?|competitors?|replacements?|lookalikes?)\b|"
     r"\s*,?\s+but (?:for|in)\b|(?:\s+(?:advanced|premier|select|gold|silver|platinum|certified|"
-    r"consulting|technology|solutions?|services|competency|registered))*\s+partners?\b)",
+    r"consulting|technology|solutions?|services|competency|registered))*\s+partners?\b|"
+    r"(?:'s)?\s+(?:ceo|cto|cfo|coo|cpo|co-?founders?|founders?|vp|alumni|alum)\b)",
     re.IGNORECASE)
+_BACKED_BY = re.compile(r"\bbacked by\s*$", re.IGNORECASE)
+# a sentence that names customers, investors or partners and then lists names up to the mention
+_PARTNER_INTRO = re.compile(
+    r"\b(?:customers|clients|investors|partners|backers|trusted by|used by|funded by|"
+    r"loved by|users include|powers|powering)\b(?:\s+(?:include|including|such as|like|are))?"
+    r"\s*:?", re.IGNORECASE)
+_PARTNER_HINTS = ("customer", "client", "investor", "partner", "backer", "trusted by", "used by",
+                  "funded by", "loved by", "users include", "power")
+_LIST_SPLIT = re.compile(r",|\band\b|&|\(|\)")
+_NAME = re.compile(r"(?:[A-Z0-9][\w.'+-]*\s*){1,4}")
 
 
 def _compile(pattern: str | None) -> re.Pattern | None:
@@ -291,19 +302,44 @@ def _like_is_comparison(before: str) -> bool:
 def _last_word(before: str) -> str:
     """The last word of the text before a mention, lower case ("ex-", "@", "(think" kept)."""
     stripped = before.rstrip(" :,\n").lower()
-    return stripped[stripped.rfind(" ") + 1:]
+    return stripped[stripped.rfind(" ") + 1:].lstrip("([")
 
 
-def _excluded(text: str, cands: list[_Candidate], i: int) -> str | None:
+def _named_as_partner(text: str, start: int) -> bool:
+    """Whether the mention ends a list of names introduced as customers, investors, partners."""
+    sentence = text[max(0, start - 150):start]
+    cut = max(sentence.rfind(". "), sentence.rfind("\n"), sentence.rfind(";"))
+    sentence = sentence[cut + 1:]
+    intros = list(_PARTNER_INTRO.finditer(sentence))
+    if not intros:
+        return False
+    names = _LIST_SPLIT.split(sentence[intros[-1].end():])
+    return all(not n.strip() or _NAME.fullmatch(n.strip()) for n in names)
+
+
+def _may_name_partners(text: str) -> bool:
+    """A cheap test that lets most postings skip the partner-list rule."""
+    lower = text.lower()
+    return any(word in lower for word in _PARTNER_HINTS)
+
+
+def _excluded(text: str, cands: list[_Candidate], i: int, partners: bool) -> str | None:
     """Why an accepted mention is not one: negated, a comparison, a partner."""
     cand = cands[i]
     after = _window_after(text, cand.end)
-    if after[:1] in ("-", " ", ",") and _COMPARISON_AFTER.match(after):
+    if after[:1] in ("-", " ", ",", "'") and _COMPARISON_AFTER.match(after):
         return "comparison or partner"
-    before = _window_before(text, _list_head(text, cands, i))
+    head = _list_head(text, cands, i)
+    before = _window_before(text, head)
+    if cand.entry.tech.category == "cloud" and _BACKED_BY.search(before):
+        return "comparison or partner"
     last = _last_word(before)
     if last[-1:] in ("-", "@") or last in _TRIGGERS or "like" in before:
-        return _excluded_by_before(before, after)
+        why = _excluded_by_before(before, after)
+        if why:
+            return why
+    if partners and _named_as_partner(text, head):
+        return "comparison or partner"
     return None
 
 
@@ -505,7 +541,9 @@ class Tagger:
         for cand in cands:
             if cand.status is None:
                 cand.status, cand.rule = False, "no evidence"
-        exclusions = [_excluded(text, cands, i) if c.status else None for i, c in enumerate(cands)]
+        partners = _may_name_partners(text)
+        exclusions = [_excluded(text, cands, i, partners) if c.status else None
+                      for i, c in enumerate(cands)]
         for cand, why in zip(cands, exclusions, strict=True):
             if why:
                 cand.status, cand.rule = False, why
