@@ -8,7 +8,9 @@ import streamlit as st
 from radar import ui
 from radar.queries import WarehouseMissing
 
-st.set_page_config(page_title="Hiring Radar", page_icon=":material/radar:", layout="wide")
+# The favicon is an emoji (drawn as an inline data: SVG by the browser): a :material/...: favicon
+# is fetched from fonts.gstatic.com, and no request may leave the app's host.
+st.set_page_config(page_title="Hiring Radar", page_icon="📡", layout="wide")
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/insights:", default=True),
@@ -17,6 +19,7 @@ PAGES = [
     st.Page("pages/cloud.py", title="Cloud platforms", icon=":material/cloud:"),
     st.Page("pages/salary.py", title="Salary", icon=":material/payments:"),
     st.Page("pages/report.py", title="Report builder", icon=":material/description:"),
+    st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
     st.Page("pages/about.py", title="About the data", icon=":material/info:"),
 ]
 

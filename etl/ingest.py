@@ -24,8 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from etl.paths import DEFAULT_RAW
+
 Progress = Callable[[int, int, str], None]
-DEFAULT_RAW_ROOT = Path("data/raw")
+DEFAULT_RAW_ROOT = DEFAULT_RAW
 
 
 @dataclass
@@ -175,13 +177,18 @@ def print_progress(done: int, total: int, message: str) -> None:
     print(f"[{done}/{total}] {message}", file=sys.stderr)
 
 
-def main(argv: list[str]) -> int:
-    """Run ``python -m etl ingest``; exit code 0 when the run had no errors, 1 otherwise."""
+def run(argv: list[str], progress: Progress = no_progress) -> IngestReport:
+    """Parse ``[--raw-root R] SOURCE [options]`` as the command line does and run that ingest."""
     modules = ingest_modules()
     args = build_parser(modules).parse_args(argv)
     options = {k: v for k, v in vars(args).items() if k not in ("source", "raw_root")}
-    module = modules[args.source]
-    report = module.ingest(Path(args.raw_root) / args.source, progress=print_progress, **options)
+    return modules[args.source].ingest(Path(args.raw_root) / args.source, progress=progress,
+                                       **options)
+
+
+def main(argv: list[str]) -> int:
+    """Run ``python -m etl ingest``; exit code 0 when the run had no errors, 1 otherwise."""
+    report = run(argv, progress=print_progress)
     for path in report.files_written:
         print(f"stored {path}")
     for error in report.errors:

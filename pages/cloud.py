@@ -1,5 +1,6 @@
-"""Cloud: share of postings mentioning each technology per month, and the ranking."""
+"""Cloud: share of postings mentioning each per month, the ranking, the survey comparison."""
 
-from radar import ui
+from radar import context, ui
 
 ui.technology_page("cloud")
+context.survey_panel("cloud", ui.current_filters())

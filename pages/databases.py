@@ -1,5 +1,6 @@
-"""Databases: share of postings mentioning each technology per month, and the ranking."""
+"""Databases: share of postings mentioning each per month, the ranking, the survey comparison."""
 
-from radar import ui
+from radar import context, ui
 
 ui.technology_page("database")
+context.survey_panel("database", ui.current_filters())

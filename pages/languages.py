@@ -1,5 +1,6 @@
-"""Languages: share of postings mentioning each technology per month, and the ranking."""
+"""Languages: share of postings mentioning each per month, the ranking, the survey comparison."""
 
-from radar import ui
+from radar import context, ui
 
 ui.technology_page("language")
+context.survey_panel("language", ui.current_filters())

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from radar import charts, ui
+from radar import charts, context, ui
 
 filters = ui.current_filters()
 ui.sync_url()
@@ -54,3 +54,5 @@ else:
     left.dataframe(risers.select(shown), hide_index=True, key="risers")
     right.markdown("**Fallers**")
     right.dataframe(fallers.select(shown), hide_index=True, key="fallers")
+
+context.indeed_panel(filters)

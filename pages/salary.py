@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from radar import charts, ui
+from radar import charts, context, ui
 
 filters = ui.current_filters()
 st.title("Salary")
@@ -48,3 +48,5 @@ if over_time.is_empty():
 else:
     ui.show_chart(charts.salary_over_time(over_time, footer, {"all": "All postings", **names}),
                   over_time, f"salary_over_time_{filters.slug()}")
+
+context.survey_pay_panel(category, filters, by_tech)

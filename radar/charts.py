@@ -113,3 +113,15 @@ def salary_over_time(frame: pl.DataFrame, footer: str, names: dict[str, str]) ->
                                  hovertemplate="%{x}: median $%{y:,.0f} (n=%{customdata})"
                                                "<extra>" + name + "</extra>"))
     return _layout(fig, "Advertised annual pay over time", "Year", "Annual pay (USD)", footer)
+
+
+def index_over_time(frame: pl.DataFrame, footer: str) -> go.Figure:
+    """Indeed Hiring Lab index lines (2020-02-01 = 100), one per series."""
+    fig = go.Figure()
+    for (name,), part in frame.partition_by("series", as_dict=True, maintain_order=True).items():
+        fig.add_trace(go.Scatter(x=part["date"].to_list(), y=part["index_value"].to_list(),
+                                 mode="lines", name=name,
+                                 hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}<extra>" + name
+                                               + "</extra>"))
+    return _layout(fig, "Indeed Hiring Lab job postings index (context, not postings)", "Date",
+                   "Index (2020-02-01 = 100)", footer)

@@ -81,16 +81,17 @@ def _quoted(path: Path) -> str:
 
 
 _EMPTY_TABLES = {
-    "survey_respondents": "create view survey_respondents as select null::int as year, "
-                          "null::varchar as respondent_id, null::varchar as country, "
-                          "null::varchar as dev_types, null::boolean as is_backend, "
-                          "null::double as comp_usd where false",
-    "survey_technologies": "create view survey_technologies as select null::int as year, "
-                           "null::varchar as respondent_id, null::varchar as technology_id, "
-                           "null::varchar as category where false",
+    "survey_respondents": "create view survey_respondents as select null::smallint as year, "
+                          "null::bigint as respondent_id, null::varchar as country, "
+                          "null::varchar as country_name, null::varchar[] as dev_types, "
+                          "null::boolean as is_backend, null::double as comp_usd where false",
+    "survey_technologies": "create view survey_technologies as select null::smallint as year, "
+                           "null::bigint as respondent_id, null::varchar as technology_id, "
+                           "null::varchar as category, null::varchar as answer where false",
     "indeed_index": "create view indeed_index as select null::date as date, "
-                    "null::varchar as geo, null::varchar as sector, null::double as value, "
-                    "null::varchar as variable where false",
+                    "null::varchar as country, null::varchar as sector, "
+                    "null::varchar as variable, null::double as index_value, "
+                    "null::double as index_nsa, null::varchar as file where false",
 }
 
 

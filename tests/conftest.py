@@ -97,8 +97,8 @@ def fixture_warehouse(tmp_path_factory) -> Path:
 
 
 @pytest.fixture()
-def app_test(fixture_warehouse, monkeypatch):
-    """A function making an AppTest of app.py on the fixture warehouse (120 s timeout).
+def app_for(monkeypatch):
+    """A function making an AppTest of app.py on a given warehouse (120 s timeout).
 
     AppTest resets PagesManager.uses_pages_directory before every run, and with a pages/ folder
     beside app.py it then reruns the chosen page alone, as a v1 multipage app would, skipping
@@ -115,13 +115,19 @@ def app_test(fixture_warehouse, monkeypatch):
         original(self, *args, **kwargs)
 
     monkeypatch.setattr(PagesManager, "__init__", without_pages_directory)
-    monkeypatch.setenv("HIRING_RADAR_WAREHOUSE", str(fixture_warehouse))
     monkeypatch.chdir(PROJECT_ROOT)
 
-    def make(query_params: dict | None = None) -> AppTest:
+    def make(warehouse: Path, query_params: dict | None = None) -> AppTest:
+        monkeypatch.setenv("HIRING_RADAR_WAREHOUSE", str(warehouse))
         at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
         for key, value in (query_params or {}).items():
             at.query_params[key] = value
         return at
 
     return make
+
+
+@pytest.fixture()
+def app_test(app_for, fixture_warehouse):
+    """A function making an AppTest of app.py on the fixture warehouse."""
+    return lambda query_params=None: app_for(fixture_warehouse, query_params)

@@ -15,7 +15,7 @@ from tests.conftest import FIXTURE_PAY, fixture_postings
 ALL = Filters(dt.date(2023, 1, 1), dt.date(2025, 12, 1))
 TESTED = {"filter_options", "technology_list", "postings_by_month", "kpis", "tech_share_by_month",
           "tech_ranking", "salary_by_technology", "salary_over_time", "coverage_by_source",
-          "quarantine_summary", "postings_behind"}
+          "quarantine_summary", "postings_behind", "survey_comparison", "indeed_index"}
 
 
 def test_every_named_query_has_a_test():
@@ -140,3 +140,18 @@ def test_values_never_enter_sql_text(run):
     evil = replace(ALL, countries=("US'; drop table postings; --",))
     assert run("postings_by_month", evil).height == 0
     assert run("postings_by_month").height == 36
+
+
+def test_survey_comparison_is_empty_without_survey_data(run):
+    # real numbers: tests/test_real_sources.py, on the 2022 survey sample
+    frame = run("survey_comparison", category="language")
+    assert frame.height == 0
+    assert frame.columns == ["year", "technology_id", "name", "users", "respondents", "share",
+                             "median_pay", "paid_respondents"]
+
+
+def test_indeed_index_is_empty_without_index_data(run):
+    # real numbers: tests/test_real_sources.py, on the Hiring Lab files
+    frame = run("indeed_index")
+    assert frame.height == 0
+    assert frame.columns == ["date", "country", "series", "index_value"]
