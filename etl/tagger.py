@@ -216,7 +216,12 @@ _COMPARISON_BEFORE = re.compile(
     r"clients?(?: include| including| like| such as)|trusted by|acquired by|sponsored by|"
     r"spun out of|alumni of|worked at|working at|work at|companies like|companies such as)|"
     r"\bex-|\(\s*think|(?:^|\s)@|\blike\s+an?\s+(?:[\w-]+\s+){0,2})\s*[:,]?\s*$", re.IGNORECASE)
-_LIKE_BEFORE = re.compile(r"(?:(\w+)[\s(,:]*)?\blike\s*$", re.IGNORECASE)
+# "like X" usually gives examples ("languages like Go"); it is a comparison when it opens the
+# sentence, follows "is/looks/works", or the list goes on with "but" ("like Elasticsearch, but")
+_LIKE_BEFORE = re.compile(r"(?:(^|[.!?\n])|([\w']+))[\s(,:]*\blike\s*$", re.IGNORECASE)
+_LIKE_COMPARES = frozenset("""is are was were it's 's 're feels feel looks look works work acts
+    act just much exactly kinda sorta""".split())
+_BUT_AFTER = re.compile(r"[^.\n;]{0,40}?\bbut\b", re.IGNORECASE)
 _LIKE_OK = frozenset("""languages language databases database dbs db tools tool technologies tech
     technology frameworks framework stacks stack something things platforms platform providers
     provider clouds cloud services service stores store systems engines solutions environments
@@ -315,9 +320,14 @@ def _list_head(text: str, cands: list[_Candidate], i: int) -> int:
     return cands[head].start
 
 
-def _like_is_comparison(before: str) -> bool:
+def _like_is_comparison(before: str, after: str) -> bool:
     match = _LIKE_BEFORE.search(before)
-    return bool(match) and (match.group(1) or "").lower() not in _LIKE_OK
+    if not match:
+        return False
+    word = (match.group(2) or "").lower()
+    if match.group(1) is not None or word in _LIKE_COMPARES:
+        return True
+    return word not in _LIKE_OK and bool(_BUT_AFTER.match(after))
 
 
 def _may_exclude(before: str) -> bool:
@@ -371,7 +381,7 @@ def _excluded(text: str, cands: list[_Candidate], i: int, partners: bool) -> str
 def _excluded_by_before(before: str, after: str) -> str | None:
     if _NEGATION.search(before) and not _NEGATION_EXCEPTION.match(after):
         return "negated"
-    if _COMPARISON_BEFORE.search(before) or _like_is_comparison(before):
+    if _COMPARISON_BEFORE.search(before) or _like_is_comparison(before, after):
         return "comparison or partner"
     return None
 
