@@ -252,10 +252,12 @@ _BACKED_BY = re.compile(r"\bbacked by\s*$", re.IGNORECASE)
 # a sentence that names customers, investors or partners and then lists names up to the mention
 _PARTNER_INTRO = re.compile(
     r"\b(?:customers|clients|investors|partners|backers|trusted by|used by|funded by|"
-    r"loved by|users include|powers|powering)\b(?:\s+(?:include|including|such as|like|are))?"
+    r"loved by|users include|powers|powering|companies|teams at|engineers at)\b"
+    r"(?:\s+(?:include|including|such as|like|are))?"
     r"\s*:?", re.IGNORECASE)
 _PARTNER_HINTS = ("customer", "client", "investor", "partner", "backer", "trusted by", "used by",
-                  "funded by", "loved by", "users include", "power")
+                  "funded by", "loved by", "users include", "power", "companies", "teams at",
+                  "engineers at")
 _LIST_SPLIT = re.compile(r",|\band\b|&|\(|\)")
 _NAME = re.compile(r"(?:[A-Z0-9][\w.'+-]*\s*){1,4}")
 
