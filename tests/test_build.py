@@ -101,3 +101,28 @@ def test_no_raw_data_is_a_clear_error(tmp_path):
         build(tmp_path / "raw", tmp_path / "warehouse", loaders={"fixture": FixtureSource()},
               log=lambda m: None)
     assert not (tmp_path / "warehouse").exists()
+
+
+def test_a_changed_taxonomy_retags_everything(tmp_path, monkeypatch):
+    from etl import build as build_module
+    from etl.tagger import TAXONOMY_PATH, Tagger
+
+    (tmp_path / "raw" / "fixture").mkdir(parents=True)
+    warehouse = tmp_path / "warehouse"
+    first = build(tmp_path / "raw", warehouse, loaders={"fixture": FixtureSource()},
+                  processes=1, log=lambda m: None)
+    assert first["taxonomy_version"] == Tagger.default().version
+    # A new release of the taxonomy: Golang is no longer an alias of Go.
+    text = TAXONOMY_PATH.read_text()
+    changed = tmp_path / "taxonomy.toml"
+    changed.write_text(text.replace('version = "', 'version = "test-', 1)
+                       .replace('"golang", ', "").replace(', "golang"', ""))
+    other = Tagger.from_file(changed)
+    monkeypatch.setattr(build_module.Tagger, "default", classmethod(lambda cls: other))
+    second = build(tmp_path / "raw", warehouse, loaders={"fixture": FixtureSource()},
+                   processes=1, log=lambda m: None)
+    assert second["taxonomy_version"] == other.version != first["taxonomy_version"]
+    con = duckdb.connect()
+    go = con.sql("select count(*) from read_parquet($p) where technology_id = 'go'",
+                 params={"p": str(warehouse / "posting_technologies.parquet")}).fetchall()[0][0]
+    assert go == 0
