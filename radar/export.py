@@ -93,16 +93,18 @@ def standalone(fig: go.Figure, width: int = WIDTH) -> go.Figure:
 
 
 def wrap_footer(text: str, limit: int = FOOTER_LINE) -> list[str]:
-    """Split a footer at its ' · ' and '; ' joints into lines of at most ``limit`` characters."""
-    pieces = re.split(r"(?<= · )|(?<=; )", text)
-    lines, line = [], ""
-    for piece in pieces:
-        if line and len(line) + len(piece) > limit:
+    """Split a footer into lines of at most ``limit`` characters: at its own line breaks, then
+    at its ' · ' and '; ' joints."""
+    lines = []
+    for given in re.split(r"<br\s*/?>", text):
+        line = ""
+        for piece in re.split(r"(?<= · )|(?<=; )", given):
+            if line and len(line) + len(piece) > limit:
+                lines.append(line.rstrip(" ·;"))
+                line = ""
+            line += piece
+        if line:
             lines.append(line.rstrip(" ·;"))
-            line = ""
-        line += piece
-    if line:
-        lines.append(line.rstrip(" ·;"))
     return lines
 
 

@@ -122,7 +122,18 @@ URL_FILTER_KEYS = ("from", "to", "countries", "remote", "seniority", "role_famil
 
 def current_filters() -> Filters:
     """The filters drawn in app.py for this run."""
+    if "filters" not in st.session_state:
+        _run_through_app()
     return st.session_state["filters"]
+
+
+def _run_through_app() -> None:
+    """A page ran without app.py: Streamlit's first run in a process takes the old `pages/`
+    folder route when the link names a page. Switch that route off and rerun the same page
+    through app.py (navigation, shared filters), so a shared link works on a fresh server."""
+    from streamlit.runtime.pages_manager import PagesManager
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 def sync_url(extra: dict[str, str] | None = None) -> None:
@@ -229,23 +240,24 @@ def show_chart(fig: go.Figure, frame: pl.DataFrame, name: str, selectable: bool 
         event = None
         st.plotly_chart(fig, key=f"chart_{name}", width="stretch")
     with st.container(horizontal=True, key=f"exports_{name}", gap="small"):
-        if export.images_available():
-            for fmt in export.IMAGE_FORMATS:
-                st.download_button(fmt.upper(), partial(_image_bytes, fig, fmt),
+        with st.popover("Export", icon=":material/download:", key=f"export_{name}"):
+            if export.images_available():
+                for fmt in export.IMAGE_FORMATS:
+                    st.download_button(f"Image ({fmt.upper()})", partial(_image_bytes, fig, fmt),
+                                       file_name=export.filename(name, fmt),
+                                       mime=export.MIME[fmt], key=f"{fmt}_{name}",
+                                       on_click="ignore", width="stretch")
+            else:
+                st.caption("Images need Chromium, which is not installed here: "
+                           "download the chart as an interactive HTML file instead.")
+                st.download_button("Chart (HTML)", partial(_image_bytes, fig, "html"),
+                                   file_name=export.filename(name, "html"),
+                                   mime=export.MIME["html"], key=f"html_{name}",
+                                   on_click="ignore", width="stretch")
+            for fmt, label in (("csv", "Data (CSV)"), ("parquet", "Data (Parquet)")):
+                st.download_button(label, partial(export.frame_bytes, frame, fmt),
                                    file_name=export.filename(name, fmt), mime=export.MIME[fmt],
-                                   key=f"{fmt}_{name}", on_click="ignore",
-                                   icon=":material/download:")
-        else:
-            st.caption("Images need Chromium, which is not installed here: "
-                       "download the chart as an interactive HTML file instead.")
-            st.download_button("HTML", partial(_image_bytes, fig, "html"),
-                               file_name=export.filename(name, "html"), mime=export.MIME["html"],
-                               key=f"html_{name}", on_click="ignore", icon=":material/download:")
-        for fmt, label in (("csv", "Data (CSV)"), ("parquet", "Data (Parquet)")):
-            st.download_button(label, partial(export.frame_bytes, frame, fmt),
-                               file_name=export.filename(name, fmt), mime=export.MIME[fmt],
-                               key=f"{fmt}_{name}", on_click="ignore",
-                               icon=":material/table:")
+                                   key=f"{fmt}_{name}", on_click="ignore", width="stretch")
         item = report.chart_item(fig, frame, name, page_title(), current_filters().describe(),
                                  view_link())
         st.button("Add to report", key=f"add_{name}", on_click=_add_to_report, args=(item,),
