@@ -53,10 +53,17 @@ def bench_tagger(warehouse: Path, n: int = 20_000) -> None:
     frame = pl.read_parquet(warehouse / "postings.parquet", columns=["title", "description"])
     texts = [posting_text(t, d) for t, d in frame.head(n).iter_rows()]
     tagger = Tagger.default()
-    seconds, _ = timed(lambda: [tagger.mentions(t) for t in texts])
+    tagger.mentions(texts[0])
+    wall, cpu = time.perf_counter(), time.process_time()
+    for text in texts:
+        tagger.mentions(text)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     chars = sum(map(len, texts)) / len(texts)
-    print(f"\ntagger: {len(texts) / seconds:,.0f} postings/s on one core "
-          f"({len(texts)} sample postings, {chars:,.0f} characters on average)")
+    # CPU time of this one process is what "on one core" means; wall time also counts whatever
+    # else the machine is doing.
+    print(f"\ntagger: {len(texts) / cpu:,.0f} postings/s on one core (CPU time; "
+          f"{len(texts) / wall:,.0f}/s by the wall clock) over {len(texts):,} sample postings "
+          f"of {chars:,.0f} characters on average")
 
 
 def main(argv: list[str] | None = None) -> int:

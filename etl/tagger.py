@@ -482,6 +482,7 @@ class Tagger:
         self._automaton = _automaton(self.entries)
         self._glued = _glued_index(self.entries)
         self._implied_cache: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._cloud_cache: dict[tuple[str, str], tuple[str, ...]] = {}
 
     @classmethod
     def default(cls) -> Tagger:
@@ -607,13 +608,21 @@ class Tagger:
             self._implied_cache[key] = tuple(out)
         return self._implied_cache[key]
 
+    def _cloud_ids(self, entry: Entry, form: str) -> tuple[str, ...]:
+        """Ids of the cloud platforms a mention of entry as form names or implies (cached)."""
+        key = (entry.tech.id, form)
+        if key not in self._cloud_cache:
+            ids = (entry.tech.id, *self._implied_ids(entry, form))
+            self._cloud_cache[key] = tuple(i for i in ids
+                                           if self.technologies[i].category == "cloud")
+        return self._cloud_cache[key]
+
     def _clouds(self, cands: list[_Candidate]) -> set[str]:
         """Ids of the cloud platforms named or implied by the accepted candidates."""
         out: set[str] = set()
         for cand in cands:
             if cand.status:
-                ids = [cand.entry.tech.id, *self._implied_ids(cand.entry, cand.form)]
-                out.update(i for i in ids if self.technologies[i].category == "cloud")
+                out.update(self._cloud_ids(cand.entry, cand.form))
         return out
 
     def _with_implied(self, text: str, accepted: list[_Candidate]) -> list[Mention]:
