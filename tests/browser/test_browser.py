@@ -163,6 +163,8 @@ def test_two_chart_report(page, app_url, browser, tmp_path):
     items = page.locator("[class*='st-key-report_item_']")
     expect(items).to_have_count(2)
     expect(items.nth(0)).to_contain_text("Languages: share of postings")
+    expect(items.nth(0)).to_contain_text("From Languages · Filters: 2023-01 to 2025-12")
+    expect(items.nth(1)).to_contain_text("From Overview")
     page.get_by_role("button", name="Move down").first.click()
     expect(items.nth(0)).to_contain_text("Postings per month")
     ready(page, charts=2)
