@@ -138,7 +138,8 @@ def remote_from_text(location: str | None, title: str, description: str) -> str:
 _PAY_LINE = re.compile(
     r"salary|compensation|\bpay\b|\bcomp\b|\bbase\b|\bOTE\b|per annum|\bp\.?a\.?\b|"
     r"\bLPA\b|lakh|/\s*(?:hr|hour|day|month|year)|gehalt|vergütung|brutto|salaire|"
-    r"rémunération|wynagrodzenie|lön|salário|salario|day rate|rate:", re.IGNORECASE)
+    r"rémunération|wynagrodzenie|lön|salário|salario|day rate|rate:|\bDOE\b|[$€£₹¥₪]|"
+    r"\b(?:USD|EUR|GBP|CHF|SEK|NOK|DKK|PLN|INR|CAD|AUD|NZD|SGD|BRL|JPY|MXN)\b", re.IGNORECASE)
 
 
 def pay_lines(description: str) -> list[str]:

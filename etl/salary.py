@@ -112,7 +112,7 @@ _CURRENCY = "|".join(
 _NUMBER = (r"[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}(?![0-9])"
            r"|[0-9]{1,3}(?:[.,'’ ][0-9]{3})+(?![0-9])(?:[.,][0-9]{1,2}(?![0-9]))?"
            r"|[0-9]+(?:[.,][0-9]{1,2}(?![0-9]))?")
-_MULT = (r"LPA|lpa|lakhs?|lacs?|L|crores?|cr|[kK]|tys\.?|thousand"
+_MULT = (r"LPA|lpa|[Ll]akhs?|[Ll]acs?|L|[Cc]rores?|cr|[kK]|tys\.?|thousand"
          r"|[mM](?:n|m|illion)?|[bB](?:n|illion)?")
 _NOT_LETTER = r"(?![^\W\d_])"
 
@@ -131,9 +131,10 @@ _SALARY_RE = re.compile(
 _QUALIFIERS = (r"(?:\s*(?:\(?(?:brutto|netto|gross|net|base|b2b|uop|ote|total|pre-?tax|before\s+tax"
                r"|salary|cash)\)?|,))*\s*")
 _PERIOD_WORDS = (
-    ("hour", r"/\s?(?:hr|hour|h|std|godz\.?|heure)\b|per\s+hour|an\s+hour|a\s+hour|hourly"
+    ("hour", r"/\s?(?:hr|hour|h|std|stunde|godz\.?|heure)\b|p/h\b|per\s+hour|an\s+hour"
+             r"|a\s+hour|hourly"
              r"|p\.?h\.?\b|pro\s+stunde|de\s+l'heure|/h\b"),
-    ("day", r"/\s?(?:day|d|tag|jour|dzień)\b|per\s+day|a\s+day|daily|p\.?d\.?\b|pro\s+tag"
+    ("day", r"/\s?(?:day|d|tag|jour|dzień)\b|p/d\b|per\s+day|a\s+day|daily|p\.?d\.?\b|pro\s+tag"
             r"|par\s+jour|day\s+rate"),
     ("week", r"/\s?(?:wk|week|woche)\b|per\s+week|a\s+week|weekly|pro\s+woche|p\.?w\.?\b"),
     ("month", r"/\s?(?:mo|mth|month|monat|mois|mån|mnd|md|mies|mes|mês|miesiąc)\b\.?|per\s+month"

@@ -119,3 +119,10 @@ def test_numbers_that_are_not_pay_are_left_alone():
     text = "We raised $50M.\nOur base is Berlin; 10k users a day.\n401k matching."
     row, _ = posting_row(staging(description=text), "src", NOW)
     assert row["salary_min"] is None and row["salary_annual_usd"] is None
+
+
+def test_a_pay_line_needs_no_pay_word_when_it_names_a_currency():
+    row, _ = posting_row(staging(description="Great team.\n£14,000–£18,000 DOE\n",
+                                 location_raw="Leeds, UK"), "src", NOW)
+    assert (row["salary_min"], row["salary_max"], row["salary_currency"]) == (14_000, 18_000,
+                                                                                "GBP")

@@ -74,6 +74,10 @@ REAL_FORMS = [
     ("₪30,000 per month", 30_000, 30_000, "ILS", "month"),
     ("ZAR 600 000 per annum", 600_000, 600_000, "ZAR", "year"),
     ("Salary: 150-200k.", 150_000, 200_000, None, "year"),
+    ("Salary: Rs. 9 - 10 Lakhs per annum", 900_000, 1_000_000, "INR", "year"),
+    ("Gehaltsspanne: 70 €/Stunde", 70, 70, "EUR", "hour"),
+    ("Compensation: £425 p/d inside IR35", 425, 425, "GBP", "day"),
+    ("£60 p/h", 60, 60, "GBP", "hour"),
 ]
 
 
