@@ -24,8 +24,9 @@ lint: setup  ## ruff
 bench: setup warehouse  ## print build time, warehouse size, query timings, tagger speed
 	$(PY) -m etl.bench
 
-eval: setup  ## tagger precision and recall on the labelled development set
+eval: setup  ## tagger precision and recall: development set, then the hold-out set
 	$(PY) -m etl.evaluate
+	$(PY) -m etl.evaluate --labels tests/eval/holdout_labels.jsonl
 
 setup: $(STAMP)
 
