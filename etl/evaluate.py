@@ -159,9 +159,9 @@ def _line(label: str, score: Score) -> str:
 
 
 def report(per_category: dict[str, Score], per_term: dict[str, Score], n: int,
-           verbose: bool) -> str:
+           verbose: bool, label_set: str = "development set") -> str:
     """Human-readable report of an evaluation."""
-    lines = [f"development set: {n} labelled postings", "", "per category:"]
+    lines = [f"{label_set}: {n} labelled postings", "", "per category:"]
     lines += [_line(c, s) for c, s in per_category.items()]
     lines += ["", "per ambiguous term:"]
     lines += [_line(t, s) for t, s in per_term.items() if s.tp + s.fp + s.fn]
@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     per_category, per_term = evaluate(tagger, args.shared, labels)
     print(f"tagger {tagger.version}")
-    print(report(per_category, per_term, len(labels), args.verbose))
+    print(report(per_category, per_term, len(labels), args.verbose, f"{args.labels.name}"))
     return 0
 
 
