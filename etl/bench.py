@@ -1,4 +1,5 @@
-"""`make bench`: build time and size of the sample warehouse, query timings, tagger speed.
+"""`make bench`: build time and size of the sample warehouse, query timings, tagger speed,
+chart export timings.
 
 Prints figures; asserts nothing (tests do not time things).
 """
@@ -85,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
               + ", ".join(f"{k} {v:,}" for k, v in manifest["row_counts"].items()))
         bench_queries(root / "warehouse")
         bench_tagger(root / "warehouse")
+        from radar.bench_export import bench_export
+        print()
+        bench_export(root / "warehouse")
     return 0
 
 
