@@ -94,3 +94,19 @@ def test_names_say_what_the_chart_is():
 def test_no_browser_is_said(monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     assert export.browser_path() is None and not export.images_available()
+
+
+def test_without_a_browser_the_app_offers_html(fixture_warehouse, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import PROJECT_ROOT
+    monkeypatch.setenv("HIRING_RADAR_WAREHOUSE", str(fixture_warehouse))
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    monkeypatch.chdir(PROJECT_ROOT)
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    labels = {b.label for b in at.get("download_button")}
+    assert "Chart (HTML)" in labels and "Image (PNG)" not in labels
+    assert {"Data (CSV)", "Data (Parquet)"} <= labels
+    assert any("Images need Chromium" in c.value for c in at.caption)
