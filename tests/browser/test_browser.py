@@ -74,9 +74,19 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 def test_every_page_renders(page, app_url, artefacts):
+    """Every page in the navigation (new ones too): drawn without error, screenshot saved."""
     page.set_viewport_size({"width": 1400, "height": 2600})
-    for name, path in PAGES.items():
-        open_page(page, f"{app_url}/{path}", HEADINGS[name], CHARTS.get(name, 0))
+    open_page(page, app_url, HEADINGS["overview"])
+    links = page.get_by_test_id("stSidebarNav").get_by_role("link")
+    pages = [urlsplit(link.get_attribute("href")).path.strip("/") for link in links.all()]
+    assert set(PAGES.values()) - {""} <= set(pages), pages
+    for path in pages:
+        name = path or "overview"
+        page.goto(f"{app_url}/{path}")
+        expect(page.get_by_role("heading", level=1).first).to_be_visible()
+        if name in HEADINGS:
+            expect(page.get_by_role("heading", name=HEADINGS[name], exact=True)).to_be_visible()
+        ready(page, CHARTS.get(name, 0))
         page.screenshot(path=str(artefacts / f"{name}.png"), full_page=True)
     expect(metric(page, "Postings in the warehouse")).to_have_text("216")
 
@@ -146,7 +156,7 @@ def test_png_and_csv_downloads(page, app_url, fixture_warehouse):
                                          try_parse_dates=True).to_dicts()
 
 
-def test_two_chart_report(page, app_url, browser, tmp_path):
+def test_two_chart_report(page, app_url, browser, tmp_path, artefacts):
     open_page(page, f"{app_url}/languages?tech_language=python,go", "Languages")
     page.get_by_role("button", name="Add to report").first.click()
     expect(page.get_by_test_id("stToast").filter(has_text="1 item")).to_be_visible()
@@ -168,6 +178,7 @@ def test_two_chart_report(page, app_url, browser, tmp_path):
     page.get_by_role("button", name="Move down").first.click()
     expect(items.nth(0)).to_contain_text("Postings per month")
     ready(page, charts=2)
+    page.screenshot(path=str(artefacts / "report-with-two-charts.png"), full_page=True)
     html = download(page, "Download HTML report")
     assert b"<title>Go and Python</title>" in html and b"Plotly.newPlot" in html
     assert not re.search(rb"<script[^>]+src=", html)  # plotly.js inlined: works offline
