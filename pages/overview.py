@@ -25,9 +25,9 @@ ui.show_chart(charts.postings_over_time(by_month, footer), by_month,
               f"overview_postings_{filters.slug()}")
 
 st.subheader("Most asked-for technologies")
-columns = st.columns(3)
-for column, (category, title) in zip(columns, ui.CATEGORY_TITLES.items(), strict=True):
-    with column:
+tabs = st.tabs(list(ui.CATEGORY_TITLES.values()))
+for tab, (category, title) in zip(tabs, ui.CATEGORY_TITLES.items(), strict=True):
+    with tab:
         top = ui.data("tech_ranking", filters, category=category).head(10)
         ui.show_chart(charts.top_bar(top, title, footer), top,
                       f"overview_top_{category}_{filters.slug()}")

@@ -6,6 +6,8 @@ filters, the data source and date range, "sample data" where it is, and the post
 
 from __future__ import annotations
 
+import re
+
 import plotly.graph_objects as go
 import polars as pl
 
@@ -21,15 +23,44 @@ def footer_text(filters_text: str, sources: str, n_postings: int, sample: bool) 
     return " · ".join(first) + f"<br>Filters: {filters_text}"
 
 
-def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, footer: str) -> go.Figure:
+FOOTER_CHARS = 100  # footer line length on screen; exports re-wrap for their own width
+TOP = 60
+
+
+def wrap_footer(text: str, limit: int = FOOTER_CHARS) -> list[str]:
+    """Split a footer into lines of at most ``limit`` characters: at its own line breaks, then
+    at its ' · ' and '; ' joints."""
+    lines = []
+    for given in re.split(r"<br\s*/?>", text):
+        line = ""
+        for piece in re.split(r"(?<= · )|(?<=; )", given):
+            if line and len(line) + len(piece) > limit:
+                lines.append(line.rstrip(" ·;"))
+                line = ""
+            line += piece
+        if line:
+            lines.append(line.rstrip(" ·;"))
+    return lines
+
+
+def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, footer: str,
+            plot_height: int = 300, left: int = 60) -> go.Figure:
+    """Title, axis titles, and below the plot: the legend, then the footer, each with the room it
+    needs, so neither is clipped or overlaps the axis."""
+    lines = wrap_footer(footer)
+    legend = sum(1 for t in fig.data if t.showlegend is not False and t.name) > 1
+    axis_space = 62 if x_title else 40
+    below = axis_space + (28 if legend else 0) + 14 * len(lines) + 14
     fig.update_layout(
         title={"text": title, "x": 0.01, "xanchor": "left"},
         xaxis_title=x_title, yaxis_title=y_title, template="plotly_white",
-        margin={"l": 60, "r": 20, "t": 60, "b": 90}, legend={"orientation": "h", "y": -0.18},
-        colorway=list(PALETTE), height=460,
+        margin={"l": left, "r": 20, "t": TOP, "b": below}, height=TOP + plot_height + below,
+        legend={"orientation": "h", "y": -axis_space / plot_height, "yanchor": "top", "x": 0},
+        colorway=list(PALETTE), showlegend=legend,
     )
-    fig.add_annotation(text=footer, xref="paper", yref="paper", x=0, y=-0.3, showarrow=False,
-                       xanchor="left", yanchor="top", font={"size": 10, "color": "#555"})
+    fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0,
+                       y=-(below - 8) / plot_height, showarrow=False, xanchor="left",
+                       yanchor="bottom", align="left", font={"size": 10, "color": "#555"})
     return fig
 
 
@@ -62,9 +93,7 @@ def top_bar(frame: pl.DataFrame, title: str, footer: str, limit: int = 10) -> go
     fig = go.Figure(go.Bar(x=(top["share"] * 100).round(2).to_list(), y=top["name"].to_list(),
                            orientation="h", customdata=top["postings"].to_list(),
                            hovertemplate="%{y}: %{x}% (%{customdata} postings)<extra></extra>"))
-    fig = _layout(fig, title, "Share of postings (%)", "", footer)
-    fig.update_layout(height=380, margin={"l": 120})
-    return fig
+    return _layout(fig, title, "Share of postings (%)", "", footer, plot_height=260, left=120)
 
 
 def change_bar(frame: pl.DataFrame, title: str, footer: str) -> go.Figure:
@@ -73,10 +102,8 @@ def change_bar(frame: pl.DataFrame, title: str, footer: str) -> go.Figure:
         x=frame["change_pp"].round(2).to_list(), y=frame["name"].to_list(), orientation="h",
         marker={"color": ["#16a34a" if v > 0 else "#dc2626" for v in frame["change_pp"]]},
         hovertemplate="%{y}: %{x:+.2f} pp<extra></extra>"))
-    fig = _layout(fig, title, "Change in share, last 12 months vs 12 before (percentage points)",
-                  "", footer)
-    fig.update_layout(height=420, margin={"l": 120})
-    return fig
+    return _layout(fig, title, "Change in share, last 12 months vs 12 before (percentage points)",
+                   "", footer, plot_height=max(240, 22 * frame.height), left=120)
 
 
 def salary_ranges(frame: pl.DataFrame, title: str, footer: str) -> go.Figure:
@@ -90,9 +117,8 @@ def salary_ranges(frame: pl.DataFrame, title: str, footer: str) -> go.Figure:
                  "array": (rows["p75"] - rows["median"]).to_list(),
                  "arrayminus": (rows["median"] - rows["p25"]).to_list()},
         hovertemplate="%{y}: median $%{x:,.0f}<extra></extra>"))
-    fig = _layout(fig, title, "Annual pay (USD): median and interquartile range", "", footer)
-    fig.update_layout(height=max(380, 28 * rows.height + 160), margin={"l": 180})
-    return fig
+    return _layout(fig, title, "Annual pay (USD): median and interquartile range", "", footer,
+                   plot_height=max(220, 28 * rows.height), left=180)
 
 
 def salary_over_time(frame: pl.DataFrame, footer: str, names: dict[str, str]) -> go.Figure:
@@ -112,7 +138,9 @@ def salary_over_time(frame: pl.DataFrame, footer: str, names: dict[str, str]) ->
                                  customdata=part["postings"].to_list(),
                                  hovertemplate="%{x}: median $%{y:,.0f} (n=%{customdata})"
                                                "<extra>" + name + "</extra>"))
-    return _layout(fig, "Advertised annual pay over time", "Year", "Annual pay (USD)", footer)
+    fig = _layout(fig, "Advertised annual pay over time", "Year", "Annual pay (USD)", footer)
+    fig.update_xaxes(tickformat="d", dtick=1)
+    return fig
 
 
 def index_over_time(frame: pl.DataFrame, footer: str) -> go.Figure:

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 import polars as pl
 
+from radar.charts import wrap_footer
 from radar.filters import Filters
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
@@ -79,7 +80,7 @@ def standalone(fig: go.Figure, width: int = WIDTH) -> go.Figure:
     plot_h = (out.layout.height or 460) - top - bottom
     footers = [a for a in out.layout.annotations
                if a.yref == "paper" and a.y is not None and a.y < 0 and a.text]
-    lines = [wrap_footer(a.text) for a in footers]
+    lines = [wrap_footer(a.text, FOOTER_LINE) for a in footers]
     legend = sum(1 for t in out.data if t.showlegend is not False and t.name) > 1
     axis_space = 62 if out.layout.xaxis.title.text else 40
     below = axis_space + (28 if legend else 0) + 14 * max(map(len, lines), default=0) + 14
@@ -90,22 +91,6 @@ def standalone(fig: go.Figure, width: int = WIDTH) -> go.Figure:
         note.update(text="<br>".join(wrapped), y=-(below - 8) / plot_h, yanchor="bottom",
                     align="left")
     return out
-
-
-def wrap_footer(text: str, limit: int = FOOTER_LINE) -> list[str]:
-    """Split a footer into lines of at most ``limit`` characters: at its own line breaks, then
-    at its ' · ' and '; ' joints."""
-    lines = []
-    for given in re.split(r"<br\s*/?>", text):
-        line = ""
-        for piece in re.split(r"(?<= · )|(?<=; )", given):
-            if line and len(line) + len(piece) > limit:
-                lines.append(line.rstrip(" ·;"))
-                line = ""
-            line += piece
-        if line:
-            lines.append(line.rstrip(" ·;"))
-    return lines
 
 
 def figure_bytes(fig: go.Figure, fmt: str, width: int = WIDTH) -> bytes:
