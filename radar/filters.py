@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from etl.schema import REMOTE, ROLE_FAMILY, SENIORITY
 
 LIST_FIELDS = ("countries", "remote", "seniority", "role_family", "sources")
+URL_KEYS = ("from", "to", *LIST_FIELDS)  # the URL parameters the shared filters own
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 

@@ -20,7 +20,7 @@ import streamlit as st
 
 from etl.normalize import country_names
 from radar import charts, export, queries, report, trace
-from radar.filters import Choices, Filters, from_query_params, to_query_params
+from radar.filters import URL_KEYS, Choices, Filters, from_query_params, to_query_params
 
 CATEGORY_TITLES = {"language": "Languages", "database": "Databases", "cloud": "Cloud platforms"}
 MIN_POSTINGS_FOR_CHANGE = 30
@@ -89,7 +89,7 @@ def sidebar_filters() -> Filters:
         st.session_state.update({
             "filters_start": start, "url_notices": notices,
             "url_extra": {k: v for k, v in st.query_params.to_dict().items()
-                          if k not in URL_FILTER_KEYS}})
+                          if k not in URL_KEYS}})
     start = st.session_state["filters_start"]
     st.session_state["url_synced"] = False
     names = country_names()
@@ -116,8 +116,6 @@ def sidebar_filters() -> Filters:
     st.session_state["filters"] = filters
     return filters
 
-
-URL_FILTER_KEYS = ("from", "to", "countries", "remote", "seniority", "role_family", "sources")
 
 
 def current_filters() -> Filters:
