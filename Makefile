@@ -21,8 +21,9 @@ test: setup warehouse browser  ## set up and run the whole test suite
 lint: setup  ## ruff
 	$(VENV)/bin/ruff check .
 
-bench: setup warehouse  ## print build time, warehouse size, query timings, tagger speed
+bench: setup warehouse  ## print build time, warehouse size, query timings, tagger and export speed
 	$(PY) -m etl.bench
+	-$(PY) -m etl.evaluate --bench  # tagger speed on the real labelled postings (needs ../shared)
 
 eval: setup  ## tagger precision and recall: development set, then the hold-out set
 	$(PY) -m etl.evaluate
