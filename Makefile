@@ -28,6 +28,7 @@ bench: setup warehouse  ## print build time, warehouse size, query timings, tagg
 eval: setup  ## tagger precision and recall: development set, then the hold-out set
 	$(PY) -m etl.evaluate
 	$(PY) -m etl.evaluate --labels tests/eval/holdout_labels.jsonl
+	$(PY) -m etl.evaluate --labels tests/eval/audit2_labels.jsonl
 
 setup: $(STAMP)
 
