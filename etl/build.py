@@ -100,9 +100,11 @@ def without_duplicates(postings: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFra
     return postings.join(keep, on="posting_id", how="semi"), groups
 
 
-def _tag_chunk(texts: list[str]) -> list[list]:
+def _tag_chunk(texts: list[str]) -> list[list[tuple[str, str, str]]]:
+    """(technology id, words as written, rule) of every mention, per text (compact to pickle)."""
     tagger = Tagger.default()
-    return [tagger.mentions(text) for text in texts]
+    return [[(m.technology.id, m.surface, m.rule) for m in tagger.mentions(text)]
+            for text in texts]
 
 
 def posting_text(title: str, description: str) -> str:
@@ -110,35 +112,48 @@ def posting_text(title: str, description: str) -> str:
     return f"{title}\n\n{description}"
 
 
-def technology_rows(postings: pl.DataFrame, processes: int = 1) -> pa.Table:
-    """One row per posting x technology: who matched, as written, and by which rule."""
+def technology_rows(postings: pl.DataFrame, processes: int = 1, chunk: int = 2000) -> pa.Table:
+    """One row per posting x technology: who matched, as written, and by which rule.
+
+    Texts are made and tagged a chunk at a time, and each chunk's mentions become rows as soon
+    as they arrive, so memory holds one chunk of mentions, not the whole build's.
+    """
     ids = postings["posting_id"].to_list()
-    texts = [posting_text(t, d) for t, d in zip(postings["title"].to_list(),
-                                                 postings["description"].to_list(), strict=True)]
-    chunk = 2000
-    chunks = [texts[i:i + chunk] for i in range(0, len(texts), chunk)]
-    if processes > 1 and len(chunks) > 1:
+    titles, bodies = postings["title"], postings["description"]
+    chunks = ([posting_text(t, d) for t, d in zip(titles[i:i + chunk].to_list(),
+                                                   bodies[i:i + chunk].to_list(), strict=True)]
+              for i in range(0, len(ids), chunk))
+    n_chunks = -(-len(ids) // chunk)
+    technologies = Tagger.default().technologies
+    out: dict[str, list] = {name: [] for name in TECH_SCHEMA.names}
+
+    def add(posting_id: str, mentions: list[tuple[str, str, str]]) -> None:
+        seen: dict[str, int] = {}
+        for tech_id, surface, rule in mentions:
+            if tech_id in seen:
+                out["mentions"][seen[tech_id]] += 1
+                continue
+            seen[tech_id] = len(out["posting_id"])
+            tech = technologies[tech_id]
+            for key, value in (("posting_id", posting_id), ("technology_id", tech_id),
+                               ("name", tech.name), ("category", tech.category),
+                               ("parent", tech.parent), ("surface", surface),
+                               ("rule", rule), ("mentions", 1)):
+                out[key].append(value)
+
+    def consume(tagged) -> None:
+        position = 0
+        for part in _progress(tagged, "tag", n_chunks, "chunks"):
+            for mentions in part:
+                add(ids[position], mentions)
+                position += 1
+
+    if processes > 1 and n_chunks > 1:
         import multiprocessing as mp
         with mp.get_context("fork").Pool(processes) as pool:
-            tagged = pool.imap(_tag_chunk, chunks)
-            results = [m for part in _progress(tagged, "tag", len(chunks), "chunks") for m in part]
+            consume(pool.imap(_tag_chunk, chunks))
     else:
-        results = [m for part in _progress(map(_tag_chunk, chunks), "tag", len(chunks), "chunks")
-                   for m in part]
-    out: dict[str, list] = {name: [] for name in TECH_SCHEMA.names}
-    for posting_id, mentions in zip(ids, results, strict=True):
-        seen: dict[str, int] = {}
-        for m in mentions:
-            tech = m.technology
-            if tech.id in seen:
-                out["mentions"][seen[tech.id]] += 1
-                continue
-            seen[tech.id] = len(out["posting_id"])
-            for key, value in (("posting_id", posting_id), ("technology_id", tech.id),
-                               ("name", tech.name), ("category", tech.category),
-                               ("parent", tech.parent), ("surface", m.surface),
-                               ("rule", m.rule), ("mentions", 1)):
-                out[key].append(value)
+        consume(map(_tag_chunk, chunks))
     return pa.table(out, schema=TECH_SCHEMA)
 
 

@@ -25,6 +25,7 @@ import polars as pl
 WINDOW_DAYS = 60
 JACCARD_MIN = 0.8
 SHINGLE_WORDS = 5
+BATCH_TEXTS = 10_000  # texts per near-duplicate batch (bounds memory, not results)
 # 10 bands of 3 MinHash rows: a pair at Jaccard 0.8 becomes a candidate with p = 0.999.
 BANDS, ROWS_PER_BAND = 10, 3
 _RANDOM = random.Random(20240601)
@@ -143,6 +144,12 @@ def _title_overlap(a: pl.Expr, b: pl.Expr) -> pl.Expr:
     return pl.when(union > 0).then(inter / union).otherwise(1.0)
 
 
+def _scored_pairs(texts: pl.DataFrame) -> pl.DataFrame:
+    """(t1, t2, jaccard) for the candidate pairs among texts (one batch of companies)."""
+    shingles = shingle_hashes(texts)
+    return exact_jaccard(minhash_candidates(shingles, texts), shingles)
+
+
 def _near_duplicate_links(keyed: pl.DataFrame, window: int, threshold: float) -> pl.DataFrame:
     """Links between rows of one company whose descriptions are near-duplicates."""
     with_company = keyed.filter(pl.col("company_key") != "")
@@ -154,8 +161,13 @@ def _near_duplicate_links(keyed: pl.DataFrame, window: int, threshold: float) ->
     varied = texts.filter(pl.len().over("company_key") > 1)
     pairs = pl.DataFrame(schema={"t1": pl.UInt32, "t2": pl.UInt32, "jaccard": pl.Float64})
     if varied.height:
-        shingles = shingle_hashes(varied)
-        scored = exact_jaccard(minhash_candidates(shingles, varied), shingles)
+        # Companies are split into batches of about BATCH_TEXTS texts (a company never spans two
+        # batches), so the shingle tables in memory stay small whatever the number of postings.
+        n_batches = varied.height // BATCH_TEXTS + 1
+        batches = varied.with_columns(
+            (pl.col("company_key").hash(seed=3) % n_batches).alias("batch"),
+        ).partition_by("batch", include_key=False, maintain_order=True)
+        scored = pl.concat([_scored_pairs(batch) for batch in batches])
         pairs = scored.filter(pl.col("jaccard") >= threshold)
     identical = texts.select(pl.col("text").alias("t1"), pl.col("text").alias("t2"),
                              pl.lit(1.0).alias("jaccard"))
