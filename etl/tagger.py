@@ -568,7 +568,8 @@ class Tagger:
                 cand.status, cand.rule = False, "veto"
             elif cand.kind != "ambiguous":
                 cand.status, cand.rule = True, f"alias '{cand.form}'"
-        for _ in range(2):
+        # Twice: a risky name accepted in the first pass can be the evidence for another.
+        for _ in range(2 if any(c.status is None for c in cands) else 0):
             clouds = self._clouds(cands)
             for i, cand in enumerate(cands):
                 if cand.status is None:
