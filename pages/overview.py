@@ -33,16 +33,18 @@ for tab, (category, title) in zip(tabs, ui.CATEGORY_TITLES.items(), strict=True)
                       f"overview_top_{category}_{filters.slug()}")
 
 st.subheader("Biggest risers and fallers over the last 12 months")
-movers = (ui.data("tech_ranking", filters, category="")
-          .filter(pl.col("change_pp").is_not_null()
-                  & (pl.col("recent_postings") >= ui.MIN_POSTINGS_FOR_CHANGE)))
-if movers.is_empty():
+comparable = ui.data("tech_ranking", filters, category="").filter(
+    pl.col("change_pp").is_not_null())
+movers = comparable.filter(pl.col("recent_postings") >= ui.MIN_POSTINGS_FOR_CHANGE)
+risers = movers.filter(pl.col("change_pp") > 0).sort("change_pp", descending=True).head(8)
+fallers = movers.filter(pl.col("change_pp") < 0).sort("change_pp").head(8)
+if comparable.is_empty():
     st.info("The date range is too short for a 12-month comparison (it needs 24 months).")
+elif risers.is_empty() and fallers.is_empty():
+    st.info(f"No technology named in at least {ui.MIN_POSTINGS_FOR_CHANGE} postings of the last "
+            "12 months changed its share of postings.")
 else:
-    risers = movers.sort("change_pp", descending=True).head(8)
-    fallers = movers.sort("change_pp").head(8)
-    moves = pl.concat([risers, fallers.reverse()]).unique("technology_id", keep="first",
-                                                          maintain_order=True)
+    moves = pl.concat([risers, fallers.reverse()])
     ui.show_chart(charts.change_bar(moves.reverse(), "Risers and fallers", footer), moves,
                   f"overview_movers_{filters.slug()}")
     left, right = st.columns(2)

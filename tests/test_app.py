@@ -51,16 +51,20 @@ def test_overview_numbers_and_filter_change(app):
     assert app.query_params["countries"] == "DE"
 
 
-def test_overview_top_technologies_and_movers(app):
+def test_overview_top_technologies_and_movers(app, monkeypatch):
     bars = {f["layout"]["title"]["text"]: f for f in figures(app)}
     languages = bars["Languages"]["data"][0]
     assert dict(zip(languages["y"], languages["x"], strict=True))["Python"] == 50.0
-    risers = table(app, "technology", 0)
     # Go rose by 13.89 pp but has 24 postings in the last 12 months, under the minimum of 30;
-    # every other fixture technology keeps a constant share.
-    assert "Go" not in set(risers["technology"])
-    assert set(risers["change (pp)"]) == {0.0}
-    assert min(risers["n last 12 m"]) >= 30
+    # every other fixture technology keeps a constant share: no risers and no fallers.
+    assert [d for d in app.dataframe if "technology" in d.value.columns] == []
+    assert any("No technology named in at least 30 postings" in i.value for i in app.info)
+    monkeypatch.setattr("radar.ui.MIN_POSTINGS_FOR_CHANGE", 20)
+    app.run()
+    risers, fallers = table(app, "technology", 0), table(app, "technology", 1)
+    assert list(risers["technology"]) == ["Go"] and fallers.empty
+    assert risers.iloc[0]["change (pp)"] == pytest.approx(round(100 * (2 / 6 - 14 / 72), 2))
+    assert risers.iloc[0]["n last 12 m"] == 24
 
 
 def test_languages_page(app):

@@ -21,7 +21,9 @@ pytestmark = pytest.mark.browser
 
 PAGES = {"overview": "", "languages": "languages", "databases": "databases", "cloud": "cloud",
          "salary": "salary", "report": "report", "about": "about"}
-CHARTS = {"overview": 5, "languages": 1, "databases": 1, "cloud": 1, "salary": 2}
+# Overview: postings per month and three top-technology charts; no risers chart, because no
+# fixture technology with 30 or more postings in the last 12 months changed its share.
+CHARTS = {"overview": 4, "languages": 1, "databases": 1, "cloud": 1, "salary": 2}
 HEADINGS = {"overview": "Hiring Radar: backend job postings", "languages": "Languages",
             "databases": "Databases", "cloud": "Cloud platforms", "salary": "Salary",
             "report": "Report builder", "about": "About the data"}
