@@ -266,7 +266,8 @@ def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, proces
     if not rows:
         raise SystemExit(f"no postings found under {raw_root}: run `python -m etl sample` or "
                          "`python -m etl ingest SOURCE` first")
-    postings = pl.from_arrow(pa.Table.from_pylist(first_seen(rows), schema=POSTINGS_SCHEMA))
+    # posting_id hashes the source, so ids repeated within a source (above) are all there are
+    postings = pl.from_arrow(pa.Table.from_pylist(rows, schema=POSTINGS_SCHEMA))
     postings, groups = without_duplicates(postings)
     dedup = _dedup_summary(groups, results)
     postings = postings.sort("posted_date", "posting_id")

@@ -17,10 +17,15 @@ import duckdb
 import polars as pl
 
 from etl.paths import DEFAULT_WAREHOUSE
+from etl.sources.indeed import INDEX_SCHEMA
+from etl.sources.so_survey import RESPONDENTS_SCHEMA, TECHNOLOGIES_SCHEMA
 from radar.filters import Choices, Filters
 
 SQL_DIR = Path(__file__).parent / "sql"
-OPTIONAL_TABLES = ("survey_respondents", "survey_technologies", "indeed_index")
+# Tables of non-posting sources; a warehouse without them gets empty ones of the same schema,
+# so the survey and index queries simply return no rows.
+OPTIONAL_TABLES = {"survey_respondents": RESPONDENTS_SCHEMA,
+                   "survey_technologies": TECHNOLOGIES_SCHEMA, "indeed_index": INDEX_SCHEMA}
 
 _lock = threading.Lock()
 _connections: dict[tuple[str, float], duckdb.DuckDBPyConnection] = {}
@@ -68,9 +73,9 @@ def connection(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnection
             for parquet in sorted(folder.glob("*.parquet")):
                 con.sql(f"create view {parquet.stem} as select * from read_parquet("
                         f"'{_quoted(parquet)}')")
-            for table in OPTIONAL_TABLES:
+            for table, schema in OPTIONAL_TABLES.items():
                 if not (folder / f"{table}.parquet").exists():
-                    con.sql(_EMPTY_TABLES[table])
+                    con.from_arrow(schema.empty_table()).create(table)
             con.sql(sql_text("_macros"))
             _connections[key] = con
         return con
@@ -80,19 +85,6 @@ def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-_EMPTY_TABLES = {
-    "survey_respondents": "create view survey_respondents as select null::smallint as year, "
-                          "null::bigint as respondent_id, null::varchar as country, "
-                          "null::varchar as country_name, null::varchar[] as dev_types, "
-                          "null::boolean as is_backend, null::double as comp_usd where false",
-    "survey_technologies": "create view survey_technologies as select null::smallint as year, "
-                           "null::bigint as respondent_id, null::varchar as technology_id, "
-                           "null::varchar as category, null::varchar as answer where false",
-    "indeed_index": "create view indeed_index as select null::date as date, "
-                    "null::varchar as country, null::varchar as sector, "
-                    "null::varchar as variable, null::double as index_value, "
-                    "null::double as index_nsa, null::varchar as file where false",
-}
 
 
 def run(name: str, filters: Filters | None = None, warehouse: Path | str | None = None,
