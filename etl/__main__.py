@@ -65,13 +65,13 @@ def main(argv: list[str] | None = None) -> int:
         from etl.sample import write_sample
         print(write_sample(args.out, seed=args.seed, n=args.n, until=args.until))
     elif args.command == "build":
-        from etl.build import build
+        from etl.warehouse.build import build
         manifest = build(args.raw, args.warehouse, only=args.only, processes=args.processes,
                          log=lambda m: print(m, file=sys.stderr))
         print(f"warehouse {args.warehouse} built: {manifest['row_counts']['postings']} postings, "
               f"taxonomy {manifest['taxonomy_version']}")
     elif args.command == "tag":
-        from etl.tagger import tag_jsonl
+        from etl.transforms.tagger import tag_jsonl
         tag_jsonl(sys.stdin, sys.stdout)
     return 0
 

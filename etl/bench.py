@@ -13,9 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from etl.build import build, posting_text
 from etl.sample import write_sample
-from etl.tagger import Tagger
+from etl.transforms.tagger import Tagger
+from etl.warehouse.build import build, posting_text
 
 
 def folder_mb(folder: Path) -> float:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from etl.tagger import JUDGED_CATEGORIES, Tagger
+from etl.transforms.tagger import JUDGED_CATEGORIES, Tagger
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = PROJECT_ROOT.parent / "shared" / "data"

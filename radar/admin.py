@@ -72,5 +72,5 @@ def run_ingest(argv: list[str], root: Path, progress: Progress):
 
 def rebuild(root: Path, warehouse: Path, log: Callable[[str], None]) -> dict:
     """Rebuild the warehouse from every raw source; returns the new manifest."""
-    from etl.build import build
+    from etl.warehouse.build import build
     return build(root, warehouse, log=log)

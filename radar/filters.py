@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, fields, replace
 
-from etl.schema import REMOTE, ROLE_FAMILY, SENIORITY
+from etl.warehouse.schema import REMOTE, ROLE_FAMILY, SENIORITY
 
 LIST_FIELDS = ("countries", "remote", "seniority", "role_family", "sources")
 URL_KEYS = ("from", "to", *LIST_FIELDS)  # the URL parameters the shared filters own

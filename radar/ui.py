@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from etl.normalize import country_names
+from etl.transforms.normalize import country_names
 from radar import charts, export, queries, report, trace
 from radar.filters import URL_KEYS, Choices, Filters, from_query_params, to_query_params
 

@@ -87,8 +87,8 @@ class FixtureSource:
 
 @pytest.fixture(scope="session")
 def fixture_warehouse(tmp_path_factory) -> Path:
-    """A warehouse built by etl.build from FixtureSource (216 postings, 2023-01 to 2025-12)."""
-    from etl.build import build
+    """A warehouse built by the real build from FixtureSource (216 postings, 2023-01 to 2025-12)."""
+    from etl.warehouse.build import build
     root = tmp_path_factory.mktemp("fixture_wh")
     (root / "raw" / "fixture").mkdir(parents=True)
     build(root / "raw", root / "warehouse", loaders={"fixture": FixtureSource()},

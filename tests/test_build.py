@@ -9,8 +9,8 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from etl.build import build
-from etl.schema import POSTINGS_SCHEMA
+from etl.warehouse.build import build
+from etl.warehouse.schema import POSTINGS_SCHEMA
 from tests.conftest import PER_MONTH, FixtureSource, fixture_months
 
 
@@ -104,8 +104,8 @@ def test_no_raw_data_is_a_clear_error(tmp_path):
 
 
 def test_a_changed_taxonomy_retags_everything(tmp_path, monkeypatch):
-    from etl import build as build_module
-    from etl.tagger import TAXONOMY_PATH, Tagger
+    from etl.transforms.tagger import TAXONOMY_PATH, Tagger
+    from etl.warehouse import build as build_module
 
     (tmp_path / "raw" / "fixture").mkdir(parents=True)
     warehouse = tmp_path / "warehouse"

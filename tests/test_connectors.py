@@ -566,7 +566,7 @@ def test_usajobs_exhausted_429_is_reported_and_page_one_kept(tmp_path, monkeypat
     (usajobs, ["usajobs/page-1.json", "usajobs/page-2.json"], 2),
 ])
 def test_staging_rows_normalise_to_schema_rows(tmp_path, module, files, expected):
-    from etl.normalize import posting_row
+    from etl.transforms.normalize import posting_row
 
     folder = tmp_path / module.SOURCE.name / DAY1.isoformat()
     folder.mkdir(parents=True)

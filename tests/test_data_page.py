@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from etl.build import build
+from etl.warehouse.build import build
 from radar import admin
 
 CSV = ("id,Job Title,Firm,Posted,Text,Where\n"

@@ -8,7 +8,7 @@ import random
 import polars as pl
 import pytest
 
-from etl.dedup import dedup_rate_by_source, duplicate_groups
+from etl.transforms.dedup import dedup_rate_by_source, duplicate_groups
 
 WORDS = ("python django postgres api backend service team build scale data queue kafka redis "
          "deploy cloud review code test ship customer payments platform design mentor remote "

@@ -6,7 +6,7 @@ import re
 import subprocess
 import sys
 
-from etl.schema import COLUMN_NAMES
+from etl.warehouse.schema import COLUMN_NAMES
 from tests.conftest import PROJECT_ROOT
 
 README = (PROJECT_ROOT / "README.md").read_text()

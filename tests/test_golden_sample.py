@@ -12,8 +12,8 @@ from collections import Counter
 import duckdb
 import pytest
 
-from etl.build import build
 from etl.sample import write_sample
+from etl.warehouse.build import build
 
 UNTIL = dt.date(2026, 6, 30)
 # Technologies the sample writes without traps or aliases the regexes would miss.

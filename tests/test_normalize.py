@@ -6,15 +6,15 @@ import datetime as dt
 
 import pytest
 
-from etl.normalize import (
+from etl.transforms.normalize import (
     place_from_location,
     posting_row,
     remote_from_text,
     role_family_from_title,
     seniority_from_title,
 )
-from etl.salary import annual_usd, units_per_usd
-from etl.schema import COLUMN_NAMES, posting_id
+from etl.transforms.salary import annual_usd, units_per_usd
+from etl.warehouse.schema import COLUMN_NAMES, posting_id
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 

@@ -11,8 +11,8 @@ from dataclasses import replace
 
 import pytest
 
-from etl.build import build
 from etl.ingest import run as run_ingest
+from etl.warehouse.build import build
 from radar import queries
 
 

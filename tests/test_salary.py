@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl.salary import (
+from etl.transforms.salary import (
     FX_TABLE,
     SalaryFigure,
     annual_usd,
@@ -16,7 +16,7 @@ from etl.salary import (
     parse_salary_text,
     units_per_usd,
 )
-from etl.schema import SALARY_PERIOD
+from etl.warehouse.schema import SALARY_PERIOD
 
 
 def table_rate(currency: str, year: int) -> float:

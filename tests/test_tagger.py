@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from etl.tagger import CATEGORIES, Mention, Tagger, Technology, tag_jsonl
+from etl.transforms.tagger import CATEGORIES, Mention, Tagger, Technology, tag_jsonl
 
 
 @pytest.fixture(scope="module")

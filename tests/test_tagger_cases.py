@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.tagger import Tagger
+from etl.transforms.tagger import Tagger
 
 CASES_PATH = Path(__file__).with_name("tagger_cases.toml")
 CASES = tomllib.loads(CASES_PATH.read_text(encoding="utf-8"))["case"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from etl.evaluate import AMBIGUOUS_TERMS, DEFAULT_LABELS, bench, evaluate, load_labels, posting_text
-from etl.tagger import JUDGED_CATEGORIES, Tagger
+from etl.transforms.tagger import JUDGED_CATEGORIES, Tagger
 
 pytestmark = pytest.mark.shared_data
 

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from etl.tagger import CATEGORIES, TAXONOMY_PATH, TIERS, Tagger, search_key
+from etl.transforms.tagger import CATEGORIES, TAXONOMY_PATH, TIERS, Tagger, search_key
 
 
 @pytest.fixture(scope="module")

@@ -3,10 +3,11 @@
 A loader reads the raw files of its source (under ``data/raw/<source>/``, never modified) and
 yields either a *staging row* or a :class:`Rejected`. A staging row is a plain dict with at least
 ``source_id``, ``posted_date`` (a ``datetime.date``), ``title`` and ``description`` (plain text),
-and any other column of :mod:`etl.schema` the source knows (``company``, ``location_raw``,
+and any other column of :mod:`etl.warehouse.schema` the source knows (``company``, ``location_raw``,
 ``country``, ``remote``, ``seniority``, ``employment_type``, ``salary_min`` ... ``url``). A source
-that only has salary as text puts it in ``salary_text``; :func:`etl.normalize.posting_row` fills in
-everything else (ids, country, seniority, role family, annual USD salary) the same way for all.
+that only has salary as text puts it in ``salary_text``;
+:func:`etl.transforms.normalize.posting_row` fills in everything else (ids, country, seniority,
+role family, annual USD salary) the same way for all.
 """
 
 from __future__ import annotations

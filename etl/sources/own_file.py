@@ -33,9 +33,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from etl.ingest import IngestReport, Progress, copy_files, no_progress
-from etl.schema import ALLOWED_VALUES, COLUMN_NAMES
 from etl.sources.base import Rejected, raw_excerpt
 from etl.text import html_to_text
+from etl.warehouse.schema import ALLOWED_VALUES, COLUMN_NAMES
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
 REQUIRED = ("title", "posted_date", "description")

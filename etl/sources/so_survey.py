@@ -135,9 +135,9 @@ def country_code(name: str | None) -> str | None:
 
 @cache
 def _tagger():
-    """The technology tagger, or None while etl.tagger is not available."""
+    """The technology tagger, or None while etl.transforms.tagger is not available."""
     try:
-        from etl.tagger import Tagger
+        from etl.transforms.tagger import Tagger
     except ImportError:
         return None
     return Tagger.default()

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 import ahocorasick
 
-TAXONOMY_PATH = Path(__file__).with_name("taxonomy.toml")
+TAXONOMY_PATH = Path(__file__).resolve().parents[1] / "data" / "taxonomy.toml"
 CATEGORIES = ("language", "database", "cloud", "cloud_service", "web_server", "framework",
               "container", "ci_cd", "api_style", "messaging", "iac", "vcs", "methodology",
               "runtime", "orm", "library", "data", "markup", "platform", "database_concept")
@@ -486,7 +486,7 @@ class Tagger:
 
     @classmethod
     def default(cls) -> Tagger:
-        """The shared tagger for etl/taxonomy.toml."""
+        """The shared tagger for etl/data/taxonomy.toml."""
         return _default_tagger()
 
     @classmethod

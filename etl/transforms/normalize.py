@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from etl import salary
-from etl.schema import COLUMN_NAMES, posting_id, posting_problems
+from etl.transforms import salary
+from etl.warehouse.schema import COLUMN_NAMES, posting_id, posting_problems
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-FX_TABLE = Path(__file__).parent / "data" / "fx_units_per_usd.csv"
+FX_TABLE = Path(__file__).resolve().parents[1] / "data" / "fx_units_per_usd.csv"
 
 # Periods per year used to annualise: a working year of 52 weeks, 260 days, 2080 hours.
 PERIODS_PER_YEAR = {"year": 1, "month": 12, "week": 52, "day": 260, "hour": 2080}
@@ -85,7 +85,7 @@ class SalaryFigure:
     min: float
     max: float
     currency: str | None  # ISO 4217; None when the text names none and no default was given
-    period: str  # one of etl.schema.SALARY_PERIOD
+    period: str  # one of etl.warehouse.schema.SALARY_PERIOD
     text: str  # the part of the input the figure was read from
 
 

@@ -22,12 +22,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from etl.normalize import posting_row
 from etl.paths import DEFAULT_RAW, DEFAULT_WAREHOUSE
-from etl.schema import POSTINGS_SCHEMA
 from etl.sources import sources as registered_sources
 from etl.sources.base import Rejected, raw_excerpt
-from etl.tagger import Tagger
+from etl.transforms.normalize import posting_row
+from etl.transforms.tagger import Tagger
+from etl.warehouse.schema import POSTINGS_SCHEMA
 
 QUARANTINE_SCHEMA = pa.schema([("source", pa.string()), ("file", pa.string()), ("row", pa.string()),
                                ("reason", pa.string()), ("raw", pa.string())])
@@ -90,7 +90,7 @@ def first_seen(rows: list[dict]) -> list[dict]:
 def without_duplicates(postings: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     """Postings with cross-source and repost duplicates removed, and the duplicate groups."""
     try:
-        from etl.dedup import duplicate_groups
+        from etl.transforms.dedup import duplicate_groups
     except ImportError:
         return postings, None
     groups = duplicate_groups(postings.select(

@@ -1,0 +1,1 @@
+"""Transforms from staging rows to warehouse rows: normalise, pay, tag, deduplicate."""

@@ -1,0 +1,1 @@
+"""The warehouse: table schemas and the build that writes them."""
