@@ -1,0 +1,266 @@
+"""What a posting asks for, read from its text: the degree (and whether equivalent experience is
+accepted), the minimum years of experience, the seniority of the role and the employment type.
+
+Word lists live in ``etl/data/requirements.toml``; the rules they serve (and the labelled sets
+that measure them) are described in ``docs/requirements.md``. Every function here is pure: text
+in, value out.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+WORDS = Path(__file__).resolve().parents[1] / "data" / "requirements.toml"
+DEGREE_LEVELS = ("bachelor", "master", "phd")  # lowest first
+LEVELS = ("intern", "lead", "senior", "junior", "mid")
+EMPLOYMENT_TYPES = ("full_time", "part_time", "contract", "internship", "temporary")
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """The four requirements of one posting (empty values: none_stated, False, None, unknown)."""
+
+    degree: str
+    degree_equivalent: bool
+    min_years_experience: int | None
+    seniority: str
+    employment_type: str
+
+
+def _alternation(patterns: list[str], flags: int = re.IGNORECASE) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+
+
+@cache
+def _rules() -> dict:
+    """The word lists compiled once."""
+    words = tomllib.loads(WORDS.read_text(encoding="utf-8"))
+    deg, yrs, sen, emp = words["degree"], words["years"], words["seniority"], words["employment"]
+    numbers = yrs["numbers"]
+    num = r"(?:\d{1,2}|" + "|".join(sorted(numbers, key=len, reverse=True)) + r")"
+    figure = (rf"(?<![\w.,$€£-])(?P<a>{num})(?:\s*\(\d{{1,2}}\))?\s*\+?\s*"
+              rf"(?:(?:-|–|—|to|or)\s*(?P<b>{num})(?:\s*\(\d{{1,2}}\))?\s*\+?\s*)?")
+    general = "|".join(yrs["general_words"])
+    return {
+        "degree": {level: [re.compile(rf"(?<![\w-])(?:{'|'.join(deg[level])})", re.I),
+                           re.compile("|".join(deg.get(f"{level}_cs", ["(?!)"])))]
+                   for level in DEGREE_LEVELS},
+        "not_a_degree": _alternation(deg["not_a_degree"]),
+        "not_asked_before": _alternation([rf"\b(?:{p})" for p in deg["not_asked_before"]]),
+        "not_asked_after": _alternation(deg["not_asked_after"]),
+        "equivalent_after": _alternation(deg["equivalent_after"]),
+        "equivalent_before": _alternation(deg["equivalent_before"]),
+        "numbers": numbers,
+        "years": re.compile(figure + r"(?:years?|yrs?)(?:\(s\))?\.?(?![\w-])", re.I),
+        "years_after_experience": re.compile(
+            rf"\b(?:experience|exp)(?:\s+level)?\s*[:\-–]?\s*{figure}(?:years?|yrs?)\b", re.I),
+        "yoe": re.compile(figure + r"yoe\b", re.I),
+        "general_after": re.compile(
+            rf"^\s*(?:of\s+)?(?:(?:{general})[\s,/]+){{0,4}}(?:experience|exp)\b"
+            r"|^\s*(?:of\s+)?(?:full[- ]time\s+|professional\s+|paid\s+)?work\b"
+            r"|^\s*(?:on\s+the\s+job|in\s+(?:the\s+)?industry|in\s+(?:an?\s+)?similar\s+"
+            r"(?:role|position)|of\s+software\s+(?:development|engineering)\b)", re.I),
+        "skill_after": re.compile(
+            r"^\s*(?:of\s+)?(?:[\w#+./&'’()-]+[\s,/]+){0,7}?(?:experience|exp)\b"
+            r"|^\s*(?:of|with|in|using|building|developing|working|writing|designing|managing"
+            r"|leading|coding|programming|doing)\s+\S", re.I),
+        "skill_line_end": re.compile(r",\s*$"),
+        "not_experience_before": _alternation(yrs["not_experience_before"]),
+        "not_experience_after": _alternation(yrs["not_experience_after"]),
+        "level": [(level, re.compile(rf"(?<![\w-])(?:{'|'.join(sen[level])})(?![\w-])", re.I))
+                  for level in LEVELS],
+        "role_noun": re.compile(rf"^[\s/&+,()-]*(?:[\w.#+/-]+[\s/&+,()-]+){{0,4}}?"
+                                rf"(?:{'|'.join(sen['role_nouns'])})\b", re.I),
+        "role_noun_anywhere": re.compile(rf"\b(?:{'|'.join(sen['role_nouns'])})\b", re.I),
+        "title_word": re.compile(r"\b(?:head\s+of|director|vp|vice\s+president|chief|cto"
+                                 r"|engineering\s+manager|tech\s+lead|team\s+lead)\b", re.I),
+        "not_level": _alternation(sen["not_level"]),
+        "not_role_line": _alternation(sen["not_role_line"]),
+        "hiring": _alternation([rf"\b(?:{p})\b" for p in sen["hiring_phrases"]]),
+        "employment": [(kind, _alternation([rf"(?<![\w-])(?:{p})" for p in emp[kind]],
+                                           re.I | re.M))
+                       for kind in EMPLOYMENT_TYPES],
+        "not_type_before": _alternation(emp["not_type_before"]),
+        "not_type_after": _alternation(emp["not_type_after"]),
+        "elsewhere": _alternation(emp["elsewhere"]),
+    }
+
+
+_SENTENCE_END = re.compile(r"[.!?;](?=\s|[A-Z])|\n")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+
+
+def _clause_before(text: str, start: int, limit: int = 100) -> str:
+    """The text before start, back to the start of its sentence or line (at most limit)."""
+    window = text[max(0, start - limit):start]
+    ends = list(_SENTENCE_END.finditer(window))
+    return window[ends[-1].end():] if ends else window
+
+
+def _clause_after(text: str, end: int, limit: int = 200) -> str:
+    """The text after end, up to the end of its line (at most limit)."""
+    window = text[end:end + limit]
+    return window.split("\n", 1)[0]
+
+
+# --- degree ---------------------------------------------------------------------------------
+
+def degree_asked(text: str) -> tuple[str, bool]:
+    """(lowest degree asked for, whether equivalent experience is accepted instead)."""
+    rules = _rules()
+    levels: list[str] = []
+    equivalent = False
+    for level in DEGREE_LEVELS:
+        for pattern in rules["degree"][level]:
+            for m in pattern.finditer(text):
+                around = text[max(0, m.start() - 12):m.end() + 12]
+                if rules["not_a_degree"].search(around):
+                    continue
+                before = _clause_before(text, m.start())
+                after = _clause_after(text, m.end())
+                if rules["not_asked_before"].search(before[-60:]) or \
+                        rules["not_asked_after"].search(after):
+                    continue
+                levels.append(level)
+                if rules["equivalent_after"].search(after) or \
+                        rules["equivalent_before"].search(text[max(0, m.start() - 120):m.start()]
+                                                          .split("\n")[-1]):
+                    equivalent = True
+    if not levels:
+        return "none_stated", False
+    return min(levels, key=DEGREE_LEVELS.index), equivalent
+
+
+# --- years of experience --------------------------------------------------------------------
+
+def _number(word: str, numbers: dict[str, int]) -> int:
+    return int(word) if word.isdigit() else numbers[word.lower()]
+
+
+def _figures(text: str) -> tuple[list[int], list[int]]:
+    """Minimum years of each experience figure in text: (general figures, per-skill figures)."""
+    rules = _rules()
+    numbers = rules["numbers"]
+    general: list[int] = []
+    skill: list[int] = []
+    taken: set[int] = set()
+    for pattern in (rules["years_after_experience"], rules["yoe"]):
+        for m in pattern.finditer(text):
+            general.append(_number(m["a"], numbers))
+            taken.add(m.start("a"))
+    for m in rules["years"].finditer(text):
+        if m.start("a") in taken:
+            continue
+        word = m["a"].lower()
+        if word in ("a", "an") and m["b"]:
+            continue
+        before = text[max(0, m.start() - 60):m.start()]
+        after = text[m.end():m.end() + 90]
+        if rules["not_experience_before"].search(before) or \
+                rules["not_experience_after"].search(after):
+            continue
+        value = _number(m["a"], numbers)
+        if m["b"]:
+            value = min(value, _number(m["b"], numbers))
+        if rules["general_after"].search(after):
+            general.append(value)
+        elif word not in ("a", "an") and (
+                rules["skill_after"].search(after)
+                or (after.split("\n", 1)[0].strip(" .") == ""
+                    and rules["skill_line_end"].search(text[max(0, m.start() - 3):m.start()]))):
+            skill.append(value)
+        elif word not in ("a", "an") and _clause_before(text, m.start(), 60).lower().rstrip() \
+                .endswith(("minimum", "minimum of", "at least", "min.", "min")):
+            general.append(value)
+    return general, skill
+
+
+def min_years_experience(text: str) -> int | None:
+    """Minimum years of experience asked for: the lowest general figure, else the highest
+    per-skill figure (docs/requirements.md); None when the text gives no figure."""
+    general, skill = _figures(text)
+    if general:
+        return min(general)
+    if skill:
+        return max(skill)
+    return None
+
+
+# --- seniority ------------------------------------------------------------------------------
+
+def _role_contexts(text: str) -> list[tuple[int, str, bool]]:
+    """(offset, snippet, needs a role noun) for the places a posting names its roles: the first
+    line, short lines naming a role, and the clause after "hiring", "looking for", ..."""
+    rules = _rules()
+    contexts: list[tuple[int, str, bool]] = []
+    offset = 0
+    for number, line in enumerate(text.split("\n")):
+        bare = _URL.sub("", line).strip(" \t-*•>#=|:")
+        if number == 0:
+            contexts.append((offset, bare[:200], False))
+        elif bare and len(bare) <= 80 and not rules["not_role_line"].search(bare) and (
+                rules["role_noun_anywhere"].search(bare) or rules["title_word"].search(bare)):
+            contexts.append((offset, bare, False))
+        offset += len(line) + 1
+    for m in rules["hiring"].finditer(text):
+        clause = text[m.end():m.end() + 150]
+        ends = _SENTENCE_END.search(clause)
+        contexts.append((m.end(), clause[:ends.start()] if ends else clause, True))
+    return sorted(contexts, key=lambda c: c[0])
+
+
+def _level_in(snippet: str, needs_noun: bool) -> str | None:
+    """The level of the first level word in snippet that qualifies a role."""
+    rules = _rules()
+    found: list[tuple[int, str]] = []
+    for level, pattern in rules["level"]:
+        for m in pattern.finditer(snippet):
+            lo = max(0, m.start() - 30)
+            local = snippet[lo:m.end() + 40]
+            start, end = m.start() - lo, m.end() - lo
+            if any(n.start() <= start < n.end() or n.start() < end <= n.end()
+                   for n in rules["not_level"].finditer(local)):
+                continue
+            if needs_noun and not (rules["role_noun"].search(snippet[m.end():])
+                                   or rules["title_word"].match(snippet[m.start():])):
+                continue
+            found.append((m.start(), level))
+    return min(found)[1] if found else None
+
+
+def seniority_stated(text: str) -> str:
+    """intern / junior / mid / senior / lead stated for the first role that states one."""
+    for _, snippet, needs_noun in _role_contexts(text):
+        level = _level_in(snippet, needs_noun)
+        if level:
+            return level
+    return "unknown"
+
+
+# --- employment type ------------------------------------------------------------------------
+
+def employment_type_stated(text: str) -> str:
+    """full_time / part_time / contract / internship / temporary as first stated, else unknown."""
+    rules = _rules()
+    found: list[tuple[int, str]] = []
+    for kind, pattern in rules["employment"]:
+        for m in pattern.finditer(text):
+            before = text[max(0, m.start() - 40):m.start()]
+            after = text[m.end():m.end() + 40]
+            if rules["not_type_before"].search(before) or rules["not_type_after"].search(after):
+                continue
+            if rules["elsewhere"].search(_clause_before(text, m.start(), 120)):
+                continue
+            found.append((m.start(), kind))
+    return min(found)[1] if found else "unknown"
+
+
+def requirements_in(text: str) -> Requirements:
+    """All four requirements of a posting's text."""
+    degree, equivalent = degree_asked(text)
+    return Requirements(degree, equivalent, min_years_experience(text), seniority_stated(text),
+                        employment_type_stated(text))
