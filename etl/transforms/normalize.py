@@ -1,8 +1,10 @@
 """Staging rows from any source -> rows of the canonical posting schema.
 
 Loaders say what their source knows; this module derives the rest the same way for every source:
-ids, country and city from the location text, seniority and role family from the title, remote
-from the location, title and text, and salary (parsed from text when needed, annualised, in USD).
+ids, country and city from the location text, seniority and role family from the title (seniority
+from the text when the title is silent), remote from the location, title and text, degree, years
+of experience and employment type from the text when the source gives none
+(``requirements.py``), and salary (parsed from text when needed, annualised, in USD).
 Mappings (countries, cities, regions, title patterns) are data files in ``etl/data``.
 """
 
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from etl.transforms import salary
+from etl.transforms import requirements, salary
 from etl.warehouse.schema import COLUMN_NAMES, posting_id, posting_problems
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -171,6 +173,24 @@ def _salary_fields(row: dict, country: str | None, year: int) -> dict:
             "salary_is_outlier": salary.is_outlier(annual)}
 
 
+def _known(value: str) -> str | None:
+    """value, or None when it is "unknown" (so the next source of the value is tried)."""
+    return None if value == "unknown" else value
+
+
+def _requirement_fields(staging: dict, asked: requirements.Requirements) -> dict:
+    """Degree, equivalent experience and minimum years: as the source gives them, else as the
+    text states them (docs/requirements.md)."""
+    if staging.get("degree") is not None:
+        return {"degree": staging["degree"],
+                "degree_equivalent": staging.get("degree_equivalent"),
+                "min_years_experience": staging.get("min_years_experience",
+                                                    asked.min_years_experience)}
+    years = staging.get("min_years_experience")
+    return {"degree": asked.degree, "degree_equivalent": asked.degree_equivalent,
+            "min_years_experience": asked.min_years_experience if years is None else years}
+
+
 def posting_row(staging: dict, source: str, ingested_at: dt.datetime) -> tuple[dict | None, str]:
     """A schema row from a staging row, or (None, reason) when the row cannot be used."""
     source_id = str(staging.get("source_id") or "").strip()
@@ -187,6 +207,7 @@ def posting_row(staging: dict, source: str, ingested_at: dt.datetime) -> tuple[d
         return None, f"posted_date {posted!r} is not a date"
     location = staging.get("location_raw")
     place = place_from_location(location)
+    asked = requirements.requirements_in(f"{title}\n\n{description}")
     country = staging.get("country") or place.country
     row = {
         "posting_id": posting_id(source, source_id),
@@ -199,12 +220,11 @@ def posting_row(staging: dict, source: str, ingested_at: dt.datetime) -> tuple[d
         "country": country,
         "city": staging.get("city") or place.city,
         "remote": staging.get("remote") or remote_from_text(location, title, description),
-        "seniority": staging.get("seniority") or seniority_from_title(title),
+        "seniority": staging.get("seniority") or _known(seniority_from_title(title))
+        or asked.seniority,
         "role_family": staging.get("role_family") or role_family_from_title(title),
-        "employment_type": staging.get("employment_type") or "unknown",
-        "degree": staging.get("degree"),
-        "degree_equivalent": staging.get("degree_equivalent"),
-        "min_years_experience": staging.get("min_years_experience"),
+        "employment_type": staging.get("employment_type") or asked.employment_type,
+        **_requirement_fields(staging, asked),
         **_salary_fields(staging, country, posted.year),
         "description": description,
         "url": staging.get("url"),

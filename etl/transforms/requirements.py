@@ -42,28 +42,42 @@ def _rules() -> dict:
     deg, yrs, sen, emp = words["degree"], words["years"], words["seniority"], words["employment"]
     numbers = yrs["numbers"]
     num = r"(?:\d{1,2}|" + "|".join(sorted(numbers, key=len, reverse=True)) + r")"
-    figure = (rf"(?<![\w.,$€£-])(?P<a>{num})(?:\s*\(\d{{1,2}}\))?\s*\+?\s*"
+    words = "|".join(sorted(numbers, key=len, reverse=True))
+    # a digit may follow a letter (LinkedIn runs lines together: "New York10-15 years")
+    first = rf"(?P<a>(?<![\w,$€£.-])(?:{words})\b|(?<![\d,$€£-])(?<!\d\.)\d{{1,2}})"
+    figure = (rf"{first}(?:\s*\(\d{{1,2}}\))?\s*\+?\s*"
               rf"(?:(?:-|–|—|to|or)\s*(?P<b>{num})(?:\s*\(\d{{1,2}}\))?\s*\+?\s*)?")
     general = "|".join(yrs["general_words"])
     return {
-        "degree": {level: [re.compile(rf"(?<![\w-])(?:{'|'.join(deg[level])})", re.I),
+        "degree_hints": tuple(deg["hints"]),
+        "degree_hints_cs": re.compile(deg["hints_cs"]),
+        "years_hints": tuple(yrs["hints"]),
+        "employment_hints": emp["hints"],
+        "degree": {level: [re.compile(rf"{_WORD_START}(?:{'|'.join(deg[level])})", re.I),
                            re.compile("|".join(deg.get(f"{level}_cs", ["(?!)"])))]
                    for level in DEGREE_LEVELS},
+        "any_degree": re.compile(rf"{_WORD_START}(?:{'|'.join(deg['any_degree'])})", re.I),
+        "level_just_before": _alternation(deg["level_just_before"]),
         "not_a_degree": _alternation(deg["not_a_degree"]),
         "not_asked_before": _alternation([rf"\b(?:{p})" for p in deg["not_asked_before"]]),
         "not_asked_after": _alternation(deg["not_asked_after"]),
         "equivalent_after": _alternation(deg["equivalent_after"]),
         "equivalent_before": _alternation(deg["equivalent_before"]),
+        "equivalent_anywhere": _alternation(deg["equivalent_anywhere"]),
         "numbers": numbers,
         "years": re.compile(figure + r"(?:years?|yrs?)(?:\(s\))?\.?(?![\w-])", re.I),
         "years_after_experience": re.compile(
             rf"\b(?:experience|exp)(?:\s+level)?\s*[:\-–]?\s*{figure}(?:years?|yrs?)\b", re.I),
         "yoe": re.compile(figure + r"yoe\b", re.I),
+        "years_for_role": re.compile(  # "10+ years for the Principal role, and 5+ for the Senior"
+            rf"\byears?\b[^.\n]{{0,60}}\band\s+{first}\+?\s+for\s+(?:the\s+)?"
+            r"(?:senior|junior|mid|lead|principal|staff)\b", re.I),
         "general_after": re.compile(
             rf"^\s*(?:of\s+)?(?:(?:{general})[\s,/]+){{0,4}}(?:experience|exp)\b"
             r"|^\s*(?:of\s+)?(?:full[- ]time\s+|professional\s+|paid\s+)?work\b"
             r"|^\s*(?:on\s+the\s+job|in\s+(?:the\s+)?industry|in\s+(?:an?\s+)?similar\s+"
-            r"(?:role|position)|of\s+software\s+(?:development|engineering)\b)", re.I),
+            r"(?:role|position)|of\s+software\s+(?:development|engineering)\b"
+            r"|apply\s+now\b)", re.I),  # YC job lists: "$160K - $250K 3+ years Apply Now"
         "skill_after": re.compile(
             r"^\s*(?:of\s+)?(?:[\w#+./&'’()-]+[\s,/]+){0,7}?(?:experience|exp)\b"
             r"|^\s*(?:of|with|in|using|building|developing|working|writing|designing|managing"
@@ -87,9 +101,13 @@ def _rules() -> dict:
         "not_type_before": _alternation(emp["not_type_before"]),
         "not_type_after": _alternation(emp["not_type_after"]),
         "elsewhere": _alternation(emp["elsewhere"]),
+        "internship_last": bool(emp.get("internship_last")),
     }
 
 
+# a word starts after a non-letter, or where LinkedIn ran two lines together ("fieldBachelor")
+_WORD_START = r"(?:(?<![\w-])|(?<=[a-z])(?=[A-Z]))"
+_RUN_TOGETHER = re.compile(r"(?<=[a-z.])(?=[A-Z][a-z])")
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|[A-Z])|\n")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 
@@ -103,8 +121,16 @@ def _clause_before(text: str, start: int, limit: int = 100) -> str:
 
 def _clause_after(text: str, end: int, limit: int = 200) -> str:
     """The text after end, up to the end of its line (at most limit)."""
-    window = text[end:end + limit]
-    return window.split("\n", 1)[0]
+    window = text[end:end + limit].split("\n", 1)[0]
+    joined = _RUN_TOGETHER.search(window, 1)
+    return window[:joined.start()] if joined else window
+
+
+def _lines_with(text: str, hints: tuple[str, ...], pattern: re.Pattern | None = None) -> str:
+    """The lines of text holding one of the lower-cased hints (or matching pattern), in order."""
+    return "\n".join(line for line in text.split("\n")
+                     if any(h in line.lower() for h in hints)
+                     or (pattern is not None and pattern.search(line)))
 
 
 # --- degree ---------------------------------------------------------------------------------
@@ -114,22 +140,30 @@ def degree_asked(text: str) -> tuple[str, bool]:
     rules = _rules()
     levels: list[str] = []
     equivalent = False
-    for level in DEGREE_LEVELS:
-        for pattern in rules["degree"][level]:
-            for m in pattern.finditer(text):
-                around = text[max(0, m.start() - 12):m.end() + 12]
-                if rules["not_a_degree"].search(around):
-                    continue
-                before = _clause_before(text, m.start())
-                after = _clause_after(text, m.end())
-                if rules["not_asked_before"].search(before[-60:]) or \
-                        rules["not_asked_after"].search(after):
-                    continue
-                levels.append(level)
-                if rules["equivalent_after"].search(after) or \
-                        rules["equivalent_before"].search(text[max(0, m.start() - 120):m.start()]
-                                                          .split("\n")[-1]):
-                    equivalent = True
+    full_text = text
+    text = _lines_with(text, rules["degree_hints"], rules["degree_hints_cs"])
+    if not text:
+        return "none_stated", False
+    mentions = [(level, m) for level in DEGREE_LEVELS for pattern in rules["degree"][level]
+                for m in pattern.finditer(text)]
+    mentions += [("bachelor", m) for m in rules["any_degree"].finditer(text)
+                 if not rules["level_just_before"].search(text[max(0, m.start() - 25):m.start()])]
+    for level, m in mentions:
+        around = text[max(0, m.start() - 12):m.end() + 12]
+        if rules["not_a_degree"].search(around):
+            continue
+        before = _clause_before(text, m.start())
+        after = _clause_after(text, m.end())
+        if rules["not_asked_before"].search(before[-60:]) or \
+                rules["not_asked_after"].search(after):
+            continue
+        levels.append(level)
+        line_before = text[max(0, m.start() - 120):m.start()].split("\n")[-1]
+        if rules["equivalent_after"].search(after) or \
+                rules["equivalent_before"].search(line_before):
+            equivalent = True
+    if levels and rules["equivalent_anywhere"].search(full_text):
+        equivalent = True
     if not levels:
         return "none_stated", False
     return min(levels, key=DEGREE_LEVELS.index), equivalent
@@ -148,7 +182,7 @@ def _figures(text: str) -> tuple[list[int], list[int]]:
     general: list[int] = []
     skill: list[int] = []
     taken: set[int] = set()
-    for pattern in (rules["years_after_experience"], rules["yoe"]):
+    for pattern in (rules["years_after_experience"], rules["yoe"], rules["years_for_role"]):
         for m in pattern.finditer(text):
             general.append(_number(m["a"], numbers))
             taken.add(m.start("a"))
@@ -168,10 +202,12 @@ def _figures(text: str) -> tuple[list[int], list[int]]:
             value = min(value, _number(m["b"], numbers))
         if rules["general_after"].search(after):
             general.append(value)
+        elif rules["skill_after"].search(after) and (
+                word not in ("a", "an") or re.search(r"experience", after[:80], re.I)):
+            skill.append(value)
         elif word not in ("a", "an") and (
-                rules["skill_after"].search(after)
-                or (after.split("\n", 1)[0].strip(" .") == ""
-                    and rules["skill_line_end"].search(text[max(0, m.start() - 3):m.start()]))):
+                after.split("\n", 1)[0].strip(" .") == ""
+                    and rules["skill_line_end"].search(text[max(0, m.start() - 3):m.start()])):
             skill.append(value)
         elif word not in ("a", "an") and _clause_before(text, m.start(), 60).lower().rstrip() \
                 .endswith(("minimum", "minimum of", "at least", "min.", "min")):
@@ -182,6 +218,9 @@ def _figures(text: str) -> tuple[list[int], list[int]]:
 def min_years_experience(text: str) -> int | None:
     """Minimum years of experience asked for: the lowest general figure, else the highest
     per-skill figure (docs/requirements.md); None when the text gives no figure."""
+    text = _lines_with(text, _rules()["years_hints"])
+    if not text:
+        return None
     general, skill = _figures(text)
     if general:
         return min(general)
@@ -247,15 +286,22 @@ def employment_type_stated(text: str) -> str:
     """full_time / part_time / contract / internship / temporary as first stated, else unknown."""
     rules = _rules()
     found: list[tuple[int, str]] = []
+    hints = tuple(h for kind in EMPLOYMENT_TYPES for h in rules["employment_hints"][kind])
+    text = _lines_with(text, hints)
+    lower = text.lower()
     for kind, pattern in rules["employment"]:
+        if not any(h in lower for h in rules["employment_hints"][kind]):
+            continue
         for m in pattern.finditer(text):
             before = text[max(0, m.start() - 40):m.start()]
             after = text[m.end():m.end() + 40]
             if rules["not_type_before"].search(before) or rules["not_type_after"].search(after):
                 continue
-            if rules["elsewhere"].search(_clause_before(text, m.start(), 120)):
+            if rules["elsewhere"].search(_clause_before(text, m.start(), 200)):
                 continue
             found.append((m.start(), kind))
+    if rules["internship_last"] and any(k != "internship" for _, k in found):
+        found = [(at, k) for at, k in found if k != "internship"]
     return min(found)[1] if found else "unknown"
 
 
