@@ -25,10 +25,12 @@ bench: setup warehouse  ## print build time, warehouse size, query timings, tagg
 	$(PY) -m etl.bench
 	-$(PY) -m etl.evaluate --bench  # tagger speed on the real labelled postings (needs ../shared)
 
-eval: setup  ## tagger precision and recall: development, hold-out and second audit sets
+eval: setup  ## precision and recall: tagger (dev, hold-out, audit) and requirements (dev, second set)
 	$(PY) -m etl.evaluate
 	$(PY) -m etl.evaluate --labels tests/eval/holdout_labels.jsonl
 	$(PY) -m etl.evaluate --labels tests/eval/audit2_labels.jsonl
+	$(PY) -m etl.evaluate_requirements
+	$(PY) -m etl.evaluate_requirements --labels tests/eval/requirements_audit_labels.jsonl
 
 setup: $(STAMP)
 

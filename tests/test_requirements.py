@@ -40,6 +40,11 @@ FLOOR = 0.95
     ("1-3 years of relevant experience in HR and/or bachelor's degree in Business",
      ("bachelor", True)),
     ("Required Education\n4 Year Degree", ("bachelor", False)),
+    ("QUALIFICATIONSD.D.S. with Illinois license.", ("phd", False)),
+    ("Doctor of Veterinary Medicine degree from an accredited veterinary college", ("phd", False)),
+    ("Relevant technical background such as M.Sc.E.E or equivalent", ("master", True)),
+    ("Bachelor's degree in engineering. Seven years experience; or any combination of "
+     "education, training, and experience providing the necessary knowledge", ("bachelor", True)),
     # LinkedIn runs lines together
     ("QualificationsBachelor's degree or equivalent experienceStrong communication",
      ("bachelor", True)),
@@ -60,6 +65,7 @@ def test_degree_real_forms(text, expected):
     "Bachelor's degree or diploma in Business, Law, or any related field. (Not Required)",
     "Associate's degree in nursing",
     "a high degree of fluency in Spanish and French",
+    "A bachelor's degree in exercise science or a related field preferred but not required.",
     "We treat MS, RA and IBD patients; our M.S. clinics are in LA",
     "no BS, just shipping; BA (Buenos Aires) or remote",
     "ability to master technical content quickly; Scrum Master certification a plus",
@@ -86,6 +92,11 @@ def test_degree_traps(text):
     ("Licensed to practice law in New York10-15 years of experience", 10),
     ("Degree or Equivalent5+ Years experience designing motor controls", 5),
     ("We're looking for 10+ years experience for the Principal role, and 5+ for the Senior", 5),
+    ("QualificationsExperience:Data Entry, 4 years (Required)Customer Service, 2 years "
+     "(Preferred)", 4),
+    ("Yearly payExperience level:5 yearsSchedule:8 hour shift", 5),
+    ("--7+ years of full stack experience\n--Strong Java experience", 7),
+    ("2+ years Attorney\n\nBenefits", 2),
     # the written rules: the total counts; per-skill only: the largest; roles: the lowest
     ("5+ years in total, 2 with Go", 5),
     ("5+ years of software development experience, including 2+ years with Go", 5),
@@ -129,6 +140,11 @@ def test_years_traps(text):
     ("Validation Engineer\n\nRequired: 6-10+ years (Hiring for multiple roles Junior, Mid and "
      "Senior levels)", "junior"),
     ("Acme | ML Researcher | New York | Onsite | Full Time and Interns", "intern"),
+    ("Roostify | San Francisco | Full-Time | Eng Manager, Sr. Software Eng, or Sr. DevOps |",
+     "lead"),
+    ("Acme | Engineer\nWe're looking for an entrepreneurial full-stack engineer (senior or above)"
+     " to help us grow.", "senior"),
+    ("Acme | Engineer\nWe're hiring for mid-stage software engineers. You'd hold", "mid"),
 ])
 def test_seniority_real_forms(text, level):
     assert seniority_stated(text) == level
@@ -164,6 +180,9 @@ def test_seniority_traps(text):
     ("KIProtect | Senior Backend SWE; Internships | Berlin | Full Time / Part Time", "full_time"),
     ("Also looking for a freelance infographic designer (remote)", "contract"),
     ("Job Types: Part-time 15-20 hours a week", "part_time"),
+    ("Employment Type & ShiftsFull TimeDirect Hire1st Shift", "full_time"),
+    ("support onboarding for a 3-month contract, with potential to extend", "contract"),
+    ("Duration: Seasonal (About 4 months)", "temporary"),
 ])
 def test_employment_real_forms(text, kind):
     assert employment_type_stated(text) == kind
@@ -179,6 +198,8 @@ def test_employment_real_forms(text, kind):
     "You will be managing interns and support 4-6 accounts.",
     "If you are looking for an internship, please apply to the Intern position on our page.",
     "Strong performance may lead to future full-time consideration.",
+    "Plan the management of the solid waste contract, water and sewer maintenance.",
+    "Candidates going to school part-time in the evening are ideal.",
 ])
 def test_employment_traps(text):
     assert employment_type_stated(text) == "unknown"

@@ -44,7 +44,7 @@ def _rules() -> dict:
     num = r"(?:\d{1,2}|" + "|".join(sorted(numbers, key=len, reverse=True)) + r")"
     words = "|".join(sorted(numbers, key=len, reverse=True))
     # a digit may follow a letter (LinkedIn runs lines together: "New York10-15 years")
-    first = rf"(?P<a>(?<![\w,$€£.-])(?:{words})\b|(?<![\d,$€£-])(?<!\d\.)\d{{1,2}})"
+    first = rf"(?P<a>(?<![\w,$€£.-])(?:{words})\b|(?<![\d,$€£])(?<!\d[-–.])\d{{1,2}})"
     figure = (rf"{first}(?:\s*\(\d{{1,2}}\))?\s*\+?\s*"
               rf"(?:(?:-|–|—|to|or)\s*(?P<b>{num})(?:\s*\(\d{{1,2}}\))?\s*\+?\s*)?")
     general = "|".join(yrs["general_words"])
@@ -65,9 +65,11 @@ def _rules() -> dict:
         "equivalent_before": _alternation(deg["equivalent_before"]),
         "equivalent_anywhere": _alternation(deg["equivalent_anywhere"]),
         "numbers": numbers,
-        "years": re.compile(figure + r"(?:years?|yrs?)(?:\(s\))?\.?(?![\w-])", re.I),
+        # "yearsSchedule": LinkedIn runs lines together, so a capital may follow at once
+        "years": re.compile(figure + r"(?:years?|yrs?)(?:\(s\))?\.?(?!(?-i:[a-z\d_-]))", re.I),
         "years_after_experience": re.compile(
-            rf"\b(?:experience|exp)(?:\s+level)?\s*[:\-–]?\s*{figure}(?:years?|yrs?)\b", re.I),
+            rf"{_WORD_START}(?:experience|exp)(?:\s+level)?\s*[:\-–]?\s*{figure}(?:years?|yrs?)"
+            r"(?!(?-i:[a-z\d_]))", re.I),
         "yoe": re.compile(figure + r"yoe\b", re.I),
         "years_for_role": re.compile(  # "10+ years for the Principal role, and 5+ for the Senior"
             rf"\byears?\b[^.\n]{{0,60}}\band\s+{first}\+?\s+for\s+(?:the\s+)?"
@@ -81,7 +83,8 @@ def _rules() -> dict:
         "skill_after": re.compile(
             r"^\s*(?:of\s+)?(?:[\w#+./&'’()-]+[\s,/]+){0,7}?(?:experience|exp)\b"
             r"|^\s*(?:of|with|in|using|building|developing|working|writing|designing|managing"
-            r"|leading|coding|programming|doing)\s+\S", re.I),
+            r"|leading|coding|programming|doing)\s+\S"
+            r"|^\s*\((?:required|preferred)\)", re.I),  # "Data Entry, 4 years (Required)"
         "skill_line_end": re.compile(r",\s*$"),
         "not_experience_before": _alternation(yrs["not_experience_before"]),
         "not_experience_after": _alternation(yrs["not_experience_after"]),
@@ -95,7 +98,7 @@ def _rules() -> dict:
         "not_level": _alternation(sen["not_level"]),
         "not_role_line": _alternation(sen["not_role_line"]),
         "hiring": _alternation([rf"\b(?:{p})\b" for p in sen["hiring_phrases"]]),
-        "employment": [(kind, _alternation([rf"(?<![\w-])(?:{p})" for p in emp[kind]],
+        "employment": [(kind, _alternation([rf"{_WORD_START}(?:{p})" for p in emp[kind]],
                                            re.I | re.M))
                        for kind in EMPLOYMENT_TYPES],
         "not_type_before": _alternation(emp["not_type_before"]),
@@ -106,7 +109,7 @@ def _rules() -> dict:
 
 
 # a word starts after a non-letter, or where LinkedIn ran two lines together ("fieldBachelor")
-_WORD_START = r"(?:(?<![\w-])|(?<=[a-z])(?=[A-Z]))"
+_WORD_START = r"(?:(?<![\w-])|(?<=(?-i:[a-z]))(?=(?-i:[A-Z])))"
 _RUN_TOGETHER = re.compile(r"(?<=[a-z.])(?=[A-Z][a-z])")
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|[A-Z])|\n")
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -200,8 +203,9 @@ def _figures(text: str) -> tuple[list[int], list[int]]:
         value = _number(m["a"], numbers)
         if m["b"]:
             value = min(value, _number(m["b"], numbers))
-        if rules["general_after"].search(after):
-            general.append(value)
+        if rules["general_after"].search(after) or (
+                "\n" not in text[:m.start()] and rules["role_noun"].match(after)):
+            general.append(value)  # the second form: a title such as "2+ years Attorney"
         elif rules["skill_after"].search(after) and (
                 word not in ("a", "an") or re.search(r"experience", after[:80], re.I)):
             skill.append(value)
