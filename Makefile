@@ -25,12 +25,13 @@ bench: setup warehouse  ## print build time, warehouse size, query timings, tagg
 	$(PY) -m etl.bench
 	-$(PY) -m etl.evaluate --bench  # tagger speed on the real labelled postings (needs ../shared)
 
-eval: setup  ## precision and recall: tagger (dev, hold-out, audit) and requirements (dev, second set)
+eval: setup  ## precision/recall of the tagger and the requirement extractors; the pay rule's effect
 	$(PY) -m etl.evaluate
 	$(PY) -m etl.evaluate --labels tests/eval/holdout_labels.jsonl
 	$(PY) -m etl.evaluate --labels tests/eval/audit2_labels.jsonl
 	$(PY) -m etl.evaluate_requirements
 	$(PY) -m etl.evaluate_requirements --labels tests/eval/requirements_audit_labels.jsonl
+	$(PY) -m etl.evaluate_salary
 
 setup: $(STAMP)
 

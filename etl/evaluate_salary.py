@@ -18,6 +18,7 @@ from etl.evaluate import DEFAULT_SHARED
 from etl.sources.hn import parse_header
 from etl.text import html_to_text
 from etl.transforms.normalize import currency_of, place_from_location, salary_from_text
+from etl.transforms.salary import SalaryFigure
 
 
 @dataclass
@@ -55,6 +56,10 @@ def hn_texts(shared: Path) -> Iterator[tuple[str, str, str]]:
                 yield "hn_threads", str(job["id"]), html_to_text(job["text"])
 
 
+def _key(figure: SalaryFigure | None) -> tuple | None:
+    return None if figure is None else (figure.min, figure.max, figure.currency, figure.period)
+
+
 def rule_effect(texts: Iterator[tuple[str, str, str]], limit: int | None = None,
                 examples: int = 0) -> dict[str, RuleEffect]:
     """Per corpus: the pay figure each posting gets with the several-roles rule and without."""
@@ -71,13 +76,12 @@ def rule_effect(texts: Iterator[tuple[str, str, str]], limit: int | None = None,
         if with_rule is None and without is None:
             continue
         effect.with_pay += 1
-        key = (lambda f: None if f is None else (f.min, f.max, f.currency, f.period))
-        if key(with_rule) != key(without):
+        if _key(with_rule) != _key(without):
             effect.changed += 1
             effect.pooled += bool(with_rule and with_rule.roles > 1)
             effect.left_out += bool(with_rule and with_rule.left_out)
             if len(effect.examples) < examples:
-                effect.examples.append(f"{posting_id}: {key(without)} -> {key(with_rule)}")
+                effect.examples.append(f"{posting_id}: {_key(without)} -> {_key(with_rule)}")
     return effects
 
 

@@ -41,7 +41,7 @@ def test_a_currency_code_beats_the_dollar_sign(text, currency):
     assert parse_salary_text(text).currency == currency
 
 
-# --- several roles with pay -------------------------------------------------------------------------
+# --- several roles with pay ---------------------------------------------------------------------
 
 def test_engineering_roles_pool_and_sales_is_left_out():
     text = ("Senior Backend Engineer $150k-$180k; Account Executive $90k-$120k OTE; "
