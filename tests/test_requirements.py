@@ -20,7 +20,9 @@ from etl.transforms.requirements import (
 from tests.conftest import PROJECT_ROOT
 
 AUDIT_LABELS = PROJECT_ROOT / "tests" / "eval" / "requirements_audit_labels.jsonl"
-FLOOR = 0.95
+THIRD_LABELS = PROJECT_ROOT / "tests" / "eval" / "requirements_third_labels.jsonl"
+FLOOR = 0.95  # the goal, met on the sets the extractor was tuned on
+THIRD_FLOOR = 0.85  # the blind third set, measured after its own fixes (docs/requirements.md)
 
 
 # --- degree --------------------------------------------------------------------------------------
@@ -40,6 +42,9 @@ FLOOR = 0.95
     ("1-3 years of relevant experience in HR and/or bachelor's degree in Business",
      ("bachelor", True)),
     ("Required Education\n4 Year Degree", ("bachelor", False)),
+    ("Desired Experience, Knowledge, Skills and Abilities-Bachelor's or Master's in Mechanical "
+     "Engineering.-5 or more years of related work experience", ("bachelor", False)),
+    ("Medical degree with board certification in a relevant specialty", ("phd", False)),
     ("QUALIFICATIONSD.D.S. with Illinois license.", ("phd", False)),
     ("Doctor of Veterinary Medicine degree from an accredited veterinary college", ("phd", False)),
     ("Relevant technical background such as M.Sc.E.E or equivalent", ("master", True)),
@@ -65,6 +70,7 @@ def test_degree_real_forms(text, expected):
     "Bachelor's degree or diploma in Business, Law, or any related field. (Not Required)",
     "Associate's degree in nursing",
     "a high degree of fluency in Spanish and French",
+    "eager folks who can partner well with PhD level researchers",
     "A bachelor's degree in exercise science or a related field preferred but not required.",
     "We treat MS, RA and IBD patients; our M.S. clinics are in LA",
     "no BS, just shipping; BA (Buenos Aires) or remote",
@@ -97,6 +103,8 @@ def test_degree_traps(text):
     ("Yearly payExperience level:5 yearsSchedule:8 hour shift", 5),
     ("--7+ years of full stack experience\n--Strong Java experience", 7),
     ("2+ years Attorney\n\nBenefits", 2),
+    ("- Have 4 or more years professional experience (or just done a lot of code).", 4),
+    ("2-10 year experienced lawyer preferred but will consider more experienced lawyers.", 2),
     # the written rules: the total counts; per-skill only: the largest; roles: the lowest
     ("5+ years in total, 2 with Go", 5),
     ("5+ years of software development experience, including 2+ years with Go", 5),
@@ -118,6 +126,7 @@ def test_years_real_forms_and_rules(text, years):
     "You love making software, and you have a few years of experience doing it.",
     "Experience Any (new grads ok) Visa US citizen/visa only",
     "Vacation: accruals start at ten (10) days per year",
+    "Qualifications:Minimum 18 years of ageLegal U.S. Resident",
 ])
 def test_years_traps(text):
     assert min_years_experience(text) is None
@@ -145,6 +154,10 @@ def test_years_traps(text):
     ("Acme | Engineer\nWe're looking for an entrepreneurial full-stack engineer (senior or above)"
      " to help us grow.", "senior"),
     ("Acme | Engineer\nWe're hiring for mid-stage software engineers. You'd hold", "mid"),
+    ("San Francisco, CA\nUX LEAD:: Razorfish\nSENIOR FRONT END WEB DEVELOPER :: Razorfish",
+     "lead"),
+    ("Acme | Boston | Fulltime\nWe're currently hiring for a variety of roles including machine "
+     "learning engineers and various interns.\nSenior Full Stack Engineer", "intern"),
 ])
 def test_seniority_real_forms(text, level):
     assert seniority_stated(text) == level
@@ -183,6 +196,8 @@ def test_seniority_traps(text):
     ("Employment Type & ShiftsFull TimeDirect Hire1st Shift", "full_time"),
     ("support onboarding for a 3-month contract, with potential to extend", "contract"),
     ("Duration: Seasonal (About 4 months)", "temporary"),
+    ("The 2024 Internship program is a 120-day internship with the potential to turn into a "
+     "full time position.", "internship"),
 ])
 def test_employment_real_forms(text, kind):
     assert employment_type_stated(text) == kind
@@ -200,6 +215,8 @@ def test_employment_real_forms(text, kind):
     "Strong performance may lead to future full-time consideration.",
     "Plan the management of the solid waste contract, water and sewer maintenance.",
     "Candidates going to school part-time in the evening are ideal.",
+    "honoring seasonality and providing an intimate guest experience",
+    "1-2 years previous automotive engineering experience including internship.",
 ])
 def test_employment_traps(text):
     assert employment_type_stated(text) == "unknown"
@@ -253,14 +270,14 @@ def test_score_counts_positives_exactly():
     assert s["degree_equivalent"].precision == 1.0  # no positives at all
 
 
-@pytest.mark.parametrize("labels", [DEV_LABELS, AUDIT_LABELS], ids=["dev", "audit"])
-def test_scores_on_labelled_real_postings_stay_above_the_floor(shared_data, labels):
-    if not labels.is_file():
-        pytest.skip(f"{labels.name} not written yet")
+@pytest.mark.parametrize(("labels", "size", "floor"), [
+    (DEV_LABELS, 150, FLOOR), (AUDIT_LABELS, 100, FLOOR), (THIRD_LABELS, 60, THIRD_FLOOR)],
+    ids=["dev", "second", "third"])
+def test_scores_on_labelled_real_postings_stay_above_the_floor(shared_data, labels, size, floor):
     rows = load_labels(labels)
-    assert len(rows) >= 100
+    assert len(rows) == size
     scores = evaluate(shared_data, rows)
     low = {f: (round(s.precision, 3), round(s.recall, 3)) for f, s in scores.items()
-           if s.precision < FLOOR or s.recall < FLOOR}
+           if s.precision < floor or s.recall < floor}
     assert set(scores) == set(FIELDS)
     assert not low, low

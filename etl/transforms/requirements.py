@@ -45,7 +45,7 @@ def _rules() -> dict:
     words = "|".join(sorted(numbers, key=len, reverse=True))
     # a digit may follow a letter (LinkedIn runs lines together: "New York10-15 years")
     first = rf"(?P<a>(?<![\w,$€£.-])(?:{words})\b|(?<![\d,$€£])(?<!\d[-–.])\d{{1,2}})"
-    figure = (rf"{first}(?:\s*\(\d{{1,2}}\))?\s*\+?\s*"
+    figure = (rf"{first}(?:\s*\(\d{{1,2}}\))?\s*\+?\s*(?:or\s+more\s+)?"
               rf"(?:(?:-|–|—|to|or)\s*(?P<b>{num})(?:\s*\(\d{{1,2}}\))?\s*\+?\s*)?")
     general = "|".join(yrs["general_words"])
     return {
@@ -75,7 +75,7 @@ def _rules() -> dict:
             rf"\byears?\b[^.\n]{{0,60}}\band\s+{first}\+?\s+for\s+(?:the\s+)?"
             r"(?:senior|junior|mid|lead|principal|staff)\b", re.I),
         "general_after": re.compile(
-            rf"^\s*(?:of\s+)?(?:(?:{general})[\s,/]+){{0,4}}(?:experience|exp)\b"
+            rf"^\s*(?:of\s+)?(?:(?:{general})[\s,/]+){{0,4}}(?:experienced?|exp)\b"
             r"|^\s*(?:of\s+)?(?:full[- ]time\s+|professional\s+|paid\s+)?work\b"
             r"|^\s*(?:on\s+the\s+job|in\s+(?:the\s+)?industry|in\s+(?:an?\s+)?similar\s+"
             r"(?:role|position)|of\s+software\s+(?:development|engineering)\b"
@@ -94,7 +94,8 @@ def _rules() -> dict:
                                 rf"(?:{'|'.join(sen['role_nouns'])})\b", re.I),
         "role_noun_anywhere": re.compile(rf"\b(?:{'|'.join(sen['role_nouns'])})\b", re.I),
         "title_word": re.compile(r"\b(?:head\s+of|director|vp|vice\s+president|chief|cto"
-                                 r"|engineering\s+manager|tech\s+lead|team\s+lead)\b", re.I),
+                                 r"|engineering\s+manager|(?:tech|team|ux|design|qa|data|dev"
+                                 r"|product|technical)\s+lead)\b", re.I),
         "not_level": _alternation(sen["not_level"]),
         "not_role_line": _alternation(sen["not_role_line"]),
         "hiring": _alternation([rf"\b(?:{p})\b" for p in sen["hiring_phrases"]]),
@@ -109,7 +110,8 @@ def _rules() -> dict:
 
 
 # a word starts after a non-letter, or where LinkedIn ran two lines together ("fieldBachelor")
-_WORD_START = r"(?:(?<![\w-])|(?<=(?-i:[a-z]))(?=(?-i:[A-Z])))"
+_WORD_START = (r"(?:(?<![\w-])|(?<=[^\w\s]-)|(?<=^-)|(?<=\s-)"
+               r"|(?<=(?-i:[a-z]))-?(?=(?-i:[A-Z])))")
 _RUN_TOGETHER = re.compile(r"(?<=[a-z.])(?=[A-Z][a-z])")
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|[A-Z])|\n")
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -250,6 +252,8 @@ def _role_contexts(text: str) -> list[tuple[int, str, bool]]:
             contexts.append((offset, bare, False))
         offset += len(line) + 1
     for m in rules["hiring"].finditer(text):
+        if re.search(r"\bif\s+you\b", _clause_before(text, m.start(), 60), re.I):
+            continue  # "if you are looking for an internship, apply to ...": another posting
         clause = text[m.end():m.end() + 150]
         ends = _SENTENCE_END.search(clause)
         contexts.append((m.end(), clause[:ends.start()] if ends else clause, True))
@@ -268,7 +272,8 @@ def _level_in(snippet: str, needs_noun: bool) -> str | None:
             if any(n.start() <= start < n.end() or n.start() < end <= n.end()
                    for n in rules["not_level"].finditer(local)):
                 continue
-            if needs_noun and not (rules["role_noun"].search(snippet[m.end():])
+            if needs_noun and level != "intern" and not (
+                    rules["role_noun"].search(snippet[m.end():])
                                    or rules["title_word"].match(snippet[m.start():])):
                 continue
             found.append((m.start(), level))
