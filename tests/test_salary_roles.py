@@ -71,6 +71,16 @@ def test_a_header_range_over_all_roles_stays():
     assert values(salary_from_text(header, text, None)) == (178_500, 320_000, "USD", "year")
 
 
+def test_the_role_on_the_figure_s_own_line_decides():
+    text = ("Acme | Remote | $150–250K + equity\n"
+            "• Senior Software Engineer, Growth ($150–200K) — be the engineer who ships growth\n"
+            "• Data Analyst ($80–140K) — not a dev role but thought I'd include it\n")
+    assert values(salary_from_text("$150–250K + equity", text, None)) == (
+        150_000, 250_000, "USD", "year")
+    figure = parse_salary_text(text)
+    assert (figure.min, figure.left_out) == (150_000, 1)
+
+
 def test_an_engineering_role_beside_a_sales_role_keeps_only_the_engineering_pay():
     text = "Account Executive: $90k-$120k OTE\nSenior Engineer: $150k-$200k"
     assert values(parse_salary_text(text)) == (150_000, 200_000, "USD", "year")

@@ -369,10 +369,14 @@ def _pay_roles() -> tuple[re.Pattern, re.Pattern]:
 
 
 def _role_before(text: str, start: int, floor: int) -> str | None:
-    """"engineering" or "other" for the role word nearest before a figure (back to the previous
-    figure, at most 150 characters), None when there is none."""
+    """"engineering" or "other" for the role word nearest before a figure (on its own line when
+    that names a role, else back to the previous figure, at most 150 characters), None when
+    there is none."""
     window = text[max(floor, start - 150):start]
     engineering, other = _pay_roles()
+    line = window.rsplit("\n", 1)[-1]
+    if engineering.search(line) or other.search(line):
+        window = line  # "• Data Analyst ($80–140K)": the role on the figure's own line
     last = {kind: max((m.end() for m in pattern.finditer(window)), default=-1)
             for kind, pattern in (("engineering", engineering), ("other", other))}
     if max(last.values()) < 0:
