@@ -216,3 +216,14 @@ def test_about_page_says_where_the_history_comes_from_and_the_month_rule(tiny, t
     assert f"Tagged with taxonomy **{taxonomy}**" in text
     assert "same posting twice in one month, or from two sources in one month, counts once" in text
     assert "Embedded real history" in [h.value for h in at.subheader]
+
+
+def test_files_made_before_a_new_nullable_column_still_load(tiny):
+    """A column added to the schema later (e.g. degree) is null until `make embedded`."""
+    from etl.warehouse.schema import POSTINGS_SCHEMA
+    _, out = tiny
+    older = pl.read_parquet(out / "postings.parquet").drop("degree", "min_years_experience")
+    rows = embedded.as_postings(older, dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    assert rows.columns == POSTINGS_SCHEMA.names
+    assert rows["degree"].null_count() == rows.height == 3
+    assert rows.to_arrow().cast(POSTINGS_SCHEMA).num_rows == 3

@@ -81,8 +81,16 @@ def read_embedded(folder: Path) -> Embedded | None:
 
 
 def as_postings(embedded: pl.DataFrame, ingested_at: dt.datetime) -> pl.DataFrame:
-    """Embedded rows in the full posting schema: no text (empty description), read now."""
+    """Embedded rows in the full posting schema: no text (empty description), read now.
+
+    A nullable column the schema gained after the files were made is null until they are
+    rebuilt (``make embedded``).
+    """
+    schema = pl.from_arrow(POSTINGS_SCHEMA.empty_table()).schema
+    missing = [pl.lit(None, schema[f.name]).alias(f.name) for f in POSTINGS_SCHEMA
+               if f.nullable and f.name not in embedded.columns]
     return embedded.with_columns(
+        *missing,
         pl.lit("").alias("description"),
         pl.lit(ingested_at).cast(pl.Datetime("ms", "UTC")).alias("ingested_at"),
     ).select(POSTINGS_SCHEMA.names)
