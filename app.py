@@ -18,6 +18,8 @@ PAGES = [
     st.Page("pages/databases.py", title="Databases", icon=":material/database:"),
     st.Page("pages/cloud.py", title="Cloud platforms", icon=":material/cloud:"),
     st.Page("pages/salary.py", title="Salary", icon=":material/payments:"),
+    st.Page("pages/role_profile.py", title="Role profile", icon=":material/badge:"),
+    st.Page("pages/map.py", title="Map", icon=":material/map:"),
     st.Page("pages/report.py", title="Report builder", icon=":material/description:"),
     st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
     st.Page("pages/about.py", title="About the data", icon=":material/info:"),

@@ -20,12 +20,17 @@ from radar.filters import Filters
 pytestmark = pytest.mark.browser
 
 PAGES = {"overview": "", "languages": "languages", "databases": "databases", "cloud": "cloud",
-         "salary": "salary", "report": "report", "about": "about"}
+         "salary": "salary", "role_profile": "role_profile", "map": "map", "report": "report",
+         "about": "about"}
 # Overview: postings per month and three top-technology charts; no risers chart, because no
 # fixture technology with 30 or more postings in the last 12 months changed its share.
-CHARTS = {"overview": 4, "languages": 1, "databases": 1, "cloud": 1, "salary": 2}
+# Salary: by language, pay per country (one market with pay: the US), nominal vs real, and
+# pay over time; no premium chart (no fixture cell has postings on both sides).
+CHARTS = {"overview": 4, "languages": 1, "databases": 1, "cloud": 1, "salary": 4,
+          "role_profile": 1, "map": 1}
 HEADINGS = {"overview": "Hiring Radar: backend job postings", "languages": "Languages",
             "databases": "Databases", "cloud": "Cloud platforms", "salary": "Salary",
+            "role_profile": "Role profile", "map": "Map",
             "report": "Report builder", "about": "About the data"}
 
 
