@@ -35,7 +35,7 @@ ui.sync_url({k: v for k, v in {"map_tech": tech if tech != next(iter(names)) els
 percent = show == "share"
 value_title = "Share (%)" if percent else "Postings"
 if area == "world":
-    frame = ui.data("map_countries", filters, technology=tech)
+    frame = ui.data("map_countries", filters, map_technology=tech)
     rows = maps.map_rows(frame, "country")
     shapes = geo.world_shapes()
     label = dict(country_names())
@@ -43,7 +43,7 @@ if area == "world":
              else "Postings by country")
     centre = 0.0
 else:
-    frame = ui.data("map_us_states", filters, technology=tech, states=list(geo.us_states()))
+    frame = ui.data("map_us_states", filters, map_technology=tech, states=list(geo.us_states()))
     rows = maps.map_rows(frame, "state")
     shapes = geo.us_state_shapes()
     label = {code: name for code, (_, name) in geo.us_states().items()}

@@ -46,7 +46,7 @@ def test_shipped_outlines():
 
 
 def test_country_figures(pay_warehouse):
-    frame = queries.run("map_countries", ALL, warehouse=pay_warehouse, technology="python")
+    frame = queries.run("map_countries", ALL, warehouse=pay_warehouse, map_technology="python")
     rows = {r["country"]: r for r in frame.iter_rows(named=True)}
     # US: 2024 6 paid + 1 platform, 2023 4, 2019 2 = 13; Python in 3 (2024) + 2 (2023) = 5.
     # DE: 6, 3 of them Python; GB: 1, Python.
@@ -57,11 +57,11 @@ def test_country_figures(pay_warehouse):
 
 
 def test_state_figures(pay_warehouse):
-    frame = queries.run("map_us_states", ALL, warehouse=pay_warehouse, technology="python",
+    frame = queries.run("map_us_states", ALL, warehouse=pay_warehouse, map_technology="python",
                         states=list(geo.us_states()))
     # Every US fixture posting is in "Austin, TX".
     assert frame.rows() == [("TX", 13, 5, pytest.approx(5 / 13))]
-    other = queries.run("map_us_states", ALL, warehouse=pay_warehouse, technology="python",
+    other = queries.run("map_us_states", ALL, warehouse=pay_warehouse, map_technology="python",
                         states=["CA"])
     assert other["state"].to_list() == [None] and other["postings"][0] == 13
 

@@ -120,3 +120,18 @@ def test_real_terms_needs_a_cpi_year():
     assert out["median_usd_real"].to_list() == [None, 2.0]
     with pytest.raises(ValueError, match="no US CPI for the base year 1800"):
         pay.real_terms(frame, base_year=1800)
+
+
+def test_pay_by_technology_in_local_currency(pay_warehouse):
+    germany = Filters(YEAR_2024.date_from, YEAR_2024.date_to, countries=("DE",))
+    frame = queries.run("pay_by_technology", germany, warehouse=pay_warehouse,
+                        category="language", rates=rates_for("DE"))
+    rows = {r["technology_id"]: r for r in frame.iter_rows(named=True)}
+    # Python 60, 66, 72 k EUR; Java 55, 60, 65 k EUR.
+    assert rows["python"]["median_local"] == pytest.approx(66_000)
+    assert rows["python"]["p25_local"] == pytest.approx(63_000)
+    assert rows["java"]["median_local"] == pytest.approx(60_000)
+    assert rows["java"]["median_usd"] == pytest.approx(60_000 / units_per_usd("EUR", 2024))
+    no_rates = queries.run("pay_by_technology", germany, warehouse=pay_warehouse,
+                           category="language", rates=[])
+    assert no_rates["median_local"].to_list() == [None, None]

@@ -1,4 +1,4 @@
--- Postings per country under the filters, and how many of them name $technology ('' for none):
+-- Postings per country under the filters, and how many of them name $map_technology ('' for none):
 -- the map's figures. Postings without a known country are left out.
 with totals as (
     select country, sum(postings) as postings
@@ -10,7 +10,7 @@ naming as (
     select country, sum(postings) as naming
     from technologies_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
                          $sources)
-    where country is not null and technology_id = $technology
+    where country is not null and technology_id = $map_technology
     group by country
 ),
 final as (

@@ -1,4 +1,4 @@
--- US postings per state under the filters, and how many name $technology: the state is read
+-- US postings per state under the filters, and how many name $map_technology: the state is read
 -- from the posting's location text where the source gives one ("Austin, TX", "Seattle, WA,
 -- United States"): a two-letter code after a comma that is one of $states. Postings without a
 -- state are counted in the row whose state is null.
@@ -14,7 +14,7 @@ placed as (
 ),
 naming as (
     select distinct posting_id from posting_technologies
-    where technology_id = $technology
+    where technology_id = $map_technology
 ),
 final as (
     select p.state, count(*)::bigint as postings, count(n.posting_id)::bigint as naming,

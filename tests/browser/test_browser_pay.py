@@ -31,7 +31,7 @@ def test_map_draws_offline(page, app_url, fixture_warehouse):
     expect(chart.locator("text.gtitle")).to_have_text(
         "Share of US postings naming Python, by state")
     states = queries.run("map_us_states", queries.choices(fixture_warehouse).defaults(),
-                         fixture_warehouse, technology="python", states=["NY"])
+                         fixture_warehouse, map_technology="python", states=["NY"])
     assert states["state"].to_list() == ["NY"]  # "New York, NY" in every US fixture posting
     expect(chart.locator("g.trace.scatter")).to_have_count(3)  # grey, New York, colour bar
 
