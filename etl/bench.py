@@ -51,7 +51,8 @@ def bench_queries(warehouse: Path) -> None:
              "technology_id": "python", "month": choices.last_month, "limit": 200,
              **pay_query_params(choices)}
     print(f"\nqueries on {warehouse} (default filters, all {filters.describe()}):")
-    columns = set(queries.run("postings_columns", warehouse=warehouse)["column_name"])
+    columns = profile.columns_of(queries.run("warehouse_columns", warehouse=warehouse),
+                                 "postings")
     for name in queries.query_names():
         if name == "profile_requirements" and not set(profile.REQUIREMENT_COLUMNS) <= columns:
             print(f"  {name:<24} skipped: the warehouse has no requirement columns")

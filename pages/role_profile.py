@@ -63,6 +63,11 @@ if len(filters.countries) != 1:
     st.caption("Pay pools every country in US dollars: choose one country for a figure that "
                "means something (the Salary page shows each market in its own currency).")
 
+tables = ui.data("warehouse_columns")
+if not profile.columns_of(tables, "rollup_categories"):
+    st.warning("This warehouse was built before the role profile's rollup: rebuild it "
+               "(`python -m etl build`) to see the profile.")
+    st.stop()
 technologies_now = ui.data("profile_technologies", filters, categories=categories)
 technologies_then = (ui.data("profile_technologies", before, categories=categories)
                      if before else None)
@@ -92,7 +97,7 @@ ui.add_table_button(table, "Role profile: top technologies in each category",
                     f"profile_top_{filters.slug()}")
 
 st.subheader("Degree and years of experience asked for")
-columns = set(ui.data("postings_columns")["column_name"].to_list())
+columns = profile.columns_of(tables, "postings")
 have_columns = set(profile.REQUIREMENT_COLUMNS) <= columns
 requirements_now = ui.data("profile_requirements", filters) if have_columns else None
 state = profile.requirements_state(columns, requirements_now)

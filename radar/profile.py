@@ -98,6 +98,11 @@ def side_by_side(now: pl.DataFrame, then: pl.DataFrame | None, key: str) -> pl.D
     return out.with_columns(change_pp=100 * (pl.col("share_now") - pl.col("share_then")))
 
 
+def columns_of(frame: pl.DataFrame, table: str) -> set[str]:
+    """The columns of one table in the warehouse_columns query's frame."""
+    return set(frame.filter(pl.col("table_name") == table)["column_name"].to_list())
+
+
 def requirements_state(columns: set[str], frame: pl.DataFrame | None) -> str:
     """'missing' when the warehouse has no requirement columns, 'empty' when they are there
     but all null under the filters (not yet extracted), else 'ready'."""

@@ -18,7 +18,7 @@ TESTED = {"filter_options", "technology_list", "postings_by_month", "kpis", "tec
           "quarantine_summary", "postings_behind", "survey_comparison", "indeed_index"}
 # Tested on their own warehouse in tests/test_pay.py, test_role_profile.py and test_map.py:
 TESTED |= {"pay_by_country", "pay_by_year", "pay_by_technology", "pay_premium_cells",
-           "profile_technologies", "profile_summary", "profile_requirements", "postings_columns",
+           "profile_technologies", "profile_summary", "profile_requirements", "warehouse_columns",
            "map_countries", "map_us_states"}
 
 

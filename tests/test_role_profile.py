@@ -71,7 +71,8 @@ def test_five_years_earlier(pay_warehouse):
 
 
 def test_requirements_not_yet_extracted(pay_warehouse):
-    columns = set(queries.run("postings_columns", warehouse=pay_warehouse)["column_name"])
+    columns = profile.columns_of(queries.run("warehouse_columns", warehouse=pay_warehouse),
+                                "postings")
     if set(profile.REQUIREMENT_COLUMNS) <= columns:
         frame = queries.run("profile_requirements", MARCH_2024, warehouse=pay_warehouse)
         assert profile.requirements_state(columns, frame) in {"ready", "empty"}
@@ -105,7 +106,8 @@ def with_requirements(pay_warehouse, tmp_path_factory):
 
 def test_requirement_distributions(with_requirements):
     frame = queries.run("profile_requirements", MARCH_2024, warehouse=with_requirements)
-    columns = set(queries.run("postings_columns", warehouse=with_requirements)["column_name"])
+    columns = profile.columns_of(queries.run("warehouse_columns", warehouse=with_requirements),
+                                "postings")
     assert profile.requirements_state(columns, frame) == "ready"
     degree = profile.ordered(frame, "degree")
     # 2024-03: 7 Python, 6 Java, 1 platform posting.

@@ -1,24 +1,23 @@
 -- Role profile: of the postings under the filters, the share naming any technology of each
--- category in $categories (technology_id null) and the share naming each technology.
--- Shares count postings, not mentions: a posting naming Go and Rust counts once for languages.
-with kept as (
-    select posting_id
-    from listings_in($date_from, $date_to, $countries, $remote, $seniority, $role_family, $sources)
-),
-total as (
-    select count(*) as total from kept
-),
-named as (
-    select t.category, t.technology_id, t.posting_id
-    from posting_technologies t semi join kept using (posting_id)
-    where list_contains($categories::varchar[], t.category)
+-- category in $categories (technology_id null) and the share naming each technology. Shares
+-- count postings, not mentions: a posting naming Go and Rust counts once for languages (the
+-- build's rollup_categories counts distinct postings per category and cell).
+with total as (
+    select coalesce(sum(postings), 0) as total
+    from postings_in($date_from, $date_to, $countries, $remote, $seniority, $role_family, $sources)
 ),
 counts as (
-    select category, null::varchar as technology_id, count(distinct posting_id) as postings
-    from named group by category
+    select category, null::varchar as technology_id, sum(postings) as postings
+    from categories_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
+                       $sources)
+    where list_contains($categories::varchar[], category)
+    group by category
     union all
-    select category, technology_id, count(distinct posting_id) as postings
-    from named group by category, technology_id
+    select category, technology_id, sum(postings) as postings
+    from technologies_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
+                         $sources)
+    where list_contains($categories::varchar[], category)
+    group by category, technology_id
 ),
 final as (
     select c.category, c.technology_id, tech.name, c.postings::bigint as postings,
