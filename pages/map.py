@@ -5,7 +5,7 @@ import polars as pl
 import streamlit as st
 
 from etl.transforms.normalize import country_names
-from radar import geo, maps, ui
+from radar import blocks, geo, maps, ui
 
 filters = ui.current_filters()
 st.title("Map")
@@ -15,23 +15,17 @@ st.caption("Countries come from each posting's location; US states from a two-le
 ranking = ui.data("tech_ranking", filters, category="")
 names = dict(zip(ranking["technology_id"], ranking["name"], strict=True))
 if not names:
-    ui.sync_url()
     st.info("No postings match the filters.")
     st.stop()
-ui.from_link("map_tech", list(names), next(iter(names)))
-if st.session_state["map_tech"] not in names:
-    st.session_state["map_tech"] = next(iter(names))
-tech = st.selectbox("Technology", list(names), format_func=names.get, key="map_tech")
-ui.from_link("map_show", ["share", "postings"], "share")
-show = st.radio("Colour by", ["share", "postings"], horizontal=True, key="map_show",
-                format_func={"share": f"Share naming {names[tech]} (%)",
-                             "postings": "Postings (count)"}.get)
-ui.from_link("map_area", ["world", "us"], "world")
-area = st.radio("Area", ["world", "us"], horizontal=True, key="map_area",
-                format_func={"world": "Countries", "us": "US states"}.get)
-ui.sync_url({k: v for k, v in {"map_tech": tech if tech != next(iter(names)) else "",
-                               "map_show": show if show != "share" else "",
-                               "map_area": area if area != "world" else ""}.items() if v})
+if st.session_state.get("map_tech", next(iter(names))) not in names:
+    del st.session_state["map_tech"]  # not under these filters: back to the default
+tech = ui.url_control(st.selectbox, "Technology", "map_tech", list(names), next(iter(names)),
+                      format_func=names.get)
+show = ui.url_control(st.radio, "Colour by", "map_show", ["share", "postings"], "share",
+                      horizontal=True, format_func={"share": f"Share naming {names[tech]} (%)",
+                                                    "postings": "Postings (count)"}.get)
+area = ui.url_control(st.radio, "Area", "map_area", ["world", "us"], "world", horizontal=True,
+                      format_func={"world": "Countries", "us": "US states"}.get)
 percent = show == "share"
 value_title = "Share (%)" if percent else "Postings"
 if area == "world":
@@ -56,9 +50,9 @@ if rows.is_empty():
     st.info("No postings with a known " + ("country" if area == "world" else "US state")
             + " under these filters.")
 else:
-    ui.show_chart(maps.choropleth(rows, shapes, show, title, footer, value_title, percent,
-                                  centre_latitude=centre),
-                  frame, f"map_{area}_{tech}_{filters.slug()}")
+    blocks.show_chart(maps.choropleth(rows, shapes, show, title, footer, value_title, percent,
+                                      centre_latitude=centre),
+                      frame, f"map_{area}_{tech}_{filters.slug()}")
     if area == "us":
         unplaced = frame.filter(pl.col("state").is_null())
         if unplaced.height:
@@ -70,4 +64,4 @@ else:
         "postings", pl.col("naming").alias(f"naming {names[tech]}"),
         (pl.col("share") * 100).round(1).alias("share %"))
     st.dataframe(table, hide_index=True, key="map_table")
-    ui.add_table_button(table, title, f"map_table_{area}_{tech}_{filters.slug()}")
+    blocks.add_table_button(table, title, f"map_table_{area}_{tech}_{filters.slug()}")

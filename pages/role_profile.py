@@ -4,7 +4,7 @@ earlier: technology categories, top technologies, degree, years of experience, r
 import polars as pl
 import streamlit as st
 
-from radar import pay, pay_charts, profile, ui
+from radar import blocks, pay, pay_charts, profile, ui
 
 filters = ui.current_filters()
 spec = profile.spec()
@@ -36,7 +36,6 @@ now_summary = summary(filters)
 then_summary = summary(before) if before else None
 if then_summary is not None and not then_summary["postings"]:
     then_summary, before, then_label = None, None, None
-ui.sync_url()
 if not now_summary["postings"]:
     st.info("No postings match the filters.")
     st.stop()
@@ -75,9 +74,9 @@ shares = profile.side_by_side(
     profile.category_shares(technologies_now, spec.categories),
     profile.category_shares(technologies_then, spec.categories) if before else None, "category")
 st.subheader("What the postings name")
-ui.show_chart(pay_charts.profile_bars(shares, "title", "Share of postings naming each category",
-                                      footer, now_label, then_label),
-              shares, f"profile_categories_{filters.slug()}")
+blocks.show_chart(pay_charts.profile_bars(shares, "title", "Share of postings naming each category",
+                                          footer, now_label, then_label),
+                  shares, f"profile_categories_{filters.slug()}")
 
 st.subheader("Top technologies in each category")
 top_now = profile.top_technologies(technologies_now, spec.top, categories)
@@ -93,8 +92,8 @@ table = top.select(
        pl.col("change_pp").round(1).alias("change (pp)")] if before else []),
     pl.col("postings_now").alias("postings"))
 st.dataframe(table, hide_index=True, key="profile_top", width="stretch")
-ui.add_table_button(table, "Role profile: top technologies in each category",
-                    f"profile_top_{filters.slug()}")
+blocks.add_table_button(table, "Role profile: top technologies in each category",
+                        f"profile_top_{filters.slug()}")
 
 st.subheader("Degree and years of experience asked for")
 columns = profile.columns_of(tables, "postings")
@@ -113,6 +112,6 @@ else:
             profile.ordered(requirements_now, field),
             profile.ordered(requirements_then, field) if requirements_then is not None else None,
             "value")
-        ui.show_chart(pay_charts.profile_bars(rows, "value", title, footer, now_label,
-                                              then_label),
-                      rows, f"profile_{field}_{filters.slug()}")
+        blocks.show_chart(pay_charts.profile_bars(rows, "value", title, footer, now_label,
+                                                  then_label),
+                          rows, f"profile_{field}_{filters.slug()}")

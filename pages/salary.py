@@ -5,7 +5,7 @@ import polars as pl
 import streamlit as st
 
 from etl.transforms.normalize import country_names
-from radar import charts, context, pay, pay_charts, ui
+from radar import blocks, charts, context, pay, pay_charts, ui
 
 filters = ui.current_filters()
 st.title("Salary")
@@ -19,8 +19,9 @@ rates = pay.rate_rows(filters.countries or ui.choices().countries,
                       pay.years_of(filters.date_from, filters.date_to))
 by_country = ui.data("pay_by_country", filters, rates=rates)
 countries_with_pay = by_country["country"].drop_nulls().to_list()
-currency = pay.local_currency(filters.countries) or "USD"
-local = currency != "USD" or len(filters.countries) == 1
+currency = pay.local_currency(filters.countries)
+local = currency is not None  # one country, of a known currency
+currency = currency or "USD"
 footer = ui.footer(filters, kpis["with_salary"])
 st.metric("Postings with advertised pay", f"{kpis['with_salary']:,}")
 
@@ -30,10 +31,11 @@ if by_country.filter(pl.col("country").is_not_null()).is_empty():
 elif len(filters.countries) == 1:
     row = by_country.filter(pl.col("country") == filters.countries[0]).row(0, named=True)
     where = names.get(filters.countries[0], filters.countries[0])
+    unit = "local" if local else "usd"
     st.metric(f"Median advertised annual pay in {where} ({currency})",
-              pay_charts.money(row["median_local"], currency),
-              help=f"Interquartile range {pay_charts.money(row['p25_local'], currency)} to "
-                   f"{pay_charts.money(row['p75_local'], currency)}; n = {row['postings']:,}")
+              pay_charts.money(row[f"median_{unit}"], currency),
+              help=f"Interquartile range {pay_charts.money(row[f'p25_{unit}'], currency)} to "
+                   f"{pay_charts.money(row[f'p75_{unit}'], currency)}; n = {row['postings']:,}")
 else:
     per_country = by_country.filter(pl.col("country").is_not_null()).sort(
         "postings", descending=True)
@@ -46,10 +48,10 @@ else:
         pl.col("p75_local").round(0).alias("p75 (local)"),
         pl.col("median_usd").round(0).alias("median (USD)"))
     st.dataframe(table, hide_index=True, key="pay_countries")
-    ui.add_table_button(table, "Advertised annual pay per country",
-                        f"pay_countries_{filters.slug()}")
-    ui.show_chart(pay_charts.pay_by_country(per_country, names, footer), per_country,
-                  f"pay_by_country_{filters.slug()}")
+    blocks.add_table_button(table, "Advertised annual pay per country",
+                            f"pay_countries_{filters.slug()}")
+    blocks.show_chart(pay_charts.pay_by_country(per_country, names, footer), per_country,
+                      f"pay_by_country_{filters.slug()}")
     pooled = by_country.filter(pl.col("country").is_null()).row(0, named=True)
     if pay.mixes_markets(countries_with_pay):
         st.warning(f"**Pooled figure mixes {len(countries_with_pay)} markets.** A median of "
@@ -59,11 +61,10 @@ else:
     st.metric("Pooled median, all countries (USD)", pay_charts.money(pooled["median_usd"], "USD"))
 
 st.subheader("By technology")
-ui.from_link("salary_category", list(ui.CATEGORY_TITLES), "language")
-category = st.radio("Category", list(ui.CATEGORY_TITLES), horizontal=True,
-                    format_func=ui.CATEGORY_TITLES.get, key="salary_category")
-ui.from_link("salary_min_n", range(5, 201), ui.MIN_POSTINGS_FOR_SALARY)
-min_n = st.slider("Minimum postings behind a figure", 5, 200, key="salary_min_n")
+category = ui.url_control(st.radio, "Category", "salary_category", list(ui.CATEGORY_TITLES),
+                          "language", horizontal=True, format_func=ui.CATEGORY_TITLES.get)
+min_n = ui.url_control(st.slider, "Minimum postings behind a figure", "salary_min_n",
+                       range(5, 201), ui.MIN_POSTINGS_FOR_SALARY, min_value=5, max_value=200)
 by_tech = ui.data("pay_by_technology", filters, category=category, rates=rates)
 shown = by_tech.filter(pl.col("postings") >= min_n)
 if local:
@@ -83,15 +84,15 @@ else:
     if currency != "USD":
         fig.update_xaxes(title_text=f"Annual pay ({currency}): median and interquartile range")
         fig.update_traces(hovertemplate="%{y}: median %{x:,.0f} " + currency + "<extra></extra>")
-    ui.show_chart(fig, shown, f"salary_{category}_{filters.slug()}")
+    blocks.show_chart(fig, shown, f"salary_{category}_{filters.slug()}")
     st.dataframe(shown.select(pl.col("name").alias(category), "postings",
                               pl.col("p25").round(0), pl.col("median").round(0),
                               pl.col("p75").round(0)),
                  hide_index=True, key="salary_table")
 
 st.subheader("Pay premium")
-ui.from_link("premium_min_n", range(3, 201), pay.MIN_CELL_POSTINGS)
-cell_n = st.slider("Minimum postings on each side of a cell", 3, 200, key="premium_min_n")
+cell_n = ui.url_control(st.slider, "Minimum postings on each side of a cell", "premium_min_n",
+                        range(3, 201), pay.MIN_CELL_POSTINGS, min_value=3, max_value=200)
 st.caption("Median advertised pay of postings that name the technology against those that do "
            "not, within the same country, seniority and year; cells with fewer postings than "
            "the minimum on either side are not shown. Cells are weighted by the postings naming "
@@ -103,8 +104,8 @@ premium = pay.premium(ui.data("pay_premium_cells", filters, technologies=top_ids
 if premium.is_empty():
     st.info("No cell (country x seniority x year) has enough postings on both sides.")
 else:
-    ui.show_chart(pay_charts.premium_chart(premium, tech_names, footer), premium,
-                  f"pay_premium_{category}_{filters.slug()}")
+    blocks.show_chart(pay_charts.premium_chart(premium, tech_names, footer), premium,
+                      f"pay_premium_{category}_{filters.slug()}")
     premium_table = premium.select(
         pl.col("technology_id").replace_strict(tech_names, default=pl.col("technology_id"))
         .alias(category),
@@ -114,8 +115,8 @@ else:
         pl.col("n_with").alias("n naming"), pl.col("n_without").alias("n not naming"),
         pl.col("cells"))
     st.dataframe(premium_table, hide_index=True, key="premium_table")
-    ui.add_table_button(premium_table, f"Pay premium by {category}",
-                        f"pay_premium_table_{category}_{filters.slug()}")
+    blocks.add_table_button(premium_table, f"Pay premium by {category}",
+                            f"pay_premium_table_{category}_{filters.slug()}")
 
 st.subheader("Over time")
 by_year = ui.data("pay_by_year", filters,
@@ -139,27 +140,21 @@ else:
     if len(countries_with_pay) > 1 and len(filters.countries) != 1:
         st.warning("The yearly medians pool several countries in US dollars: they mix "
                    "markets.", icon=":material/warning:")
-    ui.show_chart(pay_charts.nominal_and_real(by_year, footer, currency, base_year, deflator),
-                  by_year, f"salary_real_{filters.slug()}")
+    blocks.show_chart(pay_charts.nominal_and_real(by_year, footer, currency, base_year, deflator),
+                      by_year, f"salary_real_{filters.slug()}")
 
 names_all = dict(zip(by_tech["technology_id"], by_tech["name"], strict=True))
-ui.from_link("salary_techs", list(names_all), by_tech["technology_id"].head(3).to_list(),
-             many=True)
-st.session_state["salary_techs"] = [t for t in st.session_state["salary_techs"]
-                                    if t in names_all]
-chosen = st.multiselect("Technologies (none: all postings), US dollars", list(names_all),
-                        format_func=lambda t: names_all.get(t, t), key="salary_techs")
-ui.sync_url({k: v for k, v in {
-    "salary_techs": ",".join(chosen),
-    "salary_category": category if category != "language" else "",
-    "premium_min_n": str(cell_n) if cell_n != pay.MIN_CELL_POSTINGS else "",
-    "salary_min_n": str(min_n) if min_n != ui.MIN_POSTINGS_FOR_SALARY else ""}.items() if v})
+chosen = ui.url_control(st.multiselect, "Technologies (none: all postings), US dollars",
+                        "salary_techs", list(names_all),
+                        by_tech["technology_id"].head(3).to_list(),
+                        format_func=lambda t: names_all.get(t, t))
 over_time = ui.data("salary_over_time", filters, technologies=chosen)
 over_time = over_time.filter(pl.col("postings") >= min_n)
 if over_time.is_empty():
     st.info("Too few postings with advertised pay per year under these filters.")
 else:
-    ui.show_chart(charts.salary_over_time(over_time, footer, {"all": "All postings", **names_all}),
-                  over_time, f"salary_over_time_{filters.slug()}")
+    blocks.show_chart(charts.salary_over_time(over_time, footer,
+                                              {"all": "All postings", **names_all}),
+                      over_time, f"salary_over_time_{filters.slug()}")
 
 context.survey_pay_panel(category, filters, by_tech.rename({"median_usd": "median"}))
