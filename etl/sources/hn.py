@@ -39,6 +39,7 @@ from etl.http import FetchError, HttpClient
 from etl.ingest import IngestReport, Progress, copy_files, no_progress, write_bytes
 from etl.sources.base import Rejected, raw_excerpt
 from etl.text import html_to_text
+from etl.transforms.normalize import names_a_place
 
 ALGOLIA_URL = "https://hn.algolia.com/api/v1"
 ITEM_URL = "https://news.ycombinator.com/item?id={}"
@@ -213,7 +214,7 @@ def _patterns() -> dict[str, re.Pattern]:
     words = _words()
     found = {"role": _pattern(words["role_words"]), "place": _pattern(words["places"]["names"]),
              "no_remote": _pattern(words["workplace"]["no_remote"])}
-    for kind in ("remote", "hybrid", "onsite"):
+    for kind in ("remote", "hybrid", "onsite", "temporary", "partial_remote", "not_hybrid"):
         found[kind] = _pattern(words["workplace"][kind])
     for kind, kind_words in words["employment"].items():
         found["emp_" + kind] = _pattern(kind_words)
@@ -234,6 +235,7 @@ _HIRING = re.compile(r"^(?P<company>.+?)\s+(?:is|are)\s+hiring\b(?:\s+(?:an?|the
 _YC_TAG = re.compile(r"\s*\((?:YC|Y Combinator)\b[^)]*\)", re.IGNORECASE)
 _SPLIT_PIPES = re.compile(r"\s*\|\s*")
 _SPLIT_OTHER = re.compile(r"\s+[-–—]{1,2}\s+|:\s+|\s+\|\s+")
+_MONEY_RANGE = re.compile(r"(\d[\d,.]*\s?[kK]?)\s+[-–—]\s+([$€£]?\s?\d)")
 _LABEL = re.compile(r"^(?:location|where|company)\s*:\s*", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
@@ -276,19 +278,42 @@ def segment_kind(segment: str) -> str:
         return "role"
     if any(p[k].search(segment) for k in ("remote", "hybrid", "onsite", "no_remote")):
         return "workplace"
-    if _CITY_STATE.search(segment) or p["place"].search(segment):
+    if (_CITY_STATE.search(segment) or p["place"].search(segment)
+            or names_a_place(segment)):
         return "location"
     return "other"
 
 
+_HYBRID_WFH = re.compile(r"\bhybrid\b[^|]{0,30}?\b(?:wfh|work from home)\b", re.IGNORECASE)
+_PARTS = re.compile(r"\s*[|()\[\]]\s*|\s+/\s+")
+_DAYS_AWAY = re.compile(
+    r"\b(?:\d|one|two|three|four)(?:\s*-\s*\d)?\s*(?:days?|x)\s*(?:a|per|/)?\s*(?:week|wk)\b"
+    r"|\b(?:\d|one|two|three|four)\s*days?\s+(?:remote|wfh|in[- ]office|on-?site)\b", re.IGNORECASE)
+
+
 def workplace(header: str) -> str | None:
-    """remote / hybrid / onsite from a header line, or None when it does not say."""
+    """remote / hybrid / onsite from a header line, or None when it does not say.
+
+    A job that may be done remotely is "remote" even when an office is offered too; remote only
+    for a while (COVID, "currently") counts as onsite; remote for part of the week is hybrid.
+    """
     p = _patterns()
+    header = p["not_hybrid"].sub(" ", header)
+    header = _HYBRID_WFH.sub("hybrid", header)  # "Hybrid (mostly WFH)" is hybrid
     if p["no_remote"].search(header):
-        return "hybrid" if p["hybrid"].search(header) else "onsite"
-    for kind in ("remote", "hybrid", "onsite"):
-        if p[kind].search(header):
-            return kind
+        return "hybrid" if p["hybrid"].search(header) or _DAYS_AWAY.search(header) else "onsite"
+    parts = [part for part in _PARTS.split(header) if part.strip()]
+    temporary = [part for part in parts
+                 if p["temporary"].search(part) and p["remote"].search(part)]
+    lasting = " | ".join(part for part in parts if part not in temporary)
+    partial = p["partial_remote"].search(lasting) or _DAYS_AWAY.search(lasting)
+    rest = p["partial_remote"].sub(" ", lasting)
+    if p["remote"].search(rest):
+        return "remote"
+    if partial or p["hybrid"].search(rest):
+        return "hybrid"
+    if p["onsite"].search(rest) or temporary:
+        return "onsite"
     return None
 
 
@@ -326,6 +351,8 @@ def parse_header(header: str, text: str = "") -> dict:
     if hiring and "|" not in header:
         company, rest = _YC_TAG.sub("", hiring["company"]).strip(" :-"), hiring["rest"]
     splitter = _SPLIT_PIPES if "|" in rest else _SPLIT_OTHER
+    if splitter is _SPLIT_OTHER:
+        rest = _MONEY_RANGE.sub(r"\1-\2", rest)  # "70k - 130k" is one segment
     segments = [s.strip(" \t-–—:,.") for s in splitter.split(rest)]
     segments = [s for s in segments if s]
     kinds = [segment_kind(s) for s in segments]
@@ -349,8 +376,9 @@ def parse_header(header: str, text: str = "") -> dict:
                          if k == "workplace" and (_patterns()["place"].search(s)
                                                   or _CITY_STATE.search(s) or "(" in s)]
     pay = [s for s, k in zip(segments, kinds, strict=True) if k == "salary"]
+    location = _location((locations or located_workplace or [None])[0])
     row = {"title": title[:200], "company": company,
-           "location_raw": _location((locations or located_workplace or [None])[0]),
+           "location_raw": location or _location_below(text),
            "remote": workplace(header), "employment_type": employment_type(header),
            "salary_text": pay[0] if pay else salary_sentence(text)}
     return {k: v for k, v in row.items() if v is not None}
@@ -362,6 +390,28 @@ def _location(segment: str | None, limit: int = 100) -> str | None:
         return None
     segment = re.sub(r"^in\s+", "", segment, flags=re.IGNORECASE)
     return segment if len(segment) <= limit else None
+
+
+_LOCATION_LINE = re.compile(r"^\s*(?:location|where|based in|office)\s*:\s*(?P<place>.+)$",
+                            re.IGNORECASE)
+
+
+def _location_below(text: str, lines: int = 4, longest: int = 120) -> str | None:
+    """A location on the short lines right after the header ("Acme\n\nBerlin, Germany | Onsite"
+    or "Location: Boston"), as older postings put it; None when none names a place."""
+    below = [line.strip() for line in text.splitlines()[1:] if line.strip()][:lines]
+    for line in below:
+        labelled = _LOCATION_LINE.match(line)
+        if labelled:
+            return _location(_SPLIT_OTHER.split(labelled["place"].split("|")[0])[0].strip(" .;"))
+        if len(line) > longest:
+            continue
+        splitter = _SPLIT_PIPES if "|" in line else _SPLIT_OTHER
+        for segment in splitter.split(line):
+            segment = segment.strip(" \t-–—:,.")
+            if segment and segment_kind(segment) == "location":
+                return _location(segment)
+    return None
 
 
 def _short(segment: str) -> bool:
