@@ -33,10 +33,11 @@ bench: setup warehouse  ## print build time, warehouse size, query timings, tagg
 	$(PY) -m etl.bench
 	-$(PY) -m etl.evaluate --bench  # tagger speed on the real labelled postings (needs ../shared)
 
-eval: setup  ## precision/recall of the tagger and the requirement extractors; the pay rule's effect
+eval: setup  ## precision/recall: tagger (dev, hold-out, audit, 2012-2017 era), requirements (3 sets); pay rule
 	$(PY) -m etl.evaluate
 	$(PY) -m etl.evaluate --labels tests/eval/holdout_labels.jsonl
 	$(PY) -m etl.evaluate --labels tests/eval/audit2_labels.jsonl
+	$(PY) -m etl.evaluate --labels tests/eval/era_labels.jsonl
 	$(PY) -m etl.evaluate_requirements
 	$(PY) -m etl.evaluate_requirements --labels tests/eval/requirements_audit_labels.jsonl
 	$(PY) -m etl.evaluate_requirements --labels tests/eval/requirements_third_labels.jsonl
