@@ -33,11 +33,15 @@ bench: setup warehouse  ## print build time, warehouse size, query timings, tagg
 	$(PY) -m etl.bench
 	-$(PY) -m etl.evaluate --bench  # tagger speed on the real labelled postings (needs ../shared)
 
-eval: setup  ## tagger precision and recall: development, hold-out, second audit and 2012-2017 era sets
+eval: setup  ## precision/recall: tagger (dev, hold-out, audit, 2012-2017 era), requirements (3 sets); pay rule
 	$(PY) -m etl.evaluate
 	$(PY) -m etl.evaluate --labels tests/eval/holdout_labels.jsonl
 	$(PY) -m etl.evaluate --labels tests/eval/audit2_labels.jsonl
 	$(PY) -m etl.evaluate --labels tests/eval/era_labels.jsonl
+	$(PY) -m etl.evaluate_requirements
+	$(PY) -m etl.evaluate_requirements --labels tests/eval/requirements_audit_labels.jsonl
+	$(PY) -m etl.evaluate_requirements --labels tests/eval/requirements_third_labels.jsonl
+	$(PY) -m etl.evaluate_salary
 
 setup: $(STAMP)
 

@@ -1,4 +1,4 @@
-"""Command line: python -m etl {sample,build,embed,tag,ingest} ... (see --help of each)."""
+"""Command line: python -m etl {sample,build,embed,tag,salary,ingest} ... (see --help of each)."""
 
 from __future__ import annotations
 
@@ -61,6 +61,16 @@ def _parser() -> argparse.ArgumentParser:
                    description='Read JSON Lines {"id", "text"} on stdin; write one line per '
                                'input: {"id", "technologies": [{"name", "category"}]}.')
 
+    pay = sub.add_parser(
+        "salary", help="read pay from JSON Lines {id, text} on stdin",
+        description='Read JSON Lines {"id", "text"} on stdin (optional "currency": what "$" '
+                    'means when the text does not say, e.g. CAD; optional "year" of the '
+                    'exchange rate); write one line per input: {"id", "salary": null | {"min", '
+                    '"max", "currency", "period", "annual_usd"}}, read by the same parser the '
+                    'build uses (several roles with pay: the engineering roles\' range).')
+    pay.add_argument("--year", type=int, default=None,
+                     help="year of the exchange rate for annual_usd (default: this year)")
+
     sub.add_parser("ingest", help="fetch or copy a source's raw data (see ingest --help)",
                    add_help=False)
     return parser
@@ -102,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "tag":
         from etl.transforms.tagger import tag_jsonl
         tag_jsonl(sys.stdin, sys.stdout)
+    elif args.command == "salary":
+        from etl.transforms.normalize import salary_jsonl
+        salary_jsonl(sys.stdin, sys.stdout, year=args.year)
     return 0
 
 

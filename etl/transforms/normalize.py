@@ -1,8 +1,10 @@
 """Staging rows from any source -> rows of the canonical posting schema.
 
 Loaders say what their source knows; this module derives the rest the same way for every source:
-ids, country and city from the location text, seniority and role family from the title, remote
-from the location, title and text, and salary (parsed from text when needed, annualised, in USD).
+ids, country and city from the location text, seniority and role family from the title (seniority
+from the text when the title is silent), remote from the location, title and text, degree, years
+of experience and employment type from the text when the source gives none
+(``requirements.py``), and salary (parsed from text when needed, annualised, in USD).
 Mappings (countries, cities, regions, title patterns) are data files in ``etl/data``.
 """
 
@@ -10,13 +12,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any, TextIO
 
-from etl.transforms import salary
+from etl.transforms import requirements, salary
 from etl.warehouse.schema import COLUMN_NAMES, posting_id, posting_problems
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -217,19 +222,82 @@ def pay_lines(description: str) -> list[str]:
     return [line for line in description.splitlines() if _PAY_LINE.search(line)][:5]
 
 
+def salary_from_text(salary_text: str | None, description: str, currency: str | None,
+                     multi_role: bool = True) -> salary.SalaryFigure | None:
+    """The pay a posting states in words: its salary text, else the first pay line that parses;
+    but when its pay lines together list several roles with pay, the pooled range of the
+    engineering roles (docs/salary.md). ``multi_role=False`` turns that rule off."""
+    lines = pay_lines(description)
+    first = None
+    for text in ([salary_text] if salary_text else []) + lines:
+        first = salary.parse_salary_text(text, default_currency=currency, multi_role=multi_role)
+        if first is not None:
+            break
+    if multi_role and len(lines) > 1:
+        pooled = salary.parse_salary_text("\n".join(lines), default_currency=currency)
+        if pooled is not None and (pooled.roles > 1 or pooled.left_out) and not (
+                first is not None and salary_text and _spans(first, pooled)):
+            return pooled
+    return first
+
+
+def _spans(outer: salary.SalaryFigure, inner: salary.SalaryFigure) -> bool:
+    """Whether a range stated for the whole posting already covers the roles' pooled range."""
+    return ((outer.currency, outer.period) == (inner.currency, inner.period)
+            and outer.min <= inner.min and inner.max <= outer.max and outer.min < outer.max)
+
+
+def _salary_line(line: str, line_no: int, year: int) -> dict[str, Any]:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": None, "error": f"line {line_no}: invalid JSON: {exc.msg}"}
+    if not isinstance(record, dict):
+        return {"id": None, "error": f"line {line_no}: expected an object with id and text"}
+    text, currency = record.get("text"), record.get("currency")
+    if not isinstance(text, str):
+        return {"id": record.get("id"), "error": f"line {line_no}: 'text' must be a string"}
+    if currency is not None and not (isinstance(currency, str) and len(currency) == 3):
+        return {"id": record.get("id"),
+                "error": f"line {line_no}: 'currency' must be an ISO 4217 code such as EUR"}
+    when = record.get("year", year)
+    if not isinstance(when, int) or isinstance(when, bool):
+        return {"id": record.get("id"), "error": f"line {line_no}: 'year' must be an integer"}
+    figure = salary_from_text(None, text, currency.upper() if currency else None)
+    if figure is None:
+        return {"id": record.get("id"), "salary": None}
+    return {"id": record.get("id"), "salary": {
+        "min": figure.min, "max": figure.max, "currency": figure.currency,
+        "period": figure.period,
+        "annual_usd": salary.annual_usd(figure.min, figure.max, figure.currency, figure.period,
+                                        when)}}
+
+
+def salary_jsonl(lines: Iterable[str], out: TextIO, year: int | None = None) -> int:
+    """Reads JSON Lines {"id", "text"} (optional "currency": what "$" or "kr" means, and "year"
+    of the exchange rate); writes one line per input {"id", "salary": null | {"min", "max",
+    "currency", "period", "annual_usd"}} read by the build's own parser; returns the count.
+    A bad line writes {"id": null or its id, "error": "line N: ..."} and continues."""
+    year = year or dt.date.today().year
+    count = 0
+    for line_no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        out.write(json.dumps(_salary_line(line, line_no, year), ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
 def _salary_fields(row: dict, country: str | None, year: int) -> dict:
     """Salary columns: structured figures as given, else parsed from salary_text or from the
     description's pay lines; annualised in USD."""
     lo, hi = row.get("salary_min"), row.get("salary_max")
     currency, period = row.get("salary_currency"), row.get("salary_period")
     if lo is None and hi is None:
-        texts = [row["salary_text"]] if row.get("salary_text") else []
-        texts += pay_lines(row.get("description") or "")
-        for text in texts:
-            figure = salary.parse_salary_text(text, default_currency=currency_of(country))
-            if figure is not None:
-                lo, hi, currency, period = figure.min, figure.max, figure.currency, figure.period
-                break
+        figure = salary_from_text(row.get("salary_text"), row.get("description") or "",
+                                  currency_of(country))
+        if figure is not None:
+            lo, hi, currency, period = figure.min, figure.max, figure.currency, figure.period
     if lo is not None and hi is None:
         hi = lo
     if hi is not None and lo is None:
@@ -239,6 +307,24 @@ def _salary_fields(row: dict, country: str | None, year: int) -> dict:
             "salary_period": period, "salary_annual_usd": annual,
             "salary_is_estimate": bool(row.get("salary_is_estimate", False)),
             "salary_is_outlier": salary.is_outlier(annual)}
+
+
+def _known(value: str) -> str | None:
+    """value, or None when it is "unknown" (so the next source of the value is tried)."""
+    return None if value == "unknown" else value
+
+
+def _requirement_fields(staging: dict, asked: requirements.Requirements) -> dict:
+    """Degree, equivalent experience and minimum years: as the source gives them, else as the
+    text states them (docs/requirements.md)."""
+    if staging.get("degree") is not None:
+        return {"degree": staging["degree"],
+                "degree_equivalent": staging.get("degree_equivalent"),
+                "min_years_experience": staging.get("min_years_experience",
+                                                    asked.min_years_experience)}
+    years = staging.get("min_years_experience")
+    return {"degree": asked.degree, "degree_equivalent": asked.degree_equivalent,
+            "min_years_experience": asked.min_years_experience if years is None else years}
 
 
 def posting_row(staging: dict, source: str, ingested_at: dt.datetime) -> tuple[dict | None, str]:
@@ -257,6 +343,7 @@ def posting_row(staging: dict, source: str, ingested_at: dt.datetime) -> tuple[d
         return None, f"posted_date {posted!r} is not a date"
     location = staging.get("location_raw")
     place = place_from_location(location)
+    asked = requirements.requirements_in(f"{title}\n\n{description}")
     country = staging.get("country") or place.country
     row = {
         "posting_id": posting_id(source, source_id),
@@ -269,12 +356,11 @@ def posting_row(staging: dict, source: str, ingested_at: dt.datetime) -> tuple[d
         "country": country,
         "city": staging.get("city") or place.city,
         "remote": staging.get("remote") or remote_from_text(location, title, description),
-        "seniority": staging.get("seniority") or seniority_from_title(title),
+        "seniority": staging.get("seniority") or _known(seniority_from_title(title))
+        or asked.seniority,
         "role_family": staging.get("role_family") or role_family_from_title(title),
-        "employment_type": staging.get("employment_type") or "unknown",
-        "degree": staging.get("degree"),
-        "degree_equivalent": staging.get("degree_equivalent"),
-        "min_years_experience": staging.get("min_years_experience"),
+        "employment_type": staging.get("employment_type") or asked.employment_type,
+        **_requirement_fields(staging, asked),
         **_salary_fields(staging, country, posted.year),
         "description": description,
         "url": staging.get("url"),

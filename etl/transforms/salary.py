@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import re
+import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -144,6 +145,8 @@ class SalaryFigure:
     currency: str | None  # ISO 4217; None when the text names none and no default was given
     period: str  # one of etl.warehouse.schema.SALARY_PERIOD
     text: str  # the part of the input the figure was read from
+    roles: int = 1  # engineering roles whose ranges were pooled (several-role postings)
+    left_out: int = 0  # figures of other roles (sales, ...) left out
 
 
 # Symbols and prefixes, longest first; "$" and a few others are resolved against the default.
@@ -246,7 +249,11 @@ _SALARY_WORDS = re.compile(
     r"|sueldo|salário|stipendio|\|",
     re.IGNORECASE,
 )
-_NOT_SALARY_CODES = re.compile(r"\b40[13]\s?\(?[kKbB]\)?(?![\w])")
+# 401(k)/403(b) plans, and the US 1099 contractor tax form ("contract on 1099 — $4,000/month")
+_NOT_SALARY_CODES = re.compile(
+    r"\b40[13]\s?\(?[kKbB]\)?(?![\w])"
+    r"|(?<![$€£¥₹\w.,])1099(?![\w.,]|\s?(?:/|per\b|an?\s+(?:hour|month|year)|hourly|monthly))")
+_AMBIGUOUS_SYMBOLS = {"$", "¥", "kr"}
 _DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‒": "-", "\u00a0": " ", "\u202f": " ",
                          "\u2009": " ", "\u2007": " ", "’": "'", "\t": " "})
 _MULTIPLIERS = {"k": 1_000, "tys": 1_000, "thousand": 1_000, "lpa": 100_000, "lakh": 100_000,
@@ -303,8 +310,12 @@ def _candidate(text: str, m: re.Match, default: str | None) -> tuple[int, int, t
     mults = [_multiplier(m["mult1"]), _multiplier(m["mult2"]) if m["num2"] else 1]
     if None in mults:
         return None
-    tokens = [m["pre1"], m["suf1"], m["pre2"], m["suf2"]]
-    explicit = next((c for c in (_currency(t, default) for t in tokens if t) if c), None)
+    tokens = [t for t in (m["pre1"], m["suf1"], m["pre2"], m["suf2"]) if t]
+    # a code or unambiguous symbol wins over "$": "$105,000 - $125,000 CAD" is Canadian
+    specific = [_currency(t, default) for t in tokens
+                if _SYMBOLS.get(t, t.upper()) not in _AMBIGUOUS_SYMBOLS]
+    explicit = next((c for c in [*specific, *(_currency(t, default) for t in tokens)] if c),
+                    None)
     has_symbol = any(tokens)
     lo = _number(m["num1"])
     hi = _number(m["num2"]) if m["num2"] else None
@@ -354,16 +365,79 @@ def _candidate(text: str, m: re.Match, default: str | None) -> tuple[int, int, t
     return score, end, (low, high, currency, period)
 
 
-def parse_salary_text(text: str, default_currency: str | None = None) -> SalaryFigure | None:
-    """The salary stated in a posting's header or description, or None when there is none."""
-    if not text or not any(ch.isdigit() for ch in text):
+@cache
+def _pay_roles() -> tuple[re.Pattern, re.Pattern]:
+    """(engineering role words, other role words) from etl/data/pay_roles.toml."""
+    words = tomllib.loads((DATA / "pay_roles.toml").read_text(encoding="utf-8"))
+    return tuple(re.compile(r"(?<![\w-])(?:" + "|".join(words[k]) + r")(?![\w-])", re.I)
+                 for k in ("engineering", "not_engineering"))
+
+
+def _role_before(text: str, start: int, floor: int) -> str | None:
+    """"engineering" or "other" for the role word nearest before a figure (on its own line when
+    that names a role, else back to the previous figure, at most 150 characters), None when
+    there is none."""
+    window = text[max(floor, start - 150):start]
+    engineering, other = _pay_roles()
+    line = window.rsplit("\n", 1)[-1]
+    if engineering.search(line) or other.search(line):
+        window = line  # "• Data Analyst ($80–140K)": the role on the figure's own line
+    last = {kind: max((m.end() for m in pattern.finditer(window)), default=-1)
+            for kind, pattern in (("engineering", engineering), ("other", other))}
+    if max(last.values()) < 0:
         return None
+    return max(last, key=last.get)
+
+
+def _figures_in(text: str, default_currency: str | None) -> list[tuple[int, int, SalaryFigure]]:
+    """(score, start, figure) for every salary figure in text, in order."""
     # One-to-one replacements keep offsets, so the figure's text can be cut from the input.
     norm = _NOT_SALARY_CODES.sub(lambda m: "#" * len(m[0]), text.translate(_DASHES))
-    best: tuple[int, SalaryFigure] | None = None
+    found = []
     for m in _SALARY_RE.finditer(norm):
-        found = _candidate(norm, m, default_currency)
-        if found and (best is None or found[0] > best[0]):  # ties: the earliest figure
-            score, end, values = found
-            best = (score, SalaryFigure(*values, text=text[m.start():end].strip()))
-    return best[1] if best else None
+        candidate = _candidate(norm, m, default_currency)
+        if candidate:
+            score, end, values = candidate
+            figure = SalaryFigure(*values, text=text[m.start():end].strip())
+            found.append((score, m.start(), figure))
+    return found
+
+
+def pooled_engineering_pay(text: str, found: list[tuple[int, int, SalaryFigure]],
+                           best: SalaryFigure) -> SalaryFigure | None:
+    """For a posting listing several roles with pay: the lowest minimum to the highest maximum
+    of its engineering roles' figures (in the best figure's currency and period), leaving out
+    other roles (sales, account executives, ...); None when the text is not such a posting."""
+    roles = []
+    floor = 0
+    for _, start, figure in found:
+        roles.append((_role_before(text, start, floor), figure))
+        floor = start + len(figure.text)
+    same = [(role, f) for role, f in roles
+            if (f.currency, f.period) == (best.currency, best.period)]
+    engineering = [f for role, f in same if role == "engineering"]
+    others = [f for role, f in same if role == "other"]
+    if not engineering or (not others and len(engineering) < 2):
+        return None
+    return SalaryFigure(min(f.min for f in engineering), max(f.max for f in engineering),
+                        best.currency, best.period,
+                        text=" … ".join(f.text for f in engineering), roles=len(engineering),
+                        left_out=len(others))
+
+
+def parse_salary_text(text: str, default_currency: str | None = None,
+                      multi_role: bool = True) -> SalaryFigure | None:
+    """The salary stated in a posting's header or description, or None when there is none.
+
+    Several roles with pay in one text count as the range of the engineering roles (lowest
+    minimum to highest maximum), other roles left out; ``multi_role=False`` gives the single
+    best-scoring figure instead (kept to measure what the rule changes)."""
+    if not text or not any(ch.isdigit() for ch in text):
+        return None
+    found = _figures_in(text, default_currency)
+    if not found:
+        return None
+    best = max(found, key=lambda f: (f[0], -f[1]))[2]  # ties: the earliest figure
+    if multi_role and len(found) > 1:
+        return pooled_engineering_pay(text.translate(_DASHES), found, best) or best
+    return best

@@ -31,7 +31,7 @@ PAGES = {"overview": "", "languages": "languages", "databases": "databases", "cl
 # lift per year and the market-wide heat map; What to learn next: the score of the one ranked
 # technology (AWS, the only one with 30 postings in the last 12 months).
 CHARTS = {"overview": 4, "languages": 1, "databases": 1, "cloud": 1, "salary": 4,
-          "role_profile": 1, "map": 1, "compare": 2, "stacks": 3, "learn-next": 1}
+          "role_profile": 3, "map": 1, "compare": 2, "stacks": 3, "learn-next": 1}
 HEADINGS = {"overview": "Hiring Radar: backend job postings", "languages": "Languages",
             "databases": "Databases", "cloud": "Cloud platforms", "salary": "Salary",
             "role_profile": "Role profile", "map": "Map",
