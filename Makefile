@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 WAREHOUSE := data/warehouse
+N ?= 60000
 SAMPLE := data/raw/sample/.complete
 
 .PHONY: run test lint bench eval setup warehouse sample browser clean help
@@ -21,8 +22,8 @@ test: setup warehouse browser  ## set up and run the whole test suite
 lint: setup  ## ruff
 	$(VENV)/bin/ruff check .
 
-bench: setup warehouse  ## print build time, warehouse size, query timings, tagger and export speed
-	$(PY) -m etl.bench
+bench: setup warehouse  ## build time and memory per stage, query, tagger, export timings (N=postings)
+	$(PY) -m etl.bench --n $(N)
 	-$(PY) -m etl.evaluate --bench  # tagger speed on the real labelled postings (needs ../shared)
 
 eval: setup  ## tagger precision and recall: development, hold-out and second audit sets
