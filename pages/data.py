@@ -9,7 +9,6 @@ import streamlit as st
 
 from radar import admin, queries, ui
 
-ui.sync_url()
 st.title("Data")
 manifest = ui.manifest()
 st.subheader("Loaded sources")

@@ -3,10 +3,9 @@
 import polars as pl
 import streamlit as st
 
-from radar import charts, context, ui
+from radar import blocks, categories, charts, context, rules, ui
 
 filters = ui.current_filters()
-ui.sync_url()
 st.title("Hiring Radar: backend job postings")
 
 kpis = ui.data("kpis", filters).row(0, named=True)
@@ -21,31 +20,30 @@ if not kpis["postings"]:
 footer = ui.footer(filters, kpis["postings"])
 
 by_month = ui.data("postings_by_month", filters)
-ui.show_chart(charts.postings_over_time(by_month, footer), by_month,
+blocks.show_chart(charts.postings_over_time(by_month, footer), by_month,
               f"overview_postings_{filters.slug()}")
 
 st.subheader("Most asked-for technologies")
-tabs = st.tabs(list(ui.CATEGORY_TITLES.values()))
-for tab, (category, title) in zip(tabs, ui.CATEGORY_TITLES.items(), strict=True):
+titles = {c: categories.titles()[c] for c in categories.HEADLINE}
+tabs = st.tabs(list(titles.values()))
+for tab, (category, title) in zip(tabs, titles.items(), strict=True):
     with tab:
         top = ui.data("tech_ranking", filters, category=category).head(10)
-        ui.show_chart(charts.top_bar(top, title, footer), top,
+        blocks.show_chart(charts.top_bar(top, title, footer), top,
                       f"overview_top_{category}_{filters.slug()}")
 
 st.subheader("Biggest risers and fallers over the last 12 months")
-comparable = ui.data("tech_ranking", filters, category="").filter(
-    pl.col("change_pp").is_not_null())
-movers = comparable.filter(pl.col("recent_postings") >= ui.MIN_POSTINGS_FOR_CHANGE)
-risers = movers.filter(pl.col("change_pp") > 0).sort("change_pp", descending=True).head(8)
-fallers = movers.filter(pl.col("change_pp") < 0).sort("change_pp").head(8)
-if comparable.is_empty():
+ranking = ui.data("tech_ranking", filters, category="")
+risers = rules.risers(ranking, rules.MIN_POSTINGS)
+fallers = rules.fallers(ranking, rules.MIN_POSTINGS)
+if rules.comparable(ranking).is_empty():
     st.info("The date range is too short for a 12-month comparison (it needs 24 months).")
 elif risers.is_empty() and fallers.is_empty():
-    st.info(f"No technology named in at least {ui.MIN_POSTINGS_FOR_CHANGE} postings of the last "
+    st.info(f"No technology named in at least {rules.MIN_POSTINGS} postings of the last "
             "12 months changed its share of postings.")
 else:
     moves = pl.concat([risers, fallers.reverse()])
-    ui.show_chart(charts.change_bar(moves.reverse(), "Risers and fallers", footer), moves,
+    blocks.show_chart(charts.change_bar(moves.reverse(), "Risers and fallers", footer), moves,
                   f"overview_movers_{filters.slug()}")
     left, right = st.columns(2)
     shown = [pl.col("name").alias("technology"), pl.col("category"),

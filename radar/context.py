@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from radar import charts, ui
+from radar import blocks, charts, ui
 from radar.filters import Filters
 
 SURVEY_NOTE = ("Survey data, not postings: the share of Stack Overflow Developer Survey "
@@ -48,7 +48,7 @@ def indeed_panel(filters: Filters) -> None:
     st.subheader("Context: Indeed Hiring Lab postings index")
     footer = ("Source: Indeed Hiring Lab job postings index, CC BY 4.0 · an index of postings "
               "on Indeed (2020-02-01 = 100), not counts and not this warehouse's postings")
-    ui.show_chart(charts.index_over_time(index, footer), index,
+    blocks.show_chart(charts.index_over_time(index, footer), index,
                   f"overview_indeed_index_{filters.slug()}")
 
 

@@ -1,7 +1,9 @@
-"""The Streamlit edge: cached calls into the query layer, the shared filters, page building blocks.
+"""The Streamlit edge: cached calls into the query layer, the shared sidebar, the URL state.
 
-Pages stay thin: they read the shared filters, call named queries through :func:`data`, hand
-frames to :mod:`radar.charts` and lay out. Filters are drawn once, in app.py, and live in the URL.
+Pages stay thin: they read the shared filters, call named queries through :func:`data`, apply
+:mod:`radar.rules`, hand frames to :mod:`radar.charts` and lay out with :mod:`radar.blocks`.
+Filters are drawn once, in app.py; they and every page control made with :func:`url_control`
+live in the URL, written once at the end of each run (app.py calls :func:`sync_url`).
 """
 
 from __future__ import annotations
@@ -9,23 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from functools import partial
 from urllib.parse import urlencode
 
-import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
 from etl.transforms.normalize import country_names
-from radar import charts, export, queries, report, trace
+from radar import categories, charts, queries, report
 from radar.filters import URL_KEYS, Choices, Filters, from_query_params, to_query_params
 
-CATEGORY_TITLES = {"language": "Languages", "database": "Databases", "cloud": "Cloud platforms"}
-MIN_POSTINGS_FOR_CHANGE = 30
+CATEGORY_TITLES = {c: categories.titles()[c] for c in categories.HEADLINE}
 MIN_POSTINGS_FOR_SALARY = 20
-TRACE_LIMIT = 50
 
 
 def build_key() -> str:
@@ -91,7 +89,6 @@ def sidebar_filters() -> Filters:
             "url_extra": {k: v for k, v in st.query_params.to_dict().items()
                           if k not in URL_KEYS}})
     start = st.session_state["filters_start"]
-    st.session_state["url_synced"] = False
     names = country_names()
     with st.sidebar:
         st.header("Filters")
@@ -134,18 +131,30 @@ def _run_through_app() -> None:
     st.rerun()
 
 
+def _url_controls() -> dict[str, str]:
+    """The page controls' URL values registered in this run (see :func:`url_control`)."""
+    return st.session_state.setdefault("url_controls", {})
+
+
+def start_run() -> None:
+    """Forget the page controls of the previous run (app.py, before the sidebar)."""
+    st.session_state["url_controls"] = {}
+
+
+def _wanted_url() -> dict[str, str]:
+    return to_query_params(current_filters(), choices(), _url_controls())
+
+
 def sync_url(extra: dict[str, str] | None = None) -> None:
-    """Write the filters (and a page's own choices) to the URL so a link reproduces the view."""
-    wanted = to_query_params(current_filters(), choices(), extra)
-    st.session_state["url_synced"] = True
+    """Write the filters and this run's page controls (plus ``extra``) to the URL, so a link
+    reproduces the view. app.py calls it once after the page has run."""
+    if extra:
+        _url_controls().update(extra)
+    if "filters" not in st.session_state:
+        return
+    wanted = _wanted_url()
     if dict(st.query_params.to_dict()) != wanted:
         st.query_params.from_dict(wanted)
-
-
-def sync_url_if_needed() -> None:
-    """After a page ran: put the filters in the URL if the page did not (About, Report)."""
-    if not st.session_state.get("url_synced"):
-        sync_url()
 
 
 def plain(text: str) -> str:
@@ -181,6 +190,35 @@ def from_link(key: str, allowed: Sequence, default, many: bool = False) -> None:
         st.session_state[key] = good[0] if good else default
 
 
+def _text(value) -> str:
+    return ",".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+
+
+def url_control(widget: Callable, label: str, key: str, options: Sequence, default,
+                **kwargs):
+    """A page control whose value lives in the URL, in one call: its value starts from a shared
+    link (values not among ``options`` are refused with a notice), the widget is drawn, and its
+    value is written to the URL when it is not the default. A multiselect holds a list.
+
+    ``widget`` is a Streamlit input (st.radio, st.selectbox, st.multiselect, st.segmented_control,
+    st.slider, st.toggle, ...); ``options`` are the values it may take. Inputs that do not take
+    options (slider, number_input, toggle, checkbox) get only ``kwargs`` (min/max and so on).
+    """
+    many = widget is st.multiselect
+    from_link(key, list(options), default, many=many)
+    if many:
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
+    if widget in (st.slider, st.number_input, st.toggle, st.checkbox):
+        value = widget(label, key=key, **kwargs)
+    else:
+        value = widget(label, list(options), key=key, **kwargs)
+    if value != default and value is not None and _text(value):
+        _url_controls()[key] = _text(value)
+    else:
+        _url_controls().pop(key, None)
+    return value
+
+
 def sample_banner() -> None:
     """A visible notice on every page while the warehouse holds only the synthetic sample."""
     if manifest().get("sample_only"):
@@ -203,10 +241,17 @@ def page_title() -> str:
 
 
 def view_link() -> str:
-    """A link to the current view: the page's address with the filters and choices."""
+    """A link to the current view: the page's address with the filters and the page controls
+    drawn so far in this run."""
     base = st.context.url or ""
-    query = urlencode(st.query_params.to_dict())
+    query = urlencode(_wanted_url()) if "filters" in st.session_state else ""
     return f"{base}?{query}" if query else base
+
+
+def page_category() -> categories.Category:
+    """The category of the technology page being shown (its address, set in app.py)."""
+    found = categories.by_url_path(st.session_state.get("page_url_path", ""))
+    return found or categories.category_pages()[0]
 
 
 def report_items() -> list[report.Item]:
@@ -214,161 +259,7 @@ def report_items() -> list[report.Item]:
     return st.session_state.setdefault("report_items", [])
 
 
-def _add_to_report(item: report.Item) -> None:
+def add_to_report(item: report.Item) -> None:
     items = report_items()
     items.append(replace(item, uid=uuid.uuid4().hex[:10]))
     st.toast(f"Added to the report ({len(items)} item{'s' if len(items) > 1 else ''}).")
-
-
-def _image_bytes(fig: go.Figure, fmt: str) -> bytes:
-    return export.figure_bytes(fig, fmt)
-
-
-def show_chart(fig: go.Figure, frame: pl.DataFrame, name: str, selectable: bool = False):
-    """A chart with its exports (PNG, SVG, PDF, CSV, Parquet) and "Add to report" beside it.
-
-    Image files are made only when asked for (a callable given to the download button), by the
-    one Chromium the process shares. With ``selectable``, clicking a point reruns the page and
-    the selection is returned.
-    """
-    if selectable:
-        event = st.plotly_chart(fig, key=f"chart_{name}", width="stretch", on_select="rerun",
-                                selection_mode="points")
-    else:
-        event = None
-        st.plotly_chart(fig, key=f"chart_{name}", width="stretch")
-    with st.container(horizontal=True, key=f"exports_{name}", gap="small"):
-        with st.popover("Export", icon=":material/download:", key=f"export_{name}"):
-            if export.images_available():
-                for fmt in export.IMAGE_FORMATS:
-                    st.download_button(f"Image ({fmt.upper()})", partial(_image_bytes, fig, fmt),
-                                       file_name=export.filename(name, fmt),
-                                       mime=export.MIME[fmt], key=f"{fmt}_{name}",
-                                       on_click="ignore", width="stretch")
-            else:
-                st.caption("Images need Chromium, which is not installed here: "
-                           "download the chart as an interactive HTML file instead.")
-                st.download_button("Chart (HTML)", partial(_image_bytes, fig, "html"),
-                                   file_name=export.filename(name, "html"),
-                                   mime=export.MIME["html"], key=f"html_{name}",
-                                   on_click="ignore", width="stretch")
-            for fmt, label in (("csv", "Data (CSV)"), ("parquet", "Data (Parquet)")):
-                st.download_button(label, partial(export.frame_bytes, frame, fmt),
-                                   file_name=export.filename(name, fmt), mime=export.MIME[fmt],
-                                   key=f"{fmt}_{name}", on_click="ignore", width="stretch")
-        item = report.chart_item(fig, frame, name, page_title(), current_filters().describe(),
-                                 view_link())
-        st.button("Add to report", key=f"add_{name}", on_click=_add_to_report, args=(item,),
-                  icon=":material/note_add:")
-    return event
-
-
-def add_table_button(frame: pl.DataFrame, title: str, name: str) -> None:
-    """An "Add to report" button for a table."""
-    item = report.table_item(frame, title, name, page_title(), current_filters().describe(),
-                             view_link())
-    st.button("Add table to report", key=f"add_{name}", on_click=_add_to_report, args=(item,),
-              icon=":material/note_add:")
-
-
-def chosen_technologies(category: str, ranking: pl.DataFrame, default_n: int = 6) -> list[str]:
-    """The technologies to plot: from the URL at first, else the top few; a multiselect."""
-    names = dict(zip(ranking["technology_id"].to_list(), ranking["name"].to_list(), strict=True))
-    key = f"tech_{category}"
-    from_link(key, list(names), ranking["technology_id"].head(default_n).to_list(), many=True)
-    st.session_state[key] = [t for t in st.session_state[key] if t in names]
-    return st.multiselect("Technologies to plot", list(names), key=key,
-                          format_func=lambda t: names.get(t, t))
-
-
-def _picked_point(event, category: str) -> None:
-    """A clicked point of the share chart chooses the technology and month of the panel below."""
-    points = (event or {}).get("selection", {}).get("points", []) if event else []
-    if not points:
-        return
-    point = points[0]
-    custom = point.get("customdata") or []
-    picked = (custom[0] if custom else None, str(point.get("x", ""))[:10])
-    if picked[0] and picked != st.session_state.get(f"trace_picked_{category}"):
-        st.session_state[f"trace_picked_{category}"] = picked
-        st.session_state[f"trace_tech_{category}"] = picked[0]
-        try:
-            st.session_state[f"trace_month_{category}"] = dt.date.fromisoformat(picked[1])
-        except ValueError:
-            pass
-
-
-def postings_behind(category: str, series: pl.DataFrame, event=None) -> None:
-    """The postings behind one technology x month figure: choose them, or click a point."""
-    _picked_point(event, category)
-    st.subheader("Postings behind a figure")
-    st.caption("Pick a technology and a month, or click a point on the chart above, to read the "
-               "postings counted there, with the words that matched and the taxonomy rule.")
-    names = dict(zip(series["technology_id"], series["name"], strict=False))
-    months = sorted(series["month"].unique().to_list(), reverse=True)
-    for key, options in ((f"trace_tech_{category}", list(names)),
-                         (f"trace_month_{category}", months)):
-        if st.session_state.get(key) not in options:
-            st.session_state.pop(key, None)
-    left, right = st.columns(2)
-    tech = left.selectbox("Technology", list(names), format_func=names.get,
-                          key=f"trace_tech_{category}")
-    month = right.selectbox("Month", months, format_func=lambda d: f"{d:%Y-%m}",
-                            key=f"trace_month_{category}")
-    cell = series.filter((pl.col("technology_id") == tech) & (pl.col("month") == month))
-    count, total = (int(cell["postings"][0]), int(cell["total"][0])) if cell.height else (0, 0)
-    rows = data("postings_behind", current_filters(), technology_id=tech, month=month,
-                limit=TRACE_LIMIT)
-    st.markdown(f"**{count:,} of {total:,} postings** in {month:%Y-%m} mention "
-                f"{plain(names.get(tech, tech))}"
-                + (f"; the first {rows.height} are listed." if count > rows.height else "."))
-    if rows.height:
-        st.html(f"<style>{TRACE_STYLE}</style>" + trace.postings_html(rows))
-
-
-TRACE_STYLE = """
-table.postings-behind { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
-table.postings-behind td, table.postings-behind th { border-bottom: 1px solid #e5e7eb;
-  padding: 4px 8px; text-align: left; vertical-align: top; }
-table.postings-behind mark { background: #fde68a; padding: 0 2px; }
-"""
-
-
-def technology_page(category: str) -> None:
-    """Languages, Databases and Cloud platforms: share per month, chosen technologies, ranking."""
-    filters = current_filters()
-    title = CATEGORY_TITLES[category]
-    st.title(title)
-    ranking = data("tech_ranking", filters, category=category)
-    if ranking.is_empty():
-        sync_url()
-        st.info("No postings match the filters.")
-        return
-    chosen = chosen_technologies(category, ranking)
-    metric_key = f"metric_{category}"
-    from_link(metric_key, ["share", "count"], "share")
-    metric = st.radio("Show", ["share", "count"], horizontal=True, key=metric_key,
-                      format_func={"share": "Share of postings (%)",
-                                   "count": "Postings (count)"}.get)
-    extra = {f"tech_{category}": ",".join(chosen)} if chosen else {}
-    if metric != "share":
-        extra[metric_key] = metric
-    sync_url(extra or None)
-    n_postings = int(data("kpis", filters)["postings"][0])
-    if chosen:
-        series = data("tech_share_by_month", filters, technologies=chosen)
-        fig = charts.share_over_time(series, footer(filters, n_postings), metric,
-                                     f"{title}: share of postings mentioning each, per month")
-        event = show_chart(fig, series, export.chart_name(title.split()[0].lower(), "share",
-                                                          filters, chosen), selectable=True)
-        postings_behind(category, series, event)
-    st.subheader(f"Ranking with the 12-month change ({n_postings:,} postings)")
-    table = ranking.select(
-        pl.col("name").alias(title[:-1] if title.endswith("s") else title),
-        pl.col("postings"), (pl.col("share") * 100).round(2).alias("share %"),
-        (pl.col("share_recent") * 100).round(2).alias("share last 12 m %"),
-        pl.col("change_pp").round(2).alias("change (pp)"),
-        pl.col("recent_postings").alias("n last 12 m"))
-    st.dataframe(table, hide_index=True, width="stretch", key=f"ranking_{category}")
-    add_table_button(table, f"{title}: ranking with the 12-month change",
-                     export.chart_name(title.split()[0].lower(), "ranking", filters))

@@ -8,6 +8,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_pages import open_address
+
 
 @pytest.fixture()
 def app(app_test):
@@ -32,6 +34,8 @@ def table(at: AppTest, column: str, index: int = 0):
 
 
 def goto(at: AppTest, page: str) -> AppTest:
+    if page in ("languages", "databases", "cloud"):
+        return open_address(at, page)
     at.switch_page(f"pages/{page}.py").run()
     assert not at.exception, at.exception
     return at
@@ -59,7 +63,7 @@ def test_overview_top_technologies_and_movers(app, monkeypatch):
     # every other fixture technology keeps a constant share: no risers and no fallers.
     assert [d for d in app.dataframe if "technology" in d.value.columns] == []
     assert any("No technology named in at least 30 postings" in i.value for i in app.info)
-    monkeypatch.setattr("radar.ui.MIN_POSTINGS_FOR_CHANGE", 20)
+    monkeypatch.setattr("radar.rules.MIN_POSTINGS", 20)
     app.run()
     risers, fallers = table(app, "technology", 0), table(app, "technology", 1)
     assert list(risers["technology"]) == ["Go"] and fallers.empty

@@ -14,6 +14,7 @@ import pytest
 from etl.ingest import run as run_ingest
 from etl.warehouse.build import build
 from radar import queries
+from tests.apptest_pages import open_address
 
 
 @pytest.fixture(scope="session")
@@ -124,7 +125,7 @@ def test_dashboard_shows_real_sources(shared_warehouse, app_for):
     titles = [json.loads(el.proto.spec)["layout"]["title"]["text"]
               for el in at.get("plotly_chart")]
     assert "Indeed Hiring Lab job postings index (context, not postings)" in titles
-    at.switch_page("pages/languages.py").run()
+    open_address(at, "languages")
     survey = [d.value for d in at.dataframe
               if any("survey" in str(c) for c in d.value.columns)]
     assert survey, "the survey comparison table is missing"

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from radar import charts, export, report
+from tests.apptest_pages import open_address
 from tests.conftest import PROJECT_ROOT
 
 FRAME = pl.DataFrame({"month": [dt.date(2024, 1, 1), dt.date(2024, 2, 1)],
@@ -75,7 +76,7 @@ def app(fixture_warehouse, monkeypatch):
 def test_report_page_collects_orders_and_removes(app):
     app.switch_page("pages/report.py").run()
     assert any("The report is empty" in i.value for i in app.info)
-    app.switch_page("pages/languages.py").run()
+    open_address(app, "languages")
     app.button(key=next(b.key for b in app.button if b.key.startswith("add_languages_share"))
                ).click().run()
     app.switch_page("pages/overview.py").run()

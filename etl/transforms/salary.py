@@ -1,13 +1,14 @@
 """Salary figures: read them from text, annualise a posted range and convert it to USD.
 
-The rate table ``etl/data/fx_units_per_usd.csv`` holds yearly average exchange rates (units of the
-currency per US dollar), rounded. Currencies covered by the US Federal Reserve's G.5A annual
-release (AUD BRL CAD CHF CNY DKK EUR GBP HKD INR JPY KRW MXN MYR NOK NZD SEK SGD THB TWD ZAR; the
-G.5A quotes EUR, GBP, AUD and NZD in USD per unit, inverted here) are compiled from it; the others
-(ARS COP CZK EGP HUF IDR ILS KES NGN PHP PLN RON TRY UAH) from the IMF International Financial
-Statistics period-average rates; AED is its official peg. Rows marked ``provisional`` are
-estimates for years not yet published (2025 from part-year data, 2026 a rough estimate); replace
-them when the annual releases appear. The parser for salaries written as text
+Exchange rates are the US Federal Reserve's published averages (H.10 daily / G.5A annual, as
+packaged by the open ``datasets/exchange-rates`` project; public domain), shipped verbatim in
+``etl/data/reference/`` (see its README). Every value there is units of the currency per US
+dollar, the euro, pound, Australian and New Zealand dollar included. Country names map to ISO
+codes through ``etl/data/fx_currencies.csv``. A year the yearly file lacks (the United Kingdom in
+every year; the current, part-published year for all) is the average of its months, taken in US
+dollars per unit as the Fed averages it. Currencies the Fed does not publish (PLN, CZK, HUF, RON,
+ILS, TRY, ...) come from ``etl/data/fx_not_in_fed.csv``, compiled by hand from the IMF's yearly
+period averages and rounded (AED is its official peg). The parser for salaries written as text
 (``parse_salary_text``) lives here too."""
 
 from __future__ import annotations
@@ -19,7 +20,11 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-FX_TABLE = Path(__file__).resolve().parents[1] / "data" / "fx_units_per_usd.csv"
+DATA = Path(__file__).resolve().parents[1] / "data"
+FX_YEARLY = DATA / "reference" / "fx_yearly.csv"
+FX_MONTHLY = DATA / "reference" / "fx_monthly.csv"
+FX_CURRENCIES = DATA / "fx_currencies.csv"
+FX_NOT_IN_FED = DATA / "fx_not_in_fed.csv"
 
 # Periods per year used to annualise: a working year of 52 weeks, 260 days, 2080 hours.
 PERIODS_PER_YEAR = {"year": 1, "month": 12, "week": 52, "day": 260, "hour": 2080}
@@ -28,20 +33,72 @@ PERIODS_PER_YEAR = {"year": 1, "month": 12, "week": 52, "day": 260, "hour": 2080
 PLAUSIBLE_ANNUAL_USD = (3_000.0, 1_500_000.0)
 
 
-@cache
-def fx_rates(path: Path = FX_TABLE) -> dict[tuple[str, int], float]:
-    """Units of currency per USD keyed by (currency, year)."""
-    with path.open(newline="") as fh:
+def fed_currency_codes(path: Path = FX_CURRENCIES) -> dict[str, str]:
+    """ISO 4217 code for each country name the Fed's tables use ("Euro" -> "EUR")."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        return {r["country"]: r["currency"] for r in csv.DictReader(fh)}
+
+
+def _reference_rows(path: Path) -> list[tuple[str, int, int, float]]:
+    """(country, year, month, units per USD) rows of a Fed reference table (Date,Country,value)."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        if header[:2] != ["Date", "Country"] or len(header) != 3:
+            raise ValueError(f"{path}: header {header} is not Date,Country,<rate>")
+        rows = []
+        for line, (date, country, value) in enumerate(reader, start=2):
+            try:
+                rows.append((country, int(date[:4]), int(date[5:7]), float(value)))
+            except ValueError as err:
+                raise ValueError(f"{path}: row {line}: {date},{country},{value}: {err}") from err
+        return rows
+
+
+def fed_yearly_rates(yearly: Path = FX_YEARLY, monthly: Path = FX_MONTHLY,
+                     currencies: Path = FX_CURRENCIES) -> dict[tuple[str, int], float]:
+    """Units per USD keyed by (currency, year): the Fed's yearly averages, and for a year the
+    yearly file lacks, the average of its months taken in USD per unit (then inverted)."""
+    codes = fed_currency_codes(currencies)
+    rates = {(codes[c], y): v for c, y, _, v in _reference_rows(yearly) if c in codes}
+    months: dict[tuple[str, int], list[float]] = {}
+    for country, year, _, value in _reference_rows(monthly):
+        if country in codes and (codes[country], year) not in rates and value > 0:
+            months.setdefault((codes[country], year), []).append(1 / value)
+    for key, usd_per_unit in months.items():
+        rates[key] = len(usd_per_unit) / sum(usd_per_unit)
+    return rates
+
+
+def other_yearly_rates(path: Path = FX_NOT_IN_FED) -> dict[tuple[str, int], float]:
+    """Units per USD keyed by (currency, year) for currencies the Fed does not publish."""
+    with path.open(newline="", encoding="utf-8") as fh:
         return {(r["currency"], int(r["year"])): float(r["units_per_usd"])
                 for r in csv.DictReader(fh)}
 
 
+@cache
+def fx_rates() -> dict[tuple[str, int], float]:
+    """Units of currency per USD keyed by (currency, year): the Fed's first, then the others."""
+    return {**other_yearly_rates(), **fed_yearly_rates()}
+
+
+@cache
+def _years_by_currency() -> dict[str, list[int]]:
+    years: dict[str, list[int]] = {}
+    for currency, year in sorted(fx_rates()):
+        years.setdefault(currency, []).append(year)
+    return years
+
+
 def units_per_usd(currency: str, year: int) -> float | None:
     """The year's average rate for currency, the nearest year's when that year is not listed."""
+    if currency == "USD":
+        return 1.0
     rates = fx_rates()
     if (currency, year) in rates:
         return rates[(currency, year)]
-    years = sorted(y for (c, y) in rates if c == currency)
+    years = _years_by_currency().get(currency)
     if not years:
         return None
     nearest = min(years, key=lambda y: abs(y - year))

@@ -13,6 +13,7 @@ SENIORITY = ("intern", "junior", "mid", "senior", "lead", "unknown")
 ROLE_FAMILY = ("backend", "frontend", "fullstack", "data", "devops", "mobile", "other")
 EMPLOYMENT_TYPE = ("full_time", "part_time", "contract", "internship", "temporary", "unknown")
 SALARY_PERIOD = ("year", "month", "week", "day", "hour")
+DEGREE = ("none_stated", "bachelor", "master", "phd")
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,12 @@ POSTING_COLUMNS: tuple[Column, ...] = (
            "backend / frontend / fullstack / data / devops / mobile / other"),
     Column("employment_type", pa.string(), False,
            "full_time / part_time / contract / internship / temporary / unknown"),
+    Column("degree", pa.string(), True,
+           "lowest degree asked for: none_stated / bachelor / master / phd (null: not read)"),
+    Column("degree_equivalent", pa.bool_(), True,
+           "true when equivalent experience is accepted instead of the degree"),
+    Column("min_years_experience", pa.int16(), True,
+           "minimum years of experience asked for (the total; see docs/requirements.md)"),
     Column("salary_min", pa.float64(), True, "advertised minimum, in salary_currency per period"),
     Column("salary_max", pa.float64(), True, "advertised maximum, in salary_currency per period"),
     Column("salary_currency", pa.string(), True, "ISO 4217 code"),
@@ -63,6 +70,7 @@ ALLOWED_VALUES: dict[str, tuple[str, ...]] = {
     "role_family": ROLE_FAMILY,
     "employment_type": EMPLOYMENT_TYPE,
     "salary_period": SALARY_PERIOD,
+    "degree": DEGREE,
 }
 
 
