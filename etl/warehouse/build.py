@@ -42,15 +42,13 @@ TECH_SCHEMA = pa.schema([("posting_id", pa.string()), ("technology_id", pa.strin
 DIMENSIONS = ("source", "country", "remote", "seniority", "role_family")
 BATCH_ROWS = 2000  # staging rows per batch: what one process holds of texts at a time
 DUCKDB_MEMORY = "1GB"  # DuckDB spills to disk beyond this (sorting, first seen)
-# Staging columns a source may give (see etl/sources/base.py), as the batch function reads them.
-_STRING = ("source_id", "title", "company", "location_raw", "country", "city", "remote",
-           "seniority", "role_family", "employment_type", "salary_currency", "salary_period",
-           "salary_text", "description", "url", "_file", "_row")
+# Staging columns: every posting column a source may give (etl/sources/base.py), typed as in the
+# posting schema but nullable, plus the pay text and where the row came from.
+_DERIVED = ("posting_id", "source", "posted_date", "ingested_at")
 STAGING_SCHEMA = pa.schema(
     [("seq", pa.int64()), ("posted_date", pa.date32())]
-    + [(name, pa.string()) for name in _STRING]
-    + [("salary_min", pa.float64()), ("salary_max", pa.float64()),
-       ("salary_is_estimate", pa.bool_())])
+    + [(f.name, f.type) for f in POSTINGS_SCHEMA if f.name not in _DERIVED]
+    + [("salary_text", pa.string()), ("_file", pa.string()), ("_row", pa.string())])
 STAGED_POSTINGS_SCHEMA = POSTINGS_SCHEMA.append(pa.field("row", pa.int64(), False))
 STAGED_TECH_SCHEMA = TECH_SCHEMA.append(pa.field("row", pa.int64(), False))
 KEYS_SCHEMA = pa.schema([("row", pa.int64()), ("posting_id", pa.string()),
@@ -92,13 +90,15 @@ def _progress(iterable: Iterable, desc: str, total: int | None = None, unit: str
                 disable=not sys.stderr.isatty(), mininterval=0.5)
 
 
-def _staging_value(name: str, value):
+def _staging_value(kind: pa.DataType, value):
     """A staging value in its staging column's type (ValueError when it cannot be)."""
     if value is None:
         return None
-    if name in ("salary_min", "salary_max"):
+    if pa.types.is_floating(kind):
         return float(value)
-    if name == "salary_is_estimate":
+    if pa.types.is_integer(kind):
+        return int(value)
+    if pa.types.is_boolean(kind):
         return bool(value)
     return value if isinstance(value, str) else str(value)
 
@@ -113,9 +113,10 @@ def staging_record(item: dict, seq: int, n: int, source: str, raw_dir: Path,
         posted = posted.date()
     problem = "" if isinstance(posted, dt.date) else posting_row(item, source, ingested_at)[1]
     try:
-        for name in STAGING_SCHEMA.names[2:]:
-            if name not in record:
-                record[name] = _staging_value(name, item.get(name))
+        for column in STAGING_SCHEMA:
+            name = column.name
+            if name not in record and name != "posted_date":
+                record[name] = _staging_value(column.type, item.get(name))
     except (TypeError, ValueError) as err:
         problem = problem or f"{name}={item.get(name)!r}: {err}"
     if problem:
