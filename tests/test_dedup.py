@@ -58,8 +58,9 @@ def test_exact_repost_in_the_same_month_counts_once():
     assert mapping(g) == {"a": ("a", "unique"), "b": ("a", "exact text")}
 
 
-def test_exact_repost_next_month_counts_again_in_that_month():
-    g = groups_of(posting("a", "2024-03-30"), posting("b", "2024-04-02", source_id="b2"))
+def test_exact_repost_next_month_counts_again():
+    """The month rule: a repost in next month's thread counts in that month too."""
+    g = groups_of(posting("a", "2024-03-31"), posting("b", "2024-04-01", source_id="b2"))
     assert mapping(g) == {"a": ("a", "unique"), "b": ("b", "unique")}
 
 
@@ -130,20 +131,22 @@ def test_same_text_different_company_counts_twice():
     assert g["reason"].to_list() == ["unique", "unique"]
 
 
-def test_another_month_counts_again():
-    g = groups_of(posting("a", "2024-01-10"), posting("b", "2024-02-01"),
+def test_another_month_counts_again_even_a_day_apart():
+    g = groups_of(posting("a", "2024-01-10"), posting("b", "2024-04-15"),
                   posting("c", "2024-01-10", description=edited(text(1), (30,))),
-                  posting("d", "2024-07-25", description=edited(text(1), (31,))))
+                  posting("d", "2024-02-01", description=edited(text(1), (31,))),
+                  posting("e", "2024-01-31", source="linkedin", location="Berlin, DE"))
     m = mapping(g)
     assert m["b"] == ("b", "unique") and m["d"] == ("d", "unique")
-    assert m["c"][0] == "a"
+    assert m["c"][0] == "a" and m["e"][0] == "a"
 
 
 def test_monthly_reposts_count_once_a_month():
-    g = groups_of(*[posting(f"p{m}{d}", f"2024-{m:02d}-{d:02d}")
-                    for m in range(1, 7) for d in (3, 17)])
-    assert sorted(set(g["canonical_id"])) == [f"p{m}3" for m in range(1, 7)]
-    assert g["reason"].to_list() == ["unique", "exact text"] * 6
+    rows = [posting(f"p{m}", f"2024-{m:02d}-03") for m in range(1, 7)]
+    rows += [posting(f"q{m}", f"2024-{m:02d}-20", source="linkedin") for m in range(1, 7)]
+    g = groups_of(*rows)
+    assert set(g["canonical_id"]) == {f"p{m}" for m in range(1, 7)}
+    assert g["reason"].to_list() == ["unique"] * 6 + ["exact text"] * 6
 
 
 def test_same_source_id_links_whatever_the_text_or_date():
@@ -153,7 +156,7 @@ def test_same_source_id_links_whatever_the_text_or_date():
 
 
 def test_canonical_is_the_earliest_then_the_lowest_id():
-    g = groups_of(posting("m", "2024-01-20"), posting("z", "2024-01-05"),
+    g = groups_of(posting("m", "2024-01-21"), posting("z", "2024-01-05"),
                   posting("k", "2024-01-05"))
     assert set(g["canonical_id"]) == {"k"}
     assert mapping(g)["k"] == ("k", "unique")

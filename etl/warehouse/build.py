@@ -31,6 +31,7 @@ from etl.sources.base import Rejected, raw_excerpt
 from etl.transforms.dedup import INPUT_COLUMNS, dedup_keys, month_links, resolved_groups
 from etl.transforms.normalize import posting_row
 from etl.transforms.tagger import Tagger
+from etl.warehouse import embedded as prebuilt
 from etl.warehouse.schema import POSTINGS_SCHEMA
 
 QUARANTINE_SCHEMA = pa.schema([("source", pa.string()), ("file", pa.string()), ("row", pa.string()),
@@ -174,12 +175,9 @@ def tag_rows(rows: list[dict], tagger: Tagger) -> pa.RecordBatch:
     return pa.RecordBatch.from_pydict(out, schema=STAGED_TECH_SCHEMA)
 
 
-def process_batch(batch: pa.RecordBatch, source: str, ingested_at: dt.datetime) -> Processed:
-    """The per-batch work, one pure function: staging rows -> schema rows, tags and dedup keys.
-
-    Normalises (ids, place, seniority, role family, remote), parses pay, tags technologies and
-    computes the compact dedup keys. Rows that cannot be used come back as rejections.
-    """
+def normalised_and_tagged(batch: pa.RecordBatch, source: str,
+                          ingested_at: dt.datetime) -> Processed:
+    """The row-by-row part of the batch work (normalise, pay, tag); keys are left empty."""
     tagger = Tagger.default()
     rows, rejected = [], []
     for item in batch.to_pylist():
@@ -193,45 +191,61 @@ def process_batch(batch: pa.RecordBatch, source: str, ingested_at: dt.datetime) 
             row["row"] = item["seq"]
             rows.append(row)
     postings = pa.RecordBatch.from_pylist(rows, schema=STAGED_POSTINGS_SCHEMA)
-    keys = dedup_keys(pl.from_arrow(postings).select(*INPUT_COLUMNS, "row")) if rows else \
-        pl.DataFrame(schema=pl.from_arrow(KEYS_SCHEMA.empty_table()).schema)
-    keys_batch = keys.to_arrow().cast(KEYS_SCHEMA)
     return Processed(postings, tag_rows(rows, tagger),
-                     keys_batch.to_batches()[0] if keys_batch.num_rows else
                      pa.RecordBatch.from_pylist([], schema=KEYS_SCHEMA), rejected)
 
 
-def _process_star(args: tuple) -> Processed:
-    return process_batch(*args)
+def with_keys(done: Processed) -> Processed:
+    """The batch with the compact dedup keys of its postings (a vectorised Polars pass)."""
+    if not done.postings.num_rows:
+        return done
+    keys = dedup_keys(pl.from_arrow(done.postings).select(*INPUT_COLUMNS, "row"))
+    table = keys.to_arrow().cast(KEYS_SCHEMA)
+    return Processed(done.postings, done.technologies, table.combine_chunks().to_batches()[0],
+                     done.rejected)
+
+
+def process_batch(batch: pa.RecordBatch, source: str, ingested_at: dt.datetime) -> Processed:
+    """The per-batch work, one pure function: staging rows -> schema rows, tags and dedup keys.
+
+    Normalises (ids, place, seniority, role family, remote), parses pay, tags technologies and
+    computes the compact dedup keys. Rows that cannot be used come back as rejections.
+    """
+    return with_keys(normalised_and_tagged(batch, source, ingested_at))
+
+
+def _normalise_star(args: tuple) -> Processed:
+    return normalised_and_tagged(*args)
 
 
 def processed_batches(batches: Iterable[pa.RecordBatch], source: str, ingested_at: dt.datetime,
                       pool=None, in_flight: int = 4) -> Iterator[Processed]:
-    """process_batch over batches, in order, in the pool's processes when there is a pool.
+    """process_batch over batches, in order; the row-by-row part in the pool when there is one.
 
-    At most ``in_flight`` batches are handed out at once, so memory holds a few batches whatever
-    the size of the source (Pool.imap would read the whole source ahead).
+    Workers are forked and run pure Python (normalise, pay, tag); the keys pass uses Polars, whose
+    thread pool does not survive a fork, so it runs here. At most ``in_flight`` batches are out
+    at once, so memory holds a few batches whatever the size of the source (Pool.imap would read
+    the whole source ahead).
     """
     jobs = ((batch, source, ingested_at) for batch in batches)
     if pool is None:
-        yield from map(_process_star, jobs)
+        yield from (process_batch(*job) for job in jobs)
         return
     pending: deque = deque()
     for job in jobs:
-        pending.append(pool.apply_async(_process_star, (job,)))
+        pending.append(pool.apply_async(_normalise_star, (job,)))
         if len(pending) >= in_flight:
-            yield pending.popleft().get()
+            yield with_keys(pending.popleft().get())
     while pending:
-        yield pending.popleft().get()
+        yield with_keys(pending.popleft().get())
 
 
 def worker_pool(processes: int):
-    """A pool of fresh worker processes (spawned: Polars and DuckDB threads do not survive a
-    fork), or a null context when one process does the work."""
+    """A pool of forked worker processes, or a null context when one process does the work."""
     if processes <= 1:
         return contextlib.nullcontext(None)
     import multiprocessing as mp
-    return mp.get_context("spawn").Pool(processes)
+    return mp.get_context("fork").Pool(processes)
 
 
 class MonthFiles:
@@ -332,10 +346,13 @@ def swap_in(new_folder: Path, warehouse: Path) -> None:
 def build(raw_root: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE,
           only: Iterable[str] | None = None, processes: int | None = None,
           log: Callable[[str], None] = print, loaders: dict | None = None,
+          embedded: Path | None = None,
           stage: Callable[[str], None] = lambda name: None) -> dict:
     """Build the warehouse from every source with raw data; returns the manifest.
 
-    ``loaders`` replaces the registered sources (tests build small warehouses this way);
+    ``loaders`` replaces the registered sources (tests build small warehouses this way).
+    ``embedded``: a folder of already tagged postings (data/embedded, see etl/warehouse/embedded.py)
+    added to the sources; a posting a raw source also gives (same posting id) is taken from there.
     ``stage`` is told the name of each stage as it starts (make bench times them).
     """
     started = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -345,7 +362,8 @@ def build(raw_root: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE,
     try:
         manifest = _build_into(folder, raw_root, started, only,
                                processes or min(2, os.cpu_count() or 1), log,
-                               loaders or registered_sources(), stage)
+                               loaders or registered_sources(), stage,
+                               prebuilt.read_embedded(embedded) if embedded else None)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -448,7 +466,8 @@ def _write_sorted(con: duckdb.DuckDBPyConnection, query: str, params: dict, path
 
 
 def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, processes: int, log,
-                loaders: dict, stage: Callable[[str], None]) -> dict:
+                loaders: dict, stage: Callable[[str], None],
+                embedded: prebuilt.Embedded | None = None) -> dict:
     tagger = Tagger.default()
     results: list[SourceResult] = []
     quarantine: list[Rejected] = []
@@ -456,7 +475,7 @@ def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, proces
     key_files = _stage_postings(folder, loaders, raw_root, started, only, processes, log,
                                 results, quarantine)
     staged = folder / "_staging" / "postings.parquet"
-    if not sum(r.rows for r in results):
+    if not sum(r.rows for r in results) and embedded is None:
         raise SystemExit(f"no postings found under {raw_root}: run `python -m etl sample` or "
                          "`python -m etl ingest SOURCE` first")
     stage("deduplicate")
@@ -469,15 +488,35 @@ def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, proces
     con.register("dropped", dropped)
     dedup = _dedup_summary(first, later, results)
     stage("write postings")
-    n_postings = _write_sorted(con, """
-        select * from read_parquet($p) anti join dropped using (row)
+    embedded_rows = _register_embedded(con, embedded, started)
+    live = "select * exclude (row) from read_parquet($p) anti join dropped using (row)"
+    coverage = {source: {"postings": n, "first": first_day, "last": last_day}
+                for source, n, first_day, last_day in con.sql(f"""
+                    select source, count(*), min(posted_date), max(posted_date)
+                    from ({live}) group by source""", params={"p": str(staged)}).fetchall()}
+    n_postings = _write_sorted(con, f"""
+        with live as ({live}),
+             kept as (select * from embedded_postings anti join live using (posting_id))
+        select * from live union all by name select * from kept
         order by posted_date, posting_id""", {"p": str(staged)}, folder / "postings.parquet",
         POSTINGS_SCHEMA)
     n_techs = _write_sorted(con, """
-        select t.* from read_parquet($t) t anti join dropped using (row)
-        order by t.row, t.technology_id""",
-        {"t": str(folder / "_staging" / "technologies.parquet")},
+        with live as (select * from read_parquet($t) anti join dropped using (row)),
+             kept as (select posting_id from embedded_postings anti join (
+                 select posting_id from read_parquet($p) anti join dropped using (row))
+                 using (posting_id))
+        select * exclude (row) from live
+        union all by name
+        select * from embedded_techs semi join kept using (posting_id)
+        order by posting_id, technology_id""",
+        {"t": str(folder / "_staging" / "technologies.parquet"), "p": str(staged)},
         folder / "posting_technologies.parquet", TECH_SCHEMA)
+    embedded_info = None
+    if embedded is not None:
+        kept = n_postings - sum(c["postings"] for c in coverage.values())
+        embedded_info = {**embedded.manifest, "postings_kept": kept,
+                         "replaced_by_live": embedded_rows - kept}
+        log(f"embedded history: {kept} postings ({embedded_rows - kept} replaced by raw sources)")
     con.close()
     shutil.rmtree(folder / "_staging")
     stage("rollups and manifest")
@@ -489,7 +528,11 @@ def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, proces
               **write_rollups(folder)}
     for result in results:
         counts.update(result.tables)
-    manifest = _manifest(started, results, counts, dedup, tagger, folder / "postings.parquet")
+    manifest = _manifest(started, results, counts, dedup, tagger, coverage,
+                         folder / "postings.parquet")
+    if embedded_info is not None:
+        manifest["sources"].append(prebuilt.source_entry(embedded_info))
+        manifest["embedded"] = embedded_info
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
     log(f"postings: {n_postings}, technology tags: {n_techs}, quarantined: {len(quarantine)}")
     return manifest
@@ -506,13 +549,22 @@ def _dedup_summary(first: pa.Table, later: pl.DataFrame, results: list[SourceRes
     return summary
 
 
-def _manifest(started, results, counts, dedup, tagger, postings: Path) -> dict:
+def _register_embedded(con: duckdb.DuckDBPyConnection, embedded: prebuilt.Embedded | None,
+                       started: dt.datetime) -> int:
+    """Make the embedded postings and tags tables of the connection (empty without); their rows."""
+    if embedded is None:
+        postings, techs = POSTINGS_SCHEMA.empty_table(), TECH_SCHEMA.empty_table()
+    else:
+        postings = prebuilt.as_postings(embedded.postings, started).to_arrow().cast(
+            POSTINGS_SCHEMA)
+        techs = embedded.technologies.select(TECH_SCHEMA.names).cast(TECH_SCHEMA)
+    con.register("embedded_postings", postings)
+    con.register("embedded_techs", techs)
+    return postings.num_rows
+
+
+def _manifest(started, results, counts, dedup, tagger, coverage: dict, postings: Path) -> dict:
     con = duckdb.connect()
-    coverage = {source: {"postings": n, "first": first, "last": last}
-                for source, n, first, last in con.sql("""
-                    select source, count(*), min(posted_date), max(posted_date)
-                    from read_parquet($p) group by source""",
-                                                       params={"p": str(postings)}).fetchall()}
     date_range = list(con.sql("select min(posted_date), max(posted_date) from read_parquet($p)",
                               params={"p": str(postings)}).fetchall()[0])
     con.close()
