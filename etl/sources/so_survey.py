@@ -135,11 +135,8 @@ def country_code(name: str | None) -> str | None:
 
 @cache
 def _tagger():
-    """The technology tagger, or None while etl.transforms.tagger is not available."""
-    try:
-        from etl.transforms.tagger import Tagger
-    except ImportError:
-        return None
+    """The technology tagger."""
+    from etl.transforms.tagger import Tagger
     return Tagger.default()
 
 
@@ -163,14 +160,7 @@ def technologies_of(answer: str, group: str) -> tuple[tuple[str, str], ...]:
 def _named_in(text: str) -> list:
     """Technologies an answer names; those the tagger only implies (Ruby for Rails) are left out:
     the respondent answered the language question separately."""
-    tagger = _tagger()
-    if tagger is None:
-        return []
-    if hasattr(tagger, "mentions"):
-        return list(dict.fromkeys(m.technology for m in tagger.mentions(text) if m.start >= 0))
-    techs = tagger.technologies_in(text)
-    parents = {t.parent for t in techs}
-    return [t for t in techs if t.id not in parents]
+    return list(dict.fromkeys(m.technology for m in _tagger().mentions(text) if m.start >= 0))
 
 
 def _split(value: str) -> list[str]:
