@@ -28,6 +28,7 @@ import pyarrow as pa
 
 from etl.ingest import IngestReport, Progress, copy_files, no_progress
 from etl.sources.base import Rejected
+from etl.warehouse.schema import RESPONDENTS_SCHEMA, TECHNOLOGIES_SCHEMA
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 GROUPS = {"languages": "language", "databases": "database", "platforms": "platform",
@@ -35,15 +36,6 @@ GROUPS = {"languages": "language", "databases": "database", "platforms": "platfo
 MISSING = {"", "NA", "N/A", "nan"}
 BACKEND = re.compile(r"back-?end", re.IGNORECASE)
 
-RESPONDENTS_SCHEMA = pa.schema([
-    pa.field("year", pa.int16(), False), pa.field("respondent_id", pa.int64(), False),
-    pa.field("country", pa.string()), pa.field("country_name", pa.string()),
-    pa.field("dev_types", pa.list_(pa.string())), pa.field("is_backend", pa.bool_(), False),
-    pa.field("comp_usd", pa.float64())])
-TECHNOLOGIES_SCHEMA = pa.schema([
-    pa.field("year", pa.int16(), False), pa.field("respondent_id", pa.int64(), False),
-    pa.field("technology_id", pa.string(), False), pa.field("category", pa.string(), False),
-    pa.field("answer", pa.string(), False)])
 
 
 @dataclass(frozen=True)

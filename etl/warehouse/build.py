@@ -32,14 +32,8 @@ from etl.transforms.dedup import INPUT_COLUMNS, dedup_keys, month_links, resolve
 from etl.transforms.normalize import posting_row
 from etl.transforms.tagger import Tagger
 from etl.warehouse import embedded as prebuilt
-from etl.warehouse.schema import POSTINGS_SCHEMA
+from etl.warehouse.schema import POSTINGS_SCHEMA, QUARANTINE_SCHEMA, TECH_SCHEMA
 
-QUARANTINE_SCHEMA = pa.schema([("source", pa.string()), ("file", pa.string()), ("row", pa.string()),
-                               ("reason", pa.string()), ("raw", pa.string())])
-TECH_SCHEMA = pa.schema([("posting_id", pa.string()), ("technology_id", pa.string()),
-                         ("name", pa.string()), ("category", pa.string()),
-                         ("parent", pa.string()), ("surface", pa.string()),
-                         ("rule", pa.string()), ("mentions", pa.int32())])
 DIMENSIONS = ("source", "country", "remote", "seniority", "role_family")
 BATCH_ROWS = 2000  # staging rows per batch: what one process holds of texts at a time
 DUCKDB_MEMORY = "1GB"  # DuckDB spills to disk beyond this (sorting, first seen)
