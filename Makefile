@@ -30,7 +30,7 @@ test: setup warehouse browser  ## set up and run the whole test suite
 lint: setup  ## ruff
 	$(VENV)/bin/ruff check .
 
-bench: setup warehouse  ## build time and memory per stage, query, tagger, export timings (N=postings)
+bench: setup warehouse  ## build time and memory per stage (N=postings), query, tagger, export timings, HN archive ingest and build time and memory
 	$(PY) -m etl.bench --n $(N)
 	-$(PY) -m etl.evaluate --bench  # tagger speed on the real labelled postings (needs ../shared)
 

@@ -119,16 +119,31 @@ def bench_build(root: Path, n: int, processes: int) -> dict:
     return manifest
 
 
+def pay_query_params(choices) -> dict:
+    """The extra parameters of the pay, role profile and map queries (radar.pay and friends)."""
+    from radar import geo, pay, profile
+    return {"rates": pay.rate_rows(choices.countries, pay.years_of(choices.first_month,
+                                                                    choices.last_month)),
+            "categories": list(profile.spec().categories), "map_technology": "python",
+            "states": list(geo.us_states())}
+
+
 def bench_queries(warehouse: Path, warm_runs: int = 20) -> None:
     """Each named query with the default filters: first call, then median and p95 of warm calls."""
-    from radar import queries
+    from radar import profile, queries
     choices = queries.choices(warehouse)
     filters = choices.defaults()
     extra = {"category": "language", "technologies": ["python", "go", "java", "php"],
-             "technology_id": "python", "month": choices.last_month, "limit": 200}
+             "technology_id": "python", "month": choices.last_month, "limit": 200,
+             "partners": ["postgresql"], **pay_query_params(choices)}
     print(f"\nqueries on {warehouse} (default filters, all {filters.describe()}; "
           f"{warm_runs} warm calls each):")
+    columns = profile.columns_of(queries.run("warehouse_columns", warehouse=warehouse),
+                                 "postings")
     for name in queries.query_names():
+        if name == "profile_requirements" and not set(profile.REQUIREMENT_COLUMNS) <= columns:
+            print(f"  {name:<24} skipped: the warehouse has no requirement columns")
+            continue
         cold, frame = timed(lambda n=name: queries.run(n, filters, warehouse, **extra))
         warm = []
         for _ in range(warm_runs):
@@ -138,6 +153,52 @@ def bench_queries(warehouse: Path, warm_runs: int = 20) -> None:
         print(f"  {name:<24} first {cold * 1000:7.1f} ms  warm median "
               f"{statistics.median(warm) * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms  "
               f"rows {frame.height}")
+
+
+def page_queries(warehouse: Path) -> dict[str, list[tuple[str, dict]]]:
+    """The named queries each page of issue 9 runs with its default choices (what a first
+    visit costs), as (name, parameters)."""
+    from radar import queries
+    ranking = queries.run("tech_ranking", queries.choices(warehouse).defaults(), warehouse,
+                          category="")
+    ids = ranking["technology_id"].to_list()
+    top = ids[0]
+    compare = [t for t in ("go", "rust", "kotlin", "kubernetes") if t in ids] or ids[:4]
+    return {
+        "technology page (Web servers)": [
+            ("tech_ranking", {"category": "web_server"}), ("kpis", {}),
+            ("tech_share_by_month", {"technologies": ranking.filter(
+                ranking["category"] == "web_server")["technology_id"].head(6).to_list()})],
+        "Compare": [("tech_ranking", {"category": ""}), ("kpis", {}),
+                    ("tech_share_by_month", {"technologies": compare}),
+                    ("salary_by_technology", {"category": ""}),
+                    ("co_mentions", {"technologies": compare})],
+        "Stacks": [("tech_ranking", {"category": ""}), ("kpis", {}),
+                   ("co_mentions", {"technologies": [top]}),
+                   ("postings_together", {"technology_id": top, "partners": ids[1:2],
+                                          "limit": 50}),
+                   ("tech_pairs", {"technologies": ids[:15]})],
+        "What to learn next": [("tech_ranking", {"category": ""}), ("kpis", {}),
+                               ("learn_next", {"technologies": ["python"]}),
+                               ("postings_together", {"technology_id": ids[1],
+                                                      "partners": ["python"], "limit": 50})],
+    }
+
+
+def bench_pages(warehouse: Path) -> None:
+    """Per new page: its queries with the default filters, first call and median of 5 warm
+    calls of them all (the app caches results, so a warm page costs less still)."""
+    from radar import queries
+    filters = queries.choices(warehouse).defaults()
+    print(f"\npage queries on {warehouse} (default filters and choices):")
+    for page, calls in page_queries(warehouse).items():
+        def run_all(calls=calls):
+            return [queries.run(n, filters, warehouse, **p) for n, p in calls]
+        cold, _ = timed(run_all)
+        warm, frames = timed(run_all, 5)
+        rows = ", ".join(f"{n} {f.height}" for (n, _), f in zip(calls, frames, strict=True))
+        print(f"  {page:<30} first {cold * 1000:7.1f} ms  warm {warm * 1000:7.1f} ms  "
+              f"rows: {rows}")
 
 
 def bench_tagger(warehouse: Path, n: int = 20_000) -> None:
@@ -236,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.build_only:
             return 0
         bench_queries(root / "warehouse")
+        bench_pages(root / "warehouse")
         bench_tagger(root / "warehouse")
         from radar.bench_export import bench_export
         print()

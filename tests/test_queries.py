@@ -15,7 +15,13 @@ from tests.conftest import FIXTURE_PAY, fixture_postings
 ALL = Filters(dt.date(2023, 1, 1), dt.date(2025, 12, 1))
 TESTED = {"filter_options", "technology_list", "postings_by_month", "kpis", "tech_share_by_month",
           "tech_ranking", "salary_by_technology", "salary_over_time", "coverage_by_source",
-          "quarantine_summary", "postings_behind", "survey_comparison", "indeed_index"}
+          "quarantine_summary", "postings_behind", "survey_comparison", "indeed_index",
+          # tests/test_insights_rules.py
+          "co_mentions", "tech_pairs", "learn_next", "postings_together"}
+# Tested on their own warehouse in tests/test_pay.py, test_role_profile.py and test_map.py:
+TESTED |= {"pay_by_country", "pay_by_year", "pay_by_technology", "pay_premium_cells",
+           "profile_technologies", "profile_summary", "profile_requirements", "warehouse_columns",
+           "map_countries", "map_us_states"}
 
 
 def test_every_named_query_has_a_test():
