@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+N ?= 60000
 SAMPLE := data/raw/sample/.complete
 ARCHIVE ?= ../shared/data/hn_archive
 # DATA=real (default): the embedded real HN history (data/embedded) plus any ingested source;
@@ -29,8 +30,8 @@ test: setup warehouse browser  ## set up and run the whole test suite
 lint: setup  ## ruff
 	$(VENV)/bin/ruff check .
 
-bench: setup warehouse  ## print build time, warehouse size, query timings, tagger and export speed, HN archive ingest and build time and memory
-	$(PY) -m etl.bench
+bench: setup warehouse  ## build time and memory per stage (N=postings), query, tagger, export timings, HN archive ingest and build time and memory
+	$(PY) -m etl.bench --n $(N)
 	-$(PY) -m etl.evaluate --bench  # tagger speed on the real labelled postings (needs ../shared)
 
 eval: setup  ## precision/recall: tagger (dev, hold-out, audit, 2012-2017 era), requirements (3 sets); pay rule

@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--only", action="append", metavar="SOURCE",
                        help="build from this source only (repeatable)")
     build.add_argument("--processes", type=int, default=None,
-                       help="tagging processes (default: up to 2)")
+                       help="processes that normalise and tag batches (default: up to 2)")
     build.add_argument("--embedded", type=Path, default=DEFAULT_EMBEDDED,
                        help="already tagged postings to include (default: %(default)s)")
     build.add_argument("--no-embedded", action="store_const", const=None, dest="embedded",

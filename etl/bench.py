@@ -1,15 +1,19 @@
-"""`make bench`: build time and size of the sample warehouse, query timings, tagger speed,
-chart export timings; the HN archive's ingest and build time and peak memory (../shared).
+"""`make bench`: build time and peak memory per stage, warehouse size, query timings, tagger
+speed, chart export timings, on a synthetic sample of --n postings (make bench N=1000000); the HN
+archive's ingest and build time and peak memory (../shared).
 
-Prints figures; asserts nothing (tests do not time things).
+Prints figures; asserts nothing (tests do not time things). The machine may be shared: the
+figures carry whatever else it runs at the time.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import statistics
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -33,6 +37,88 @@ def timed(fn, repeat: int = 1) -> tuple[float, object]:
     return statistics.median(times), result
 
 
+def _rss_mb(pid: int) -> float:
+    """Resident memory of one process in MB (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def _descendants(pid: int) -> list[int]:
+    """Process ids of a process's children, grandchildren, ..."""
+    found = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                kids = [int(k) for k in fh.read().split()]
+        except OSError:
+            continue
+        for kid in kids:
+            found += [kid, *_descendants(kid)]
+    return found
+
+
+class StageMeter:
+    """Wall time and peak memory of each build stage, sampled every 50 ms in a thread.
+
+    Peak memory is given for the largest single process and for the build's processes together.
+    """
+
+    def __init__(self):
+        self.stages: list[dict] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def stage(self, name: str) -> None:
+        """Start timing the named stage (ends the previous one)."""
+        now = time.perf_counter()
+        if self.stages:
+            self.stages[-1]["seconds"] = now - self.stages[-1]["start"]
+        self.stages.append({"name": name, "start": now, "largest": 0.0, "total": 0.0})
+
+    def _sample(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(0.05):
+            if not self.stages:
+                continue
+            sizes = [_rss_mb(me)] + [_rss_mb(kid) for kid in _descendants(me)]
+            current = self.stages[-1]
+            current["largest"] = max(current["largest"], max(sizes))
+            current["total"] = max(current["total"], sum(sizes))
+
+    def __enter__(self) -> StageMeter:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stage("done")
+        self._stop.set()
+        self._thread.join()
+        self.stages.pop()
+
+
+def bench_build(root: Path, n: int, processes: int) -> dict:
+    """Build the warehouse from root/raw, printing postings per second and peak memory per stage."""
+    with StageMeter() as meter:
+        start = time.perf_counter()
+        manifest = build(root / "raw", root / "warehouse", processes=processes,
+                         log=lambda m: None, stage=meter.stage)
+        seconds = time.perf_counter() - start
+    print(f"build ({processes} process{'es' if processes > 1 else ''}): {seconds:.1f} s for "
+          f"{manifest['row_counts']['postings']:,} postings ({n / seconds:,.0f} postings/s read)")
+    for s in meter.stages:
+        print(f"  {s['name']:<22} {s['seconds']:8.1f} s  {n / s['seconds']:>10,.0f} postings/s"
+              f"  peak {s['largest'] / 1000:5.2f} GB largest process, "
+              f"{s['total'] / 1000:5.2f} GB all")
+    return manifest
+
+
 def pay_query_params(choices) -> dict:
     """The extra parameters of the pay, role profile and map queries (radar.pay and friends)."""
     from radar import geo, pay, profile
@@ -42,24 +128,30 @@ def pay_query_params(choices) -> dict:
             "states": list(geo.us_states())}
 
 
-def bench_queries(warehouse: Path) -> None:
-    """Each named query with the default filters: first call and median of 5 warm calls."""
+def bench_queries(warehouse: Path, warm_runs: int = 20) -> None:
+    """Each named query with the default filters: first call, then median and p95 of warm calls."""
     from radar import profile, queries
     choices = queries.choices(warehouse)
     filters = choices.defaults()
     extra = {"category": "language", "technologies": ["python", "go", "java", "php"],
              "technology_id": "python", "month": choices.last_month, "limit": 200,
              "partners": ["postgresql"], **pay_query_params(choices)}
-    print(f"\nqueries on {warehouse} (default filters, all {filters.describe()}):")
+    print(f"\nqueries on {warehouse} (default filters, all {filters.describe()}; "
+          f"{warm_runs} warm calls each):")
     columns = profile.columns_of(queries.run("warehouse_columns", warehouse=warehouse),
                                  "postings")
     for name in queries.query_names():
         if name == "profile_requirements" and not set(profile.REQUIREMENT_COLUMNS) <= columns:
             print(f"  {name:<24} skipped: the warehouse has no requirement columns")
             continue
-        cold, _ = timed(lambda n=name: queries.run(n, filters, warehouse, **extra))
-        warm, frame = timed(lambda n=name: queries.run(n, filters, warehouse, **extra), 5)
-        print(f"  {name:<24} first {cold * 1000:7.1f} ms  warm {warm * 1000:7.1f} ms  "
+        cold, frame = timed(lambda n=name: queries.run(n, filters, warehouse, **extra))
+        warm = []
+        for _ in range(warm_runs):
+            seconds, frame = timed(lambda n=name: queries.run(n, filters, warehouse, **extra))
+            warm.append(seconds)
+        p95 = statistics.quantiles(warm, n=20)[-1]
+        print(f"  {name:<24} first {cold * 1000:7.1f} ms  warm median "
+              f"{statistics.median(warm) * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms  "
               f"rows {frame.height}")
 
 
@@ -180,6 +272,12 @@ def bench_archive(archive: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl.bench", description=__doc__)
     parser.add_argument("--n", type=int, default=60_000, help="sample postings (%(default)s)")
+    parser.add_argument("--processes", type=int, default=2,
+                        help="build processes (default: %(default)s)")
+    parser.add_argument("--build-only", action="store_true",
+                        help="stop after the build (no query, tagger or export timings)")
+    parser.add_argument("--tmp", type=Path, default=None,
+                        help="folder for the sample and warehouse (default: a temporary one)")
     parser.add_argument("--archive", type=Path,
                         default=Path(__file__).resolve().parents[2] / "shared" / "data"
                         / "hn_archive", help="HN archive month files (default: %(default)s)")
@@ -189,19 +287,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.only_archive:
         bench_archive(args.archive)
         return 0
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         root = Path(tmp)
         seconds, _ = timed(lambda: write_sample(root / "raw" / "sample", n=args.n,
                                                 until=dt.date.today().replace(day=1)))
         print(f"sample: {args.n:,} postings written in {seconds:.1f} s "
               f"({folder_mb(root / 'raw' / 'sample'):.1f} MB gzipped JSON Lines)")
-        for processes in (1, 2):
-            seconds, manifest = timed(lambda p=processes: build(
-                root / "raw", root / "warehouse", processes=p, log=lambda m: None))
-            print(f"build ({processes} tagging process{'es' if processes > 1 else ''}): "
-                  f"{seconds:.1f} s for {manifest['row_counts']['postings']:,} postings")
+        manifest = bench_build(root, args.n, args.processes)
         print(f"warehouse: {folder_mb(root / 'warehouse'):.1f} MB; rows: "
               + ", ".join(f"{k} {v:,}" for k, v in manifest["row_counts"].items()))
+        if args.build_only:
+            return 0
         bench_queries(root / "warehouse")
         bench_pages(root / "warehouse")
         bench_tagger(root / "warehouse")

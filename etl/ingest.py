@@ -147,10 +147,7 @@ def ingest_modules() -> dict[str, object]:
 
     found = {}
     for module_name in LOADER_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue  # a module still being written must not break the others' ingest
+        module = importlib.import_module(module_name)
         if hasattr(module, "ingest") and hasattr(module, "add_arguments"):
             found[module.SOURCE.name] = module
     return found

@@ -18,8 +18,7 @@ import duckdb
 import polars as pl
 
 from etl.paths import DEFAULT_WAREHOUSE
-from etl.sources.indeed import INDEX_SCHEMA
-from etl.sources.so_survey import RESPONDENTS_SCHEMA, TECHNOLOGIES_SCHEMA
+from etl.warehouse.schema import INDEX_SCHEMA, RESPONDENTS_SCHEMA, TECHNOLOGIES_SCHEMA
 from radar import rules
 from radar.filters import Choices, Filters
 

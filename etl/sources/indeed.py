@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from etl.ingest import IngestReport, Progress, copy_files, no_progress
 from etl.sources.base import Rejected
+from etl.warehouse.schema import INDEX_SCHEMA
 
 SECTORS = ("Software Development",)
 ATTRIBUTION = ("Indeed Hiring Lab, job postings index "
@@ -26,11 +27,6 @@ ATTRIBUTION = ("Indeed Hiring Lab, job postings index "
                "Index: 2020-02-01 = 100; not a count of postings.")
 AGGREGATE_COLUMNS = ("date", "jobcountry", "indeed_job_postings_index_SA", "variable")
 SECTOR_COLUMNS = ("date", "jobcountry", "indeed_job_postings_index", "variable", "display_name")
-INDEX_SCHEMA = pa.schema([
-    pa.field("date", pa.date32(), False), pa.field("country", pa.string(), False),
-    pa.field("sector", pa.string()), pa.field("variable", pa.string(), False),
-    pa.field("index_value", pa.float64(), False), pa.field("index_nsa", pa.float64()),
-    pa.field("file", pa.string(), False)])
 
 
 @dataclass(frozen=True)

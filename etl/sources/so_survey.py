@@ -28,6 +28,7 @@ import pyarrow as pa
 
 from etl.ingest import IngestReport, Progress, copy_files, no_progress
 from etl.sources.base import Rejected
+from etl.warehouse.schema import RESPONDENTS_SCHEMA, TECHNOLOGIES_SCHEMA
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 GROUPS = {"languages": "language", "databases": "database", "platforms": "platform",
@@ -35,15 +36,6 @@ GROUPS = {"languages": "language", "databases": "database", "platforms": "platfo
 MISSING = {"", "NA", "N/A", "nan"}
 BACKEND = re.compile(r"back-?end", re.IGNORECASE)
 
-RESPONDENTS_SCHEMA = pa.schema([
-    pa.field("year", pa.int16(), False), pa.field("respondent_id", pa.int64(), False),
-    pa.field("country", pa.string()), pa.field("country_name", pa.string()),
-    pa.field("dev_types", pa.list_(pa.string())), pa.field("is_backend", pa.bool_(), False),
-    pa.field("comp_usd", pa.float64())])
-TECHNOLOGIES_SCHEMA = pa.schema([
-    pa.field("year", pa.int16(), False), pa.field("respondent_id", pa.int64(), False),
-    pa.field("technology_id", pa.string(), False), pa.field("category", pa.string(), False),
-    pa.field("answer", pa.string(), False)])
 
 
 @dataclass(frozen=True)
@@ -135,11 +127,8 @@ def country_code(name: str | None) -> str | None:
 
 @cache
 def _tagger():
-    """The technology tagger, or None while etl.transforms.tagger is not available."""
-    try:
-        from etl.transforms.tagger import Tagger
-    except ImportError:
-        return None
+    """The technology tagger."""
+    from etl.transforms.tagger import Tagger
     return Tagger.default()
 
 
@@ -163,14 +152,7 @@ def technologies_of(answer: str, group: str) -> tuple[tuple[str, str], ...]:
 def _named_in(text: str) -> list:
     """Technologies an answer names; those the tagger only implies (Ruby for Rails) are left out:
     the respondent answered the language question separately."""
-    tagger = _tagger()
-    if tagger is None:
-        return []
-    if hasattr(tagger, "mentions"):
-        return list(dict.fromkeys(m.technology for m in tagger.mentions(text) if m.start >= 0))
-    techs = tagger.technologies_in(text)
-    parents = {t.parent for t in techs}
-    return [t for t in techs if t.id not in parents]
+    return list(dict.fromkeys(m.technology for m in _tagger().mentions(text) if m.start >= 0))
 
 
 def _split(value: str) -> list[str]:

@@ -1,24 +1,26 @@
-"""Deduplication: the same posting seen twice in one month (two sources, a repost) counts once.
+"""Deduplication on compact keys: the same posting seen twice in one month counts once.
 
-Rows are linked in three passes, strongest first:
+The month rule (docs/COLUMNS, from the HN history work): a posting counts in its posted month;
+duplicates are removed only WITHIN a calendar month (the same posting twice in one month, or from
+two sources in one month, counts once; a repost in a later month counts again in that month).
+The one exception is the same ``source`` + ``source_id`` (the same record fetched again), which
+is one posting whatever the dates (the build's first-seen step keeps its earliest sighting).
 
-1. the same ``source`` + ``source_id`` (the same record fetched again), whatever the dates;
-2. exact text: the same normalised (company, title, location) and the same description
-   fingerprint, counted in the same calendar month;
-3. near-duplicate text: the same normalised company, in the same calendar month, descriptions
-   whose word 5-shingle sets have a Jaccard similarity of at least the threshold, and titles that
-   share at least half their words (so a company's boilerplate under a different role is not a
-   duplicate). Candidates come from (one-permutation) MinHash with LSH banding inside each
-   company, and every candidate is confirmed with the exact Jaccard of the shingle sets.
+Nothing here holds texts: :func:`dedup_keys` turns a batch of postings into one compact row each
+(normalised company, title and location, a fingerprint of the description, LSH band keys and a
+bottom-k sketch of the description's word 5-shingles, as integers), and :func:`month_links`
+finds, from those keys alone, the links between rows of one company and month:
 
-The month rule (docs/hn_history.md): a posting counts in its month (an HN posting in its
-thread's month). The same posting twice in one month, or from two sources in one month, counts
-once; a repost in a later month counts again in that month (the job is still advertised, and the
-published HN series count it so). Only the same source id links across months.
+1. exact text: the same (company, title, location) and the same description fingerprint;
+2. near-duplicate text: descriptions whose estimated Jaccard similarity of word 5-shingle sets is
+   at least the threshold, and titles that share at least half their words (so a company's
+   boilerplate under another role is not a duplicate). Candidates are pairs of one company and
+   month agreeing on an LSH band of a one-permutation MinHash; each candidate's Jaccard is
+   estimated from the two bottom-k sketches (exact when both texts have at most ``SKETCH``
+   shingles). The work per posting depends on its company-month, not on the number of postings.
 
-Linked rows form groups (links chain within a month). The earliest
-row of a group is its canonical posting (ties: the lowest posting_id) and is reported ``unique``;
-every other row names the strongest link that ties it to the group.
+Linked rows form groups. The earliest row of a group is its canonical posting (ties: the lowest
+posting_id) and is reported ``unique``; every other row names the strongest link to its group.
 """
 
 from __future__ import annotations
@@ -29,16 +31,19 @@ import polars as pl
 
 JACCARD_MIN = 0.8
 SHINGLE_WORDS = 5
-BATCH_TEXTS = 10_000  # texts per near-duplicate batch (bounds memory, not results)
+SKETCH = 128  # bottom-k sketch size (u32 shingle hashes): the Jaccard estimate's precision
 # 10 bands of 3 MinHash rows: a pair at Jaccard 0.8 becomes a candidate with p = 0.999.
 BANDS, ROWS_PER_BAND = 10, 3
 _RANDOM = random.Random(20240601)
 _MIX = [_RANDOM.getrandbits(64) | 1 for _ in range(SHINGLE_WORDS - 1)]
 _BIN_MIX = [_RANDOM.getrandbits(64) | 1 for _ in range(BANDS * ROWS_PER_BAND)]
+_BAND_SALT = [_RANDOM.getrandbits(63) for _ in range(BANDS)]
 _LEGAL_SUFFIXES = (r"\b(?:inc|incorporated|llc|l\s?l\s?c|ltd|limited|gmbh|mbh|ag|se|corp|"
                    r"corporation|co|plc|sa|sas|sarl|srl|spa|bv|nv|oy|ab|as|aps|pty|pvt|the)\b")
 INPUT_COLUMNS = ("posting_id", "source", "source_id", "posted_date", "company", "title",
                  "location_raw", "description")
+KEY_COLUMNS = ("row", "posting_id", "source", "source_id", "month", "day", "company_key",
+               "title_key", "location_key", "fingerprint", "bands", "sketch", "shingles")
 _STRENGTH = {"same source id": 0, "exact text": 1, "near-duplicate": 2}
 
 
@@ -54,20 +59,72 @@ def company_key(expr: pl.Expr) -> pl.Expr:
             .str.strip_chars())
 
 
-def keyed_rows(rows: pl.DataFrame) -> pl.DataFrame:
-    """The input with a row number, day number and the normalised keys the passes compare."""
-    missing = [c for c in INPUT_COLUMNS if c not in rows.columns]
+def shingle_hashes(texts: pl.DataFrame) -> pl.DataFrame:
+    """(row, h): one row per distinct word 5-shingle of each text (the whole text when shorter)."""
+    words = texts.select(
+        "row", pl.col("text_key").str.split(" ").alias("w"),
+    ).with_columns(
+        pl.int_ranges(0, pl.col("w").list.len(), dtype=pl.UInt32).alias("pos"),
+        pl.col("w").list.len().alias("n"),
+    ).explode("w", "pos").with_columns(pl.col("w").hash(seed=11).alias("h"))
+    # A shingle's hash mixes its words' hashes in order (u64 arithmetic wraps around).
+    mixed = pl.col("h")
+    for k, odd in enumerate(_MIX, start=1):
+        mixed = mixed ^ (pl.col("h").shift(-k) * pl.lit(odd, pl.UInt64))
+    short = (pl.col("pos") == 0) & (pl.col("n") < SHINGLE_WORDS)
+    return words.select(
+        "row", pl.when(short).then(pl.col("h")).otherwise(mixed).alias("h"),
+        ((pl.col("pos") + SHINGLE_WORDS <= pl.col("n")) | short).alias("keep"),
+    ).filter("keep").select("row", "h").unique()
+
+
+def signatures(shingles: pl.DataFrame) -> pl.DataFrame:
+    """(row, bands, sketch, shingles): LSH band keys, bottom-k sketch and shingle count per text.
+
+    One-permutation MinHash: shingle hashes fall into BANDS x ROWS_PER_BAND bins by value and
+    each bin keeps its minimum; a band's key mixes the minima of its bins (and the band number).
+    """
+    bins = BANDS * ROWS_PER_BAND
+    minima = shingles.group_by("row", (pl.col("h") % bins).alias("bin")).agg(pl.col("h").min())
+    bands = minima.with_columns(
+        (pl.col("bin") // ROWS_PER_BAND).alias("band"),
+        (pl.col("h") * pl.col("bin").replace_strict(dict(enumerate(_BIN_MIX)),
+                                                     return_dtype=pl.UInt64)).alias("mix"),
+    ).group_by("row", "band").agg(pl.col("mix").sum()).select(
+        "row", (pl.col("mix") ^ pl.col("band").replace_strict(
+            dict(enumerate(_BAND_SALT)), return_dtype=pl.UInt64)).alias("key"),
+    ).group_by("row").agg(pl.col("key").sort().alias("bands"))
+    small = shingles.select("row", (pl.col("h") // (1 << 32)).cast(pl.UInt32).alias("s")).unique()
+    sketch = small.group_by("row").agg(pl.col("s").sort().head(SKETCH).alias("sketch"),
+                                       pl.len().cast(pl.Int32).alias("shingles"))
+    return bands.join(sketch, on="row", how="full", coalesce=True)
+
+
+def dedup_keys(rows: pl.DataFrame) -> pl.DataFrame:
+    """The compact key row (KEY_COLUMNS) of every input row; rows need INPUT_COLUMNS and "row"."""
+    missing = [c for c in (*INPUT_COLUMNS, "row") if c not in rows.columns]
     if missing:
-        raise ValueError(f"duplicate_groups needs columns {', '.join(missing)}")
-    return rows.select(INPUT_COLUMNS).with_row_index("row").with_columns(
-        pl.col("posted_date").cast(pl.Date).cast(pl.Int32).alias("day"),
-        (pl.col("posted_date").dt.year().cast(pl.Int32) * 12
-         + pl.col("posted_date").dt.month().cast(pl.Int32)).alias("month"),
+        raise ValueError(f"dedup keys need columns {', '.join(missing)}")
+    date = pl.col("posted_date").cast(pl.Date)
+    keyed = rows.select(
+        pl.col("row").cast(pl.Int64), "posting_id", "source", pl.col("source_id").cast(pl.String),
+        (date.dt.year().cast(pl.Int32) * 12 + date.dt.month().cast(pl.Int32) - 1).alias("month"),
+        date.cast(pl.Int32).alias("day"),
         company_key(pl.col("company")).alias("company_key"),
         _key(pl.col("title")).alias("title_key"),
         _key(pl.col("location_raw")).alias("location_key"),
         _key(pl.col("description")).str.replace_all(r"\s+", " ").alias("text_key"),
     ).with_columns(pl.col("text_key").hash(seed=7).alias("fingerprint"))
+    # Only a row with a company can be a near-duplicate, so only those need signatures.
+    with_company = keyed.filter(pl.col("company_key") != "").select("row", "text_key")
+    signed = signatures(shingle_hashes(with_company)) if with_company.height else None
+    if signed is None:
+        keyed = keyed.with_columns(pl.lit(None, pl.List(pl.UInt64)).alias("bands"),
+                                   pl.lit(None, pl.List(pl.UInt32)).alias("sketch"),
+                                   pl.lit(None, pl.Int32).alias("shingles"))
+    else:
+        keyed = keyed.join(signed, on="row", how="left")
+    return keyed.select(KEY_COLUMNS)
 
 
 def _consecutive_links(keyed: pl.DataFrame, by: list[str], reason: str) -> pl.DataFrame:
@@ -80,63 +137,18 @@ def _consecutive_links(keyed: pl.DataFrame, by: list[str], reason: str) -> pl.Da
         "a", "b", pl.lit(reason).alias("reason"), pl.lit(None, pl.Float64).alias("jaccard"))
 
 
-def shingle_hashes(texts: pl.DataFrame) -> pl.DataFrame:
-    """(text, h): one row per distinct word 5-shingle of each text (the whole text when shorter)."""
-    words = texts.select(
-        "text", pl.col("text_key").str.split(" ").alias("w"),
-    ).with_columns(
-        pl.int_ranges(0, pl.col("w").list.len(), dtype=pl.UInt32).alias("pos"),
-        pl.col("w").list.len().alias("n"),
-    ).explode("w", "pos").with_columns(pl.col("w").hash(seed=11).alias("h"))
-    # A shingle's hash mixes its words' hashes in order (u64 arithmetic wraps around).
-    mixed = pl.col("h")
-    for k, odd in enumerate(_MIX, start=1):
-        mixed = mixed ^ (pl.col("h").shift(-k) * pl.lit(odd, pl.UInt64))
-    short = (pl.col("pos") == 0) & (pl.col("n") < SHINGLE_WORDS)
-    return words.select(
-        "text", pl.when(short).then(pl.col("h")).otherwise(mixed).alias("h"),
-        ((pl.col("pos") + SHINGLE_WORDS <= pl.col("n")) | short).alias("keep"),
-    ).filter("keep").group_by("text").agg(pl.col("h").unique()).explode("h")
+def sketch_jaccard(a: list[int], size_a: int, b: list[int], size_b: int) -> float:
+    """Jaccard similarity of two shingle sets from their bottom-k sketches.
 
-
-def minhash_candidates(shingles: pl.DataFrame, texts: pl.DataFrame) -> pl.DataFrame:
-    """(t1, t2) pairs of texts of the same company that agree on at least one LSH band.
-
-    One-permutation MinHash: shingle hashes fall into BANDS x ROWS_PER_BAND bins by value and
-    each bin keeps its minimum; a band's key mixes the minima of its bins.
+    Exact when both sets fit in a sketch; otherwise the share of the k smallest hashes of the
+    union that both sets hold (an unbiased estimate, standard error about sqrt(J(1-J)/k)).
     """
-    bins = BANDS * ROWS_PER_BAND
-    # One integer key per (text, bin) groups much faster than the pair of columns.
-    minima = shingles.group_by(
-        (pl.col("text").cast(pl.UInt64) * bins + pl.col("h") % bins).alias("key"),
-    ).agg(pl.col("h").min()).select(
-        (pl.col("key") // bins).cast(pl.UInt32).alias("text"), (pl.col("key") % bins).alias("bin"),
-        "h")
-    keys = minima.with_columns(
-        (pl.col("bin") // ROWS_PER_BAND).alias("band"),
-        (pl.col("h") * pl.col("bin").replace_strict(dict(enumerate(_BIN_MIX)),
-                                                     return_dtype=pl.UInt64)).alias("mix"),
-    ).group_by("text", "band").agg(pl.col("mix").sum().alias("bucket"))
-    bands = keys.join(texts.select("text", "company_key"), on="text")
-    pairs = bands.join(bands, on=["company_key", "band", "bucket"], suffix="_2")
-    return pairs.filter(pl.col("text") < pl.col("text_2")).select(
-        pl.col("text").alias("t1"), pl.col("text_2").alias("t2")).unique()
-
-
-def exact_jaccard(pairs: pl.DataFrame, shingles: pl.DataFrame) -> pl.DataFrame:
-    """(t1, t2, jaccard) with the exact Jaccard similarity of the two texts' shingle sets."""
-    involved = pl.concat([pairs["t1"], pairs["t2"]]).unique().to_frame("text")
-    shingles = shingles.join(involved, on="text", how="semi")
-    sizes = shingles.group_by("text").len("size")
-    common = (pairs.join(shingles, left_on="t1", right_on="text")
-              .join(shingles, left_on=["t2", "h"], right_on=["text", "h"])
-              .group_by("t1", "t2").len("common"))
-    both = (pairs.join(common, on=["t1", "t2"], how="left")
-            .join(sizes, left_on="t1", right_on="text")
-            .join(sizes, left_on="t2", right_on="text", suffix="_2")
-            .with_columns(pl.col("common").fill_null(0)))
-    return both.select("t1", "t2", (pl.col("common") / (
-        pl.col("size") + pl.col("size_2") - pl.col("common"))).alias("jaccard"))
+    sa, sb = set(a), set(b)
+    if size_a <= SKETCH and size_b <= SKETCH:
+        union = len(sa | sb)
+        return len(sa & sb) / union if union else 1.0
+    bottom = sorted(sa | sb)[:SKETCH]
+    return sum(1 for x in bottom if x in sa and x in sb) / len(bottom)
 
 
 def _title_overlap(a: pl.Expr, b: pl.Expr) -> pl.Expr:
@@ -147,40 +159,39 @@ def _title_overlap(a: pl.Expr, b: pl.Expr) -> pl.Expr:
     return pl.when(union > 0).then(inter / union).otherwise(1.0)
 
 
-def _scored_pairs(texts: pl.DataFrame) -> pl.DataFrame:
-    """(t1, t2, jaccard) for the candidate pairs among texts (one batch of companies)."""
-    shingles = shingle_hashes(texts)
-    return exact_jaccard(minhash_candidates(shingles, texts), shingles)
-
-
 def _near_duplicate_links(keyed: pl.DataFrame, threshold: float) -> pl.DataFrame:
-    """Links between rows of one company and one month whose descriptions are near-duplicates."""
+    """Links between rows of one company and month whose descriptions are near-duplicates."""
     with_company = keyed.filter(pl.col("company_key") != "")
-    texts = (with_company.group_by("company_key", "fingerprint").agg(pl.col("text_key").first())
-             .sort("company_key", "fingerprint").with_row_index("text"))
-    members = with_company.join(texts.select("text", "company_key", "fingerprint"),
-                                on=["company_key", "fingerprint"])
-    # Only companies with two different texts need shingles; identical texts pair directly.
-    varied = texts.filter(pl.len().over("company_key") > 1)
+    group = ["company_key", "month", "fingerprint"]
+    texts = (with_company.sort("row").group_by(group, maintain_order=True)
+             .agg(pl.col("bands", "sketch", "shingles").first())
+             .with_row_index("text"))
+    members = with_company.join(texts.select("text", *group), on=group)
+    # Only company-months with two different texts need candidates; identical texts pair directly.
+    varied = texts.filter(pl.len().over("company_key", "month") > 1)
     pairs = pl.DataFrame(schema={"t1": pl.UInt32, "t2": pl.UInt32, "jaccard": pl.Float64})
     if varied.height:
-        # Companies are split into batches of about BATCH_TEXTS texts (a company never spans two
-        # batches), so the shingle tables in memory stay small whatever the number of postings.
-        n_batches = varied.height // BATCH_TEXTS + 1
-        batches = varied.with_columns(
-            (pl.col("company_key").hash(seed=3) % n_batches).alias("batch"),
-        ).partition_by("batch", include_key=False, maintain_order=True)
-        scored = pl.concat([_scored_pairs(batch) for batch in batches])
-        pairs = scored.filter(pl.col("jaccard") >= threshold)
+        bands = varied.select("text", "company_key", "month", "bands").explode("bands")
+        candidates = bands.join(bands, on=["company_key", "month", "bands"], suffix="_2").filter(
+            pl.col("text") < pl.col("text_2")).select(
+            pl.col("text").alias("t1"), pl.col("text_2").alias("t2")).unique()
+        if candidates.height:
+            sketches = varied.select("text", "sketch", "shingles")
+            scored = (candidates.join(sketches, left_on="t1", right_on="text")
+                      .join(sketches, left_on="t2", right_on="text", suffix="_2"))
+            jaccard = [sketch_jaccard(a or [], na or 0, b or [], nb or 0) for a, na, b, nb in
+                       scored.select("sketch", "shingles", "sketch_2", "shingles_2").iter_rows()]
+            pairs = scored.select("t1", "t2").with_columns(
+                pl.Series("jaccard", jaccard, dtype=pl.Float64)).filter(
+                pl.col("jaccard") >= threshold)
     identical = texts.select(pl.col("text").alias("t1"), pl.col("text").alias("t2"),
                              pl.lit(1.0).alias("jaccard"))
     pairs = pl.concat([pairs.with_columns(pl.col("t1", "t2").cast(pl.UInt32)),
                        identical.with_columns(pl.col("t1", "t2").cast(pl.UInt32))])
-    side = members.select("text", "row", "month", "title_key")
+    side = members.select("text", "row", "title_key")
     links = (pairs.join(side, left_on="t1", right_on="text")
              .join(side, left_on="t2", right_on="text", suffix="_2")
              .filter(pl.col("row") != pl.col("row_2"),
-                     pl.col("month") == pl.col("month_2"),
                      _title_overlap(pl.col("title_key"), pl.col("title_key_2")) >= 0.5))
     return links.select(
         pl.min_horizontal("row", "row_2").alias("a"), pl.max_horizontal("row", "row_2").alias("b"),
@@ -188,59 +199,81 @@ def _near_duplicate_links(keyed: pl.DataFrame, threshold: float) -> pl.DataFrame
     ).unique(subset=["a", "b"], keep="first")
 
 
-def _components(n: int, links: pl.DataFrame) -> list[int]:
-    """Union-find over row numbers: the root of each row's group."""
-    parent = list(range(n))
+LINK_SCHEMA = {"a": pl.Int64, "b": pl.Int64, "reason": pl.String, "jaccard": pl.Float64}
+
+
+def month_links(keyed: pl.DataFrame, threshold: float = JACCARD_MIN) -> pl.DataFrame:
+    """(a, b, reason, jaccard): exact-text and near-duplicate links within a company and month."""
+    if not keyed.height:
+        return pl.DataFrame(schema=LINK_SCHEMA)
+    return pl.concat([
+        _consecutive_links(keyed, ["company_key", "title_key", "location_key", "fingerprint",
+                                   "month"], "exact text"),
+        _near_duplicate_links(keyed, threshold),
+    ]).with_columns(pl.col("a", "b").cast(pl.Int64))
+
+
+def resolved_groups(keyed: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:
+    """(row, posting_id, source, canonical_id, reason) for every row some link touches."""
+    if not links.height:
+        return pl.DataFrame(schema={"row": pl.Int64, "posting_id": pl.String,
+                                    "source": pl.String, "canonical_id": pl.String,
+                                    "reason": pl.String})
+    parent: dict[int, int] = {}
 
     def root(i: int) -> int:
+        parent.setdefault(i, i)
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
 
-    for a, b in links.select("a", "b").iter_rows():
+    best: dict[int, tuple[int, float, str, float | None]] = {}
+    for a, b, reason, jaccard in links.iter_rows():
         ra, rb = root(a), root(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
-    return [root(i) for i in range(n)]
-
-
-def _reason(kind: str | None, jaccard: float | None) -> str:
-    if kind is None:
-        return "unique"
-    if kind == "near-duplicate":
-        return f"near-duplicate (jaccard {jaccard:.2f})"
-    return kind
+        rank = (_STRENGTH[reason], -(1.0 if jaccard is None else jaccard), reason, jaccard)
+        for end in (a, b):
+            if end not in best or rank[:2] < best[end][:2]:
+                best[end] = rank
+    involved = keyed.filter(pl.col("row").is_in(list(parent))).select(
+        "row", "posting_id", "source", "day")
+    info = {r: (d, p, s) for r, p, s, d in involved.iter_rows()}
+    canonical: dict[int, int] = {}
+    for row in info:
+        g = root(row)
+        kept = canonical.get(g)
+        if kept is None or (info[row][0], info[row][1], row) < (info[kept][0], info[kept][1], kept):
+            canonical[g] = row
+    out = []
+    for row, (_, pid, source) in info.items():
+        canon = canonical[root(row)]
+        _, _, kind, jaccard = best[row]
+        reason = "unique" if row == canon else (
+            f"near-duplicate (jaccard {jaccard:.2f})" if kind == "near-duplicate" else kind)
+        out.append((row, pid, source, info[canon][1], reason))
+    return pl.DataFrame(out, schema=["row", "posting_id", "source", "canonical_id", "reason"],
+                        orient="row")
 
 
 def duplicate_groups(rows: pl.DataFrame, threshold: float = JACCARD_MIN) -> pl.DataFrame:
     """posting_id, source, canonical_id and reason for every input row, in input order."""
-    keyed = keyed_rows(rows)
+    missing = [c for c in INPUT_COLUMNS if c not in rows.columns]
+    if missing:
+        raise ValueError(f"duplicate_groups needs columns {', '.join(missing)}")
+    keyed = dedup_keys(rows.select(INPUT_COLUMNS).with_row_index("row"))
     links = pl.concat([
-        _consecutive_links(keyed, ["source", "source_id"], "same source id"),
-        _consecutive_links(keyed, ["month", "company_key", "title_key", "location_key",
-                                   "fingerprint"], "exact text"),
-        _near_duplicate_links(keyed, threshold),
-    ]).with_columns(pl.col("a", "b").cast(pl.Int64))
-    group = pl.Series("group", _components(keyed.height, links), dtype=pl.Int64)
-    keyed = keyed.with_columns(group)
-    canonical = keyed.sort("day", "posting_id", "row", nulls_last=True).group_by(
-        "group", maintain_order=True).agg(pl.col("row").first().alias("canonical_row"),
-                                          pl.col("posting_id").first().alias("canonical_id"))
-    # Each non-canonical row is explained by its strongest link (then the highest Jaccard).
-    ends = pl.concat([links.select(pl.col("a").alias("row"), "reason", "jaccard"),
-                      links.select(pl.col("b").alias("row"), "reason", "jaccard")])
-    best = ends.with_columns(
-        pl.col("reason").replace_strict(_STRENGTH, return_dtype=pl.Int8).alias("strength"),
-    ).sort("row", "strength", pl.col("jaccard").fill_null(1.0), descending=[False, False, True]
-           ).group_by("row", maintain_order=True).first()
-    out = (keyed.join(canonical, on="group", how="left")
-           .join(best.with_columns(pl.col("row").cast(pl.UInt32)), on="row", how="left")
-           .sort("row"))
-    reasons = [_reason(None if row == canon else kind, j) for row, canon, kind, j in zip(
-        out["row"], out["canonical_row"], out["reason"], out["jaccard"], strict=True)]
-    return out.select("posting_id", "source", "canonical_id").with_columns(
-        pl.Series("reason", reasons, dtype=pl.String))
+        _consecutive_links(keyed, ["source", "source_id"], "same source id").with_columns(
+            pl.col("a", "b").cast(pl.Int64)),
+        month_links(keyed, threshold),
+    ])
+    grouped = resolved_groups(keyed, links)
+    return keyed.select("row", "posting_id", "source").join(
+        grouped.select("row", "canonical_id", "reason"), on="row", how="left",
+    ).sort("row").select(
+        "posting_id", "source", pl.col("canonical_id").fill_null(pl.col("posting_id")),
+        pl.col("reason").fill_null("unique"))
 
 
 def dedup_rate_by_source(groups: pl.DataFrame) -> pl.DataFrame:

@@ -6,37 +6,53 @@ link) at it with one atomic rename, so a killed build leaves the previous wareho
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import shutil
 import sys
 import uuid
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from etl.paths import DEFAULT_RAW, DEFAULT_WAREHOUSE
 from etl.sources import sources as registered_sources
 from etl.sources.base import Rejected, raw_excerpt
+from etl.transforms.dedup import INPUT_COLUMNS, dedup_keys, month_links, resolved_groups
 from etl.transforms.normalize import posting_row
 from etl.transforms.tagger import Tagger
 from etl.warehouse import embedded as prebuilt
-from etl.warehouse.schema import POSTINGS_SCHEMA
+from etl.warehouse.schema import POSTINGS_SCHEMA, QUARANTINE_SCHEMA, TECH_SCHEMA
 
-QUARANTINE_SCHEMA = pa.schema([("source", pa.string()), ("file", pa.string()), ("row", pa.string()),
-                               ("reason", pa.string()), ("raw", pa.string())])
-TECH_SCHEMA = pa.schema([("posting_id", pa.string()), ("technology_id", pa.string()),
-                         ("name", pa.string()), ("category", pa.string()),
-                         ("parent", pa.string()), ("surface", pa.string()),
-                         ("rule", pa.string()), ("mentions", pa.int32())])
 DIMENSIONS = ("source", "country", "remote", "seniority", "role_family")
+BATCH_ROWS = 2000  # staging rows per batch: what one process holds of texts at a time
+DUCKDB_MEMORY = "1GB"  # DuckDB spills to disk beyond this (sorting, first seen)
+# Staging columns: every posting column a source may give (etl/sources/base.py), typed as in the
+# posting schema but nullable, plus the pay text and where the row came from.
+_DERIVED = ("posting_id", "source", "posted_date", "ingested_at")
+STAGING_SCHEMA = pa.schema(
+    [("seq", pa.int64()), ("posted_date", pa.date32())]
+    + [(f.name, f.type) for f in POSTINGS_SCHEMA if f.name not in _DERIVED]
+    + [("salary_text", pa.string()), ("_file", pa.string()), ("_row", pa.string())])
+STAGED_POSTINGS_SCHEMA = POSTINGS_SCHEMA.append(pa.field("row", pa.int64(), False))
+STAGED_TECH_SCHEMA = TECH_SCHEMA.append(pa.field("row", pa.int64(), False))
+KEYS_SCHEMA = pa.schema([("row", pa.int64()), ("posting_id", pa.string()),
+                         ("source", pa.string()), ("source_id", pa.string()),
+                         ("month", pa.int32()), ("day", pa.int32()),
+                         ("company_key", pa.string()), ("title_key", pa.string()),
+                         ("location_key", pa.string()), ("fingerprint", pa.uint64()),
+                         ("bands", pa.list_(pa.uint64())), ("sketch", pa.list_(pa.uint32())),
+                         ("shingles", pa.int32())])
 
 
 @dataclass
@@ -53,59 +69,78 @@ class SourceResult:
     tables: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass
+class Processed:
+    """What the batch function makes of one staging batch (all Arrow, all picklable)."""
+
+    postings: pa.RecordBatch  # STAGED_POSTINGS_SCHEMA: schema rows and their build row number
+    technologies: pa.RecordBatch  # STAGED_TECH_SCHEMA
+    keys: pa.RecordBatch  # KEYS_SCHEMA: compact dedup keys (no texts)
+    rejected: list[Rejected]
+
+
 def _progress(iterable: Iterable, desc: str, total: int | None = None, unit: str = "rows"):
     """A progress bar on stderr for long steps (quiet when stderr is not a terminal)."""
     return tqdm(iterable, desc=desc, total=total, unit=unit, leave=False,
                 disable=not sys.stderr.isatty(), mininterval=0.5)
 
 
-def staged_postings(source, raw_dir: Path, ingested_at: dt.datetime,
-                    result: SourceResult) -> tuple[list[dict], list[Rejected]]:
-    """Schema rows and rejections from one postings source."""
-    rows, rejected = [], []
+def _staging_value(kind: pa.DataType, value):
+    """A staging value in its staging column's type (ValueError when it cannot be)."""
+    if value is None:
+        return None
+    if pa.types.is_floating(kind):
+        return float(value)
+    if pa.types.is_integer(kind):
+        return int(value)
+    if pa.types.is_boolean(kind):
+        return bool(value)
+    return value if isinstance(value, str) else str(value)
+
+
+def staging_record(item: dict, seq: int, n: int, source: str, raw_dir: Path,
+                   ingested_at: dt.datetime) -> dict | Rejected:
+    """One staging row in STAGING_SCHEMA's types, or its rejection (a date that is no date)."""
+    record = {"seq": seq, "_file": str(item.get("_file", raw_dir)),
+              "_row": str(item.get("_row", item.get("source_id") or n))}
+    posted = item.get("posted_date")
+    if isinstance(posted, dt.datetime):
+        posted = posted.date()
+    problem = "" if isinstance(posted, dt.date) else posting_row(item, source, ingested_at)[1]
+    try:
+        for column in STAGING_SCHEMA:
+            name = column.name
+            if name not in record and name != "posted_date":
+                record[name] = _staging_value(column.type, item.get(name))
+    except (TypeError, ValueError) as err:
+        problem = problem or f"{name}={item.get(name)!r}: {err}"
+    if problem:
+        return Rejected(source, record["_file"], record["_row"], problem, raw_excerpt(item))
+    record["posted_date"] = posted
+    return record
+
+
+def staging_batches(source, raw_dir: Path, ingested_at: dt.datetime, first_seq: int,
+                    rejected: list[Rejected], size: int | None = None) -> Iterator[pa.RecordBatch]:
+    """The source's staging rows as Arrow batches of ``size`` rows, numbered from first_seq."""
+    size = size or BATCH_ROWS
+    records: list[dict] = []
+    seq = first_seq
     for n, item in enumerate(_progress(source.read(raw_dir), f"read {source.name}"), start=1):
         if isinstance(item, Rejected):
             rejected.append(item)
             continue
-        row, reason = posting_row(item, source.name, ingested_at)
-        if row is None:
-            rejected.append(Rejected(source.name, str(item.get("_file", raw_dir)),
-                                     str(item.get("_row", item.get("source_id") or n)), reason,
-                                     raw_excerpt(item)))
-        else:
-            rows.append(row)
-    result.rows, result.rejected = len(rows), len(rejected)
-    return rows, rejected
-
-
-def first_seen(rows: list[dict]) -> list[dict]:
-    """One row per posting_id, the earliest posted (a posting seen in several snapshots)."""
-    best: dict[str, dict] = {}
-    for row in rows:
-        kept = best.get(row["posting_id"])
-        if kept is None or row["posted_date"] < kept["posted_date"]:
-            best[row["posting_id"]] = row
-    return list(best.values())
-
-
-def without_duplicates(postings: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame | None]:
-    """Postings with cross-source and repost duplicates removed, and the duplicate groups."""
-    try:
-        from etl.transforms.dedup import duplicate_groups
-    except ImportError:
-        return postings, None
-    groups = duplicate_groups(postings.select(
-        "posting_id", "source", "source_id", "posted_date", "company", "title", "location_raw",
-        "description"))
-    keep = groups.filter(pl.col("posting_id") == pl.col("canonical_id")).select("posting_id")
-    return postings.join(keep, on="posting_id", how="semi"), groups
-
-
-def _tag_chunk(texts: list[str]) -> list[list[tuple[str, str, str]]]:
-    """(technology id, words as written, rule) of every mention, per text (compact to pickle)."""
-    tagger = Tagger.default()
-    return [[(m.technology.id, m.surface, m.rule) for m in tagger.mentions(text)]
-            for text in texts]
+        record = staging_record(item, seq, n, source.name, raw_dir, ingested_at)
+        if isinstance(record, Rejected):
+            rejected.append(record)
+            continue
+        records.append(record)
+        seq += 1
+        if len(records) >= size:
+            yield pa.RecordBatch.from_pylist(records, schema=STAGING_SCHEMA)
+            records = []
+    if records:
+        yield pa.RecordBatch.from_pylist(records, schema=STAGING_SCHEMA)
 
 
 def posting_text(title: str, description: str) -> str:
@@ -113,49 +148,135 @@ def posting_text(title: str, description: str) -> str:
     return f"{title}\n\n{description}"
 
 
-def technology_rows(postings: pl.DataFrame, processes: int = 1, chunk: int = 2000) -> pa.Table:
-    """One row per posting x technology: who matched, as written, and by which rule.
-
-    Texts are made and tagged a chunk at a time, and each chunk's mentions become rows as soon
-    as they arrive, so memory holds one chunk of mentions, not the whole build's.
-    """
-    ids = postings["posting_id"].to_list()
-    titles, bodies = postings["title"], postings["description"]
-    chunks = ([posting_text(t, d) for t, d in zip(titles[i:i + chunk].to_list(),
-                                                   bodies[i:i + chunk].to_list(), strict=True)]
-              for i in range(0, len(ids), chunk))
-    n_chunks = -(-len(ids) // chunk)
-    technologies = Tagger.default().technologies
-    out: dict[str, list] = {name: [] for name in TECH_SCHEMA.names}
-
-    def add(posting_id: str, mentions: list[tuple[str, str, str]]) -> None:
+def tag_rows(rows: list[dict], tagger: Tagger) -> pa.RecordBatch:
+    """One row per posting x technology: who matched, as written, and by which rule."""
+    out: dict[str, list] = {name: [] for name in STAGED_TECH_SCHEMA.names}
+    technologies = tagger.technologies
+    for row in rows:
         seen: dict[str, int] = {}
-        for tech_id, surface, rule in mentions:
+        for m in tagger.mentions(posting_text(row["title"], row["description"])):
+            tech_id = m.technology.id
             if tech_id in seen:
                 out["mentions"][seen[tech_id]] += 1
                 continue
             seen[tech_id] = len(out["posting_id"])
             tech = technologies[tech_id]
-            for key, value in (("posting_id", posting_id), ("technology_id", tech_id),
+            for key, value in (("posting_id", row["posting_id"]), ("technology_id", tech_id),
                                ("name", tech.name), ("category", tech.category),
-                               ("parent", tech.parent), ("surface", surface),
-                               ("rule", rule), ("mentions", 1)):
+                               ("parent", tech.parent), ("surface", m.surface),
+                               ("rule", m.rule), ("mentions", 1), ("row", row["row"])):
                 out[key].append(value)
+    return pa.RecordBatch.from_pydict(out, schema=STAGED_TECH_SCHEMA)
 
-    def consume(tagged) -> None:
-        position = 0
-        for part in _progress(tagged, "tag", n_chunks, "chunks"):
-            for mentions in part:
-                add(ids[position], mentions)
-                position += 1
 
-    if processes > 1 and n_chunks > 1:
-        import multiprocessing as mp
-        with mp.get_context("fork").Pool(processes) as pool:
-            consume(pool.imap(_tag_chunk, chunks))
-    else:
-        consume(map(_tag_chunk, chunks))
-    return pa.table(out, schema=TECH_SCHEMA)
+def normalised_and_tagged(batch: pa.RecordBatch, source: str,
+                          ingested_at: dt.datetime) -> Processed:
+    """The row-by-row part of the batch work (normalise, pay, tag); keys are left empty."""
+    tagger = Tagger.default()
+    rows, rejected = [], []
+    for item in batch.to_pylist():
+        staging = {k: v for k, v in item.items() if v is not None}
+        row, reason = posting_row(staging, source, ingested_at)
+        if row is None:
+            rejected.append(Rejected(source, item["_file"], item["_row"], reason,
+                                     raw_excerpt({k: v for k, v in staging.items()
+                                                  if k not in ("seq", "_file", "_row")})))
+        else:
+            row["row"] = item["seq"]
+            rows.append(row)
+    postings = pa.RecordBatch.from_pylist(rows, schema=STAGED_POSTINGS_SCHEMA)
+    return Processed(postings, tag_rows(rows, tagger),
+                     pa.RecordBatch.from_pylist([], schema=KEYS_SCHEMA), rejected)
+
+
+def with_keys(done: Processed) -> Processed:
+    """The batch with the compact dedup keys of its postings (a vectorised Polars pass)."""
+    if not done.postings.num_rows:
+        return done
+    keys = dedup_keys(pl.from_arrow(done.postings).select(*INPUT_COLUMNS, "row"))
+    table = keys.to_arrow().cast(KEYS_SCHEMA)
+    return Processed(done.postings, done.technologies, table.combine_chunks().to_batches()[0],
+                     done.rejected)
+
+
+def process_batch(batch: pa.RecordBatch, source: str, ingested_at: dt.datetime) -> Processed:
+    """The per-batch work, one pure function: staging rows -> schema rows, tags and dedup keys.
+
+    Normalises (ids, place, seniority, role family, remote), parses pay, tags technologies and
+    computes the compact dedup keys. Rows that cannot be used come back as rejections.
+    """
+    return with_keys(normalised_and_tagged(batch, source, ingested_at))
+
+
+def _normalise_star(args: tuple) -> Processed:
+    return normalised_and_tagged(*args)
+
+
+def processed_batches(batches: Iterable[pa.RecordBatch], source: str, ingested_at: dt.datetime,
+                      pool=None, in_flight: int = 4) -> Iterator[Processed]:
+    """process_batch over batches, in order; the row-by-row part in the pool when there is one.
+
+    Workers are forked and run pure Python (normalise, pay, tag); the keys pass uses Polars, whose
+    thread pool does not survive a fork, so it runs here. At most ``in_flight`` batches are out
+    at once, so memory holds a few batches whatever the size of the source (Pool.imap would read
+    the whole source ahead).
+    """
+    jobs = ((batch, source, ingested_at) for batch in batches)
+    if pool is None:
+        yield from (process_batch(*job) for job in jobs)
+        return
+    pending: deque = deque()
+    for job in jobs:
+        pending.append(pool.apply_async(_normalise_star, (job,)))
+        if len(pending) >= in_flight:
+            yield with_keys(pending.popleft().get())
+    while pending:
+        yield with_keys(pending.popleft().get())
+
+
+def worker_pool(processes: int):
+    """A pool of forked worker processes, or a null context when one process does the work."""
+    if processes <= 1:
+        return contextlib.nullcontext(None)
+    import multiprocessing as mp
+    return mp.get_context("fork").Pool(processes)
+
+
+class MonthFiles:
+    """Dedup keys written to one Parquet file per posted month, buffered to few row groups."""
+
+    def __init__(self, folder: Path, flush_rows: int = 5000):
+        self.folder, self.flush_rows = folder, flush_rows
+        folder.mkdir(parents=True, exist_ok=True)
+        self.buffers: dict[int, list[pa.Table]] = {}
+        self.sizes: dict[int, int] = {}
+        self.writers: dict[int, pq.ParquetWriter] = {}
+
+    def write(self, keys: pa.RecordBatch) -> None:
+        """Add a batch of keys to the files of their months."""
+        if not keys.num_rows:
+            return
+        table = pa.Table.from_batches([keys])
+        for month in pc.unique(table["month"]).to_pylist():
+            part = table.filter(pc.equal(table["month"], month))
+            self.buffers.setdefault(month, []).append(part)
+            self.sizes[month] = self.sizes.get(month, 0) + part.num_rows
+            if self.sizes[month] >= self.flush_rows:
+                self._flush(month)
+
+    def _flush(self, month: int) -> None:
+        if month not in self.writers:
+            self.writers[month] = pq.ParquetWriter(self.folder / f"{month}.parquet", KEYS_SCHEMA)
+        self.writers[month].write_table(pa.concat_tables(self.buffers.pop(month)))
+        self.sizes[month] = 0
+
+    def close(self) -> list[Path]:
+        """Flush and close every file; returns the files, by month."""
+        for month in list(self.buffers):
+            self._flush(month)
+        for writer in self.writers.values():
+            writer.close()
+        return [self.folder / f"{m}.parquet" for m in sorted(self.writers)]
 
 
 ROLLUP_SQL = {
@@ -226,20 +347,23 @@ def swap_in(new_folder: Path, warehouse: Path) -> None:
 def build(raw_root: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE,
           only: Iterable[str] | None = None, processes: int | None = None,
           log: Callable[[str], None] = print, loaders: dict | None = None,
-          embedded: Path | None = None) -> dict:
+          embedded: Path | None = None,
+          stage: Callable[[str], None] = lambda name: None) -> dict:
     """Build the warehouse from every source with raw data; returns the manifest.
 
     ``loaders`` replaces the registered sources (tests build small warehouses this way).
     ``embedded``: a folder of already tagged postings (data/embedded, see etl/warehouse/embedded.py)
     added to the sources; a posting a raw source also gives (same posting id) is taken from there.
+    ``stage`` is told the name of each stage as it starts (make bench times them).
     """
     started = dt.datetime.now(dt.UTC).replace(microsecond=0)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     folder = warehouse.parent / f".{warehouse.name}-{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     folder.mkdir()
     try:
-        manifest = _build_into(folder, raw_root, started, only, processes, log,
-                               loaders or registered_sources(),
+        manifest = _build_into(folder, raw_root, started, only,
+                               processes or min(2, os.cpu_count() or 1), log,
+                               loaders or registered_sources(), stage,
                                prebuilt.read_embedded(embedded) if embedded else None)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
@@ -248,84 +372,203 @@ def build(raw_root: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE,
     return manifest
 
 
-def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, processes, log,
-                loaders: dict, embedded: prebuilt.Embedded | None = None) -> dict:
-    tagger = Tagger.default()
+def _duckdb(folder: Path) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that spills to the build's staging folder beyond DUCKDB_MEMORY."""
+    con = duckdb.connect()
+    con.execute(f"set memory_limit = '{DUCKDB_MEMORY}'")
+    con.execute("set preserve_insertion_order = false")
+    spill = str(folder / "_staging" / "duckdb").replace("'", "''")
+    con.execute(f"set temp_directory = '{spill}'")
+    return con
+
+
+def _stage_postings(folder: Path, loaders: dict, raw_root: Path, started: dt.datetime, only,
+                    processes: int, log, results: list[SourceResult],
+                    quarantine: list[Rejected]) -> list[Path]:
+    """Read, normalise, tag and key every source a batch at a time into the staging folder.
+
+    Returns the dedup key files, one per month. Postings and tags go to staging Parquet as
+    they come, so memory holds a few batches, never a source.
+    """
+    staging = folder / "_staging"
+    staging.mkdir()
+    months = MonthFiles(staging / "keys")
     chosen = set(only) if only else None
-    results: list[SourceResult] = []
-    rows: list[dict] = []
-    quarantine: list[Rejected] = []
-    for name, source in loaders.items():
-        raw_dir = raw_root / name
-        if (chosen and name not in chosen) or not raw_dir.is_dir():
-            continue
-        result = SourceResult(name, source.title, source.kind, getattr(source, "licence", ""))
-        if source.kind == "postings":
-            source_rows, rejected = staged_postings(source, raw_dir, started, result)
-            unique = first_seen(source_rows)
-            result.duplicates = len(source_rows) - len(unique)
-            rows.extend(unique)
-        else:
-            tables, rejected = source.tables(raw_dir)
+    seq = 0
+    with pq.ParquetWriter(staging / "postings.parquet", STAGED_POSTINGS_SCHEMA) as postings, \
+            pq.ParquetWriter(staging / "technologies.parquet", STAGED_TECH_SCHEMA) as techs, \
+            worker_pool(processes) as pool:
+        for name, source in loaders.items():
+            raw_dir = raw_root / name
+            if (chosen and name not in chosen) or not raw_dir.is_dir():
+                continue
+            result = SourceResult(name, source.title, source.kind, getattr(source, "licence", ""))
+            rejected: list[Rejected] = []
+            if source.kind == "postings":
+                batches = staging_batches(source, raw_dir, started, seq, rejected)
+                for done in processed_batches(batches, name, started, pool, 2 * processes):
+                    postings.write_batch(done.postings)
+                    techs.write_batch(done.technologies)
+                    months.write(done.keys)
+                    rejected.extend(done.rejected)
+                    result.rows += done.postings.num_rows
+                    seq += done.postings.num_rows + len(done.rejected)
+            else:
+                tables, rejected = source.tables(raw_dir)
+                for table_name, table in tables.items():
+                    pq.write_table(table, folder / f"{table_name}.parquet")
+                    result.tables[table_name] = table.num_rows
             result.rejected = len(rejected)
-            for table_name, table in tables.items():
-                pq.write_table(table, folder / f"{table_name}.parquet")
-                result.tables[table_name] = table.num_rows
-        quarantine.extend(rejected)
-        results.append(result)
-        log(f"{name}: {result.rows} rows, {result.rejected} rejected"
-            + (f", tables {result.tables}" if result.tables else ""))
-    if not rows and embedded is None:
+            quarantine.extend(rejected)
+            results.append(result)
+            log(f"{name}: {result.rows} rows, {result.rejected} rejected"
+                + (f", tables {result.tables}" if result.tables else ""))
+    return months.close()
+
+
+def first_seen_drops(con: duckdb.DuckDBPyConnection, staged: Path) -> pa.Table:
+    """(row, source): the later sightings of a posting_id seen more than once (snapshots).
+
+    One row per posting_id stays: the earliest posted, then the first read.
+    """
+    return con.sql("""
+        with repeated as (
+            select posting_id from read_parquet($p) group by posting_id having count(*) > 1)
+        select row, source from (
+            select row, source, row_number() over (
+                partition by posting_id order by posted_date, row) as n
+            from read_parquet($p) semi join repeated using (posting_id))
+        where n > 1""", params={"p": str(staged)}).arrow().read_all()
+
+
+def month_drops(key_files: list[Path], first_drops: pa.Table) -> pl.DataFrame:
+    """(row, source, reason) of every row a month's exact or near duplicate links to an earlier."""
+    dropped_rows = pl.from_arrow(first_drops.select(["row"]))
+    out = []
+    for path in _progress(key_files, "dedup", len(key_files), "months"):
+        keys = pl.read_parquet(path).join(dropped_rows, on="row", how="anti")
+        groups = resolved_groups(keys, month_links(keys))
+        out.append(groups.filter(pl.col("reason") != "unique").select("row", "source", "reason"))
+    return pl.concat(out) if out else pl.DataFrame(
+        schema={"row": pl.Int64, "source": pl.String, "reason": pl.String})
+
+
+def _write_sorted(con: duckdb.DuckDBPyConnection, query: str, params: dict, path: Path,
+                  schema: pa.Schema) -> int:
+    """Stream a DuckDB query's rows into Parquet in the warehouse schema; returns the rows."""
+    reader = con.sql(query, params=params).arrow()
+    rows = 0
+    with pq.ParquetWriter(path, schema) as writer:
+        for batch in reader:
+            table = pa.Table.from_batches([batch]).select(schema.names).cast(schema)
+            writer.write_table(table, row_group_size=100_000)
+            rows += table.num_rows
+    return rows
+
+
+def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, processes: int, log,
+                loaders: dict, stage: Callable[[str], None],
+                embedded: prebuilt.Embedded | None = None) -> dict:
+    tagger = Tagger.default()
+    results: list[SourceResult] = []
+    quarantine: list[Rejected] = []
+    stage("read, normalise, tag")
+    key_files = _stage_postings(folder, loaders, raw_root, started, only, processes, log,
+                                results, quarantine)
+    staged = folder / "_staging" / "postings.parquet"
+    if not sum(r.rows for r in results) and embedded is None:
         raise SystemExit(f"no postings found under {raw_root}: run `python -m etl sample` or "
                          "`python -m etl ingest SOURCE` first")
-    # posting_id hashes the source, so ids repeated within a source (above) are all there are
-    postings = pl.from_arrow(pa.Table.from_pylist(rows, schema=POSTINGS_SCHEMA))
-    postings, groups = without_duplicates(postings)
-    dedup = _dedup_summary(groups, results)
-    techs = technology_rows(postings, processes or min(2, os.cpu_count() or 1))
-    live = postings
+    stage("deduplicate")
+    con = _duckdb(folder)
+    first = first_seen_drops(con, staged)
+    later = month_drops(key_files, first)
+    dropped = pa.concat_tables([first.select(["row"]).cast(pa.schema([("row", pa.int64())])),
+                                later.select("row").to_arrow().cast(
+                                    pa.schema([("row", pa.int64())]))])
+    con.register("dropped", dropped)
+    dedup = _dedup_summary(first, later, results)
+    stage("write postings")
+    embedded_rows = _register_embedded(con, embedded, started)
+    live = "select * exclude (row) from read_parquet($p) anti join dropped using (row)"
+    coverage = {source: {"postings": n, "first": first_day, "last": last_day}
+                for source, n, first_day, last_day in con.sql(f"""
+                    select source, count(*), min(posted_date), max(posted_date)
+                    from ({live}) group by source""", params={"p": str(staged)}).fetchall()}
+    n_postings = _write_sorted(con, f"""
+        with live as ({live}),
+             kept as (select * from embedded_postings anti join live using (posting_id))
+        select * from live union all by name select * from kept
+        order by posted_date, posting_id""", {"p": str(staged)}, folder / "postings.parquet",
+        POSTINGS_SCHEMA)
+    n_techs = _write_sorted(con, """
+        with live as (select * from read_parquet($t) anti join dropped using (row)),
+             kept as (select posting_id from embedded_postings anti join (
+                 select posting_id from read_parquet($p) anti join dropped using (row))
+                 using (posting_id))
+        select * exclude (row) from live
+        union all by name
+        select * from embedded_techs semi join kept using (posting_id)
+        order by posting_id, technology_id""",
+        {"t": str(folder / "_staging" / "technologies.parquet"), "p": str(staged)},
+        folder / "posting_technologies.parquet", TECH_SCHEMA)
+    embedded_info = None
     if embedded is not None:
-        postings, techs, embedded_info = prebuilt.merged(postings, techs, embedded, started)
-        log(f"embedded history: {embedded_info['postings_kept']} postings "
-            f"({embedded_info['replaced_by_live']} replaced by raw sources)")
-    postings = postings.sort("posted_date", "posting_id")
-    pq.write_table(postings.to_arrow().cast(POSTINGS_SCHEMA), folder / "postings.parquet")
-    pq.write_table(techs, folder / "posting_technologies.parquet")
+        kept = n_postings - sum(c["postings"] for c in coverage.values())
+        embedded_info = {**embedded.manifest, "postings_kept": kept,
+                         "replaced_by_live": embedded_rows - kept}
+        log(f"embedded history: {kept} postings ({embedded_rows - kept} replaced by raw sources)")
+    con.close()
+    shutil.rmtree(folder / "_staging")
+    stage("rollups and manifest")
     pq.write_table(technologies_table(tagger), folder / "technologies.parquet")
     pq.write_table(pa.Table.from_pylist([q.__dict__ for q in quarantine], schema=QUARANTINE_SCHEMA),
                    folder / "quarantine.parquet")
-    counts = {"postings": postings.height, "posting_technologies": techs.num_rows,
+    counts = {"postings": n_postings, "posting_technologies": n_techs,
               "technologies": len(tagger.technologies), "quarantine": len(quarantine),
               **write_rollups(folder)}
     for result in results:
         counts.update(result.tables)
-    manifest = _manifest(started, results, counts, dedup, tagger, live)
-    if embedded is not None:
+    manifest = _manifest(started, results, counts, dedup, tagger, coverage,
+                         folder / "postings.parquet")
+    if embedded_info is not None:
         manifest["sources"].append(prebuilt.source_entry(embedded_info))
         manifest["embedded"] = embedded_info
-        manifest["date_range"] = [postings["posted_date"].min(), postings["posted_date"].max()]
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
-    log(f"postings: {postings.height}, technology tags: {techs.num_rows}, "
-        f"quarantined: {len(quarantine)}")
+    log(f"postings: {n_postings}, technology tags: {n_techs}, quarantined: {len(quarantine)}")
     return manifest
 
 
-def _dedup_summary(groups: pl.DataFrame | None, results: list[SourceResult]) -> dict:
+def _dedup_summary(first: pa.Table, later: pl.DataFrame, results: list[SourceResult]) -> dict:
     """Duplicates removed per source: same id across snapshots plus cross-posting duplicates."""
-    summary = {r.name: {"same_id": r.duplicates, "near_or_cross": 0} for r in results
+    summary = {r.name: {"same_id": 0, "near_or_cross": 0} for r in results
                if r.kind == "postings"}
-    if groups is not None and groups.height:
-        dropped = groups.filter(pl.col("posting_id") != pl.col("canonical_id"))
-        for source, n in dropped.group_by("source").len().iter_rows():
-            summary.setdefault(source, {"same_id": 0, "near_or_cross": 0})["near_or_cross"] = n
+    for source, n in pl.from_arrow(first).group_by("source").len().iter_rows():
+        summary.setdefault(source, {"same_id": 0, "near_or_cross": 0})["same_id"] = n
+    for source, n in later.group_by("source").len().iter_rows():
+        summary.setdefault(source, {"same_id": 0, "near_or_cross": 0})["near_or_cross"] = n
     return summary
 
 
-def _manifest(started, results, counts, dedup, tagger, postings: pl.DataFrame) -> dict:
-    per_source = postings.group_by("source").agg(
-        pl.len().alias("postings"), pl.col("posted_date").min().alias("first"),
-        pl.col("posted_date").max().alias("last"))
-    coverage = {r["source"]: r for r in per_source.to_dicts()}
+def _register_embedded(con: duckdb.DuckDBPyConnection, embedded: prebuilt.Embedded | None,
+                       started: dt.datetime) -> int:
+    """Make the embedded postings and tags tables of the connection (empty without); their rows."""
+    if embedded is None:
+        postings, techs = POSTINGS_SCHEMA.empty_table(), TECH_SCHEMA.empty_table()
+    else:
+        postings = prebuilt.as_postings(embedded.postings, started).to_arrow().cast(
+            POSTINGS_SCHEMA)
+        techs = embedded.technologies.select(TECH_SCHEMA.names).cast(TECH_SCHEMA)
+    con.register("embedded_postings", postings)
+    con.register("embedded_techs", techs)
+    return postings.num_rows
+
+
+def _manifest(started, results, counts, dedup, tagger, coverage: dict, postings: Path) -> dict:
+    con = duckdb.connect()
+    date_range = list(con.sql("select min(posted_date), max(posted_date) from read_parquet($p)",
+                              params={"p": str(postings)}).fetchall()[0])
+    con.close()
     sources = []
     for r in results:
         cov = coverage.get(r.name, {})
@@ -348,5 +591,5 @@ def _manifest(started, results, counts, dedup, tagger, postings: pl.DataFrame) -
         "sample_only": posting_sources == {"sample"},
         "sources": sources,
         "row_counts": counts,
-        "date_range": [postings["posted_date"].min(), postings["posted_date"].max()],
+        "date_range": date_range,
     }

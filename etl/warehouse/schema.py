@@ -1,4 +1,6 @@
-"""The canonical posting schema: every source is normalised to these columns before tagging."""
+"""Every warehouse table's schema, in one place: the canonical posting schema (every source is
+normalised to these columns before tagging), the technology tags, the quarantine, and the tables
+of the non-posting sources (survey, Indeed index). The query layer learns them here."""
 
 from __future__ import annotations
 
@@ -104,3 +106,27 @@ def posting_problems(row: dict) -> list[str]:
     if lo is not None and lo < 0:
         problems.append(f"salary_min {lo} is negative")
     return problems
+
+
+# --- the other warehouse tables -----------------------------------------------------------------
+
+QUARANTINE_SCHEMA = pa.schema([("source", pa.string()), ("file", pa.string()), ("row", pa.string()),
+                               ("reason", pa.string()), ("raw", pa.string())])
+TECH_SCHEMA = pa.schema([("posting_id", pa.string()), ("technology_id", pa.string()),
+                         ("name", pa.string()), ("category", pa.string()),
+                         ("parent", pa.string()), ("surface", pa.string()),
+                         ("rule", pa.string()), ("mentions", pa.int32())])
+RESPONDENTS_SCHEMA = pa.schema([
+    pa.field("year", pa.int16(), False), pa.field("respondent_id", pa.int64(), False),
+    pa.field("country", pa.string()), pa.field("country_name", pa.string()),
+    pa.field("dev_types", pa.list_(pa.string())), pa.field("is_backend", pa.bool_(), False),
+    pa.field("comp_usd", pa.float64())])
+TECHNOLOGIES_SCHEMA = pa.schema([
+    pa.field("year", pa.int16(), False), pa.field("respondent_id", pa.int64(), False),
+    pa.field("technology_id", pa.string(), False), pa.field("category", pa.string(), False),
+    pa.field("answer", pa.string(), False)])
+INDEX_SCHEMA = pa.schema([
+    pa.field("date", pa.date32(), False), pa.field("country", pa.string(), False),
+    pa.field("sector", pa.string()), pa.field("variable", pa.string(), False),
+    pa.field("index_value", pa.float64(), False), pa.field("index_nsa", pa.float64()),
+    pa.field("file", pa.string(), False)])
