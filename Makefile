@@ -33,10 +33,11 @@ bench: setup warehouse  ## print build time, warehouse size, query timings, tagg
 	$(PY) -m etl.bench
 	-$(PY) -m etl.evaluate --bench  # tagger speed on the real labelled postings (needs ../shared)
 
-eval: setup  ## tagger precision and recall: development, hold-out and second audit sets
+eval: setup  ## tagger precision and recall: development, hold-out, second audit and 2012-2017 era sets
 	$(PY) -m etl.evaluate
 	$(PY) -m etl.evaluate --labels tests/eval/holdout_labels.jsonl
 	$(PY) -m etl.evaluate --labels tests/eval/audit2_labels.jsonl
+	$(PY) -m etl.evaluate --labels tests/eval/era_labels.jsonl
 
 setup: $(STAMP)
 

@@ -86,7 +86,8 @@ class _Candidate:
 # ("AWS.Experience", "scripting.1+ years"), as in LinkedIn descriptions that lost their breaks
 _DOT_GLUED = re.compile(r"\.(?<=[A-Za-z]{2}\.)(?=[A-Z][a-z]{2,}|\d)(?!Net\b|Js\b|Io\b)")
 _DOT_NOT_IN_WORD = re.compile(r"\.(?!\w)")
-_PLUS_NOT_SUFFIX = re.compile(r"\+(?<![\w+]\+)")
+# "+" ends a name (C++, kdb+) unless a word follows it at once: "Ruby+Javascript" is two names
+_PLUS_NOT_SUFFIX = re.compile(r"\+(?<![\w+]\+)|(?<=\w)\+(?=[A-Za-z])")
 _HASH_NOT_SUFFIX = re.compile(r"#(?<!\w#)")
 _BLOCK_TAGS = re.compile(r"<\s*(?:br|/p|p|/div|div|/li|li|/h\d|h\d|/tr|tr|/ul|ul|/ol|ol)\b[^>]*>",
                          re.IGNORECASE)
@@ -252,12 +253,14 @@ _BACKED_BY = re.compile(r"\bbacked by\s*$", re.IGNORECASE)
 # a sentence that names customers, investors or partners and then lists names up to the mention
 _PARTNER_INTRO = re.compile(
     r"\b(?:customers|clients|investors|partners|backers|trusted by|used by|funded by|"
-    r"loved by|users include|powers|powering|companies|teams at|engineers at)\b"
+    r"loved by|users include|powers|powering|companies|teams at|engineers at|"
+    r"(?:operators|engineers|veterans|alumni|folks|people|founders) (?:from|of))\b"
     r"(?:\s+(?:include|including|such as|like|are))?"
     r"\s*:?", re.IGNORECASE)
 _PARTNER_HINTS = ("customer", "client", "investor", "partner", "backer", "trusted by", "used by",
                   "funded by", "loved by", "users include", "power", "companies", "teams at",
-                  "engineers at")
+                  "engineers at", "operators from", "engineers from", "veterans from",
+                  "alumni from", "folks from", "people from", "founders from")
 _LIST_SPLIT = re.compile(r",|\band\b|&|\(|\)")
 _NAME = re.compile(r"(?:[A-Z0-9][\w.'+-]*\s*){1,4}")
 
@@ -568,14 +571,17 @@ class Tagger:
                 cand.status, cand.rule = False, "veto"
             elif cand.kind != "ambiguous":
                 cand.status, cand.rule = True, f"alias '{cand.form}'"
-        # Twice: a risky name accepted in the first pass can be the evidence for another.
-        for _ in range(2 if any(c.status is None for c in cands) else 0):
+        # Until nothing changes: a risky name accepted in one pass can be the evidence for the
+        # next one along a list ("Node, Express, Meteor, Redis").
+        changed = any(c.status is None for c in cands)
+        while changed:
+            changed = False
             clouds = self._clouds(cands)
             for i, cand in enumerate(cands):
                 if cand.status is None:
                     evidence = self._evidence(text, cands, i, clouds)
                     if evidence:
-                        cand.status = True
+                        cand.status, changed = True, True
                         cand.rule = f"context rule {cand.entry.tech.id}: {evidence}"
         for cand in cands:
             if cand.status is None:
