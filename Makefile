@@ -33,11 +33,12 @@ bench: setup warehouse  ## print build time, warehouse size, query timings, tagg
 	$(PY) -m etl.bench
 	-$(PY) -m etl.evaluate --bench  # tagger speed on the real labelled postings (needs ../shared)
 
-eval: setup  ## tagger precision and recall: development, hold-out, second audit and 2012-2017 era sets
+eval: setup  ## tagger precision and recall: development, hold-out, second audit, 2012-2017 era and 2018-2024 fresh sets
 	$(PY) -m etl.evaluate
 	$(PY) -m etl.evaluate --labels tests/eval/holdout_labels.jsonl
 	$(PY) -m etl.evaluate --labels tests/eval/audit2_labels.jsonl
 	$(PY) -m etl.evaluate --labels tests/eval/era_labels.jsonl
+	$(PY) -m etl.evaluate --labels tests/eval/fresh_labels.jsonl
 
 setup: $(STAMP)
 
