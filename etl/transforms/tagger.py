@@ -1,6 +1,6 @@
 """Technology mentions in job postings: taxonomy as data, leftmost-longest pass, context rules.
 
-The policy the tagger follows is /work/shared/TAGGING_POLICY.md; docs/tagger.md explains the design.
+The policy the tagger follows is docs/tagging_policy.md; docs/tagger.md explains the design.
 """
 
 from __future__ import annotations
