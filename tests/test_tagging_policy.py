@@ -17,7 +17,8 @@ def test_the_policy_states_its_sections():
                     "Platform services and managed databases", "Categories judged"):
         assert heading in text, heading
     flat = " ".join(text.split())
-    assert "Supabase, Firebase Realtime Database, Firestore, PlanetScale and Neon are databases" in flat
+    assert ("Supabase, Firebase Realtime Database, Firestore, PlanetScale and Neon are databases"
+            in flat)
 
 
 def test_taxonomy_tagger_and_cases_cite_the_policy_inside_the_project():
