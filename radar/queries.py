@@ -7,6 +7,7 @@ never share an open result. Values are always bound parameters, never SQL text.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import threading
@@ -19,6 +20,7 @@ import polars as pl
 from etl.paths import DEFAULT_WAREHOUSE
 from etl.sources.indeed import INDEX_SCHEMA
 from etl.sources.so_survey import RESPONDENTS_SCHEMA, TECHNOLOGIES_SCHEMA
+from radar import rules
 from radar.filters import Choices, Filters
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -110,6 +112,9 @@ def choices(warehouse: Path | str | None = None) -> Choices:
     """The values each filter can take in this warehouse."""
     options = run("filter_options", warehouse=warehouse).row(0, named=True)
     techs = run("technology_list", warehouse=warehouse)["technology_id"].to_list()
-    return Choices(first_month=options["first_month"], last_month=options["last_month"],
+    built_on = dt.date.fromisoformat(manifest(warehouse)["built_at"][:10])
+    first, last = options["first_month"], options["last_month"]
+    return Choices(first_month=first, last_month=last,
                    countries=tuple(options["countries"]), sources=tuple(options["sources"]),
-                   technologies=tuple(techs))
+                   technologies=tuple(techs),
+                   last_complete_month=rules.last_complete_month(first, last, built_on))
