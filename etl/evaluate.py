@@ -6,6 +6,7 @@ technologies a reader found; the posting texts are loaded from that folder at ru
     python -m etl.evaluate [--shared PATH] [--labels PATH] [--verbose]
     python -m etl.evaluate --bench [--shared PATH] [--n 20000]
     python -m etl.evaluate --draw 160 --months 2012-12:2017-12 --seed 2017   (era sample refs)
+    python -m etl.evaluate --draw 100 --months 2018-01:2024-12 --seed 2018   (fresh audit refs)
 
 Label sources: hn_firebase and hn_algolia (files of ../shared/data/hn), linkedin, adzuna, and
 hn_archive (a month file of ../shared/data/hn_archive, one posting a JSON line; its plain text).

@@ -1,6 +1,6 @@
 """Technology mentions in job postings: taxonomy as data, leftmost-longest pass, context rules.
 
-The policy the tagger follows is /work/shared/TAGGING_POLICY.md; docs/tagger.md explains the design.
+The policy the tagger follows is docs/tagging_policy.md; docs/tagger.md explains the design.
 """
 
 from __future__ import annotations
@@ -197,7 +197,8 @@ def _cuts(shape: str, start: int, end: int) -> Iterator[int]:
 
 _LIST_GAP = re.compile(
     r"(?:[\s,;/&|+()\[\]:·•*\-–—]|\b(?:and|or|und|oder|et|ou|y|nor|plus|with|as well as|but also|"
-    r"e\.g\.|i\.e\.|etc\.?|incl\.|including|vs\.?|versus)\b)*", re.IGNORECASE)
+    r"e\.g\.|i\.e\.|etc\.?|incl\.|including|vs\.?|versus|some|also|"
+    r"a\s+(?:little|bit|touch)(?:\s+bit)?(?:\s+of)?)\b)*", re.IGNORECASE)
 _NEG_LIST_GAP = re.compile(r"(?:[\s,;/&|()]|\b(?:and|or|nor|und|oder|et|ou|ni)\b)*",
                            re.IGNORECASE)
 _NEGATION = re.compile(
@@ -215,7 +216,8 @@ _COMPARISON_BEFORE = re.compile(
     r"including| like| such as)?|in partnership with|investors?(?: include| including| "
     r"like| such as)?|invested in by|funded by|customers?(?: include| including| like| such as)|"
     r"clients?(?: include| including| like| such as)|trusted by|acquired by|sponsored by|"
-    r"spun out of|alumni of|worked at|working at|work at|companies like|companies such as)|"
+    r"spun out of|alumni of|worked at|working at|work at|companies like|companies such as|"
+    r"(?:co-?)?founders? of|founding team of|creators? of|veterans? of|early employees (?:of|at))|"
     r"\bex-|\(\s*think|(?:^|\s)@|\blike\s+an?\s+(?:[\w-]+\s+){0,2})\s*[:,]?\s*$", re.IGNORECASE)
 # "like X" usually gives examples ("languages like Go"); it is a comparison when it opens the
 # sentence, follows "is/looks/works", or the list goes on with "but" ("like Elasticsearch, but")
@@ -241,7 +243,8 @@ _WEAK_WORDS = frozenset("""a an the in with to of as at by from use using more l
 _BEFORE_WEAK = frozenset("""not no don't dont doesn't didn't won't pas similar alternative
     alternatives compared comparable competitor competitors akin partnered partnership partnering
     inspired trusted acquired sponsored funded invested backed alumni rather worked working work
-    à a spun out instead replacement never such""".split())
+    à a spun out instead replacement never such founder founders cofounders co-founders creator
+    creators veteran veterans employees""".split())
 _COMPARISON_AFTER = re.compile(
     r"(?:-(?:style|like|esque|inspired|alike|compatible|killer|clone|lookalike)\b|"
     r"\s+(?:clones?|alternatives?|killers?|competitors?|replacements?|lookalikes?)\b|"
@@ -253,14 +256,17 @@ _BACKED_BY = re.compile(r"\bbacked by\s*$", re.IGNORECASE)
 # a sentence that names customers, investors or partners and then lists names up to the mention
 _PARTNER_INTRO = re.compile(
     r"\b(?:customers|clients|investors|partners|backers|trusted by|used by|funded by|"
-    r"loved by|users include|powers|powering|companies|teams at|engineers at|"
+    r"loved by|users include|powers|powering|companies|teams at|engineers at|brands|"
+    r"organi[sz]ations|enterprises|institutions|"
     r"(?:operators|engineers|veterans|alumni|folks|people|founders) (?:from|of))\b"
-    r"(?:\s+(?:include|including|such as|like|are))?"
-    r"\s*:?", re.IGNORECASE)
+    r"(?:\s*,?\s*(?:include|including|such as|like|are|among them|among others|e\.g\.|"
+    r"for example|for instance)\b)?"
+    r"\s*[:,]?", re.IGNORECASE)
 _PARTNER_HINTS = ("customer", "client", "investor", "partner", "backer", "trusted by", "used by",
                   "funded by", "loved by", "users include", "power", "companies", "teams at",
                   "engineers at", "operators from", "engineers from", "veterans from",
-                  "alumni from", "folks from", "people from", "founders from")
+                  "alumni from", "folks from", "people from", "founders from", "veterans of",
+                  "alumni of", "founders of", "organi", "brands", "enterprises", "institutions")
 _LIST_SPLIT = re.compile(r",|\band\b|&|\(|\)")
 _NAME = re.compile(r"(?:[A-Z0-9][\w.'+-]*\s*){1,4}")
 
@@ -346,6 +352,26 @@ def _may_exclude(before: str) -> bool:
     return last in _WEAK_WORDS and len(words) > 1 and words[-2] in _BEFORE_WEAK
 
 
+# the employer's own name ("Qdrant is hiring", "Pinecone (https://...) is building"): a company,
+# not a technology it uses; only database and cloud names are also company names
+_EMPLOYER_AFTER = re.compile(
+    r"\s*(?:\([^()\n]{0,60}\)\s*)?(?:(?:is|are)\s+(?:hiring|building|looking|seeking|"
+    r"recruiting|growing the team|on a mission)\b|\|)", re.IGNORECASE)
+_EMPLOYER_AT = re.compile(r"(?:^|[.!?\n])\s*At\s+$")
+_EMPLOYER_CATEGORIES = frozenset({"database", "cloud", "cloud_service"})
+
+
+def _named_as_employer(text: str, cand: _Candidate) -> bool:
+    """Whether the mention is the employer: the first word of the posting ("X | Remote | ..."),
+    a name followed by "is hiring"/"is building", or a sentence opening "At X"."""
+    if cand.entry.tech.category not in _EMPLOYER_CATEGORIES:
+        return False
+    if _EMPLOYER_AT.search(text, max(0, cand.start - 20), cand.start):
+        return True
+    match = _EMPLOYER_AFTER.match(text, cand.end, cand.end + 100)
+    return bool(match) and (cand.start == 0 or not match.group().endswith("|"))
+
+
 def _named_as_partner(text: str, start: int) -> bool:
     """Whether the mention ends a list of names introduced as customers, investors, partners."""
     sentence = text[max(0, start - 150):start]
@@ -370,6 +396,8 @@ def _excluded(text: str, cands: list[_Candidate], i: int, partners: bool) -> str
     after = _window_after(text, cand.end)
     if after[:1] in ("-", " ", ",", "'") and _COMPARISON_AFTER.match(after):
         return "comparison or partner"
+    if after[:1] in (" ", "(", "|", ",") and _named_as_employer(text, cand):
+        return "the employer"
     head = _list_head(text, cands, i)
     before = _window_before(text, head)
     if cand.entry.tech.category == "cloud" and _BACKED_BY.search(before):
