@@ -6,6 +6,7 @@ The policy the tagger follows is docs/tagging_policy.md; docs/tagger.md explains
 from __future__ import annotations
 
 import hashlib
+import heapq
 import html
 import json
 import re
@@ -599,18 +600,7 @@ class Tagger:
                 cand.status, cand.rule = False, "veto"
             elif cand.kind != "ambiguous":
                 cand.status, cand.rule = True, f"alias '{cand.form}'"
-        # Until nothing changes: a risky name accepted in one pass can be the evidence for the
-        # next one along a list ("Node, Express, Meteor, Redis").
-        changed = any(c.status is None for c in cands)
-        while changed:
-            changed = False
-            clouds = self._clouds(cands)
-            for i, cand in enumerate(cands):
-                if cand.status is None:
-                    evidence = self._evidence(text, cands, i, clouds)
-                    if evidence:
-                        cand.status, changed = True, True
-                        cand.rule = f"context rule {cand.entry.tech.id}: {evidence}"
+        self._accept_with_evidence(text, cands)
         for cand in cands:
             if cand.status is None:
                 cand.status, cand.rule = False, "no evidence"
@@ -620,6 +610,51 @@ class Tagger:
         for cand, why in zip(cands, exclusions, strict=True):
             if why:
                 cand.status, cand.rule = False, why
+
+    def _accept_with_evidence(self, text: str, cands: list[_Candidate]) -> None:
+        """Accepts pending risky names that have evidence, until nothing changes.
+
+        A name accepted in one pass can be the evidence for the next one along a list ("Node,
+        Express, Meteor, Redis"). Passes run left to right over the pending names, with the clouds
+        accepted before the pass, as a plain loop over every name would; but a pass only looks
+        again at names whose evidence can have changed since they were last judged (a neighbour
+        accepted, or a cloud they need newly named), so a long list costs linear time, not a
+        pass over every name per accepted one.
+        """
+        pending = [i for i, c in enumerate(cands) if c.status is None]
+        if not pending:
+            return
+        needing: dict[str, list[int]] = {}
+        for i in pending:
+            if cands[i].entry.needs:
+                needing.setdefault(cands[i].entry.needs, []).append(i)
+        clouds_now = self._clouds(cands)
+        clouds_seen: set[str] = set()
+        dirty = set(pending)
+        while dirty or clouds_now - clouds_seen:
+            clouds = set(clouds_now)
+            for cloud in clouds - clouds_seen:
+                dirty.update(i for i in needing.get(cloud, ()) if cands[i].status is None)
+            clouds_seen = clouds
+            this_pass, dirty = sorted(dirty), set()
+            heapq.heapify(this_pass)
+            while this_pass:
+                i = heapq.heappop(this_pass)
+                while this_pass and this_pass[0] == i:
+                    heapq.heappop(this_pass)
+                cand = cands[i]
+                if cand.status is not None:
+                    continue
+                evidence = self._evidence(text, cands, i, clouds)
+                if not evidence:
+                    continue
+                cand.status = True
+                cand.rule = f"context rule {cand.entry.tech.id}: {evidence}"
+                clouds_now.update(self._cloud_ids(cand.entry, cand.form))
+                if i + 1 < len(cands) and cands[i + 1].status is None:
+                    heapq.heappush(this_pass, i + 1)
+                if i > 0 and cands[i - 1].status is None:
+                    dirty.add(i - 1)
 
     def _evidence(self, text: str, cands: list[_Candidate], i: int, clouds: set[str]) -> str | None:
         entry = cands[i].entry
