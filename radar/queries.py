@@ -7,6 +7,7 @@ never share an open result. Values are always bound parameters, never SQL text.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import threading
@@ -19,7 +20,8 @@ import polars as pl
 from etl.paths import DEFAULT_WAREHOUSE
 from etl.sources.indeed import INDEX_SCHEMA
 from etl.sources.so_survey import RESPONDENTS_SCHEMA, TECHNOLOGIES_SCHEMA
-from radar.filters import Choices, Filters
+from etl.warehouse.schema import EARLIEST_POSTED, latest_posted
+from radar.filters import Choices, Filters, month_start
 
 SQL_DIR = Path(__file__).parent / "sql"
 # Tables of non-posting sources; a warehouse without them gets empty ones of the same schema,
@@ -108,8 +110,14 @@ def manifest(warehouse: Path | str | None = None) -> dict:
 
 def choices(warehouse: Path | str | None = None) -> Choices:
     """The values each filter can take in this warehouse."""
-    options = run("filter_options", warehouse=warehouse).row(0, named=True)
+    today = dt.date.today()
+    earliest, latest = EARLIEST_POSTED, month_start(latest_posted(today))
+    options = run("filter_options", warehouse=warehouse, earliest=earliest,
+                  latest=latest).row(0, named=True)
     techs = run("technology_list", warehouse=warehouse)["technology_id"].to_list()
-    return Choices(first_month=options["first_month"], last_month=options["last_month"],
+    first, last = options["first_month"], options["last_month"]
+    if first is None or last is None:  # no posting with a plausible date
+        first = last = month_start(today)
+    return Choices(first_month=first, last_month=last,
                    countries=tuple(options["countries"]), sources=tuple(options["sources"]),
                    technologies=tuple(techs))

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from etl.transforms import salary
-from etl.warehouse.schema import COLUMN_NAMES, posting_id, posting_problems
+from etl.warehouse.schema import COLUMN_NAMES, posted_date_problem, posting_id, posting_problems
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -255,6 +255,9 @@ def posting_row(staging: dict, source: str, ingested_at: dt.datetime) -> tuple[d
         return None, "title is missing"
     if not isinstance(posted, dt.date):
         return None, f"posted_date {posted!r} is not a date"
+    implausible = posted_date_problem(posted, ingested_at.date())
+    if implausible:
+        return None, implausible
     location = staging.get("location_raw")
     place = place_from_location(location)
     country = staging.get("country") or place.country
