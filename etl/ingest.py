@@ -18,6 +18,7 @@ import argparse
 import datetime as dt
 import hashlib
 import importlib
+import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -77,7 +78,8 @@ def stored_hashes(raw_dir: Path) -> set[str]:
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         return set()
-    return {file_sha256(p) for p in raw_dir.rglob("*") if p.is_file()}
+    return {file_sha256(p) for p in raw_dir.rglob("*")
+            if p.is_file() and not p.name.endswith(".part")}
 
 
 def stored_names(raw_dir: Path, pattern: str = "*") -> set[str]:
@@ -94,6 +96,23 @@ def unique_path(folder: Path, name: str) -> Path:
         candidate = folder / f"{stem}-{n}{suffix}"
         n += 1
     return candidate
+
+
+def partial_path(target: Path) -> Path:
+    """The hidden name a file is written under until it is complete (no source reads it)."""
+    return target.with_name(f".{target.name}.part")
+
+
+def copy_atomically(src: Path, target: Path) -> None:
+    """Copy src to target through a hidden temporary name and a rename, so an ingest killed
+    mid-copy never leaves a truncated file under the real name for a build to read."""
+    tmp = partial_path(target)
+    try:
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def copy_files(sources: list[Path], raw_dir: Path, report: IngestReport,
@@ -116,7 +135,7 @@ def copy_files(sources: list[Path], raw_dir: Path, report: IngestReport,
             folder = fetch_dir(raw_dir, fetch_date) / subfolder
             folder.mkdir(parents=True, exist_ok=True)
             target = unique_path(folder, src.name)
-            shutil.copyfile(src, target)
+            copy_atomically(src, target)
             known.add(digest)
             report.files_written.append(target)
             progress(done, total, f"{src.name}: stored as {target}")
@@ -132,7 +151,7 @@ def write_bytes(raw_dir: Path, name: str, body: bytes, report: IngestReport,
     folder = fetch_dir(raw_dir, fetch_date)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
-    tmp = target.with_name(target.name + ".part")
+    tmp = partial_path(target)
     tmp.write_bytes(body)
     tmp.replace(target)  # a crash never leaves half a file under its real name
     report.files_written.append(target)

@@ -71,7 +71,13 @@ with st.form("upload_form"):
 st.subheader("Rebuild the warehouse")
 if st.button("Rebuild now", key="rebuild"):
     with st.status("Rebuilding…", expanded=True) as status:
-        new = admin.rebuild(root, queries.warehouse_path(), log=st.write)
-        status.update(label=f"Rebuilt: {new['row_counts']['postings']:,} postings",
-                      state="complete")
+        try:
+            new = admin.rebuild(root, queries.warehouse_path(), log=st.write)
+        except admin.BuildRunning as err:
+            new = None
+            status.update(label="Another build is running", state="error")
+            st.warning(str(err))
+        if new is not None:
+            status.update(label=f"Rebuilt: {new['row_counts']['postings']:,} postings",
+                          state="complete")
     st.cache_data.clear()

@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from etl.paths import DEFAULT_RAW
+from etl.warehouse.lock import BuildRunning as BuildRunning  # the Data page shows it
 
 Progress = Callable[[int, int, str], None]
 # Sources a user can feed from an uploaded file, and the options each needs beside --file.

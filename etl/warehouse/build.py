@@ -28,6 +28,7 @@ from etl.sources.base import Rejected, raw_excerpt
 from etl.transforms.normalize import posting_row
 from etl.transforms.tagger import Tagger
 from etl.warehouse import embedded as prebuilt
+from etl.warehouse.lock import build_lock
 from etl.warehouse.schema import POSTINGS_SCHEMA
 
 QUARANTINE_SCHEMA = pa.schema([("source", pa.string()), ("file", pa.string()), ("row", pa.string()),
@@ -226,18 +227,19 @@ def build(raw_root: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE,
     ``embedded``: a folder of already tagged postings (data/embedded, see etl/warehouse/embedded.py)
     added to the sources; a posting a raw source also gives (same posting id) is taken from there.
     """
-    started = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
-    folder = warehouse.parent / f".{warehouse.name}-{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
-    folder.mkdir()
-    try:
-        manifest = _build_into(folder, raw_root, started, only, processes, log,
-                               loaders or registered_sources(),
-                               prebuilt.read_embedded(embedded) if embedded else None)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    swap_in(folder, warehouse)
+    with build_lock(warehouse):  # raises BuildRunning while another build of it runs
+        started = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        folder = warehouse.parent / (f".{warehouse.name}-{started:%Y%m%dT%H%M%S}-"
+                                     f"{uuid.uuid4().hex[:8]}")
+        folder.mkdir()
+        try:
+            manifest = _build_into(folder, raw_root, started, only, processes, log,
+                                   loaders or registered_sources(),
+                                   prebuilt.read_embedded(embedded) if embedded else None)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        swap_in(folder, warehouse)
     return manifest
 
 
