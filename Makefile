@@ -29,7 +29,7 @@ test: setup warehouse browser  ## set up and run the whole test suite
 lint: setup  ## ruff
 	$(VENV)/bin/ruff check .
 
-bench: setup warehouse  ## print build time, warehouse size, query timings, tagger and export speed
+bench: setup warehouse  ## print build time, warehouse size, query timings, tagger and export speed, HN archive ingest and build time and memory
 	$(PY) -m etl.bench
 	-$(PY) -m etl.evaluate --bench  # tagger speed on the real labelled postings (needs ../shared)
 

@@ -150,25 +150,40 @@ def _shipped_for(months: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
     return postings, techs
 
 
-def test_shipped_rows_are_what_the_pipeline_makes_of_the_archive(shared_data, tmp_path):
-    """Two archive months rebuilt now through `embed` give the shipped rows for those months.
+REBUILT_MONTHS = ["2013-06", "2023-10"]
 
-    Exactly, when the pipeline's code and data (taxonomy, header words, parsers) are those that
-    made the shipped files (same fingerprint). After a change to them the shipped files are stale
-    until `make embedded` is run; the comparison then allows what such a change moves (at most
-    10% of the rows or tags differ) and still catches a broken or foreign file.
-    """
-    months = ["2013-06", "2023-10"]
-    out = tmp_path / "embedded"
-    embedded.embed(shared_data / "hn_archive", out, months=months, log=lambda m: None)
-    fresh_postings = pl.read_parquet(out / "postings.parquet")
-    fresh_techs = pl.read_parquet(out / "posting_technologies.parquet")
-    shipped_postings, shipped_techs = _shipped_for(months)
+
+@pytest.fixture(scope="module")
+def rebuilt(shared_data, tmp_path_factory) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Two archive months rebuilt now through `embed`: postings and technology rows."""
+    out = tmp_path_factory.mktemp("rebuilt") / "embedded"
+    embedded.embed(shared_data / "hn_archive", out, months=REBUILT_MONTHS, log=lambda m: None)
+    return (pl.read_parquet(out / "postings.parquet"),
+            pl.read_parquet(out / "posting_technologies.parquet"))
+
+
+def test_shipped_rows_are_what_the_pipeline_makes_of_the_archive(rebuilt):
+    """Exactly, while the pipeline's code and data (taxonomy, header words, parsers) are those
+    that made the shipped files (same fingerprint); skipped with the reason after a change to
+    them, when the shipped files are stale until `make embedded` is run (the next test still
+    compares them, with tolerance)."""
     shipped = json.loads((DEFAULT_EMBEDDED / "manifest.json").read_text())
-    if shipped["pipeline_fingerprint"] == embedded.pipeline_fingerprint():
-        assert fresh_postings.equals(shipped_postings)
-        assert fresh_techs.equals(shipped_techs)
-        return
+    if shipped["pipeline_fingerprint"] != embedded.pipeline_fingerprint():
+        pytest.skip("data/embedded was made by another version of the pipeline (taxonomy, parser "
+                    "or build changed since): run `make embedded` and commit data/embedded")
+    fresh_postings, fresh_techs = rebuilt
+    shipped_postings, shipped_techs = _shipped_for(REBUILT_MONTHS)
+    assert fresh_postings.height > 500
+    assert fresh_postings.equals(shipped_postings)
+    assert fresh_techs.equals(shipped_techs)
+
+
+def test_shipped_rows_stay_close_to_the_pipeline_after_it_changes(rebuilt):
+    """Whatever the pipeline version: a taxonomy or parser change moves some rows (at most 2% of
+    the posting ids, a quarter of titles or companies, 15% of the tags here); a broken or
+    foreign file agrees on next to nothing."""
+    fresh_postings, fresh_techs = rebuilt
+    shipped_postings, shipped_techs = _shipped_for(REBUILT_MONTHS)
     ids_fresh, ids_shipped = set(fresh_postings["posting_id"]), set(shipped_postings["posting_id"])
     assert len(ids_fresh & ids_shipped) >= 0.98 * len(ids_fresh | ids_shipped)
     both = fresh_postings.join(shipped_postings, on="posting_id", suffix="_shipped")
@@ -176,10 +191,10 @@ def test_shipped_rows_are_what_the_pipeline_makes_of_the_archive(shared_data, tm
         assert (both[column] == both[f"{column}_shipped"]).all(), column
     for column in ("title", "company"):
         agree = (both[column].fill_null("") == both[f"{column}_shipped"].fill_null("")).mean()
-        assert agree >= 0.9, (column, agree)
+        assert agree >= 0.75, (column, agree)
     tags_fresh = set(fresh_techs.select("posting_id", "technology_id").iter_rows())
     tags_shipped = set(shipped_techs.select("posting_id", "technology_id").iter_rows())
-    assert len(tags_fresh & tags_shipped) >= 0.9 * len(tags_fresh | tags_shipped)
+    assert len(tags_fresh & tags_shipped) >= 0.85 * len(tags_fresh | tags_shipped)
 
 
 def test_postings_panel_without_text_shows_the_fields_and_the_hn_link(tiny, tmp_path):
