@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,6 +109,10 @@ def _index_row(record: dict, kind: str, label: str, number: int) -> dict | Rejec
             value, nsa_value = float(record["indeed_job_postings_index"]), None
     except (ValueError, AttributeError) as err:
         return Rejected("indeed", label, str(number), f"unreadable date or index ({err})")
+    for name, number_read in (("index", value), ("NSA index", nsa_value)):
+        if number_read is not None and not (math.isfinite(number_read) and number_read >= 0):
+            return Rejected("indeed", label, str(number),
+                            f"{name} {number_read!r} is not a non-negative number")
     return {"date": date, "country": record["jobcountry"].strip(),
             "sector": record["display_name"] if kind == "sector" else None,
             "variable": record["variable"].strip(), "index_value": value, "index_nsa": nsa_value,
