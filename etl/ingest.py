@@ -15,6 +15,7 @@ stored anywhere under the source's folder is skipped (and counted in ``IngestRep
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import hashlib
 import importlib
@@ -204,8 +205,37 @@ def run(argv: list[str], progress: Progress = no_progress) -> IngestReport:
     modules = ingest_modules()
     args = build_parser(modules).parse_args(argv)
     options = {k: v for k, v in vars(args).items() if k not in ("source", "raw_root")}
-    return modules[args.source].ingest(Path(args.raw_root) / args.source, progress=progress,
-                                       **options)
+    given = [Path(p) for p in options.get("files") or []]
+    given += [Path(options["file"])] if options.get("file") else []
+    refused = [f"{path}: {why}" for path in given if (why := encoding_problem(path))]
+    if refused:  # refused as a whole: the user fixes the file and uploads it again
+        return IngestReport(args.source, errors=refused)
+    try:
+        return modules[args.source].ingest(Path(args.raw_root) / args.source, progress=progress,
+                                           **options)
+    except (csv.Error, UnicodeDecodeError) as err:
+        names = ", ".join(str(p) for p in given) or args.source
+        return IngestReport(args.source, errors=[f"{names}: cannot be read as a UTF-8 CSV "
+                                                 f"file ({err})"])
+
+
+def encoding_problem(path: Path) -> str | None:
+    """Why a text file is not UTF-8 at its start (a UTF-16 byte-order mark, NUL bytes), or None
+    (Parquet files and unreadable paths are left to the source's own checks)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return None
+    if head[:4] == b"PAR1":
+        return None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ("the file is UTF-16 encoded (it starts with a UTF-16 byte-order mark); "
+                "save it as UTF-8 and try again")
+    if b"\x00" in head:
+        return ("the file holds NUL bytes: it looks UTF-16 encoded or binary, not UTF-8 text; "
+                "save it as UTF-8 and try again")
+    return None
 
 
 def main(argv: list[str]) -> int:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import csv
 import html
 import json
 import re
+from pathlib import Path
 
 import polars as pl
+import pytest
 
 from etl.sources import indeed, so_survey
 from etl.warehouse.build import build
 from etl.warehouse.lock import build_lock
 from radar import admin, report
-from tests.test_data_page import MAP, write_csv
+from tests.test_data_page import CSV, MAP, write_csv
 
 
 def test_rebuild_while_another_build_runs_says_so_on_the_data_page(tmp_path, app_for,
@@ -102,3 +105,83 @@ def test_negative_or_not_finite_survey_pay_goes_to_quarantine(tmp_path):
         ("4", f"pay {columns['comp_usd']}=nan is not a non-negative number"),
         ("5", f"pay {columns['comp_usd']}=inf is not a non-negative number"),
         ("7", f"pay {columns['comp_usd']}=-0.5 is not a non-negative number")]
+
+
+def test_utf16_file_is_refused_as_such(tmp_path):
+    text = CSV.format(n=1)
+    for name, data in (("bom.csv", text.encode("utf-16")),
+                       ("nobom.csv", text.encode("utf-16-le"))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        for argv in (admin.upload_argv("own", path, column_map=MAP),
+                     admin.upload_argv("linkedin", path)):
+            report = admin.run_ingest(argv, tmp_path / "raw", lambda *a: None)
+            assert not report.files_written and len(report.errors) == 1
+            assert report.errors[0].startswith(f"{path}: ")
+            assert ("UTF-16 encoded" if name == "bom.csv" else "NUL bytes") in report.errors[0]
+    assert not (tmp_path / "raw").exists() or not list((tmp_path / "raw").rglob("*.csv"))
+
+
+def test_a_csv_error_in_an_uploaded_header_is_a_clear_message(tmp_path, monkeypatch):
+    path = tmp_path / "wide.csv"
+    path.write_text("job_id,title,description,listed_time," + "h" * 200_000 + "\n1,a,b,c,d\n")
+    limit = csv.field_size_limit()
+    csv.field_size_limit(131_072)  # the csv default (a loader may have raised it)
+    try:
+        report = admin.run_ingest(admin.upload_argv("linkedin", path), tmp_path / "raw",
+                                  lambda *a: None)
+    finally:
+        csv.field_size_limit(limit)
+    assert report.errors == [f"{path}: cannot be read as a UTF-8 CSV file (field larger than "
+                             "field limit (131072))"]
+
+
+def test_data_page_offers_only_the_survey_years_the_loader_reads(app_test):
+    at = app_test().run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, at.exception
+    years = at.selectbox(key="upload_year")
+    assert years.options == [str(y) for y in sorted(so_survey.column_maps())]
+    assert years.value == max(so_survey.column_maps())
+    with pytest.raises(ValueError, match="survey year 2030 is not supported: the loader reads "
+                                         "2017, .*, 2025"):
+        admin.upload_argv("so_survey", Path("s.csv"), 2030)
+
+
+NON_ASCII = ("Identifiant,Intitulé du poste,Société,Date de publication,Texte 😀,Lieu\n"
+             "1,Senior Python Developer,Firm,2024-03-01,Python and PostgreSQL.,Berlin\n")
+NON_ASCII_MAP = ("Identifiant=source_id, Intitulé du poste=title, Société=company, "
+                 "Date de publication=posted_date, Texte 😀=description, Lieu=location_raw")
+
+
+def test_a_non_ascii_column_map_is_stored_so_the_build_reads_it(tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text(NON_ASCII, encoding="utf-8")
+    raw = tmp_path / "raw"
+    report = admin.run_ingest(admin.upload_argv("own", path, column_map=NON_ASCII_MAP), raw,
+                              lambda *a: None)
+    assert report.ok and len(report.files_written) == 1
+    manifest = build(raw, tmp_path / "warehouse", log=lambda m: None)
+    assert manifest["row_counts"]["postings"] == 1
+    assert manifest["row_counts"]["quarantine"] == 0
+
+
+def test_a_corrected_map_for_a_stored_file_replaces_the_stored_map(tmp_path):
+    path = write_csv(tmp_path, 1)
+    raw = tmp_path / "raw"
+    wrong = MAP.replace("Firm=company", "Where=company").replace(", Where=location_raw", "")
+    first = admin.run_ingest(admin.upload_argv("own", path, column_map=wrong), raw,
+                             lambda *a: None)
+    assert first.ok
+    build(raw, tmp_path / "warehouse", log=lambda m: None)
+    again = admin.run_ingest(admin.upload_argv("own", path, column_map=MAP), raw,
+                             lambda *a: None)
+    assert again.ok and again.skipped == 1 and not again.files_written
+    assert again.left_out == [f"mine-1.csv: already stored as {first.files_written[0]}; its "
+                              "column map is replaced by this one (rebuild to use it)"]
+    build(raw, tmp_path / "warehouse", log=lambda m: None)
+    companies = pl.read_parquet(tmp_path / "warehouse" / "postings.parquet")["company"]
+    assert sorted(companies) == ["Firm 1", "Firm 1"]
+    same = admin.run_ingest(admin.upload_argv("own", path, column_map=MAP), raw,
+                            lambda *a: None)
+    assert same.skipped == 1 and same.left_out == []  # the same map again changes nothing
