@@ -19,7 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from etl.ingest import IngestReport, Progress, copy_files, no_progress
-from etl.sources.base import Rejected
+from etl.sources.base import Rejected, csv_dicts
 
 SECTORS = ("Software Development",)
 ATTRIBUTION = ("Indeed Hiring Lab, job postings index "
@@ -85,14 +85,17 @@ def file_kind(header: list[str]) -> str | None:
 def read_index(path: Path, label: str) -> Iterator[dict | Rejected]:
     """Index rows of one Hiring Lab CSV (sector files: only the sectors in SECTORS)."""
     with open(path, newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        kind = file_kind(reader.fieldnames or [])
+        kind = file_kind(next(csv.reader(handle), []))
+        handle.seek(0)
         if kind is None:
             yield Rejected("indeed", label, "1", "not a Hiring Lab postings index file: expected "
                            f"columns {', '.join(AGGREGATE_COLUMNS)} (aggregate) or "
                            f"{', '.join(SECTOR_COLUMNS)} (sector)")
             return
-        for number, record in enumerate(reader, start=2):
+        for number, record in csv_dicts(handle):
+            if isinstance(record, str):
+                yield Rejected("indeed", label, str(number), record)
+                continue
             if kind == "sector" and record["display_name"] not in SECTORS:
                 continue
             yield _index_row(record, kind, label, number)

@@ -40,7 +40,7 @@ from etl.ingest import (
     no_progress,
     partial_path,
 )
-from etl.sources.base import Rejected, raw_excerpt
+from etl.sources.base import Rejected, csv_dicts, duplicated_columns, raw_excerpt
 from etl.text import html_to_text
 from etl.warehouse.schema import ALLOWED_VALUES, COLUMN_NAMES
 
@@ -207,7 +207,7 @@ def records(path: Path) -> Iterator[tuple[int, dict | str]]:
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     with open(path, newline="", encoding="utf-8-sig") as handle:
         if kind == "csv":
-            yield from enumerate(csv.DictReader(handle), start=2)
+            yield from csv_dicts(handle)  # a problem string for a row that does not fit
             return
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -353,7 +353,9 @@ def ingest(raw_dir: Path, *, file: Path, map_file: Path | None = None,
         report.errors.append(f"{file}: missing or not a .csv, .jsonl or .parquet file")
         return report
     try:
-        problems = map_problems(column_map, file_columns(file))
+        header = file_columns(file)
+        problems = map_problems(column_map, header)
+        problems += [p for p in [duplicated_columns(header)] if p]
     except (OSError, ValueError) as err:
         problems = [f"cannot read the file ({err})"]
     if problems:

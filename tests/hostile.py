@@ -1,0 +1,115 @@
+"""Hostile files: malformed files of each class, for the file-reading sources, each with the
+rows that must land and the reasons the bad ones must be quarantined with.
+
+Every file holds GOOD well-formed rows around one damaged spot, so a test can check that the good
+rows land and the bad ones are in quarantine with their reason. Used by tests/test_hostile_files.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+GOOD = 4  # well-formed rows in every file (two before the damage, two after)
+
+
+@dataclass(frozen=True)
+class Hostile:
+    """One malformed file: its name, bytes, the good rows that must land and the quarantine
+    reasons expected (substrings, one per quarantined row; the whole file when ``whole``)."""
+
+    klass: str
+    name: str
+    data: bytes
+    landed: int
+    reasons: tuple[str, ...]
+
+
+def _csv(header: list[str], rows: list[list[str]]) -> str:
+    def cell(value: str) -> str:
+        return f'"{value}"' if ("," in value or "\n" in value) else value
+    return "".join(",".join(cell(v) for v in row) + "\n" for row in [header, *rows])
+
+
+# --- LinkedIn postings.csv ---------------------------------------------------------------------
+
+LI_HEADER = ["job_id", "company_name", "title", "description", "location", "listed_time"]
+LI_MS = str(int(dt.datetime(2024, 4, 1, tzinfo=dt.UTC).timestamp() * 1000))
+
+
+def _li_row(n: int) -> list[str]:
+    return [str(n), f"Firm {n}", "Backend Engineer", f"Python and PostgreSQL, post {n}.",
+            "Austin, TX", LI_MS]
+
+
+def linkedin_files() -> list[Hostile]:
+    """LinkedIn files with a stray quote, short and long rows, a duplicated header, bad times."""
+    good = [_li_row(n) for n in (1, 2)]
+    after = [_li_row(n) for n in (5, 6)]
+    head = _csv(LI_HEADER, good)
+    tail = _csv(LI_HEADER, after).split("\n", 1)[1]
+    files = [
+        Hostile("too few fields", "short.csv",
+                (head + "3,Firm 3,Backend Engineer\n" + tail).encode(), GOOD,
+                ("has 3 fields, the header has 6",)),
+        Hostile("too many fields (shifted company)", "long.csv",
+                (head + "3,Firm,3,Backend Engineer,Go.,Austin,TX," + LI_MS + "\n" + tail).encode(),
+                GOOD, ("has 8 fields, the header has 6",)),
+        Hostile("unbalanced quote", "quote.csv",
+                (head + '3,Firm 3,Backend Engineer,"Go and Rust,Austin TX,' + LI_MS + "\n" + tail
+                 ).encode(), 3, ("fields, the header has 6",)),
+        # the open quote runs on to the next quote, in row 5: rows 3 and 5 read as one record,
+        # which is quarantined with its field count (before: row 5 vanished into a description)
+        Hostile("duplicated header name", "dup.csv",
+                _csv([*LI_HEADER[:2], "title", *LI_HEADER[2:]],
+                     [[r[0], r[1], "Other", *r[2:]] for r in good + after]).encode(), 0,
+                ("the header names 'title' more than once",)),
+        Hostile("listed_time Infinity", "inf.csv",
+                (head + _csv(LI_HEADER, [[*_li_row(3)[:5], "Infinity"]]).split("\n", 1)[1] + tail
+                 ).encode(), GOOD, ("is not epoch milliseconds",)),
+        Hostile("listed_time 1e20", "big.csv",
+                (head + _csv(LI_HEADER, [[*_li_row(3)[:5], "1e20"]]).split("\n", 1)[1] + tail
+                 ).encode(), GOOD, ("is not epoch milliseconds",)),
+        Hostile("date 9999-12-31 (ms)", "far.csv",
+                (head + _csv(LI_HEADER, [[*_li_row(3)[:5], "253402214400000"]]).split("\n", 1)[1]
+                 + tail).encode(), GOOD, ("posted_date 9999-12-31 is more than 7 days",)),
+        Hostile("date 1970 (seconds read as ms)", "epoch.csv",
+                (head + _csv(LI_HEADER, [[*_li_row(3)[:5], "1711929600"]]).split("\n", 1)[1]
+                 + tail).encode(), GOOD, ("is before 1995-01-01",)),
+    ]
+    return files
+
+
+# --- your own CSV through a column map -----------------------------------------------------------
+
+OWN_HEADER = ["id", "Job Title", "Posted", "Text", "Where"]
+OWN_MAP = ("id=source_id, Job Title=title, Posted=posted_date, Text=description, "
+           "Where=location_raw")
+
+
+def _own_row(n: int, posted: str = "2024-03-01") -> list[str]:
+    return [str(n), "Backend Engineer", posted, f"Go services, post {n}.", "Berlin"]
+
+
+def own_files() -> list[Hostile]:
+    """Own CSV files with short and long rows, a stray quote, implausible dates, a long field."""
+    good = [_own_row(n) for n in (1, 2)]
+    after = [_own_row(n) for n in (5, 6)]
+
+    def around(*middle: list[str], raw: str = "") -> bytes:
+        body = _csv(OWN_HEADER, good) + raw + _csv(OWN_HEADER, [*middle, *after]).split("\n", 1)[1]
+        return body.encode()
+
+    return [
+        Hostile("too few fields", "short.csv", around(raw="3,Backend Engineer\n"), GOOD,
+                ("has 2 fields, the header has 5",)),
+        Hostile("too many fields", "long.csv", around(raw="3,Backend,Engineer,2024-03-01,Go.,"
+                                                          "Berlin\n"), GOOD,
+                ("has 6 fields, the header has 5",)),
+        Hostile("date 9999-12-31", "far.csv", around(_own_row(3, "9999-12-31")), GOOD,
+                ("posted_date 9999-12-31 is more than 7 days",)),
+        Hostile("date 0001-01-01", "old.csv", around(_own_row(3, "0001-01-01")), GOOD,
+                ("posted_date 0001-01-01 is before 1995-01-01",)),
+        Hostile("field over 128 KB", "wide.csv",
+                around([*_own_row(3)[:3], "Python " * 30_000, "Berlin"]), GOOD + 1, ()),
+    ]

@@ -1,0 +1,50 @@
+"""Hostile files (tests/hostile.py) through ingest and the real build: the build completes, the
+good rows land, the bad ones are in quarantine with their reason."""
+
+from __future__ import annotations
+
+import pyarrow.parquet as pq
+import pytest
+
+from etl.warehouse.build import build
+from radar import admin
+from tests import hostile
+
+
+def build_one(tmp_path, source: str, case: hostile.Hostile, column_map: str = ""):
+    path = tmp_path / "in" / case.name
+    path.parent.mkdir()
+    path.write_bytes(case.data)
+    raw = tmp_path / "raw"
+    report = admin.run_ingest(admin.upload_argv(source, path, column_map=column_map), raw,
+                              lambda *a: None)
+    warehouse = tmp_path / "warehouse"
+    if not report.files_written:  # refused at ingest, with its reason
+        return None, report
+    manifest = build(raw, warehouse, only=[source], log=lambda m: None)
+    quarantine = pq.read_table(warehouse / "quarantine.parquet").to_pylist()
+    return (manifest, quarantine), report
+
+
+def check(result, report, case: hostile.Hostile):
+    if result is None:
+        assert case.landed == 0 and any(r in e for e in report.errors for r in case.reasons), \
+            report.errors
+        return
+    manifest, quarantine = result
+    assert manifest["row_counts"]["postings"] == case.landed, quarantine
+    reasons = [q["reason"] for q in quarantine]
+    for expected in case.reasons:
+        assert any(expected in r for r in reasons), (expected, reasons)
+    if not case.reasons:
+        assert reasons == []
+
+
+@pytest.mark.parametrize("case", hostile.linkedin_files(), ids=lambda c: c.klass)
+def test_hostile_linkedin_files(tmp_path, case):
+    check(*build_one(tmp_path, "linkedin", case), case)
+
+
+@pytest.mark.parametrize("case", hostile.own_files(), ids=lambda c: c.klass)
+def test_hostile_own_files(tmp_path, case):
+    check(*build_one(tmp_path, "own", case, hostile.OWN_MAP), case)
