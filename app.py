@@ -21,6 +21,12 @@ PAGES = {
         st.Page("pages/technology.py", title=c.title, icon=c.icon, url_path=c.url_path)
         for c in categories.category_pages()
     ],
+    "Answers": [
+        st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+        st.Page("pages/stacks.py", title="Stacks", icon=":material/stacks:"),
+        st.Page("pages/learn_next.py", title="What to learn next", icon=":material/school:",
+                url_path="learn-next"),
+    ],
     "Pay and reports": [
         st.Page("pages/salary.py", title="Salary", icon=":material/payments:"),
         st.Page("pages/report.py", title="Report builder", icon=":material/description:"),
@@ -35,6 +41,7 @@ navigation = st.navigation(PAGES, expanded=True)
 ui.start_run()
 try:
     ui.sidebar_filters()
+    ui.display_settings()
 except WarehouseMissing as err:
     st.error(f"{err}")
     st.stop()

@@ -39,13 +39,60 @@ def bench_queries(warehouse: Path) -> None:
     choices = queries.choices(warehouse)
     filters = choices.defaults()
     extra = {"category": "language", "technologies": ["python", "go", "java", "php"],
-             "technology_id": "python", "month": choices.last_month, "limit": 200}
+             "technology_id": "python", "month": choices.last_month, "limit": 200,
+             "partners": ["postgresql"]}
     print(f"\nqueries on {warehouse} (default filters, all {filters.describe()}):")
     for name in queries.query_names():
         cold, _ = timed(lambda n=name: queries.run(n, filters, warehouse, **extra))
         warm, frame = timed(lambda n=name: queries.run(n, filters, warehouse, **extra), 5)
         print(f"  {name:<24} first {cold * 1000:7.1f} ms  warm {warm * 1000:7.1f} ms  "
               f"rows {frame.height}")
+
+
+def page_queries(warehouse: Path) -> dict[str, list[tuple[str, dict]]]:
+    """The named queries each page of issue 9 runs with its default choices (what a first
+    visit costs), as (name, parameters)."""
+    from radar import queries
+    ranking = queries.run("tech_ranking", queries.choices(warehouse).defaults(), warehouse,
+                          category="")
+    ids = ranking["technology_id"].to_list()
+    top = ids[0]
+    compare = [t for t in ("go", "rust", "kotlin", "kubernetes") if t in ids] or ids[:4]
+    return {
+        "technology page (Web servers)": [
+            ("tech_ranking", {"category": "web_server"}), ("kpis", {}),
+            ("tech_share_by_month", {"technologies": ranking.filter(
+                ranking["category"] == "web_server")["technology_id"].head(6).to_list()})],
+        "Compare": [("tech_ranking", {"category": ""}), ("kpis", {}),
+                    ("tech_share_by_month", {"technologies": compare}),
+                    ("salary_by_technology", {"category": ""}),
+                    ("co_mentions", {"technologies": compare})],
+        "Stacks": [("tech_ranking", {"category": ""}), ("kpis", {}),
+                   ("co_mentions", {"technologies": [top]}),
+                   ("postings_together", {"technology_id": top, "partners": ids[1:2],
+                                          "limit": 50}),
+                   ("tech_pairs", {"technologies": ids[:15]})],
+        "What to learn next": [("tech_ranking", {"category": ""}), ("kpis", {}),
+                               ("learn_next", {"technologies": ["python"]}),
+                               ("postings_together", {"technology_id": ids[1],
+                                                      "partners": ["python"], "limit": 50})],
+    }
+
+
+def bench_pages(warehouse: Path) -> None:
+    """Per new page: its queries with the default filters, first call and median of 5 warm
+    calls of them all (the app caches results, so a warm page costs less still)."""
+    from radar import queries
+    filters = queries.choices(warehouse).defaults()
+    print(f"\npage queries on {warehouse} (default filters and choices):")
+    for page, calls in page_queries(warehouse).items():
+        def run_all(calls=calls):
+            return [queries.run(n, filters, warehouse, **p) for n, p in calls]
+        cold, _ = timed(run_all)
+        warm, frames = timed(run_all, 5)
+        rows = ", ".join(f"{n} {f.height}" for (n, _), f in zip(calls, frames, strict=True))
+        print(f"  {page:<30} first {cold * 1000:7.1f} ms  warm {warm * 1000:7.1f} ms  "
+              f"rows: {rows}")
 
 
 def bench_tagger(warehouse: Path, n: int = 20_000) -> None:
@@ -140,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"warehouse: {folder_mb(root / 'warehouse'):.1f} MB; rows: "
               + ", ".join(f"{k} {v:,}" for k, v in manifest["row_counts"].items()))
         bench_queries(root / "warehouse")
+        bench_pages(root / "warehouse")
         bench_tagger(root / "warehouse")
         from radar.bench_export import bench_export
         print()

@@ -5,7 +5,7 @@ import streamlit as st
 
 from radar import blocks, categories, charts, context, rules, ui
 
-filters = ui.current_filters()
+filters, display = ui.current_filters(), ui.display()
 st.title("Hiring Radar: backend job postings")
 
 kpis = ui.data("kpis", filters).row(0, named=True)
@@ -19,9 +19,10 @@ if not kpis["postings"]:
     st.stop()
 footer = ui.footer(filters, kpis["postings"])
 
-by_month = ui.data("postings_by_month", filters)
-blocks.show_chart(charts.postings_over_time(by_month, footer), by_month,
-              f"overview_postings_{filters.slug()}")
+by_month = rules.monthly_figures(rules.postings_series(ui.data("postings_by_month", filters)),
+                                display.months, display.min_postings, display.incomplete)
+blocks.show_chart(charts.postings_lines(by_month, footer, display.months, display.min_postings),
+                  by_month, f"overview_postings_{filters.slug()}")
 
 st.subheader("Most asked-for technologies")
 titles = {c: categories.titles()[c] for c in categories.HEADLINE}
@@ -34,12 +35,12 @@ for tab, (category, title) in zip(tabs, titles.items(), strict=True):
 
 st.subheader("Biggest risers and fallers over the last 12 months")
 ranking = ui.data("tech_ranking", filters, category="")
-risers = rules.risers(ranking, rules.MIN_POSTINGS)
-fallers = rules.fallers(ranking, rules.MIN_POSTINGS)
+risers = rules.risers(ranking, display.min_postings)
+fallers = rules.fallers(ranking, display.min_postings)
 if rules.comparable(ranking).is_empty():
     st.info("The date range is too short for a 12-month comparison (it needs 24 months).")
 elif risers.is_empty() and fallers.is_empty():
-    st.info(f"No technology named in at least {rules.MIN_POSTINGS} postings of the last "
+    st.info(f"No technology named in at least {display.min_postings} postings of the last "
             "12 months changed its share of postings.")
 else:
     moves = pl.concat([risers, fallers.reverse()])

@@ -4,10 +4,10 @@ comparison. One file for every category of radar/categories.toml; app.py gives e
 
 import streamlit as st
 
-from radar import blocks, charts, context, export, ui
+from radar import blocks, charts, context, export, rules, ui
 
 category = ui.page_category()
-filters = ui.current_filters()
+filters, display = ui.current_filters(), ui.display()
 st.title(category.title)
 ranking = ui.data("tech_ranking", filters, category=category.id)
 if ranking.is_empty():
@@ -21,10 +21,13 @@ metric = ui.url_control(st.radio, "Show", f"metric_{category.id}", ["share", "co
 n_postings = int(ui.data("kpis", filters)["postings"][0])
 if chosen:
     series = ui.data("tech_share_by_month", filters, technologies=chosen)
-    fig = charts.share_over_time(series, ui.footer(filters, n_postings), metric,
-                                 f"{category.title}: share of postings mentioning each, per month")
-    event = blocks.show_chart(fig, series, export.chart_name(category.url_path, "share", filters,
-                                                             chosen), selectable=True)
+    shown = rules.monthly_figures(series, display.months, display.min_postings,
+                                  display.incomplete)
+    fig = charts.monthly_lines(shown, ui.footer(filters, n_postings),
+                               f"{category.title}: share of postings mentioning each, per month",
+                               metric, display.months, display.min_postings)
+    event = blocks.show_chart(fig, shown, export.chart_name(category.url_path, "share", filters,
+                                                            chosen), selectable=True)
     blocks.postings_behind(category.id, series, event)
 
 st.subheader(f"Ranking with the 12-month change ({n_postings:,} postings)")

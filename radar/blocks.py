@@ -17,6 +17,7 @@ import streamlit as st
 from radar import export, report, trace, ui
 
 TRACE_LIMIT = 50
+TOGETHER_LIMIT = 20
 
 
 def _image_bytes(fig: go.Figure, fmt: str) -> bytes:
@@ -71,11 +72,17 @@ def add_table_button(frame: pl.DataFrame, title: str, name: str) -> None:
 
 
 def technology_picker(ranking: pl.DataFrame, key: str, default_n: int = 6,
-                      label: str = "Technologies to plot") -> list[str]:
-    """A multiselect of the ranking's technologies, kept in the URL; at first the top few."""
+                      label: str = "Technologies to plot", default: list[str] | None = None,
+                      with_category: bool = False) -> list[str]:
+    """A multiselect of the ranking's technologies, kept in the URL; at first ``default`` or
+    the top few. ``with_category`` names each with its category (for pickers across them)."""
     names = dict(zip(ranking["technology_id"].to_list(), ranking["name"].to_list(), strict=True))
+    if with_category:
+        names = {t: f"{n} ({c.replace('_', ' ')})" for t, n, c in ranking.select(
+            "technology_id", "name", "category").iter_rows()}
     return ui.url_control(st.multiselect, label, key, list(names),
-                          ranking["technology_id"].head(default_n).to_list(),
+                          default if default is not None
+                          else ranking["technology_id"].head(default_n).to_list(),
                           format_func=lambda t: names.get(t, t))
 
 
@@ -142,3 +149,36 @@ def ranking_table(ranking: pl.DataFrame, column: str, title: str, name: str, key
         pl.col("recent_postings").alias("n last 12 m"))
     st.dataframe(table, hide_index=True, width="stretch", key=key)
     add_table_button(table, title, name)
+
+
+def picked(event) -> dict | None:
+    """The first point clicked on a chart drawn with ``selectable`` (None when none)."""
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    return points[0] if points else None
+
+
+def clicked_choice(event, key: str, index: int) -> None:
+    """A clicked bar of a ``selectable`` chart sets control ``key`` to the bar's
+    customdata[index], once per click (the control then stays the user's)."""
+    point = picked(event)
+    custom = (point or {}).get("customdata") or []
+    value = custom[index] if len(custom) > index else None
+    if value and value != st.session_state.get(f"{key}_clicked"):
+        st.session_state[f"{key}_clicked"] = value
+        st.session_state[key] = value
+
+
+def postings_together(key: str, technology: str, partners: list[str], names: dict[str, str],
+                      what: str) -> None:
+    """The postings behind a co-mention figure: those naming ``technology`` and one of
+    ``partners`` (``what`` says so in words), with the words that matched."""
+    rows = ui.data("postings_together", ui.current_filters(), technology_id=technology,
+                   partners=partners, limit=TOGETHER_LIMIT)
+    count = int(rows["matching"][0]) if rows.height else 0
+    st.markdown(f"**{count:,} postings** name {ui.plain(what)}"
+                + (f"; the latest {rows.height} are listed." if count > rows.height else "."))
+    if rows.height:
+        shown = rows.with_columns(
+            pl.when(pl.col("partners").is_not_null())
+            .then(pl.format("{} · with {}", "rule", "partners")).otherwise("rule").alias("rule"))
+        st.html(f"<style>{TRACE_STYLE}</style>" + trace.postings_html(shown))

@@ -65,10 +65,17 @@ class Choices:
     seniority: tuple[str, ...] = SENIORITY
     role_family: tuple[str, ...] = ROLE_FAMILY
     technologies: tuple[str, ...] = field(default=())
+    last_complete_month: dt.date | None = None  # None: the last month is complete
+
+    @property
+    def incomplete_month(self) -> dt.date | None:
+        """The last month when its postings are not all in yet, else None."""
+        complete = self.last_complete_month
+        return self.last_month if complete is not None and complete < self.last_month else None
 
     def defaults(self) -> Filters:
-        """Everything: the whole date range, no narrowing."""
-        return Filters(self.first_month, self.last_month)
+        """Everything up to the last complete month, no narrowing."""
+        return Filters(self.first_month, self.last_complete_month or self.last_month)
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -81,7 +88,7 @@ def to_query_params(filters: Filters, choices: Choices, extra: dict | None = Non
     out: dict[str, str] = {}
     if filters.date_from != choices.first_month:
         out["from"] = f"{filters.date_from:%Y-%m}"
-    if filters.date_to != choices.last_month:
+    if filters.date_to != choices.defaults().date_to:
         out["to"] = f"{filters.date_to:%Y-%m}"
     for name in LIST_FIELDS:
         values = getattr(filters, name)

@@ -21,6 +21,7 @@ from etl.paths import DEFAULT_WAREHOUSE
 from etl.sources.indeed import INDEX_SCHEMA
 from etl.sources.so_survey import RESPONDENTS_SCHEMA, TECHNOLOGIES_SCHEMA
 from etl.warehouse.schema import EARLIEST_POSTED, latest_posted
+from radar import rules
 from radar.filters import Choices, Filters, month_start
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -115,9 +116,11 @@ def choices(warehouse: Path | str | None = None) -> Choices:
     options = run("filter_options", warehouse=warehouse, earliest=earliest,
                   latest=latest).row(0, named=True)
     techs = run("technology_list", warehouse=warehouse)["technology_id"].to_list()
+    built_on = dt.date.fromisoformat(manifest(warehouse)["built_at"][:10])
     first, last = options["first_month"], options["last_month"]
     if first is None or last is None:  # no posting with a plausible date
         first = last = month_start(today)
     return Choices(first_month=first, last_month=last,
                    countries=tuple(options["countries"]), sources=tuple(options["sources"]),
-                   technologies=tuple(techs))
+                   technologies=tuple(techs),
+                   last_complete_month=rules.last_complete_month(first, last, built_on))

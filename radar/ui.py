@@ -12,14 +12,14 @@ import datetime as dt
 import re
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 import polars as pl
 import streamlit as st
 
 from etl.transforms.normalize import country_names
-from radar import categories, charts, queries, report
+from radar import categories, charts, queries, report, rules
 from radar.filters import URL_KEYS, Choices, Filters, from_query_params, to_query_params
 
 CATEGORY_TITLES = {c: categories.titles()[c] for c in categories.HEADLINE}
@@ -95,7 +95,8 @@ def sidebar_filters() -> Filters:
         months = _months(options.first_month, options.last_month)
         date_from, date_to = st.select_slider(
             "Months", options=months, value=(start.date_from, start.date_to), key="f_months",
-            format_func=lambda d: f"{d:%Y-%m}")
+            format_func=lambda d: f"{d:%Y-%m}" + (" (incomplete)"
+                                                  if d == options.incomplete_month else ""))
         countries = st.multiselect("Country", options.countries, default=list(start.countries),
                                    key="f_countries", placeholder="All countries",
                                    format_func=lambda c: f"{names.get(c, c)} ({c})")
@@ -113,6 +114,37 @@ def sidebar_filters() -> Filters:
     st.session_state["filters"] = filters
     return filters
 
+
+
+@dataclass(frozen=True)
+class Display:
+    """How monthly figures are drawn: months averaged, fewest postings behind a figure drawn
+    in full, and the month whose postings are not all in yet (None when every month is)."""
+
+    months: int = 3
+    min_postings: int = rules.MIN_POSTINGS
+    incomplete: dt.date | None = None
+
+
+def display_settings() -> Display:
+    """Draw the display settings under the filters (in app.py); kept in the URL."""
+    with st.sidebar:
+        st.header("Display")
+        rolling = url_control(st.toggle, "3-month rolling mean", "rolling", [True, False], True,
+                              help="Each month shows the mean of the 3 months ending there "
+                                   "(weighted by postings), so one odd month does not jump out.")
+        min_n = url_control(st.number_input, "Fewest postings behind a figure", "min_n",
+                            range(1, 10_001), rules.MIN_POSTINGS, min_value=1, max_value=10_000,
+                            step=5, help="Figures resting on fewer postings are drawn hollow "
+                                         "and grey, and are not ranked.")
+    display = Display(3 if rolling else 1, int(min_n), choices().incomplete_month)
+    st.session_state["display"] = display
+    return display
+
+
+def display() -> Display:
+    """The display settings drawn in app.py for this run."""
+    return st.session_state.get("display") or Display(incomplete=choices().incomplete_month)
 
 
 def current_filters() -> Filters:
@@ -200,11 +232,12 @@ def url_control(widget: Callable, label: str, key: str, options: Sequence, defau
     link (values not among ``options`` are refused with a notice), the widget is drawn, and its
     value is written to the URL when it is not the default. A multiselect holds a list.
 
-    ``widget`` is a Streamlit input (st.radio, st.selectbox, st.multiselect, st.segmented_control,
-    st.slider, st.toggle, ...); ``options`` are the values it may take. Inputs that do not take
+    ``widget`` is a Streamlit input (st.radio, st.selectbox, st.multiselect, st.pills,
+    st.slider, st.toggle, ...); ``options`` are the values it may take; a list ``default``
+    makes a control of many values. Inputs that do not take
     options (slider, number_input, toggle, checkbox) get only ``kwargs`` (min/max and so on).
     """
-    many = widget is st.multiselect
+    many = isinstance(default, list)
     from_link(key, list(options), default, many=many)
     if many:
         st.session_state[key] = [v for v in st.session_state[key] if v in options]

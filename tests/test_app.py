@@ -55,7 +55,7 @@ def test_overview_numbers_and_filter_change(app):
     assert app.query_params["countries"] == "DE"
 
 
-def test_overview_top_technologies_and_movers(app, monkeypatch):
+def test_overview_top_technologies_and_movers(app, app_test):
     bars = {f["layout"]["title"]["text"]: f for f in figures(app)}
     languages = bars["Languages"]["data"][0]
     assert dict(zip(languages["y"], languages["x"], strict=True))["Python"] == 50.0
@@ -63,8 +63,7 @@ def test_overview_top_technologies_and_movers(app, monkeypatch):
     # every other fixture technology keeps a constant share: no risers and no fallers.
     assert [d for d in app.dataframe if "technology" in d.value.columns] == []
     assert any("No technology named in at least 30 postings" in i.value for i in app.info)
-    monkeypatch.setattr("radar.rules.MIN_POSTINGS", 20)
-    app.run()
+    app = app_test({"min_n": "20"}).run()
     risers, fallers = table(app, "technology", 0), table(app, "technology", 1)
     assert list(risers["technology"]) == ["Go"] and fallers.empty
     assert risers.iloc[0]["change (pp)"] == pytest.approx(round(100 * (2 / 6 - 14 / 72), 2))

@@ -15,7 +15,9 @@ from tests.conftest import FIXTURE_PAY, fixture_postings
 ALL = Filters(dt.date(2023, 1, 1), dt.date(2025, 12, 1))
 TESTED = {"filter_options", "technology_list", "postings_by_month", "kpis", "tech_share_by_month",
           "tech_ranking", "salary_by_technology", "salary_over_time", "coverage_by_source",
-          "quarantine_summary", "postings_behind", "survey_comparison", "indeed_index"}
+          "quarantine_summary", "postings_behind", "survey_comparison", "indeed_index",
+          # tests/test_insights_rules.py
+          "co_mentions", "tech_pairs", "learn_next", "postings_together"}
 
 
 def test_every_named_query_has_a_test():

@@ -14,19 +14,26 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from radar import export as exports
-from radar import queries
+from radar import queries, rules
 from radar.filters import Filters
 
 pytestmark = pytest.mark.browser
 
 PAGES = {"overview": "", "languages": "languages", "databases": "databases", "cloud": "cloud",
-         "salary": "salary", "report": "report", "about": "about"}
+         "salary": "salary", "report": "report", "about": "about", "compare": "compare",
+         "stacks": "stacks", "learn-next": "learn-next", "web-servers": "web-servers"}
 # Overview: postings per month and three top-technology charts; no risers chart, because no
 # fixture technology with 30 or more postings in the last 12 months changed its share.
-CHARTS = {"overview": 4, "languages": 1, "databases": 1, "cloud": 1, "salary": 2}
+# Compare: shares and the 12-month change; Stacks (Python, the most named): the lift bars, the
+# lift per year and the market-wide heat map; What to learn next: the score of the one ranked
+# technology (AWS, the only one with 30 postings in the last 12 months).
+CHARTS = {"overview": 4, "languages": 1, "databases": 1, "cloud": 1, "salary": 2, "compare": 2,
+          "stacks": 3, "learn-next": 1}
 HEADINGS = {"overview": "Hiring Radar: backend job postings", "languages": "Languages",
             "databases": "Databases", "cloud": "Cloud platforms", "salary": "Salary",
-            "report": "Report builder", "about": "About the data"}
+            "report": "Report builder", "about": "About the data", "compare": "Compare",
+            "stacks": "Stacks", "learn-next": "What to learn next",
+            "web-servers": "Web servers", "ci-cd": "CI/CD"}
 
 
 def ready(page: Page, charts: int = 0) -> None:
@@ -151,8 +158,10 @@ def test_png_and_csv_downloads(page, app_url, fixture_warehouse):
     assert width == exports.WIDTH * exports.PNG_SCALE and 700 <= height <= 1600
     got = pl.read_csv(io.BytesIO(export(page, "Data (CSV)")), try_parse_dates=True)
     filters = queries.choices(fixture_warehouse).defaults()
-    expected = queries.run("tech_share_by_month", filters, fixture_warehouse,
-                           technologies=["python", "go"])
+    # the chart's data as drawn: 3-month rolling means, 30 postings to be drawn in full
+    expected = rules.monthly_figures(queries.run("tech_share_by_month", filters,
+                                                 fixture_warehouse, technologies=["python", "go"]),
+                                     3, 30, None)
     assert got.height == expected.height == 72
     assert got.to_dicts() == pl.read_csv(io.BytesIO(expected.write_csv().encode()),
                                          try_parse_dates=True).to_dicts()
