@@ -113,3 +113,43 @@ def own_files() -> list[Hostile]:
         Hostile("field over 128 KB", "wide.csv",
                 around([*_own_row(3)[:3], "Python " * 30_000, "Berlin"]), GOOD + 1, ()),
     ]
+
+
+# --- Hacker News runs of jobs ({"jobs": [...]}) --------------------------------------------------
+
+HN_TIME = int(dt.datetime(2024, 4, 2, tzinfo=dt.UTC).timestamp())
+
+
+def _hn_job(n: int, **changes) -> dict:
+    job = {"id": 9_000_000 + n, "type": "job", "time": HN_TIME,
+           "text": f"Acme {n} | Backend Engineer | Berlin | Python, PostgreSQL"}
+    job.update(changes)
+    return job
+
+
+def hn_files() -> list[Hostile]:
+    """HN runs whose job is not an object, whose text is not a string, whose time is absurd;
+    a file that is not JSON at all; a run that stops mid-way (truncated)."""
+    import json
+
+    good = [_hn_job(1), _hn_job(2)]
+    after = [_hn_job(5), _hn_job(6)]
+
+    def run(*middle) -> bytes:
+        return json.dumps({"jobs": [*good, *middle, *after]}).encode()
+
+    return [
+        Hostile("job not an object", "run-a.json", run(7, "text", [1]), GOOD,
+                ("not an object but int", "not an object but str", "not an object but list")),
+        Hostile("text not a string", "run-b.json",
+                run(_hn_job(3, text=42), _hn_job(4, text={"html": "x"})), GOOD,
+                ("text is not a string but int", "text is not a string but dict")),
+        Hostile("time Infinity", "run-c.json",
+                run(_hn_job(3, time=float("inf")), _hn_job(4, time=float("nan"))), GOOD,
+                ("time inf is not a date", "time nan is not a date")),
+        Hostile("time 1e20", "run-d.json", run(_hn_job(3, time=1e20)), GOOD,
+                ("time 1e+20 is not a date",)),
+        Hostile("date in year 9999", "run-e.json", run(_hn_job(3, time=253402214399)), GOOD,
+                ("posted_date 9999-12-30 is more than 7 days",)),
+        Hostile("truncated run", "run-f.json", run()[:-40], 0, ("not valid JSON",)),
+    ]

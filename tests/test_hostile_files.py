@@ -48,3 +48,20 @@ def test_hostile_linkedin_files(tmp_path, case):
 @pytest.mark.parametrize("case", hostile.own_files(), ids=lambda c: c.klass)
 def test_hostile_own_files(tmp_path, case):
     check(*build_one(tmp_path, "own", case, hostile.OWN_MAP), case)
+
+
+@pytest.mark.parametrize("case", hostile.hn_files(), ids=lambda c: c.klass)
+def test_hostile_hn_runs(tmp_path, case):
+    folder = tmp_path / "raw" / "hn" / "2024-04-02"
+    folder.mkdir(parents=True)
+    (folder / case.name).write_bytes(case.data)
+    if case.landed == 0:  # nothing readable: the build says there are no postings, no traceback
+        with pytest.raises(SystemExit, match="no postings found"):
+            build(tmp_path / "raw", tmp_path / "warehouse", only=["hn"], log=lambda m: None)
+        from etl.sources.hn import SOURCE
+        reasons = [r.reason for r in SOURCE.read(tmp_path / "raw" / "hn")]
+        assert any(case.reasons[0] in r for r in reasons), reasons
+        return
+    manifest = build(tmp_path / "raw", tmp_path / "warehouse", only=["hn"], log=lambda m: None)
+    quarantine = pq.read_table(tmp_path / "warehouse" / "quarantine.parquet").to_pylist()
+    check((manifest, quarantine), None, case)
