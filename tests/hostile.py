@@ -153,3 +153,21 @@ def hn_files() -> list[Hostile]:
                 ("posted_date 9999-12-30 is more than 7 days",)),
         Hostile("truncated run", "run-f.json", run()[:-40], 0, ("not valid JSON",)),
     ]
+
+
+def own_encoding_files() -> list[Hostile]:
+    """Own CSV and JSON Lines files with a byte that is not UTF-8 after the first 8 KB."""
+    import json
+
+    rows = [_own_row(n) for n in range(1, 201)]
+    body = _csv(OWN_HEADER, rows).encode()
+    cut = body.index(b"\n", 9000) + 1  # the start of a row past 9 KB
+    csv_bytes = body[:cut] + b"\xff" + body[cut:]
+    lines = [json.dumps(dict(zip(OWN_HEADER, r, strict=True))) for r in rows]
+    jsonl = "\n".join(lines).encode() + b"\n"
+    cut = jsonl.index(b"\n", 9000) + 1
+    jsonl_bytes = jsonl[:cut] + b'{"id": "x\xfe"}\n' + jsonl[cut:]
+    return [Hostile("non-UTF-8 byte after 8 KB (CSV)", "late.csv", csv_bytes, 199,
+                    ("holds bytes that are not UTF-8",)),
+            Hostile("non-UTF-8 byte after 8 KB (JSON Lines)", "late.jsonl", jsonl_bytes, 200,
+                    ("holds bytes that are not UTF-8",))]

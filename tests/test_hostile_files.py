@@ -65,3 +65,8 @@ def test_hostile_hn_runs(tmp_path, case):
     manifest = build(tmp_path / "raw", tmp_path / "warehouse", only=["hn"], log=lambda m: None)
     quarantine = pq.read_table(tmp_path / "warehouse" / "quarantine.parquet").to_pylist()
     check((manifest, quarantine), None, case)
+
+
+@pytest.mark.parametrize("case", hostile.own_encoding_files(), ids=lambda c: c.klass)
+def test_hostile_own_encodings(tmp_path, case):
+    check(*build_one(tmp_path, "own", case, hostile.OWN_MAP), case)

@@ -75,7 +75,9 @@ def csv_dicts(handle: TextIO) -> Iterator[tuple[int, dict[str, str] | str]]:
     """(row number, record by column name) of a CSV; the header is row 1 and blank rows are not
     counted. A row whose field count differs from the header's comes as its problem (a stray
     quote swallows the lines after it; a missing separator shifts columns): never a short or
-    shifted record. A header with a duplicated name comes as (1, problem) and nothing else."""
+    shifted record. Open the file with errors="surrogateescape": a row holding bytes that are
+    not UTF-8 then comes as its problem and the rows after it are still read. A header with a
+    duplicated name comes as (1, problem) and nothing else."""
     reader = csv.reader(handle)
     header = next(reader, None)
     if header is None:
@@ -93,5 +95,11 @@ def csv_dicts(handle: TextIO) -> Iterator[tuple[int, dict[str, str] | str]]:
             yield number, (f"row {number} (ending on line {reader.line_num}) has {len(record)} "
                            f"fields, the header has {len(header)}: an unbalanced quote or a "
                            "wrong separator")
+            continue
+        try:
+            "".join(record).encode("utf-8")
+        except UnicodeEncodeError:  # a byte that is not UTF-8, read with surrogateescape
+            yield number, (f"row {number} (ending on line {reader.line_num}) holds bytes that "
+                           "are not UTF-8")
             continue
         yield number, dict(zip(header, record, strict=True))

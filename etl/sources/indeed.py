@@ -84,7 +84,7 @@ def file_kind(header: list[str]) -> str | None:
 
 def read_index(path: Path, label: str) -> Iterator[dict | Rejected]:
     """Index rows of one Hiring Lab CSV (sector files: only the sectors in SECTORS)."""
-    with open(path, newline="", encoding="utf-8") as handle:
+    with open(path, newline="", encoding="utf-8", errors="surrogateescape") as handle:
         kind = file_kind(next(csv.reader(handle), []))
         handle.seek(0)
         if kind is None:

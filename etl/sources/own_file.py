@@ -205,12 +205,17 @@ def records(path: Path) -> Iterator[tuple[int, dict | str]]:
                 yield number, record
         return
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    with open(path, newline="", encoding="utf-8-sig") as handle:
+    with open(path, newline="", encoding="utf-8-sig", errors="surrogateescape") as handle:
         if kind == "csv":
             yield from csv_dicts(handle)  # a problem string for a row that does not fit
             return
         for number, line in enumerate(handle, start=1):
             if not line.strip():
+                continue
+            try:
+                line.encode("utf-8")
+            except UnicodeEncodeError:
+                yield number, "holds bytes that are not UTF-8"
                 continue
             try:
                 record = json.loads(line)
