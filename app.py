@@ -29,6 +29,8 @@ PAGES = {
     ],
     "Pay and reports": [
         st.Page("pages/salary.py", title="Salary", icon=":material/payments:"),
+        st.Page("pages/role_profile.py", title="Role profile", icon=":material/badge:"),
+        st.Page("pages/map.py", title="Map", icon=":material/map:"),
         st.Page("pages/report.py", title="Report builder", icon=":material/description:"),
     ],
     "Data": [

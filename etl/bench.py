@@ -33,16 +33,30 @@ def timed(fn, repeat: int = 1) -> tuple[float, object]:
     return statistics.median(times), result
 
 
+def pay_query_params(choices) -> dict:
+    """The extra parameters of the pay, role profile and map queries (radar.pay and friends)."""
+    from radar import geo, pay, profile
+    return {"rates": pay.rate_rows(choices.countries, pay.years_of(choices.first_month,
+                                                                    choices.last_month)),
+            "categories": list(profile.spec().categories), "map_technology": "python",
+            "states": list(geo.us_states())}
+
+
 def bench_queries(warehouse: Path) -> None:
     """Each named query with the default filters: first call and median of 5 warm calls."""
-    from radar import queries
+    from radar import profile, queries
     choices = queries.choices(warehouse)
     filters = choices.defaults()
     extra = {"category": "language", "technologies": ["python", "go", "java", "php"],
              "technology_id": "python", "month": choices.last_month, "limit": 200,
-             "partners": ["postgresql"]}
+             "partners": ["postgresql"], **pay_query_params(choices)}
     print(f"\nqueries on {warehouse} (default filters, all {filters.describe()}):")
+    columns = profile.columns_of(queries.run("warehouse_columns", warehouse=warehouse),
+                                 "postings")
     for name in queries.query_names():
+        if name == "profile_requirements" and not set(profile.REQUIREMENT_COLUMNS) <= columns:
+            print(f"  {name:<24} skipped: the warehouse has no requirement columns")
+            continue
         cold, _ = timed(lambda n=name: queries.run(n, filters, warehouse, **extra))
         warm, frame = timed(lambda n=name: queries.run(n, filters, warehouse, **extra), 5)
         print(f"  {name:<24} first {cold * 1000:7.1f} ms  warm {warm * 1000:7.1f} ms  "

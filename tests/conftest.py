@@ -131,3 +131,7 @@ def app_for(monkeypatch):
 def app_test(app_for, fixture_warehouse):
     """A function making an AppTest of app.py on the fixture warehouse."""
     return lambda query_params=None: app_for(fixture_warehouse, query_params)
+
+
+# The pay, role profile and map tests' warehouse (tests/pay_fixture.py).
+from tests.pay_fixture import pay_warehouse  # noqa: E402, F401

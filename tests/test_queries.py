@@ -18,6 +18,10 @@ TESTED = {"filter_options", "technology_list", "postings_by_month", "kpis", "tec
           "quarantine_summary", "postings_behind", "survey_comparison", "indeed_index",
           # tests/test_insights_rules.py
           "co_mentions", "tech_pairs", "learn_next", "postings_together"}
+# Tested on their own warehouse in tests/test_pay.py, test_role_profile.py and test_map.py:
+TESTED |= {"pay_by_country", "pay_by_year", "pay_by_technology", "pay_premium_cells",
+           "profile_technologies", "profile_summary", "profile_requirements", "warehouse_columns",
+           "map_countries", "map_us_states"}
 
 
 def test_every_named_query_has_a_test():

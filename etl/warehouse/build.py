@@ -168,6 +168,13 @@ ROLLUP_SQL = {
                count(*) as postings
         from read_parquet($postings) p join read_parquet($techs) t using (posting_id)
         group by all""",
+    # Postings naming any technology of a category (a posting naming Go and Rust counts once
+    # for languages): the role profile's shares without a distinct count over every posting.
+    "rollup_categories": """
+        select date_trunc('month', p.posted_date)::date as month, {p_dims}, t.category,
+               count(distinct p.posting_id) as postings
+        from read_parquet($postings) p join read_parquet($techs) t using (posting_id)
+        group by all""",
     "salaries": """
         select posting_id, date_trunc('month', posted_date)::date as month, {dims},
                salary_annual_usd

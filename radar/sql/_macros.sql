@@ -22,6 +22,12 @@ create or replace macro technologies_in(date_from, date_to, countries, remotes, 
     where kept(month, source, country, remote, seniority, role_family,
                date_from, date_to, sources, countries, remotes, seniorities, roles);
 
+create or replace macro categories_in(date_from, date_to, countries, remotes, seniorities, roles,
+                                      sources) as table
+    select * from rollup_categories
+    where kept(month, source, country, remote, seniority, role_family,
+               date_from, date_to, sources, countries, remotes, seniorities, roles);
+
 create or replace macro salaries_in(date_from, date_to, countries, remotes, seniorities, roles,
                                     sources) as table
     select * from salaries
