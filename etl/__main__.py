@@ -99,8 +99,13 @@ def main(argv: list[str] | None = None) -> int:
         only = args.only
         if args.embedded is not None and not only:
             only = real_sources(args.raw, log=lambda m: print(m, file=sys.stderr))
-        manifest = build(args.raw, args.warehouse, only=only, processes=args.processes,
-                         log=lambda m: print(m, file=sys.stderr), embedded=args.embedded)
+        from etl.warehouse.lock import BuildRunning
+        try:
+            manifest = build(args.raw, args.warehouse, only=only, processes=args.processes,
+                             log=lambda m: print(m, file=sys.stderr), embedded=args.embedded)
+        except BuildRunning as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 1
         print(f"warehouse {args.warehouse} built: {manifest['row_counts']['postings']} postings, "
               f"taxonomy {manifest['taxonomy_version']}")
     elif args.command == "embed":

@@ -70,7 +70,7 @@ def our_fields(text: str, ts: int) -> dict:
     staging = parse_header(text.split("\n", 1)[0], text)
     staging.update(source_id="x", description=text,
                    posted_date=dt.datetime.fromtimestamp(ts, dt.UTC).date())
-    row, _ = posting_row(staging, "hn", dt.datetime(2000, 1, 1))
+    row, _ = posting_row(staging, "hn", dt.datetime.now(dt.UTC))
     if row is None:  # no usable row: nothing read
         return {}
     return row

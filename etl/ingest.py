@@ -15,9 +15,11 @@ stored anywhere under the source's folder is skipped (and counted in ``IngestRep
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import hashlib
 import importlib
+import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -77,7 +79,8 @@ def stored_hashes(raw_dir: Path) -> set[str]:
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         return set()
-    return {file_sha256(p) for p in raw_dir.rglob("*") if p.is_file()}
+    return {file_sha256(p) for p in raw_dir.rglob("*")
+            if p.is_file() and not p.name.endswith(".part")}
 
 
 def stored_names(raw_dir: Path, pattern: str = "*") -> set[str]:
@@ -94,6 +97,23 @@ def unique_path(folder: Path, name: str) -> Path:
         candidate = folder / f"{stem}-{n}{suffix}"
         n += 1
     return candidate
+
+
+def partial_path(target: Path) -> Path:
+    """The hidden name a file is written under until it is complete (no source reads it)."""
+    return target.with_name(f".{target.name}.part")
+
+
+def copy_atomically(src: Path, target: Path) -> None:
+    """Copy src to target through a hidden temporary name and a rename, so an ingest killed
+    mid-copy never leaves a truncated file under the real name for a build to read."""
+    tmp = partial_path(target)
+    try:
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def copy_files(sources: list[Path], raw_dir: Path, report: IngestReport,
@@ -116,7 +136,7 @@ def copy_files(sources: list[Path], raw_dir: Path, report: IngestReport,
             folder = fetch_dir(raw_dir, fetch_date) / subfolder
             folder.mkdir(parents=True, exist_ok=True)
             target = unique_path(folder, src.name)
-            shutil.copyfile(src, target)
+            copy_atomically(src, target)
             known.add(digest)
             report.files_written.append(target)
             progress(done, total, f"{src.name}: stored as {target}")
@@ -132,7 +152,7 @@ def write_bytes(raw_dir: Path, name: str, body: bytes, report: IngestReport,
     folder = fetch_dir(raw_dir, fetch_date)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
-    tmp = target.with_name(target.name + ".part")
+    tmp = partial_path(target)
     tmp.write_bytes(body)
     tmp.replace(target)  # a crash never leaves half a file under its real name
     report.files_written.append(target)
@@ -182,8 +202,37 @@ def run(argv: list[str], progress: Progress = no_progress) -> IngestReport:
     modules = ingest_modules()
     args = build_parser(modules).parse_args(argv)
     options = {k: v for k, v in vars(args).items() if k not in ("source", "raw_root")}
-    return modules[args.source].ingest(Path(args.raw_root) / args.source, progress=progress,
-                                       **options)
+    given = [Path(p) for p in options.get("files") or []]
+    given += [Path(options["file"])] if options.get("file") else []
+    refused = [f"{path}: {why}" for path in given if (why := encoding_problem(path))]
+    if refused:  # refused as a whole: the user fixes the file and uploads it again
+        return IngestReport(args.source, errors=refused)
+    try:
+        return modules[args.source].ingest(Path(args.raw_root) / args.source, progress=progress,
+                                           **options)
+    except (csv.Error, UnicodeDecodeError) as err:
+        names = ", ".join(str(p) for p in given) or args.source
+        return IngestReport(args.source, errors=[f"{names}: cannot be read as a UTF-8 CSV "
+                                                 f"file ({err})"])
+
+
+def encoding_problem(path: Path) -> str | None:
+    """Why a text file is not UTF-8 at its start (a UTF-16 byte-order mark, NUL bytes), or None
+    (Parquet files and unreadable paths are left to the source's own checks)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return None
+    if head[:4] == b"PAR1":
+        return None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ("the file is UTF-16 encoded (it starts with a UTF-16 byte-order mark); "
+                "save it as UTF-8 and try again")
+    if b"\x00" in head:
+        return ("the file holds NUL bytes: it looks UTF-16 encoded or binary, not UTF-8 text; "
+                "save it as UTF-8 and try again")
+    return None
 
 
 def main(argv: list[str]) -> int:

@@ -54,8 +54,9 @@ with st.form("upload_form"):
                           format_func=admin.UPLOADABLE.get, key="upload_source")
     uploaded = st.file_uploader("File", type=["csv", "jsonl", "json", "parquet"],
                                 key="upload_file")
-    year = st.number_input("Survey year (survey files only)", 2017, 2030, 2024,
-                           key="upload_year")
+    years = admin.survey_years()
+    year = st.selectbox("Survey year (survey files only)", years, index=len(years) - 1,
+                        key="upload_year")
     column_map = st.text_area("Column map (your own file only): source_col=schema_col, ...",
                               key="upload_map")
     if st.form_submit_button("Store file") and uploaded is not None:
@@ -71,7 +72,13 @@ with st.form("upload_form"):
 st.subheader("Rebuild the warehouse")
 if st.button("Rebuild now", key="rebuild"):
     with st.status("Rebuilding…", expanded=True) as status:
-        new = admin.rebuild(root, queries.warehouse_path(), log=st.write)
-        status.update(label=f"Rebuilt: {new['row_counts']['postings']:,} postings",
-                      state="complete")
+        try:
+            new = admin.rebuild(root, queries.warehouse_path(), log=st.write)
+        except admin.BuildRunning as err:
+            new = None
+            status.update(label="Another build is running", state="error")
+            st.warning(str(err))
+        if new is not None:
+            status.update(label=f"Rebuilt: {new['row_counts']['postings']:,} postings",
+                          state="complete")
     st.cache_data.clear()

@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from etl.paths import DEFAULT_RAW
+from etl.warehouse.lock import BuildRunning as BuildRunning  # the Data page shows it
 
 Progress = Callable[[int, int, str], None]
 # Sources a user can feed from an uploaded file, and the options each needs beside --file.
@@ -45,6 +46,12 @@ def hn_argv(since: dt.date, until: dt.date) -> list[str]:
     return ["hn", "--since", f"{since:%Y-%m}", "--until", f"{until:%Y-%m}"]
 
 
+def survey_years() -> list[int]:
+    """The Stack Overflow survey years the loader has a column map for."""
+    from etl.sources.so_survey import column_maps
+    return sorted(column_maps())
+
+
 def upload_argv(source: str, path: Path, year: int | None = None,
                 column_map: str = "") -> list[str]:
     """The ingest arguments that store an uploaded file as one of the file-fed sources."""
@@ -54,6 +61,9 @@ def upload_argv(source: str, path: Path, year: int | None = None,
     if source == "so_survey":
         if year is None:
             raise ValueError("a survey file needs its year")
+        if year not in survey_years():
+            raise ValueError(f"survey year {year} is not supported: the loader reads "
+                             f"{', '.join(map(str, survey_years()))}")
         argv += ["--year", str(year)]
     if source == "own":
         pairs = [p.strip() for p in column_map.replace("\n", ",").split(",") if p.strip()]

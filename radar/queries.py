@@ -18,9 +18,15 @@ import duckdb
 import polars as pl
 
 from etl.paths import DEFAULT_WAREHOUSE
-from etl.warehouse.schema import INDEX_SCHEMA, RESPONDENTS_SCHEMA, TECHNOLOGIES_SCHEMA
+from etl.warehouse.schema import (
+    EARLIEST_POSTED,
+    INDEX_SCHEMA,
+    RESPONDENTS_SCHEMA,
+    TECHNOLOGIES_SCHEMA,
+    latest_posted,
+)
 from radar import rules
-from radar.filters import Choices, Filters
+from radar.filters import Choices, Filters, month_start
 
 SQL_DIR = Path(__file__).parent / "sql"
 # Tables of non-posting sources; a warehouse without them gets empty ones of the same schema,
@@ -109,10 +115,15 @@ def manifest(warehouse: Path | str | None = None) -> dict:
 
 def choices(warehouse: Path | str | None = None) -> Choices:
     """The values each filter can take in this warehouse."""
-    options = run("filter_options", warehouse=warehouse).row(0, named=True)
+    today = dt.date.today()
+    earliest, latest = EARLIEST_POSTED, month_start(latest_posted(today))
+    options = run("filter_options", warehouse=warehouse, earliest=earliest,
+                  latest=latest).row(0, named=True)
     techs = run("technology_list", warehouse=warehouse)["technology_id"].to_list()
     built_on = dt.date.fromisoformat(manifest(warehouse)["built_at"][:10])
     first, last = options["first_month"], options["last_month"]
+    if first is None or last is None:  # no posting with a plausible date
+        first = last = month_start(today)
     return Choices(first_month=first, last_month=last,
                    countries=tuple(options["countries"]), sources=tuple(options["sources"]),
                    technologies=tuple(techs),

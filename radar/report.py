@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
+import re
 import subprocess
 import tempfile
 from dataclasses import dataclass, replace
@@ -110,11 +111,27 @@ def _chart_html(item: Item, index: int, static: bool) -> str:
                        div_id=f"item-{index}", config={"displaylogo": False})
 
 
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+def safe_link(link: str) -> str | None:
+    """The link if a report may carry it: http(s), or relative to the app (?query, /path, #id);
+    None for any other scheme (javascript:, data:, file:) or a link with control characters or
+    spaces, which browsers drop before reading the scheme ("java\tscript:")."""
+    if not link or any(ord(c) <= 0x20 or ord(c) == 0x7F for c in link):
+        return None
+    scheme = _SCHEME.match(link)
+    if scheme:
+        return link if scheme.group(1).lower() in ("http", "https") else None
+    return link if link[0] in "?/#" else None
+
+
 def _item_html(item: Item, index: int, static: bool) -> str:
     body = _chart_html(item, index, static) if item.kind == "chart" else table_html(item.table)
     source = f"From the {html.escape(item.page)} page · Filters: {html.escape(item.filters)}"
-    if item.link:
-        source += f' · <a href="{html.escape(item.link)}">open this view</a>'
+    link = safe_link(item.link)
+    if link:
+        source += f' · <a href="{html.escape(link)}">open this view</a>'
     return (f'<section class="item"><h2>{index + 1}. {html.escape(item.title)}</h2>'
             f'<p class="provenance">{source}</p>{body}{_paragraphs(item.note)}</section>')
 

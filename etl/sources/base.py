@@ -12,10 +12,11 @@ role family, annual USD salary) the same way for all.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TextIO
 
 import pyarrow as pa
 
@@ -61,3 +62,44 @@ def raw_excerpt(value: object, limit: int = 500) -> str:
     """A short printable excerpt of a raw record for the quarantine table."""
     text = value if isinstance(value, str) else repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def duplicated_columns(header: list[str]) -> str | None:
+    """Why a CSV header cannot name its columns: a name given twice (which column is meant?)."""
+    seen: set[str] = set()
+    twice = sorted({name for name in header if name in seen or seen.add(name)})
+    return f"the header names {', '.join(map(repr, twice))} more than once" if twice else None
+
+
+def csv_dicts(handle: TextIO) -> Iterator[tuple[int, dict[str, str] | str]]:
+    """(row number, record by column name) of a CSV; the header is row 1 and blank rows are not
+    counted. A row whose field count differs from the header's comes as its problem (a stray
+    quote swallows the lines after it; a missing separator shifts columns): never a short or
+    shifted record. Open the file with errors="surrogateescape": a row holding bytes that are
+    not UTF-8 then comes as its problem and the rows after it are still read. A header with a
+    duplicated name comes as (1, problem) and nothing else."""
+    reader = csv.reader(handle)
+    header = next(reader, None)
+    if header is None:
+        return
+    problem = duplicated_columns(header)
+    if problem:
+        yield 1, problem
+        return
+    number = 1
+    for record in reader:
+        if not record:
+            continue
+        number += 1
+        if len(record) != len(header):
+            yield number, (f"row {number} (ending on line {reader.line_num}) has {len(record)} "
+                           f"fields, the header has {len(header)}: an unbalanced quote or a "
+                           "wrong separator")
+            continue
+        try:
+            "".join(record).encode("utf-8")
+        except UnicodeEncodeError:  # a byte that is not UTF-8, read with surrogateescape
+            yield number, (f"row {number} (ending on line {reader.line_num}) holds bytes that "
+                           "are not UTF-8")
+            continue
+        yield number, dict(zip(header, record, strict=True))

@@ -103,7 +103,11 @@ def _read_file(path: Path, label: str) -> Iterator[dict | Rejected]:
         yield Rejected("hn", label, "-", f"not valid JSON ({err})")
         return
     if isinstance(doc, dict) and isinstance(doc.get("jobs"), list):
-        for job in doc["jobs"]:
+        for number, job in enumerate(doc["jobs"], start=1):
+            problem = _item_problem(job)
+            if problem:
+                yield Rejected("hn", label, f"jobs[{number - 1}]", problem, raw_excerpt(job))
+                continue
             yield _posting(job, _html_text(job.get("text")), job.get("time"), label,
                            direct=job.get("source") == "direct")
     elif isinstance(doc, dict) and doc.get("type") == "story" and "children" in doc:
@@ -112,7 +116,12 @@ def _read_file(path: Path, label: str) -> Iterator[dict | Rejected]:
                            f"not a 'Who is hiring' thread: {doc.get('title')!r}")
             return
         month = thread_month(doc)
-        for child in doc["children"] or []:
+        for number, child in enumerate(doc["children"] or [], start=1):
+            problem = _item_problem(child)
+            if problem:
+                yield Rejected("hn", label, f"children[{number - 1}]", problem,
+                               raw_excerpt(child))
+                continue
             if child.get("deleted") or child.get("dead") or child.get("text") is None:
                 continue  # deleted or dead comment: not a posting
             yield _posting(child, _html_text(child["text"]), child.get("created_at_i"), label,
@@ -120,6 +129,16 @@ def _read_file(path: Path, label: str) -> Iterator[dict | Rejected]:
     else:
         yield Rejected("hn", label, "-", "neither an Algolia item (story with children) nor a "
                                          "run of jobs ({\"jobs\": [...]})")
+
+
+def _item_problem(item: object) -> str | None:
+    """Why a job or comment of a stored run cannot be read (not an object, text not a string)."""
+    if not isinstance(item, dict):
+        return f"not an object but {type(item).__name__}"
+    text = item.get("text")
+    if text is not None and not isinstance(text, str):
+        return f"text is not a string but {type(text).__name__}"
+    return None
 
 
 def _read_archive(path: Path, label: str) -> Iterator[dict | Rejected]:
@@ -184,12 +203,17 @@ def _posting(item: dict, text: str | None, epoch_s: int | None, label: str,
     item_id = str(item.get("id", "-"))
     if not text:
         return Rejected("hn", label, item_id, "empty text", raw_excerpt(item))
-    if not isinstance(epoch_s, int | float):
+    if not isinstance(epoch_s, int | float) or isinstance(epoch_s, bool):
         return Rejected("hn", label, item_id, "no time", raw_excerpt(item))
+    try:
+        day = dt.datetime.fromtimestamp(epoch_s, dt.UTC).date()
+    except (ValueError, OverflowError, OSError):
+        return Rejected("hn", label, item_id, f"time {epoch_s!r} is not a date",
+                        raw_excerpt(item))
     row = parse_header(text.split("\n", 1)[0], text)
     row.update(
         source_id=item_id,
-        posted_date=in_month(dt.datetime.fromtimestamp(epoch_s, dt.UTC).date(), month),
+        posted_date=in_month(day, month),
         description=text,
         url=ITEM_URL.format(item_id),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from etl.ingest import IngestReport, Progress, copy_files, no_progress
-from etl.sources.base import Rejected
+from etl.sources.base import Rejected, csv_dicts
 from etl.warehouse.schema import INDEX_SCHEMA
 
 SECTORS = ("Software Development",)
@@ -79,15 +80,18 @@ def file_kind(header: list[str]) -> str | None:
 
 def read_index(path: Path, label: str) -> Iterator[dict | Rejected]:
     """Index rows of one Hiring Lab CSV (sector files: only the sectors in SECTORS)."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        kind = file_kind(reader.fieldnames or [])
+    with open(path, newline="", encoding="utf-8", errors="surrogateescape") as handle:
+        kind = file_kind(next(csv.reader(handle), []))
+        handle.seek(0)
         if kind is None:
             yield Rejected("indeed", label, "1", "not a Hiring Lab postings index file: expected "
                            f"columns {', '.join(AGGREGATE_COLUMNS)} (aggregate) or "
                            f"{', '.join(SECTOR_COLUMNS)} (sector)")
             return
-        for number, record in enumerate(reader, start=2):
+        for number, record in csv_dicts(handle):
+            if isinstance(record, str):
+                yield Rejected("indeed", label, str(number), record)
+                continue
             if kind == "sector" and record["display_name"] not in SECTORS:
                 continue
             yield _index_row(record, kind, label, number)
@@ -104,6 +108,10 @@ def _index_row(record: dict, kind: str, label: str, number: int) -> dict | Rejec
             value, nsa_value = float(record["indeed_job_postings_index"]), None
     except (ValueError, AttributeError) as err:
         return Rejected("indeed", label, str(number), f"unreadable date or index ({err})")
+    for name, number_read in (("index", value), ("NSA index", nsa_value)):
+        if number_read is not None and not (math.isfinite(number_read) and number_read >= 0):
+            return Rejected("indeed", label, str(number),
+                            f"{name} {number_read!r} is not a non-negative number")
     return {"date": date, "country": record["jobcountry"].strip(),
             "sector": record["display_name"] if kind == "sector" else None,
             "variable": record["variable"].strip(), "index_value": value, "index_nsa": nsa_value,

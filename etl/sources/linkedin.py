@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl.ingest import IngestReport, Progress, copy_files, no_progress
-from etl.sources.base import Rejected, raw_excerpt
+from etl.sources.base import Rejected, csv_dicts, duplicated_columns, raw_excerpt
 
 REQUIRED_COLUMNS = ("job_id", "title", "description", "listed_time")
 PAY_PERIOD = {"YEARLY": "year", "MONTHLY": "month", "WEEKLY": "week", "BIWEEKLY": "week",
@@ -87,14 +87,18 @@ def read_csv(path: Path, label: str) -> Iterator[dict | Rejected]:
     """Staging rows and rejections of one postings.csv (multi-line quoted fields allowed)."""
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     with open(path, newline="", encoding="utf-8", errors="replace") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+        header = next(csv.reader(handle), [])
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
         if missing:
             yield Rejected("linkedin", label, "-",
                            f"not a LinkedIn postings.csv: columns {', '.join(missing)} missing")
             return
-        for number, record in enumerate(reader, start=2):
-            yield staging_row(record, label, number)
+        handle.seek(0)
+        for number, record in csv_dicts(handle):
+            if isinstance(record, str):
+                yield Rejected("linkedin", label, str(number), record)
+            else:
+                yield staging_row(record, label, number)
 
 
 def _value(record: dict, column: str) -> str | None:
@@ -208,4 +212,6 @@ def _header_problem(path: Path) -> str | None:
     except OSError as err:
         return f"cannot read ({err.strerror or err})"
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    return f"not a LinkedIn postings.csv: columns {', '.join(missing)} missing" if missing else None
+    if missing:
+        return f"not a LinkedIn postings.csv: columns {', '.join(missing)} missing"
+    return duplicated_columns(header)

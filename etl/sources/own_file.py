@@ -32,8 +32,15 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from etl.ingest import IngestReport, Progress, copy_files, no_progress
-from etl.sources.base import Rejected, raw_excerpt
+from etl.ingest import (
+    IngestReport,
+    Progress,
+    copy_files,
+    file_sha256,
+    no_progress,
+    partial_path,
+)
+from etl.sources.base import Rejected, csv_dicts, duplicated_columns, raw_excerpt
 from etl.text import html_to_text
 from etl.warehouse.schema import ALLOWED_VALUES, COLUMN_NAMES
 
@@ -125,15 +132,41 @@ def map_problems(column_map: dict, header: list[str] | None = None) -> list[str]
     return problems
 
 
+def _toml_value(value) -> str:
+    """A TOML value: strings as basic strings with only quote, backslash and control characters
+    escaped (JSON's surrogate-pair escapes of emoji are not valid TOML); others as JSON."""
+    if not isinstance(value, str):
+        return json.dumps(value)
+    out = []
+    for char in value:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
 def map_toml(column_map: dict) -> str:
     """The TOML text of a map, as stored beside the file."""
     lines = ["# Column map: your column = schema column", "[columns]"]
-    lines += [f"{json.dumps(src)} = {json.dumps(dst)}"
+    lines += [f"{_toml_value(src)} = {_toml_value(dst)}"
               for src, dst in column_map["columns"].items()]
     if column_map.get("options"):
         lines += ["", "[options]"]
-        lines += [f"{key} = {json.dumps(value)}" for key, value in column_map["options"].items()]
+        lines += [f"{key} = {_toml_value(value)}"
+                  for key, value in column_map["options"].items()]
     return "\n".join(lines) + "\n"
+
+
+def load_map_text(text: str) -> dict | None:
+    """The map a stored TOML text gives back, or None when it is not valid TOML."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    return {"columns": dict(data.get("columns", {})), "options": dict(data.get("options", {}))}
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -172,12 +205,17 @@ def records(path: Path) -> Iterator[tuple[int, dict | str]]:
                 yield number, record
         return
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    with open(path, newline="", encoding="utf-8-sig") as handle:
+    with open(path, newline="", encoding="utf-8-sig", errors="surrogateescape") as handle:
         if kind == "csv":
-            yield from enumerate(csv.DictReader(handle), start=2)
+            yield from csv_dicts(handle)  # a problem string for a row that does not fit
             return
         for number, line in enumerate(handle, start=1):
             if not line.strip():
+                continue
+            try:
+                line.encode("utf-8")
+            except UnicodeEncodeError:
+                yield number, "holds bytes that are not UTF-8"
                 continue
             try:
                 record = json.loads(line)
@@ -320,14 +358,42 @@ def ingest(raw_dir: Path, *, file: Path, map_file: Path | None = None,
         report.errors.append(f"{file}: missing or not a .csv, .jsonl or .parquet file")
         return report
     try:
-        problems = map_problems(column_map, file_columns(file))
+        header = file_columns(file)
+        problems = map_problems(column_map, header)
+        problems += [p for p in [duplicated_columns(header)] if p]
     except (OSError, ValueError) as err:
         problems = [f"cannot read the file ({err})"]
     if problems:
         report.errors.append(f"{file}: " + "; ".join(problems))
         return report
+    text = map_toml(column_map)
+    if load_map_text(text) != column_map:  # never store a map the build would read otherwise
+        report.errors.append(f"{file}: the column map cannot be stored as TOML unchanged")
+        return report
     copy_files([file], Path(raw_dir), report, fetch_date, progress)
     for target in report.files_written:
-        target.with_name(target.name + MAP_SUFFIX).write_text(map_toml(column_map),
-                                                              encoding="utf-8")
+        _write_map(target, text)
+    if report.skipped:  # the same bytes are stored: a corrected map replaces the stored one
+        digest = file_sha256(file)
+        for stored in _stored_copies(Path(raw_dir), digest):
+            map_path = stored.with_name(stored.name + MAP_SUFFIX)
+            old = map_path.read_text(encoding="utf-8") if map_path.is_file() else None
+            if old != text:
+                _write_map(stored, text)
+                report.left_out.append(f"{file.name}: already stored as {stored}; its column "
+                                       "map is replaced by this one (rebuild to use it)")
     return report
+
+
+def _write_map(data_path: Path, text: str) -> None:
+    """The map beside a stored file, written through a temporary name and a rename."""
+    target = data_path.with_name(data_path.name + MAP_SUFFIX)
+    tmp = partial_path(target)
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(target)
+
+
+def _stored_copies(raw_dir: Path, digest: str) -> list[Path]:
+    """Stored data files (not maps) whose bytes have this SHA-256."""
+    return sorted(p for p in raw_dir.rglob("*") if p.is_file() and file_format(p)
+                  and not p.name.startswith(".") and file_sha256(p) == digest)

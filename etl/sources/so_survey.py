@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import math
 import re
 import sys
 import tomllib
@@ -250,11 +251,14 @@ def _respondent(record: list[str], index: dict, columns: dict, year: int) -> dic
     dev_types = _split(record[index[columns["dev_type"]]])
     backend_text = " ".join(record[index[c]] for c in columns["backend_columns"] if c in index)
     country = record[index[columns["country"]]].strip()
+    pay = _float(record[index[columns["comp_usd"]]])
+    if pay is not None and not (math.isfinite(pay) and pay >= 0):
+        return f"pay {columns['comp_usd']}={pay!r} is not a non-negative number"
     return {"year": year, "respondent_id": int(raw_id),
             "country": country_code(country) if country not in MISSING else None,
             "country_name": country if country not in MISSING else None,
             "dev_types": dev_types, "is_backend": bool(BACKEND.search(backend_text)),
-            "comp_usd": _float(record[index[columns["comp_usd"]]])}
+            "comp_usd": pay}
 
 
 def _technologies(record: list[str], index: dict, columns: dict, respondent: dict) -> list[dict]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from etl.transforms import requirements, salary
-from etl.warehouse.schema import COLUMN_NAMES, posting_id, posting_problems
+from etl.warehouse.schema import COLUMN_NAMES, posted_date_problem, posting_id, posting_problems
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -341,6 +341,9 @@ def posting_row(staging: dict, source: str, ingested_at: dt.datetime) -> tuple[d
         return None, "title is missing"
     if not isinstance(posted, dt.date):
         return None, f"posted_date {posted!r} is not a date"
+    implausible = posted_date_problem(posted, ingested_at.date())
+    if implausible:
+        return None, implausible
     location = staging.get("location_raw")
     place = place_from_location(location)
     asked = requirements.requirements_in(f"{title}\n\n{description}")

@@ -32,6 +32,7 @@ from etl.transforms.dedup import INPUT_COLUMNS, dedup_keys, month_links, resolve
 from etl.transforms.normalize import posting_row
 from etl.transforms.tagger import Tagger
 from etl.warehouse import embedded as prebuilt
+from etl.warehouse.lock import build_lock
 from etl.warehouse.schema import POSTINGS_SCHEMA, QUARANTINE_SCHEMA, TECH_SCHEMA
 
 DIMENSIONS = ("source", "country", "remote", "seniority", "role_family")
@@ -356,19 +357,21 @@ def build(raw_root: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE,
     added to the sources; a posting a raw source also gives (same posting id) is taken from there.
     ``stage`` is told the name of each stage as it starts (make bench times them).
     """
-    started = dt.datetime.now(dt.UTC).replace(microsecond=0)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    folder = warehouse.parent / f".{warehouse.name}-{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
-    folder.mkdir()
-    try:
-        manifest = _build_into(folder, raw_root, started, only,
-                               processes or min(2, os.cpu_count() or 1), log,
-                               loaders or registered_sources(), stage,
-                               prebuilt.read_embedded(embedded) if embedded else None)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    swap_in(folder, warehouse)
+    with build_lock(warehouse):  # raises BuildRunning while another build of it runs
+        started = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        folder = warehouse.parent / (f".{warehouse.name}-{started:%Y%m%dT%H%M%S}-"
+                                     f"{uuid.uuid4().hex[:8]}")
+        folder.mkdir()
+        try:
+            manifest = _build_into(folder, raw_root, started, only,
+                                   processes or min(2, os.cpu_count() or 1), log,
+                                   loaders or registered_sources(), stage,
+                                   prebuilt.read_embedded(embedded) if embedded else None)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        swap_in(folder, warehouse)
     return manifest
 
 

@@ -81,6 +81,27 @@ def posting_id(source: str, source_id: str) -> str:
     return hashlib.sha1(f"{source}:{source_id}".encode()).hexdigest()[:16]
 
 
+# Posting dates outside this range are not job postings of the web era but broken dates
+# (9999-12-31, 0001-01-01, a Unix time read as milliseconds): such rows go to quarantine.
+EARLIEST_POSTED = dt.date(1995, 1, 1)
+FUTURE_DAYS = 7  # a posting may be dated a few days after the build (time zones, scheduled ads)
+
+
+def latest_posted(today: dt.date) -> dt.date:
+    """The latest plausible posting date for a build run on today."""
+    return today + dt.timedelta(days=FUTURE_DAYS)
+
+
+def posted_date_problem(posted: dt.date, today: dt.date) -> str | None:
+    """Why a posting date is not plausible (before 1995, or more than a few days after today)."""
+    if posted < EARLIEST_POSTED:
+        return f"posted_date {posted.isoformat()} is before {EARLIEST_POSTED.isoformat()}"
+    if posted > latest_posted(today):
+        return (f"posted_date {posted.isoformat()} is more than {FUTURE_DAYS} days after "
+                f"the build date {today.isoformat()}")
+    return None
+
+
 def posting_problems(row: dict) -> list[str]:
     """What is wrong with a normalised posting row; empty when it fits the schema."""
     problems = []
@@ -100,6 +121,12 @@ def posting_problems(row: dict) -> list[str]:
     posted = row.get("posted_date")
     if posted is not None and not isinstance(posted, dt.date):
         problems.append(f"posted_date={posted!r} is not a date")
+    elif posted is not None:
+        read_at = row.get("ingested_at")
+        today = read_at.date() if isinstance(read_at, dt.datetime) else dt.date.today()
+        why = posted_date_problem(posted, today)
+        if why:
+            problems.append(why)
     lo, hi = row.get("salary_min"), row.get("salary_max")
     if lo is not None and hi is not None and lo > hi:
         problems.append(f"salary_min {lo} is above salary_max {hi}")
