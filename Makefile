@@ -3,16 +3,24 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-WAREHOUSE := data/warehouse
 SAMPLE := data/raw/sample/.complete
+ARCHIVE ?= ../shared/data/hn_archive
+# DATA=real (default): the embedded real HN history (data/embedded) plus any ingested source;
+# DATA=sample: the synthetic sample alone, in its own warehouse (make run DATA=sample).
+DATA ?= real
+ifeq ($(DATA),sample)
+WAREHOUSE := data/sample-warehouse
+else
+WAREHOUSE := data/warehouse
+endif
 
-.PHONY: run test lint bench eval setup warehouse sample browser clean help
+.PHONY: run test lint bench eval setup warehouse sample embedded compare browser clean help
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-run: setup warehouse  ## set up, build the sample warehouse if missing, serve on 127.0.0.1:8501
-	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port 8501 \
+run: setup warehouse  ## set up, build the warehouse if missing (DATA=sample: the sample), serve on 127.0.0.1:8501
+	HIRING_RADAR_WAREHOUSE=$(WAREHOUSE) $(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port 8501 \
 		--browser.gatherUsageStats false --server.headless true
 
 test: setup warehouse browser  ## set up and run the whole test suite
@@ -21,7 +29,7 @@ test: setup warehouse browser  ## set up and run the whole test suite
 lint: setup  ## ruff
 	$(VENV)/bin/ruff check .
 
-bench: setup warehouse  ## print build time, warehouse size, query timings, tagger and export speed
+bench: setup warehouse  ## print build time, warehouse size, query timings, tagger and export speed, HN archive ingest and build time and memory
 	$(PY) -m etl.bench
 	-$(PY) -m etl.evaluate --bench  # tagger speed on the real labelled postings (needs ../shared)
 
@@ -38,16 +46,27 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-sample: $(SAMPLE)  ## write the embedded synthetic sample to data/raw/sample
+sample: $(SAMPLE)  ## write the synthetic sample (tests, benchmarks, DATA=sample) to data/raw/sample
 
 $(SAMPLE): | $(STAMP)
 	$(PY) -m etl sample
 	touch $(SAMPLE)
 
-warehouse: setup  ## build the warehouse from data/raw when none exists
+warehouse: setup  ## build the warehouse when none exists: embedded history + data/raw (DATA=sample: the sample)
 	@if [ ! -f $(WAREHOUSE)/manifest.json ]; then \
-		$(MAKE) --no-print-directory sample && $(PY) -m etl build; \
+		if [ "$(DATA)" = sample ]; then \
+			$(MAKE) --no-print-directory sample && \
+			$(PY) -m etl build --only sample --no-embedded --warehouse $(WAREHOUSE); \
+		else \
+			$(PY) -m etl build --warehouse $(WAREHOUSE); \
+		fi; \
 	fi
+
+compare: setup  ## our HN monthly shares against the published hnhiringtrends series (needs ../shared)
+	$(PY) -m etl.compare_published
+
+embedded: setup  ## rebuild data/embedded (the shipped real history) from the HN archive month files
+	$(PY) -m etl embed --archive $(ARCHIVE)
 
 browser:  ## Debian's Chromium for static chart export and the browser tests
 	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || \
@@ -55,4 +74,5 @@ browser:  ## Debian's Chromium for static chart export and the browser tests
 			chromium fonts-liberation >/dev/null)
 
 clean:  ## remove the virtualenv and generated data (keeps nothing but the code)
-	rm -rf $(VENV) data/raw data/warehouse data/.warehouse-* test-artefacts
+	rm -rf $(VENV) data/raw data/warehouse data/.warehouse-* data/sample-warehouse \
+		data/.sample-warehouse-* test-artefacts

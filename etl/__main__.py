@@ -1,4 +1,4 @@
-"""Command line: python -m etl {sample,build,tag,ingest} ... (see --help of each)."""
+"""Command line: python -m etl {sample,build,embed,tag,ingest} ... (see --help of each)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from etl.paths import DEFAULT_RAW, DEFAULT_WAREHOUSE
+from etl.paths import DEFAULT_EMBEDDED, DEFAULT_RAW, DEFAULT_WAREHOUSE
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,7 +28,9 @@ def _parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="build the warehouse from every ingested source",
                            description="Read data/raw/<source>/ for every source, normalise, "
-                                       "tag and write the warehouse atomically.")
+                                       "tag and write the warehouse atomically, with the "
+                                       "embedded real HN history (data/embedded) unless "
+                                       "--no-embedded.")
     build.add_argument("--raw", type=Path, default=DEFAULT_RAW,
                        help="raw data root (default: %(default)s)")
     build.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE,
@@ -36,6 +38,23 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--only", action="append", metavar="SOURCE",
                        help="build from this source only (repeatable)")
     build.add_argument("--processes", type=int, default=None,
+                       help="tagging processes (default: up to 2)")
+    build.add_argument("--embedded", type=Path, default=DEFAULT_EMBEDDED,
+                       help="already tagged postings to include (default: %(default)s)")
+    build.add_argument("--no-embedded", action="store_const", const=None, dest="embedded",
+                       help="leave the embedded history out (e.g. a sample-only warehouse)")
+
+    embed = sub.add_parser("embed", help="rebuild data/embedded from the HN archive month files",
+                           description="Build the embedded real history (data/embedded) from "
+                                       "the HN archive's month files through the ordinary "
+                                       "pipeline (ingest, build), without the posting text.")
+    embed.add_argument("--archive", type=Path, required=True, metavar="DIR",
+                       help="folder of YYYY-MM.jsonl[.gz] files, e.g. ../shared/data/hn_archive")
+    embed.add_argument("--out", type=Path, default=DEFAULT_EMBEDDED,
+                       help="folder to write (default: %(default)s)")
+    embed.add_argument("--months", nargs="+", metavar="YYYY-MM", default=None,
+                       help="only these archive months (default: all)")
+    embed.add_argument("--processes", type=int, default=None,
                        help="tagging processes (default: up to 2)")
 
     sub.add_parser("tag", help="tag JSON Lines {id, text} from stdin with technologies",
@@ -66,10 +85,20 @@ def main(argv: list[str] | None = None) -> int:
         print(write_sample(args.out, seed=args.seed, n=args.n, until=args.until))
     elif args.command == "build":
         from etl.warehouse.build import build
-        manifest = build(args.raw, args.warehouse, only=args.only, processes=args.processes,
-                         log=lambda m: print(m, file=sys.stderr))
+        from etl.warehouse.embedded import real_sources
+        only = args.only
+        if args.embedded is not None and not only:
+            only = real_sources(args.raw, log=lambda m: print(m, file=sys.stderr))
+        manifest = build(args.raw, args.warehouse, only=only, processes=args.processes,
+                         log=lambda m: print(m, file=sys.stderr), embedded=args.embedded)
         print(f"warehouse {args.warehouse} built: {manifest['row_counts']['postings']} postings, "
               f"taxonomy {manifest['taxonomy_version']}")
+    elif args.command == "embed":
+        from etl.warehouse.embedded import embed
+        info = embed(args.archive, args.out, processes=args.processes, months=args.months,
+                     log=lambda m: print(m, file=sys.stderr))
+        print(f"{args.out}: {info['postings']} postings, {info['months'][0]} to "
+              f"{info['months'][-1]}, taxonomy {info['taxonomy_version']}")
     elif args.command == "tag":
         from etl.transforms.tagger import tag_jsonl
         tag_jsonl(sys.stdin, sys.stdout)

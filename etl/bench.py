@@ -1,5 +1,5 @@
 """`make bench`: build time and size of the sample warehouse, query timings, tagger speed,
-chart export timings.
+chart export timings; the HN archive's ingest and build time and peak memory (../shared).
 
 Prints figures; asserts nothing (tests do not time things).
 """
@@ -116,10 +116,63 @@ def bench_tagger(warehouse: Path, n: int = 20_000) -> None:
           f"{chars:,.0f} characters on average")
 
 
+def run_measured(argv: list[str]) -> tuple[float, float, int]:
+    """Run a command; wall seconds, peak resident MB of its largest process, exit status."""
+    import os
+    import subprocess
+    start = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    # ru_maxrss (kB): the child's peak, or that of its largest waited-for process (tagging pool)
+    return time.perf_counter() - start, usage.ru_maxrss / 1024, child.returncode
+
+
+def bench_archive(archive: Path) -> None:
+    """The HN archive through the commands a user runs: ingest, build; and the embedded default."""
+    import sys
+    if not archive.is_dir():
+        print(f"\nHN archive: skipped ({archive} is absent)")
+        return
+    etl = [sys.executable, "-m", "etl"]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        files = len(list(archive.glob("*.jsonl*")))
+        print(f"\nHN archive ({files} month files, {folder_mb(archive):.0f} MB), as a user runs it "
+              "(wall time and peak RSS of the largest process; a shared machine makes both noisy):")
+        steps = [
+            ("python -m etl ingest hn --from-dir", [*etl, "ingest", "--raw-root",
+                                                   str(root / "raw"), "hn", "--from-dir",
+                                                   str(archive)]),
+            ("python -m etl build --no-embedded", [*etl, "build", "--raw", str(root / "raw"),
+                                                   "--warehouse", str(root / "wh"),
+                                                   "--no-embedded"]),
+            ("python -m etl build (embedded only, = first make run)",
+             [*etl, "build", "--raw", str(root / "empty"), "--warehouse",
+              str(root / "wh-embedded")]),
+        ]
+        for label, argv in steps:
+            seconds, peak_mb, status = run_measured(argv)
+            print(f"  {label:<56} {seconds:7.1f} s  peak {peak_mb:7.0f} MB"
+                  + (f"  FAILED (exit {status})" if status else ""))
+        import json
+        manifest = json.loads((root / "wh" / "manifest.json").read_text())
+        print(f"  archive build: {manifest['row_counts']['postings']:,} postings, "
+              f"{manifest['row_counts']['posting_technologies']:,} technology tags")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl.bench", description=__doc__)
     parser.add_argument("--n", type=int, default=60_000, help="sample postings (%(default)s)")
+    parser.add_argument("--archive", type=Path,
+                        default=Path(__file__).resolve().parents[2] / "shared" / "data"
+                        / "hn_archive", help="HN archive month files (default: %(default)s)")
+    parser.add_argument("--only-archive", action="store_true",
+                        help="time the HN archive commands only")
     args = parser.parse_args(argv)
+    if args.only_archive:
+        bench_archive(args.archive)
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         seconds, _ = timed(lambda: write_sample(root / "raw" / "sample", n=args.n,
@@ -139,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         from radar.bench_export import bench_export
         print()
         bench_export(root / "warehouse")
+    bench_archive(args.archive)
     return 0
 
 

@@ -5,13 +5,19 @@ technologies a reader found; the posting texts are loaded from that folder at ru
 
     python -m etl.evaluate [--shared PATH] [--labels PATH] [--verbose]
     python -m etl.evaluate --bench [--shared PATH] [--n 20000]
+    python -m etl.evaluate --draw 160 --months 2012-12:2017-12 --seed 2017   (era sample refs)
+
+Label sources: hn_firebase and hn_algolia (files of ../shared/data/hn), linkedin, adzuna, and
+hn_archive (a month file of ../shared/data/hn_archive, one posting a JSON line; its plain text).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import json
+import random
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -92,8 +98,27 @@ def _adzuna(path: Path) -> dict[str, str]:
     return {row["id"]: f"{row['title']}\n\n{row['description']}" for row in _csv_rows(path)}
 
 
+@cache
+def _hn_archive(path: Path) -> dict[str, str]:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle if line.strip()]
+    return {str(row["id"]): row.get("text") or "" for row in rows}
+
+
 _LOADERS = {"hn_firebase": _hn_firebase, "hn_algolia": _hn_algolia,
-            "linkedin": _linkedin, "adzuna": _adzuna}
+            "linkedin": _linkedin, "adzuna": _adzuna, "hn_archive": _hn_archive}
+
+
+def draw_archive_sample(shared: Path, first: str, last: str, n: int, seed: int) -> list[dict]:
+    """References (source, file, id) of n archive postings drawn at random from months
+    [first, last]: every posting of those months equally likely, in the order drawn."""
+    files = sorted(f for f in (Path(shared) / "hn_archive").glob("*.jsonl*")
+                   if first <= f.name[:7] <= last)
+    population = [(f"hn_archive/{f.name}", post_id)
+                  for f in files for post_id in sorted(_hn_archive(f), key=int)]
+    drawn = random.Random(seed).sample(population, n)
+    return [{"source": "hn_archive", "file": file, "id": post_id} for file, post_id in drawn]
 
 
 def posting_text(shared: Path, source: str, file: str, posting_id: str) -> str:
@@ -195,9 +220,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="list false positives/negatives")
     parser.add_argument("--bench", action="store_true", help="measure postings per second")
     parser.add_argument("--n", type=int, default=20_000, help="postings in the benchmark")
+    parser.add_argument("--draw", type=int, default=None, metavar="N",
+                        help="print references of N archive postings drawn at random (to label)")
+    parser.add_argument("--months", default="2012-12:2017-12", metavar="FIRST:LAST",
+                        help="archive months of --draw (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=2017, help="seed of --draw")
     args = parser.parse_args(argv)
     if not (args.shared / "README.md").is_file():
         parser.error(f"shared data folder not found: {args.shared}")
+    if args.draw:
+        first, last = args.months.split(":")
+        for ref in draw_archive_sample(args.shared, first, last, args.draw, args.seed):
+            print(json.dumps(ref))
+        return 0
     tagger = Tagger.default()
     labels = load_labels(args.labels)
     if args.bench:

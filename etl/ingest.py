@@ -32,12 +32,13 @@ DEFAULT_RAW_ROOT = DEFAULT_RAW
 
 @dataclass
 class IngestReport:
-    """What one ingest run did: files stored, files skipped as already stored, errors."""
+    """What one ingest run did: files stored, skipped as already stored, left out (why), errors."""
 
     source: str
     files_written: list[Path] = field(default_factory=list)
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # "name: reason" of files not read
 
     @property
     def ok(self) -> bool:
@@ -48,6 +49,8 @@ class IngestReport:
         """One line for the terminal and the Data page."""
         line = (f"{self.source}: {len(self.files_written)} file(s) written, "
                 f"{self.skipped} already stored (skipped)")
+        if self.left_out:
+            line += f", {len(self.left_out)} left out"
         return line + (f", {len(self.errors)} error(s)" if self.errors else "")
 
 
@@ -191,6 +194,8 @@ def main(argv: list[str]) -> int:
     report = run(argv, progress=print_progress)
     for path in report.files_written:
         print(f"stored {path}")
+    for reason in report.left_out:
+        print(f"left out {reason}", file=sys.stderr)
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     print(report.summary())

@@ -5,3 +5,4 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_RAW = PROJECT_ROOT / "data" / "raw"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse"
+DEFAULT_EMBEDDED = PROJECT_ROOT / "data" / "embedded"

@@ -71,6 +71,17 @@ def run_ingest(argv: list[str], root: Path, progress: Progress):
 
 
 def rebuild(root: Path, warehouse: Path, log: Callable[[str], None]) -> dict:
-    """Rebuild the warehouse from every raw source; returns the new manifest."""
+    """Rebuild the warehouse from every raw source; returns the new manifest.
+
+    A warehouse that holds the embedded real history keeps it (and leaves the sample out).
+    """
+    import json
+
+    from etl.paths import DEFAULT_EMBEDDED
     from etl.warehouse.build import build
+    from etl.warehouse.embedded import real_sources
+    manifest = Path(warehouse) / "manifest.json"
+    if manifest.is_file() and "embedded" in json.loads(manifest.read_text()):
+        return build(root, warehouse, log=log, embedded=DEFAULT_EMBEDDED,
+                     only=real_sources(root, log))
     return build(root, warehouse, log=log)

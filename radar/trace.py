@@ -59,6 +59,15 @@ def safe_link(url: str | None) -> str | None:
     return None
 
 
+def no_text_note(link: str | None) -> str:
+    """What stands in for the excerpt of a posting shipped without its text (embedded history)."""
+    if link is None:
+        return "<em>Text not shipped with the embedded history.</em>"
+    where = "Hacker News" if "news.ycombinator.com" in link else "the source"
+    return (f'<em>Text not shipped with the embedded history: <a href="{html.escape(link)}" '
+            f'target="_blank" rel="noopener noreferrer">read it on {where}</a>.</em>')
+
+
 def postings_html(frame: pl.DataFrame) -> str:
     """A table of postings: title (linked), company, date, source, the matched words highlighted
     in the title and an excerpt of the text, and the taxonomy entry and rule that matched."""
@@ -70,7 +79,8 @@ def postings_html(frame: pl.DataFrame) -> str:
         if link:
             title = (f'<a href="{html.escape(link)}" target="_blank" rel="noopener noreferrer">'
                      f"{title}</a>")
-        excerpt = highlight(snippet(p.get("description"), words), words)
+        excerpt = (highlight(snippet(p.get("description"), words), words)
+                   if (p.get("description") or "").strip() else no_text_note(link))
         entry = (f"{html.escape(p['technology'] or '')} "
                  f"(<code>{html.escape(p['technology_id'] or '')}</code>): "
                  f"{html.escape(p['rule'] or '')}")

@@ -1,4 +1,4 @@
-"""Deduplication: exact keys, near-duplicate text within a company and a time window."""
+"""Deduplication: exact keys, near-duplicate text within a company and a calendar month."""
 
 from __future__ import annotations
 
@@ -53,9 +53,15 @@ def mapping(groups: pl.DataFrame) -> dict[str, tuple[str, str]]:
             .iter_rows()}
 
 
-def test_exact_repost_next_month_counts_once():
-    g = groups_of(posting("a", "2024-03-04"), posting("b", "2024-04-02", source_id="b2"))
+def test_exact_repost_in_the_same_month_counts_once():
+    g = groups_of(posting("a", "2024-03-04"), posting("b", "2024-03-29", source_id="b2"))
     assert mapping(g) == {"a": ("a", "unique"), "b": ("a", "exact text")}
+
+
+def test_exact_repost_next_month_counts_again():
+    """The month rule: a repost in next month's thread counts in that month too."""
+    g = groups_of(posting("a", "2024-03-31"), posting("b", "2024-04-01", source_id="b2"))
+    assert mapping(g) == {"a": ("a", "unique"), "b": ("b", "unique")}
 
 
 def test_same_text_at_two_sources_counts_once():
@@ -80,7 +86,7 @@ def test_light_edit_counts_once_and_reports_the_jaccard():
     expected = jaccard(original, changed)
     assert 0.8 <= expected < 0.95
     g = groups_of(posting("a", "2024-01-10", description=original),
-                  posting("b", "2024-02-01", description=changed, title="Senior Backend Engineer"))
+                  posting("b", "2024-01-31", description=changed, title="Senior Backend Engineer"))
     assert mapping(g)["b"] == ("a", f"near-duplicate (jaccard {expected:.2f})")
 
 
@@ -114,24 +120,22 @@ def test_same_text_different_company_counts_twice():
     assert g["reason"].to_list() == ["unique", "unique"]
 
 
-def test_outside_the_window_counts_twice():
-    g = groups_of(posting("a", "2024-01-10"), posting("b", "2024-04-15"),  # 96 days
+def test_another_month_counts_again_even_a_day_apart():
+    g = groups_of(posting("a", "2024-01-10"), posting("b", "2024-04-15"),
                   posting("c", "2024-01-10", description=edited(text(1), (30,))),
-                  posting("d", "2024-07-25", description=edited(text(1), (31,))))
+                  posting("d", "2024-02-01", description=edited(text(1), (31,))),
+                  posting("e", "2024-01-31", source="linkedin", location="Berlin, DE"))
     m = mapping(g)
     assert m["b"] == ("b", "unique") and m["d"] == ("d", "unique")
-    assert m["c"][0] == "a"
+    assert m["c"][0] == "a" and m["e"][0] == "a"
 
 
-def test_window_is_a_parameter():
-    rows = pl.DataFrame([posting("a", "2024-01-10"), posting("b", "2024-04-15")])
-    assert duplicate_groups(rows, window_days=120)["canonical_id"].to_list() == ["a", "a"]
-
-
-def test_monthly_reposts_chain_into_one_group():
-    g = groups_of(*[posting(f"p{m}", f"2024-{m:02d}-03") for m in range(1, 7)])
-    assert set(g["canonical_id"]) == {"p1"}
-    assert g["reason"].to_list() == ["unique"] + ["exact text"] * 5
+def test_monthly_reposts_count_once_a_month():
+    rows = [posting(f"p{m}", f"2024-{m:02d}-03") for m in range(1, 7)]
+    rows += [posting(f"q{m}", f"2024-{m:02d}-20", source="linkedin") for m in range(1, 7)]
+    g = groups_of(*rows)
+    assert set(g["canonical_id"]) == {f"p{m}" for m in range(1, 7)}
+    assert g["reason"].to_list() == ["unique"] * 6 + ["exact text"] * 6
 
 
 def test_same_source_id_links_whatever_the_text_or_date():
@@ -141,7 +145,7 @@ def test_same_source_id_links_whatever_the_text_or_date():
 
 
 def test_canonical_is_the_earliest_then_the_lowest_id():
-    g = groups_of(posting("m", "2024-02-01"), posting("z", "2024-01-05"),
+    g = groups_of(posting("m", "2024-01-21"), posting("z", "2024-01-05"),
                   posting("k", "2024-01-05"))
     assert set(g["canonical_id"]) == {"k"}
     assert mapping(g)["k"] == ("k", "unique")
@@ -190,10 +194,10 @@ def test_planted_duplicates_are_all_found_among_many_postings():
     rows, planted = [], []
     for i in range(3000):
         company = f"Company {i % 300}"
-        day = dt.date(2024, 1, 1) + dt.timedelta(days=rnd.randrange(300))
+        day = dt.date(2024, 1 + rnd.randrange(10), 1 + rnd.randrange(14))
         rows.append(posting(f"p{i:05d}", day.isoformat(), company=company,
                             description=text(1000 + i, 120)))
-        if i % 30 == 0:  # a lightly edited repost two weeks later
+        if i % 30 == 0:  # a lightly edited repost two weeks later, in the same month
             repost = edited(rows[-1]["description"], (rnd.randrange(120),))
             rows.append(posting(f"r{i:05d}", (day + dt.timedelta(days=14)).isoformat(),
                                 company=company, source="linkedin", description=repost))

@@ -3,22 +3,33 @@
 Fetch: the Algolia search API lists the account's stories; only the monthly "Ask HN: Who is
 hiring? (Month YYYY)" threads are kept (not "Who wants to be hired?", "Freelancer?" or other
 posts). Each thread is fetched whole with the Algolia items API and stored unmodified as
-item_<id>.json. --from-dir copies saved files instead (Algolia items, or Firebase-style runs
-``{"jobs": [...]}``). A thread already stored is not fetched again, unless its stored copy was
-fetched while the thread was still open (within 31 days of its creation).
+item_<id>.json. --from-dir copies saved files instead (Algolia items, Firebase-style runs
+``{"jobs": [...]}``, or the open hacker-job archive's month files ``YYYY-MM.jsonl[.gz]``: JSON
+Lines of ``{id, author, ts, text}`` with plain text). A thread already stored is not fetched
+again, unless its stored copy was fetched while the thread was still open (within 31 days of its
+creation).
 
 Read: the top-level comments of each thread are the postings (deleted and dead ones skipped);
 the header line "Company | Role | Location | REMOTE | salary | ..." gives title, company,
-location, remote, employment type and salary text.
+location, remote, employment type and salary text. The archive's own extracted fields (company,
+roles, salary, tech_stack, ... made by its LLM) are a third party's estimates and are not read:
+every column comes from the text, as for the other files.
+
+The month rule: a posting counts in the month of its thread (an archive file's month, or the
+thread title's month); the rare comment dated outside its thread's month gets the nearest day of
+that month as ``posted_date``.
 """
 
 from __future__ import annotations
 
 import argparse
+import calendar
 import datetime as dt
+import gzip
 import json
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -28,6 +39,7 @@ from etl.http import FetchError, HttpClient
 from etl.ingest import IngestReport, Progress, copy_files, no_progress, write_bytes
 from etl.sources.base import Rejected, raw_excerpt
 from etl.text import html_to_text
+from etl.transforms.normalize import names_a_place
 
 ALGOLIA_URL = "https://hn.algolia.com/api/v1"
 ITEM_URL = "https://news.ycombinator.com/item?id={}"
@@ -39,6 +51,8 @@ MONTHS = {m: i for i, m in enumerate(
 HIRING_TITLE = re.compile(
     r"^\s*ask hn:\s*who is hiring\?\s*\((?P<month>[a-z]+)\s+(?P<year>\d{4})\)\s*$", re.IGNORECASE)
 ITEM_FILE_ID = re.compile(r"item_(\d+)")
+ARCHIVE_FILE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})\b.*\.jsonl(?:\.gz)?$")
+READABLE = (".json", ".jsonl", ".jsonl.gz")
 
 
 @dataclass(frozen=True)
@@ -55,8 +69,9 @@ class HnSource:
     def read(self, raw_dir: Path) -> Iterator[dict | Rejected]:
         """Postings of every stored thread and run, one per HN item id (the latest copy wins)."""
         rows: dict[str, dict] = {}
-        for path in sorted(Path(raw_dir).rglob("*.json")):
-            for item in _read_file(path, _label(path, raw_dir)):
+        for path in sorted(p for p in Path(raw_dir).rglob("*") if p.name.endswith(READABLE)):
+            reader = _read_archive if ".jsonl" in path.name else _read_file
+            for item in reader(path, _label(path, raw_dir)):
                 if isinstance(item, Rejected):
                     yield item
                 else:
@@ -89,28 +104,84 @@ def _read_file(path: Path, label: str) -> Iterator[dict | Rejected]:
         return
     if isinstance(doc, dict) and isinstance(doc.get("jobs"), list):
         for job in doc["jobs"]:
-            yield _posting(job, job.get("text"), job.get("time"), label,
+            yield _posting(job, _html_text(job.get("text")), job.get("time"), label,
                            direct=job.get("source") == "direct")
     elif isinstance(doc, dict) and doc.get("type") == "story" and "children" in doc:
         if not HIRING_TITLE.match(doc.get("title") or ""):
             yield Rejected("hn", label, str(doc.get("id", "-")),
                            f"not a 'Who is hiring' thread: {doc.get('title')!r}")
             return
+        month = thread_month(doc)
         for child in doc["children"] or []:
             if child.get("deleted") or child.get("dead") or child.get("text") is None:
                 continue  # deleted or dead comment: not a posting
-            yield _posting(child, child["text"], child.get("created_at_i"), label)
+            yield _posting(child, _html_text(child["text"]), child.get("created_at_i"), label,
+                           month=month)
     else:
         yield Rejected("hn", label, "-", "neither an Algolia item (story with children) nor a "
                                          "run of jobs ({\"jobs\": [...]})")
 
 
-def _posting(item: dict, html: str | None, epoch_s: int | None, label: str,
-             direct: bool = False) -> dict | Rejected:
+def _read_archive(path: Path, label: str) -> Iterator[dict | Rejected]:
+    """Staging rows and rejections of one archive month file (JSON Lines, gzipped or not)."""
+    name = ARCHIVE_FILE.match(path.name)
+    month = (int(name["year"]), int(name["month"])) if name else None
+    try:
+        with _open_text(path) as handle:
+            for line_no, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    item = json.loads(line)
+                except ValueError as err:
+                    yield Rejected("hn", label, str(line_no), f"not valid JSON ({err})",
+                                   raw_excerpt(line))
+                    continue
+                if not isinstance(item, dict) or "id" not in item:
+                    yield Rejected("hn", label, str(line_no), "not a posting (no id)",
+                                   raw_excerpt(line))
+                    continue
+                text = item.get("text")
+                yield _posting(item, _plain_text(text) if isinstance(text, str) else None,
+                               item.get("ts"), label, month=month)
+    except (OSError, EOFError, UnicodeDecodeError) as err:
+        yield Rejected("hn", label, "-", f"cannot read the file ({err})")
+
+
+def _open_text(path: Path):
+    """A text handle on a file, gunzipped when it starts with the gzip magic bytes."""
+    with open(path, "rb") as probe:
+        gzipped = probe.read(2) == b"\x1f\x8b"
+    if gzipped:
+        return gzip.open(path, "rt", encoding="utf-8")
+    return open(path, encoding="utf-8")
+
+
+def _html_text(html: str | None) -> str:
+    """Plain text of an HN comment's HTML."""
+    # some 2011 comments carry the two characters "\\n" where a line break was meant
+    return html_to_text(html.replace("\\n", "\n") if html else html)
+
+
+def _plain_text(text: str) -> str:
+    """An archive posting's plain text with trailing spaces and outer blank lines removed."""
+    text = unicodedata.normalize("NFKC", text)
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
+
+
+def in_month(day: dt.date, month: tuple[int, int] | None) -> dt.date:
+    """The day itself when it falls in the month, else the nearest day of that month."""
+    if month is None or (day.year, day.month) == month:
+        return day
+    first = dt.date(month[0], month[1], 1)
+    last = first.replace(day=calendar.monthrange(*month)[1])
+    return min(max(day, first), last)
+
+
+def _posting(item: dict, text: str | None, epoch_s: int | None, label: str,
+             direct: bool = False, month: tuple[int, int] | None = None) -> dict | Rejected:
     """One staging row from an HN comment or job story, or why it cannot be one."""
     item_id = str(item.get("id", "-"))
-    # some 2011 comments carry the two characters "\\n" where a line break was meant
-    text = html_to_text(html.replace("\\n", "\n") if html else html)
     if not text:
         return Rejected("hn", label, item_id, "empty text", raw_excerpt(item))
     if not isinstance(epoch_s, int | float):
@@ -118,7 +189,7 @@ def _posting(item: dict, html: str | None, epoch_s: int | None, label: str,
     row = parse_header(text.split("\n", 1)[0], text)
     row.update(
         source_id=item_id,
-        posted_date=dt.datetime.fromtimestamp(epoch_s, dt.UTC).date(),
+        posted_date=in_month(dt.datetime.fromtimestamp(epoch_s, dt.UTC).date(), month),
         description=text,
         url=ITEM_URL.format(item_id),
     )
@@ -143,7 +214,7 @@ def _patterns() -> dict[str, re.Pattern]:
     words = _words()
     found = {"role": _pattern(words["role_words"]), "place": _pattern(words["places"]["names"]),
              "no_remote": _pattern(words["workplace"]["no_remote"])}
-    for kind in ("remote", "hybrid", "onsite"):
+    for kind in ("remote", "hybrid", "onsite", "temporary", "partial_remote", "not_hybrid"):
         found[kind] = _pattern(words["workplace"][kind])
     for kind, kind_words in words["employment"].items():
         found["emp_" + kind] = _pattern(kind_words)
@@ -164,6 +235,7 @@ _HIRING = re.compile(r"^(?P<company>.+?)\s+(?:is|are)\s+hiring\b(?:\s+(?:an?|the
 _YC_TAG = re.compile(r"\s*\((?:YC|Y Combinator)\b[^)]*\)", re.IGNORECASE)
 _SPLIT_PIPES = re.compile(r"\s*\|\s*")
 _SPLIT_OTHER = re.compile(r"\s+[-–—]{1,2}\s+|:\s+|\s+\|\s+")
+_MONEY_RANGE = re.compile(r"(\d[\d,.]*\s?[kK]?)\s+[-–—]\s+([$€£]?\s?\d)")
 _LABEL = re.compile(r"^(?:location|where|company)\s*:\s*", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
@@ -206,19 +278,42 @@ def segment_kind(segment: str) -> str:
         return "role"
     if any(p[k].search(segment) for k in ("remote", "hybrid", "onsite", "no_remote")):
         return "workplace"
-    if _CITY_STATE.search(segment) or p["place"].search(segment):
+    if (_CITY_STATE.search(segment) or p["place"].search(segment)
+            or names_a_place(segment)):
         return "location"
     return "other"
 
 
+_HYBRID_WFH = re.compile(r"\bhybrid\b[^|]{0,30}?\b(?:wfh|work from home)\b", re.IGNORECASE)
+_PARTS = re.compile(r"\s*[|()\[\]]\s*|\s+/\s+")
+_DAYS_AWAY = re.compile(
+    r"\b(?:\d|one|two|three|four)(?:\s*-\s*\d)?\s*(?:days?|x)\s*(?:a|per|/)?\s*(?:week|wk)\b"
+    r"|\b(?:\d|one|two|three|four)\s*days?\s+(?:remote|wfh|in[- ]office|on-?site)\b", re.IGNORECASE)
+
+
 def workplace(header: str) -> str | None:
-    """remote / hybrid / onsite from a header line, or None when it does not say."""
+    """remote / hybrid / onsite from a header line, or None when it does not say.
+
+    A job that may be done remotely is "remote" even when an office is offered too; remote only
+    for a while (COVID, "currently") counts as onsite; remote for part of the week is hybrid.
+    """
     p = _patterns()
+    header = p["not_hybrid"].sub(" ", header)
+    header = _HYBRID_WFH.sub("hybrid", header)  # "Hybrid (mostly WFH)" is hybrid
     if p["no_remote"].search(header):
-        return "hybrid" if p["hybrid"].search(header) else "onsite"
-    for kind in ("remote", "hybrid", "onsite"):
-        if p[kind].search(header):
-            return kind
+        return "hybrid" if p["hybrid"].search(header) or _DAYS_AWAY.search(header) else "onsite"
+    parts = [part for part in _PARTS.split(header) if part.strip()]
+    temporary = [part for part in parts
+                 if p["temporary"].search(part) and p["remote"].search(part)]
+    lasting = " | ".join(part for part in parts if part not in temporary)
+    partial = p["partial_remote"].search(lasting) or _DAYS_AWAY.search(lasting)
+    rest = p["partial_remote"].sub(" ", lasting)
+    if p["remote"].search(rest):
+        return "remote"
+    if partial or p["hybrid"].search(rest):
+        return "hybrid"
+    if p["onsite"].search(rest) or temporary:
+        return "onsite"
     return None
 
 
@@ -256,6 +351,8 @@ def parse_header(header: str, text: str = "") -> dict:
     if hiring and "|" not in header:
         company, rest = _YC_TAG.sub("", hiring["company"]).strip(" :-"), hiring["rest"]
     splitter = _SPLIT_PIPES if "|" in rest else _SPLIT_OTHER
+    if splitter is _SPLIT_OTHER:
+        rest = _MONEY_RANGE.sub(r"\1-\2", rest)  # "70k - 130k" is one segment
     segments = [s.strip(" \t-–—:,.") for s in splitter.split(rest)]
     segments = [s for s in segments if s]
     kinds = [segment_kind(s) for s in segments]
@@ -279,8 +376,9 @@ def parse_header(header: str, text: str = "") -> dict:
                          if k == "workplace" and (_patterns()["place"].search(s)
                                                   or _CITY_STATE.search(s) or "(" in s)]
     pay = [s for s, k in zip(segments, kinds, strict=True) if k == "salary"]
+    location = _location((locations or located_workplace or [None])[0])
     row = {"title": title[:200], "company": company,
-           "location_raw": _location((locations or located_workplace or [None])[0]),
+           "location_raw": location or _location_below(text),
            "remote": workplace(header), "employment_type": employment_type(header),
            "salary_text": pay[0] if pay else salary_sentence(text)}
     return {k: v for k, v in row.items() if v is not None}
@@ -292,6 +390,28 @@ def _location(segment: str | None, limit: int = 100) -> str | None:
         return None
     segment = re.sub(r"^in\s+", "", segment, flags=re.IGNORECASE)
     return segment if len(segment) <= limit else None
+
+
+_LOCATION_LINE = re.compile(r"^\s*(?:location|where|based in|office)\s*:\s*(?P<place>.+)$",
+                            re.IGNORECASE)
+
+
+def _location_below(text: str, lines: int = 4, longest: int = 120) -> str | None:
+    """A location on the short lines right after the header ("Acme\n\nBerlin, Germany | Onsite"
+    or "Location: Boston"), as older postings put it; None when none names a place."""
+    below = [line.strip() for line in text.splitlines()[1:] if line.strip()][:lines]
+    for line in below:
+        labelled = _LOCATION_LINE.match(line)
+        if labelled:
+            return _location(_SPLIT_OTHER.split(labelled["place"].split("|")[0])[0].strip(" .;"))
+        if len(line) > longest:
+            continue
+        splitter = _SPLIT_PIPES if "|" in line else _SPLIT_OTHER
+        for segment in splitter.split(line):
+            segment = segment.strip(" \t-–—:,.")
+            if segment and segment_kind(segment) == "location":
+                return _location(segment)
+    return None
 
 
 def _short(segment: str) -> bool:
@@ -319,7 +439,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="last thread month to fetch (default: the latest)")
     parser.add_argument("--from-dir", type=Path, default=None, metavar="PATH",
                         help="ingest offline: copy the Algolia item and Firebase run JSON files "
-                             "of this folder (e.g. ../shared/data/hn) instead of fetching")
+                             "and the archive month files (YYYY-MM.jsonl[.gz]) of this folder "
+                             "(e.g. ../shared/data/hn_archive) instead of fetching")
     parser.add_argument("--base-url", default=ALGOLIA_URL,
                         help="Algolia API root (default: %(default)s)")
     parser.add_argument("--hits-per-page", type=int, default=100,
@@ -432,20 +553,55 @@ def stored_threads(raw_dir: Path) -> dict[str, dt.date]:
 
 def _copy_from_dir(folder: Path, raw_dir: Path, report: IngestReport,
                    fetch_date: dt.date | None, progress: Progress) -> IngestReport:
-    """Copy the Algolia items and Firebase runs of a folder; other JSON files are left out."""
+    """Copy the Algolia items, Firebase runs and archive month files of a folder.
+
+    Every other file is left out with the reason, in ``report.left_out``; a folder with nothing
+    to copy is an error that says what it found.
+    """
     if not folder.is_dir():
         report.errors.append(f"{folder}: not a folder")
         return report
     wanted = []
-    for path in sorted(folder.glob("*.json")):
-        try:
-            doc = json.loads(path.read_bytes())
-        except (ValueError, UnicodeDecodeError) as err:
-            report.errors.append(f"{path}: not valid JSON ({err}), not copied")
-            continue
-        if isinstance(doc, dict) and ("jobs" in doc or doc.get("type") == "story"):
+    found = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    for path in found:
+        why = _why_left_out(path)
+        if why is None:
             wanted.append(path)
         else:
-            progress(0, 0, f"{path.name}: not a thread or a run of jobs, left out")
+            report.left_out.append(f"{path.name}: {why}")
+            progress(0, 0, f"{path.name}: {why}, left out")
+    if not wanted:
+        what = f"{len(found)} file(s)" if found else "nothing"
+        report.errors.append(
+            f"{folder}: nothing to ingest: found {what}, none of them an Algolia thread "
+            "(item JSON), a run of jobs ({\"jobs\": [...]}) or an archive month file "
+            "(YYYY-MM.jsonl or .jsonl.gz)")
+        return report
     return copy_files(wanted, raw_dir, report, fetch_date, progress)
 
+
+def _why_left_out(path: Path) -> str | None:
+    """Why a file of a --from-dir folder is not an HN file this loader reads; None when it is."""
+    if path.is_dir():
+        return "a folder (only the files directly in the folder are read)"
+    if path.name.endswith((".jsonl", ".jsonl.gz")):
+        try:
+            with _open_text(path) as handle:
+                first = next((line for line in handle if line.strip()), None)
+            record = json.loads(first) if first is not None else None
+        except (OSError, EOFError, UnicodeDecodeError, ValueError) as err:
+            return f"not readable as JSON Lines ({err})"
+        if record is None:
+            return "an empty file"
+        if not (isinstance(record, dict) and {"id", "ts", "text"} <= record.keys()):
+            return "JSON Lines, but its first record has no id, ts and text"
+        return None
+    if not path.name.endswith(".json"):
+        return "not a .json, .jsonl or .jsonl.gz file"
+    try:
+        doc = json.loads(path.read_bytes())
+    except (ValueError, UnicodeDecodeError) as err:
+        return f"not valid JSON ({err})"
+    if isinstance(doc, dict) and ("jobs" in doc or doc.get("type") == "story"):
+        return None
+    return "JSON, but neither a thread nor a run of jobs"

@@ -1,17 +1,22 @@
-"""Deduplication: the same posting seen twice (two sources, a later snapshot, a repost) counts once.
+"""Deduplication: the same posting seen twice in one month (two sources, a repost) counts once.
 
 Rows are linked in three passes, strongest first:
 
 1. the same ``source`` + ``source_id`` (the same record fetched again), whatever the dates;
 2. exact text: the same normalised (company, title, location) and the same description
-   fingerprint, posted within the window of each other;
-3. near-duplicate text: the same normalised company, posted within the window, descriptions
+   fingerprint, counted in the same calendar month;
+3. near-duplicate text: the same normalised company, in the same calendar month, descriptions
    whose word 5-shingle sets have a Jaccard similarity of at least the threshold, and titles that
    share at least half their words (so a company's boilerplate under a different role is not a
    duplicate). Candidates come from (one-permutation) MinHash with LSH banding inside each
    company, and every candidate is confirmed with the exact Jaccard of the shingle sets.
 
-Linked rows form groups (links chain: a posting reposted every month is one group). The earliest
+The month rule (docs/hn_history.md): a posting counts in its month (an HN posting in its
+thread's month). The same posting twice in one month, or from two sources in one month, counts
+once; a repost in a later month counts again in that month (the job is still advertised, and the
+published HN series count it so). Only the same source id links across months.
+
+Linked rows form groups (links chain within a month). The earliest
 row of a group is its canonical posting (ties: the lowest posting_id) and is reported ``unique``;
 every other row names the strongest link that ties it to the group.
 """
@@ -22,7 +27,6 @@ import random
 
 import polars as pl
 
-WINDOW_DAYS = 60
 JACCARD_MIN = 0.8
 SHINGLE_WORDS = 5
 BATCH_TEXTS = 10_000  # texts per near-duplicate batch (bounds memory, not results)
@@ -57,6 +61,8 @@ def keyed_rows(rows: pl.DataFrame) -> pl.DataFrame:
         raise ValueError(f"duplicate_groups needs columns {', '.join(missing)}")
     return rows.select(INPUT_COLUMNS).with_row_index("row").with_columns(
         pl.col("posted_date").cast(pl.Date).cast(pl.Int32).alias("day"),
+        (pl.col("posted_date").dt.year().cast(pl.Int32) * 12
+         + pl.col("posted_date").dt.month().cast(pl.Int32)).alias("month"),
         company_key(pl.col("company")).alias("company_key"),
         _key(pl.col("title")).alias("title_key"),
         _key(pl.col("location_raw")).alias("location_key"),
@@ -64,13 +70,10 @@ def keyed_rows(rows: pl.DataFrame) -> pl.DataFrame:
     ).with_columns(pl.col("text_key").hash(seed=7).alias("fingerprint"))
 
 
-def _consecutive_links(keyed: pl.DataFrame, by: list[str], reason: str,
-                       window: int | None) -> pl.DataFrame:
+def _consecutive_links(keyed: pl.DataFrame, by: list[str], reason: str) -> pl.DataFrame:
     """Links between date-neighbours sharing a key (chains of them are what matters)."""
     ordered = keyed.sort([*by, "day", "row"], nulls_last=True)
     same = pl.all_horizontal([pl.col(c) == pl.col(c).shift(1) for c in by])
-    if window is not None:
-        same = same & ((pl.col("day") - pl.col("day").shift(1)) <= window)
     return ordered.select(
         pl.col("row").shift(1).alias("a"), pl.col("row").alias("b"), same.alias("linked"),
     ).filter(pl.col("linked").fill_null(False)).select(
@@ -150,8 +153,8 @@ def _scored_pairs(texts: pl.DataFrame) -> pl.DataFrame:
     return exact_jaccard(minhash_candidates(shingles, texts), shingles)
 
 
-def _near_duplicate_links(keyed: pl.DataFrame, window: int, threshold: float) -> pl.DataFrame:
-    """Links between rows of one company whose descriptions are near-duplicates."""
+def _near_duplicate_links(keyed: pl.DataFrame, threshold: float) -> pl.DataFrame:
+    """Links between rows of one company and one month whose descriptions are near-duplicates."""
     with_company = keyed.filter(pl.col("company_key") != "")
     texts = (with_company.group_by("company_key", "fingerprint").agg(pl.col("text_key").first())
              .sort("company_key", "fingerprint").with_row_index("text"))
@@ -173,11 +176,11 @@ def _near_duplicate_links(keyed: pl.DataFrame, window: int, threshold: float) ->
                              pl.lit(1.0).alias("jaccard"))
     pairs = pl.concat([pairs.with_columns(pl.col("t1", "t2").cast(pl.UInt32)),
                        identical.with_columns(pl.col("t1", "t2").cast(pl.UInt32))])
-    side = members.select("text", "row", "day", "title_key")
+    side = members.select("text", "row", "month", "title_key")
     links = (pairs.join(side, left_on="t1", right_on="text")
              .join(side, left_on="t2", right_on="text", suffix="_2")
              .filter(pl.col("row") != pl.col("row_2"),
-                     (pl.col("day") - pl.col("day_2")).abs() <= window,
+                     pl.col("month") == pl.col("month_2"),
                      _title_overlap(pl.col("title_key"), pl.col("title_key_2")) >= 0.5))
     return links.select(
         pl.min_horizontal("row", "row_2").alias("a"), pl.max_horizontal("row", "row_2").alias("b"),
@@ -210,15 +213,14 @@ def _reason(kind: str | None, jaccard: float | None) -> str:
     return kind
 
 
-def duplicate_groups(rows: pl.DataFrame, window_days: int = WINDOW_DAYS,
-                     threshold: float = JACCARD_MIN) -> pl.DataFrame:
+def duplicate_groups(rows: pl.DataFrame, threshold: float = JACCARD_MIN) -> pl.DataFrame:
     """posting_id, source, canonical_id and reason for every input row, in input order."""
     keyed = keyed_rows(rows)
     links = pl.concat([
-        _consecutive_links(keyed, ["source", "source_id"], "same source id", None),
-        _consecutive_links(keyed, ["company_key", "title_key", "location_key", "fingerprint"],
-                           "exact text", window_days),
-        _near_duplicate_links(keyed, window_days, threshold),
+        _consecutive_links(keyed, ["source", "source_id"], "same source id"),
+        _consecutive_links(keyed, ["month", "company_key", "title_key", "location_key",
+                                   "fingerprint"], "exact text"),
+        _near_duplicate_links(keyed, threshold),
     ]).with_columns(pl.col("a", "b").cast(pl.Int64))
     group = pl.Series("group", _components(keyed.height, links), dtype=pl.Int64)
     keyed = keyed.with_columns(group)

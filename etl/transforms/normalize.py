@@ -48,29 +48,99 @@ def _places() -> tuple[dict[str, Place], dict[str, str], dict[str, str], dict[st
     return cities, countries, regions, currencies
 
 
-_LOCATION_SPLIT = re.compile(r"\s*(?:[,;|/()\[\]]|\s[-–—]\s|\bor\b)\s*")
+_LOCATION_SPLIT = re.compile(r"\s*(?:[,;|/()\[\]&+•·]|\s[-–—]\s|\bor\b|\band\b)\s*")
 _NOT_PLACE = re.compile(r"\b(remote|hybrid|on-?site|onsite|in[- ]office|only|anywhere|global|"
                         r"worldwide|preferred|timezone|tz|visa|relocation|full[- ]time)\b", re.I)
+# words around a place name inside one part: "Onsite in San Francisco", "downtown Toronto",
+# "Boston area", "US-based", "SF HQ"
+_PLACE_FILLER = re.compile(
+    r"^(?:(?:based|located|onsite|on-site|remote|hiring|office|offices|hq|full-time|fully|"
+    r"work|working|in|at|near|from|within|greater|downtown|central|our|the)\b[\s:-]*)+|"
+    r"(?:[\s-]+(?:based|area|metro|region|hq|office|offices|headquarters|suburbs|downtown|"
+    r"only|preferred|city centre|city center)\b)+$", re.IGNORECASE)
+# states that share their name with a country
+_SHARED_NAMES = frozenset({"georgia"})
+_WORD = re.compile(r"[^\W\d_][\w.'-]*")
+
+
+def _lookup(key: str) -> tuple[str, str] | None:
+    """("country", code), ("city", name) or ("region", country code) of one place name."""
+    cities, countries, regions, _ = _places()
+    if key in countries:
+        return "country", countries[key]
+    if key in cities:
+        return "city", cities[key].city
+    if key in regions:
+        return "region", regions[key]
+    return None
+
+
+def _inner_places(part: str) -> list[tuple[str, str]]:
+    """Place names inside a part that is not one name: "Onsite in San Francisco", "London UK",
+    "Austin TX". Longest names first; two-letter names only when written in capitals."""
+    words = list(_WORD.finditer(part))
+    found: list[tuple[str, str]] = []
+    used: set[int] = set()
+    for size in range(min(4, len(words)), 0, -1):
+        for i in range(len(words) - size + 1):
+            span = set(range(i, i + size))
+            if span & used:
+                continue
+            text = part[words[i].start():words[i + size - 1].end()].rstrip(".")
+            if len(text) <= 2 and not text.isupper():
+                continue
+            hit = _lookup(text.lower())
+            if hit and not (hit[0] == "region" and len(text) > 2 and size == 1 and i == 0
+                            and len(words) == 1):
+                found.append(hit)
+                used |= span
+    return found
+
+
+def names_a_place(segment: str) -> bool:
+    """Whether a short text is made of place names only ("Bangkok, Thailand", "Czech Republic"),
+    not a name that contains one ("Vermont Information Processing")."""
+    parts = [p.strip(" .") for p in _LOCATION_SPLIT.split(segment) if p and p.strip(" .")]
+    keys = [_NOT_PLACE.sub("", part).strip(" .-").lower() for part in parts]
+    keys = [_PLACE_FILLER.sub("", key).strip(" .-") or key for key in keys if key]
+    if len(keys) == 2 and len(keys[0].split()) <= 3 and (_lookup(keys[1]) or ("",))[0] == "country":
+        return True  # a town the tables lack, in a country they know: "Chiang Mai, Thailand"
+    return bool(keys) and all(_lookup(key) for key in keys) and any(
+        _lookup(key)[0] != "region" or len(key) > 3 for key in keys)
 
 
 def place_from_location(location: str | None) -> Place:
     """Country (ISO alpha-2) and city named in a location string such as "Berlin, Germany"."""
     if not location:
         return Place(None, None)
-    cities, countries, regions, _ = _places()
+    cities, _, _, _ = _places()
     parts = [p.strip(" .") for p in _LOCATION_SPLIT.split(location) if p and p.strip(" .")]
     country = city = None
+    region = None
+    named_region = False
     for part in parts:
         key = _NOT_PLACE.sub("", part).strip(" .-").lower()
         if not key:
             continue
-        if key in countries and country is None:
-            country = countries[key]
-        elif key in cities and city is None:
-            city, city_country = cities[key].city, cities[key].country
-            country = country or city_country
-        elif key in regions and country is None and len(parts) > 1:
-            country = regions[key]
+        hits = [_lookup(key)]
+        if hits[0] is None:
+            bare = _PLACE_FILLER.sub("", key).strip(" .-")
+            hits = [_lookup(bare)] if bare and bare != key else [None]
+        if hits[0] is None:
+            hits = _inner_places(_NOT_PLACE.sub("", part))
+        if (len(hits) == 1 and hits[0] and hits[0][0] == "region" and len(key) > 3
+                and key not in _SHARED_NAMES):
+            named_region = True  # a state or province written out ("Utah") names its country
+        for kind, value in filter(None, hits):
+            if kind == "country" and country is None:
+                country = value
+            elif kind == "city" and city is None:
+                city = value
+                country = country or cities[value.lower()].country
+            elif kind == "region" and region is None:
+                region = value
+    if country is None and region is not None and (len(parts) > 1 or city or named_region):
+        country = region
     if city and country and cities[city.lower()].country != country:
         city = None
     return Place(country, city)
@@ -117,8 +187,8 @@ _REMOTE_WORDS = (
 _REMOTE_IN_TEXT = (
     ("hybrid", re.compile(r"\bhybrid (?:role|work|working|model|position|setup)\b|"
                           r"\b\d days? (?:a|per) week in (?:the )?office\b", re.I)),
-    ("remote", re.compile(r"\b(?:fully|100%|remote[- ]first|full[- ]remote|100 ?% remote)\b"
-                          r"(?: remote)?|\bremote (?:role|position|job|work)\b", re.I)),
+    ("remote", re.compile(r"\b(?:fully|100 ?%|full[- ]?time|completely)[- ]remote\b|"
+                          r"\bremote[- ]first\b|\bremote (?:role|position|job|work)\b", re.I)),
     ("onsite", re.compile(r"\bon-?site (?:role|position|only)\b|\bin our office\b", re.I)),
 )
 

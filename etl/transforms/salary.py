@@ -154,6 +154,7 @@ _SYMBOLS = {
     "$": "$", "€": "EUR", "£": "GBP", "₹": "INR", "¥": "¥", "₩": "KRW", "₪": "ILS", "₱": "PHP",
     "₴": "UAH", "₦": "NGN", "₺": "TRY", "Fr.": "CHF", "zł": "PLN", "zl": "PLN", "Kč": "CZK",
     "Ft": "HUF", "lei": "RON", "kr": "kr", "euros": "EUR", "euro": "EUR", "dollars": "$",
+    "Euros": "EUR", "Euro": "EUR", "EUROS": "EUR", "EURO": "EUR",
 }
 _CODES = (
     "USD EUR GBP AUD NZD CAD INR PLN BRL SEK NOK CHF SGD JPY MXN DKK ILS ZAR CZK HUF RON TRY HKD "
@@ -216,6 +217,7 @@ _PERIOD_BEFORE = re.compile(
 # header field ("| 120k |") or after a pay word ("Salary: 150-200k.").
 _BARE_K_STRONG = re.compile(
     r"\s*(?:\+\s*(?:equity|stock|options|bonus|benefits|rsus?|shares|commission|ote)"
+    r"|(?:\+\s*|\(\s*)[\d.]+\s*(?:-\s*[\d.]+\s*)?%"
     r"|(?:base|salary|equity|bonus|ote|gross|brutto|netto|net|doe|tc|total\s+comp|cash|usd|eur"
     r"|gbp|plus\s+(?:equity|bonus|stock))\b)",
     re.IGNORECASE,
@@ -223,7 +225,8 @@ _BARE_K_STRONG = re.compile(
 _BARE_K_WEAK = re.compile(r"\s*(?:$|\n|[|,;.)\]/]|\+\s*(?:$|[|,;)])|\s-\s)")
 _FIELD_START = re.compile(r"(?:^|[|:(\n])\s*$")
 _TRAP_AFTER = re.compile(
-    r"\s*(?:(?:[\w-]+\s+)?(?:budget|stipend|allowance|bonus|grant|valuation|funding|round)\b"
+    r"\s*(?:(?:(?!(?:plus|and|with|or)\b)[\w&-]+\s+){0,4}"
+    r"(?:budget|stipend|allowance|bonus|grant|valuation|funding|round)\b"
     r"|(?:in\s+)?(?:users|customers|clients|requests|req|rps|qps|rows|records|events|members"
     r"|employees|people|downloads|installs|stars|valuation|funding|round|raised|arr|mrr|revenue"
     r"|gmv|investment|budget|stipend|allowance|bonus|signing|relocation|referral|grant|seed"
@@ -233,7 +236,9 @@ _TRAP_AFTER = re.compile(
 )
 _TRAP_BEFORE = re.compile(
     r"(?:raised|raising|funding|funded|valuation|valued\s+at|revenue|arr|mrr|gmv|investment"
-    r"|grant|budget|stipend|allowance|bonus|series\s+\w)\s*(?:of\s+)?(?:over|about|~|nearly)?\s*$",
+    r"|grant|budget|stipend|allowance|bonus|series\s+\w"
+    r"|\b(?:we|they|it)\s+(?:made|make|makes|earned|earn|generated|generate|did))"
+    r"\s*(?:of\s+)?(?:over|about|~|nearly)?\s*$",
     re.IGNORECASE,
 )
 _SALARY_WORDS = re.compile(

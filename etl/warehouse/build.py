@@ -27,6 +27,7 @@ from etl.sources import sources as registered_sources
 from etl.sources.base import Rejected, raw_excerpt
 from etl.transforms.normalize import posting_row
 from etl.transforms.tagger import Tagger
+from etl.warehouse import embedded as prebuilt
 from etl.warehouse.schema import POSTINGS_SCHEMA
 
 QUARANTINE_SCHEMA = pa.schema([("source", pa.string()), ("file", pa.string()), ("row", pa.string()),
@@ -217,10 +218,13 @@ def swap_in(new_folder: Path, warehouse: Path) -> None:
 
 def build(raw_root: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE,
           only: Iterable[str] | None = None, processes: int | None = None,
-          log: Callable[[str], None] = print, loaders: dict | None = None) -> dict:
+          log: Callable[[str], None] = print, loaders: dict | None = None,
+          embedded: Path | None = None) -> dict:
     """Build the warehouse from every source with raw data; returns the manifest.
 
     ``loaders`` replaces the registered sources (tests build small warehouses this way).
+    ``embedded``: a folder of already tagged postings (data/embedded, see etl/warehouse/embedded.py)
+    added to the sources; a posting a raw source also gives (same posting id) is taken from there.
     """
     started = dt.datetime.now(dt.UTC).replace(microsecond=0)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -228,7 +232,8 @@ def build(raw_root: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE,
     folder.mkdir()
     try:
         manifest = _build_into(folder, raw_root, started, only, processes, log,
-                               loaders or registered_sources())
+                               loaders or registered_sources(),
+                               prebuilt.read_embedded(embedded) if embedded else None)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -237,7 +242,7 @@ def build(raw_root: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE,
 
 
 def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, processes, log,
-                loaders: dict) -> dict:
+                loaders: dict, embedded: prebuilt.Embedded | None = None) -> dict:
     tagger = Tagger.default()
     chosen = set(only) if only else None
     results: list[SourceResult] = []
@@ -263,16 +268,21 @@ def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, proces
         results.append(result)
         log(f"{name}: {result.rows} rows, {result.rejected} rejected"
             + (f", tables {result.tables}" if result.tables else ""))
-    if not rows:
+    if not rows and embedded is None:
         raise SystemExit(f"no postings found under {raw_root}: run `python -m etl sample` or "
                          "`python -m etl ingest SOURCE` first")
     # posting_id hashes the source, so ids repeated within a source (above) are all there are
     postings = pl.from_arrow(pa.Table.from_pylist(rows, schema=POSTINGS_SCHEMA))
     postings, groups = without_duplicates(postings)
     dedup = _dedup_summary(groups, results)
+    techs = technology_rows(postings, processes or min(2, os.cpu_count() or 1))
+    live = postings
+    if embedded is not None:
+        postings, techs, embedded_info = prebuilt.merged(postings, techs, embedded, started)
+        log(f"embedded history: {embedded_info['postings_kept']} postings "
+            f"({embedded_info['replaced_by_live']} replaced by raw sources)")
     postings = postings.sort("posted_date", "posting_id")
     pq.write_table(postings.to_arrow().cast(POSTINGS_SCHEMA), folder / "postings.parquet")
-    techs = technology_rows(postings, processes or min(2, os.cpu_count() or 1))
     pq.write_table(techs, folder / "posting_technologies.parquet")
     pq.write_table(technologies_table(tagger), folder / "technologies.parquet")
     pq.write_table(pa.Table.from_pylist([q.__dict__ for q in quarantine], schema=QUARANTINE_SCHEMA),
@@ -282,7 +292,11 @@ def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, proces
               **write_rollups(folder)}
     for result in results:
         counts.update(result.tables)
-    manifest = _manifest(started, results, counts, dedup, tagger, postings)
+    manifest = _manifest(started, results, counts, dedup, tagger, live)
+    if embedded is not None:
+        manifest["sources"].append(prebuilt.source_entry(embedded_info))
+        manifest["embedded"] = embedded_info
+        manifest["date_range"] = [postings["posted_date"].min(), postings["posted_date"].max()]
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
     log(f"postings: {postings.height}, technology tags: {techs.num_rows}, "
         f"quarantined: {len(quarantine)}")
