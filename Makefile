@@ -21,7 +21,7 @@ help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 run: setup warehouse  ## set up, build the warehouse if missing (DATA=sample: the sample), serve on 127.0.0.1:8501
-	HIRING_RADAR_WAREHOUSE=$(WAREHOUSE) $(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port 8501 \
+	HIRING_RADAR_WAREHOUSE=$(WAREHOUSE) $(PY) -m radar.serve run app.py --server.address 127.0.0.1 --server.port 8501 \
 		--browser.gatherUsageStats false --server.headless true
 
 test: setup warehouse browser  ## set up and run the whole test suite

@@ -1,7 +1,8 @@
 """One app server and one Chromium per session for the real-browser tests.
 
-The app runs with `streamlit run app.py` on 127.0.0.1 and a free port, usage statistics off,
-reading the fixture warehouse; Playwright drives Debian's Chromium (/usr/bin/chromium) and never
+The app runs as `make run` runs it, `python -m radar.serve run app.py` (`streamlit run` without
+the old pages/ folder route), on 127.0.0.1 and a free port, usage statistics off, reading the
+fixture warehouse; Playwright drives Debian's Chromium (/usr/bin/chromium) and never
 downloads a browser. Every request a page makes is checked: none may leave 127.0.0.1.
 """
 
@@ -66,7 +67,7 @@ def app_url(fixture_warehouse, chromium, tmp_path_factory) -> str:
            "BROWSER_PATH": str(chromium)}
     with log.open("wb") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+            [sys.executable, "-m", "radar.serve", "run", "app.py", "--server.address", "127.0.0.1",
              "--server.port", str(port), "--browser.gatherUsageStats", "false",
              "--server.headless", "true", "--server.fileWatcherType", "none"],
             cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
