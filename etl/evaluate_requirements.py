@@ -12,13 +12,12 @@ labels predicted exactly (docs/requirements.md).
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
-from etl.evaluate import DEFAULT_SHARED, PROJECT_ROOT, _csv_rows
+from etl.evaluate import DEFAULT_SHARED, PROJECT_ROOT
+from etl.evaluate import posting_text as labelled_text
 from etl.text import html_to_text
 from etl.transforms.requirements import Requirements, requirements_in
 
@@ -46,40 +45,12 @@ class FieldScore:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
-@cache
-def _hn_archive(path: Path) -> dict[str, str]:
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        return {str(row["id"]): row.get("text") or "" for row in map(json.loads, fh)}
-
-
-@cache
-def _hn_algolia(path: Path) -> dict[str, str]:
-    thread = json.loads(path.read_text(encoding="utf-8"))
-    return {str(c["id"]): html_to_text(c["text"].replace("\\n", "\n"))
-            for c in thread["children"] if c.get("text")}
-
-
-@cache
-def _hn_firebase(path: Path) -> dict[str, str]:
-    jobs = json.loads(path.read_text(encoding="utf-8"))["jobs"]
-    return {str(job["id"]): html_to_text(job.get("text") or "") for job in jobs}
-
-
-@cache
-def _linkedin(path: Path) -> dict[str, str]:
-    return {row["job_id"]: f"{row['title']}\n\n{row['description']}" for row in _csv_rows(path)}
-
-
-_LOADERS = {"hn_archive": _hn_archive, "hn_algolia": _hn_algolia, "hn_firebase": _hn_firebase,
-            "linkedin": _linkedin}
-
-
 def posting_text(shared: Path, source: str, file: str, posting_id: str) -> str:
     """A labelled posting's plain text as the build sees it (HTML converted, title first)."""
-    texts = _LOADERS[source](Path(shared) / file)
-    if posting_id not in texts:
-        raise KeyError(f"{source} posting {posting_id} not found in {file}")
-    return texts[posting_id]
+    text = labelled_text(shared, source, file, posting_id)
+    if source in ("hn_algolia", "hn_firebase"):  # HTML there; the archive is plain text already
+        return html_to_text(text.replace("\\n", "\n"))
+    return text
 
 
 def load_labels(path: Path = DEV_LABELS) -> list[dict]:
