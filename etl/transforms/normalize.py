@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 import re
 import tomllib
 from collections.abc import Iterable
@@ -21,6 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
 
+from etl.jsonl import LineProblem, answer_jsonl
 from etl.transforms import requirements, salary
 from etl.warehouse.schema import COLUMN_NAMES, posted_date_problem, posting_id, posting_problems
 
@@ -247,26 +247,17 @@ def _spans(outer: salary.SalaryFigure, inner: salary.SalaryFigure) -> bool:
             and outer.min <= inner.min and inner.max <= outer.max and outer.min < outer.max)
 
 
-def _salary_line(line: str, line_no: int, year: int) -> dict[str, Any]:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return {"id": None, "error": f"line {line_no}: invalid JSON: {exc.msg}"}
-    if not isinstance(record, dict):
-        return {"id": None, "error": f"line {line_no}: expected an object with id and text"}
-    text, currency = record.get("text"), record.get("currency")
-    if not isinstance(text, str):
-        return {"id": record.get("id"), "error": f"line {line_no}: 'text' must be a string"}
+def _salary_answer(record: dict, year: int) -> dict[str, Any]:
+    text, currency = record["text"], record.get("currency")
     if currency is not None and not (isinstance(currency, str) and len(currency) == 3):
-        return {"id": record.get("id"),
-                "error": f"line {line_no}: 'currency' must be an ISO 4217 code such as EUR"}
+        raise LineProblem("'currency' must be an ISO 4217 code such as EUR")
     when = record.get("year", year)
     if not isinstance(when, int) or isinstance(when, bool):
-        return {"id": record.get("id"), "error": f"line {line_no}: 'year' must be an integer"}
+        raise LineProblem("'year' must be an integer")
     figure = salary_from_text(None, text, currency.upper() if currency else None)
     if figure is None:
-        return {"id": record.get("id"), "salary": None}
-    return {"id": record.get("id"), "salary": {
+        return {"salary": None}
+    return {"salary": {
         "min": figure.min, "max": figure.max, "currency": figure.currency,
         "period": figure.period,
         "annual_usd": salary.annual_usd(figure.min, figure.max, figure.currency, figure.period,
@@ -279,13 +270,7 @@ def salary_jsonl(lines: Iterable[str], out: TextIO, year: int | None = None) -> 
     "currency", "period", "annual_usd"}} read by the build's own parser; returns the count.
     A bad line writes {"id": null or its id, "error": "line N: ..."} and continues."""
     year = year or dt.date.today().year
-    count = 0
-    for line_no, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        out.write(json.dumps(_salary_line(line, line_no, year), ensure_ascii=False) + "\n")
-        count += 1
-    return count
+    return answer_jsonl(lines, out, lambda record: _salary_answer(record, year))
 
 
 def _salary_fields(row: dict, country: str | None, year: int) -> dict:

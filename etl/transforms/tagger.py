@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import heapq
 import html
-import json
 import re
 import tomllib
 import unicodedata
@@ -20,6 +19,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import ahocorasick
+
+from etl.jsonl import answer_jsonl
 
 TAXONOMY_PATH = Path(__file__).resolve().parents[1] / "data" / "taxonomy.toml"
 CATEGORIES = ("language", "database", "cloud", "cloud_service", "web_server", "framework",
@@ -736,30 +737,10 @@ def _default_tagger() -> Tagger:
 
 # ------------------------------------------------------------------ JSON Lines
 
-def _tag_line(tagger: Tagger, line: str, line_no: int) -> dict[str, Any]:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return {"id": None, "error": f"line {line_no}: invalid JSON: {exc.msg}"}
-    if not isinstance(record, dict):
-        return {"id": None, "error": f"line {line_no}: expected an object with id and text"}
-    text = record.get("text")
-    if not isinstance(text, str):
-        return {"id": record.get("id"), "error": f"line {line_no}: 'text' must be a string"}
-    techs = tagger.technologies_in(text)
-    return {"id": record.get("id"),
-            "technologies": [{"name": t.name, "category": t.category} for t in techs]}
-
-
 def tag_jsonl(lines: Iterable[str], out: TextIO) -> int:
     """Reads JSON Lines {"id", "text"}; writes one line per input {"id", "technologies":
     [{"name","category"}]}; returns count. A bad line writes {"id": null or its id, "error":
     "line N: ..."} and continues. Blank lines are skipped; the count is of lines written."""
     tagger = Tagger.default()
-    count = 0
-    for line_no, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        out.write(json.dumps(_tag_line(tagger, line, line_no), ensure_ascii=False) + "\n")
-        count += 1
-    return count
+    return answer_jsonl(lines, out, lambda record: {"technologies": [
+        {"name": t.name, "category": t.category} for t in tagger.technologies_in(record["text"])]})
