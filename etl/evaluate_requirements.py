@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl.evaluate import DEFAULT_SHARED, PROJECT_ROOT
+from etl.evaluate import DEFAULT_SHARED, PROJECT_ROOT, Score
 from etl.evaluate import posting_text as labelled_text
 from etl.text import html_to_text
 from etl.transforms.requirements import Requirements, requirements_in
@@ -28,21 +28,11 @@ EMPTY = {"degree": "none_stated", "degree_equivalent": False, "min_years_experie
 
 
 @dataclass
-class FieldScore:
-    """Counts for one field: exact positives, wrong positives, missed labels."""
+class FieldScore(Score):
+    """Counts for one field (precision and recall as for the tagger): exact positives, wrong
+    positives, missed labels, and a line for each error."""
 
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
     errors: list[str] = field(default_factory=list)
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
 def posting_text(shared: Path, source: str, file: str, posting_id: str) -> str:
