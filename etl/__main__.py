@@ -43,6 +43,14 @@ def _parser() -> argparse.ArgumentParser:
                        help="already tagged postings to include (default: %(default)s)")
     build.add_argument("--no-embedded", action="store_const", const=None, dest="embedded",
                        help="leave the embedded history out (e.g. a sample-only warehouse)")
+    build.add_argument("--append", action="store_true",
+                       help="add only the raw files the warehouse was not built from (e.g. a "
+                            "new month) to the existing warehouse, without rebuilding it; "
+                            "refuses with the reason when only a full build can be right "
+                            "(docs/build.md)")
+    build.add_argument("--no-tag-cache", action="store_false", dest="tag_cache",
+                       help="tag every posting again instead of taking the tags of texts the "
+                            "current warehouse's tag cache holds (docs/build.md)")
 
     embed = sub.add_parser("embed", help="rebuild data/embedded from the HN archive month files",
                            description="Build the embedded real history (data/embedded) from "
@@ -76,6 +84,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _append(args: argparse.Namespace, only: list[str] | None) -> int:
+    """python -m etl build --append: the new raw files into the existing warehouse."""
+    from etl.warehouse.append import AppendRefused, append
+    from etl.warehouse.lock import BuildRunning
+    try:
+        manifest = append(args.raw, args.warehouse, only=only, processes=args.processes,
+                          log=lambda m: print(m, file=sys.stderr), embedded=args.embedded)
+    except (AppendRefused, BuildRunning) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    if not manifest.get("nothing_new"):
+        last = manifest["appended"][-1]
+        print(f"warehouse {args.warehouse} appended: {last['postings_read']} postings read, "
+              f"months {', '.join(last['months_touched'])}; now "
+              f"{manifest['row_counts']['postings']} postings")
+    else:
+        print(f"warehouse {args.warehouse}: nothing new to append")
+    return 0
+
+
 def _month(text: str) -> dt.date:
     try:
         return dt.datetime.strptime(text, "%Y-%m").date()
@@ -100,14 +128,21 @@ def main(argv: list[str] | None = None) -> int:
         if args.embedded is not None and not only:
             only = real_sources(args.raw, log=lambda m: print(m, file=sys.stderr))
         from etl.warehouse.lock import BuildRunning
+        if args.append:
+            return _append(args, only)
         try:
             manifest = build(args.raw, args.warehouse, only=only, processes=args.processes,
-                             log=lambda m: print(m, file=sys.stderr), embedded=args.embedded)
+                             log=lambda m: print(m, file=sys.stderr), embedded=args.embedded,
+                             use_tag_cache=args.tag_cache)
         except BuildRunning as err:
             print(f"error: {err}", file=sys.stderr)
             return 1
+        cache = manifest["tag_cache"]
         print(f"warehouse {args.warehouse} built: {manifest['row_counts']['postings']} postings, "
-              f"taxonomy {manifest['taxonomy_version']}")
+              f"taxonomy {manifest['taxonomy_version']}; tagged {cache['postings_tagged']}, "
+              f"{cache['postings_from_cache']} from the tag cache"
+              + (f" (re-tagged everything: {cache['reason']})"
+                 if cache["status"] in ("retagged", "unreadable") else ""))
     elif args.command == "embed":
         from etl.warehouse.embedded import embed
         info = embed(args.archive, args.out, processes=args.processes, months=args.months,

@@ -119,6 +119,22 @@ def bench_build(root: Path, n: int, processes: int) -> dict:
     return manifest
 
 
+def bench_rebuild(root: Path, n: int, processes: int) -> None:
+    """A second build of the same raw files: with the tag cache (nothing to tag) and without."""
+    for label, use in (("rebuild, tag cache", True), ("rebuild, --no-tag-cache", False)):
+        with StageMeter() as meter:
+            start = time.perf_counter()
+            manifest = build(root / "raw", root / "warehouse", processes=processes,
+                             log=lambda m: None, stage=meter.stage, use_tag_cache=use)
+            seconds = time.perf_counter() - start
+        cache = manifest["tag_cache"]
+        print(f"{label}: {seconds:.1f} s ({n / seconds:,.0f} postings/s read; tagged "
+              f"{cache['postings_tagged']:,}, {cache['postings_from_cache']:,} from the cache)")
+        first = meter.stages[0]
+        print(f"  {first['name']:<22} {first['seconds']:8.1f} s  peak "
+              f"{first['largest'] / 1000:5.2f} GB largest process")
+
+
 def pay_query_params(choices) -> dict:
     """The extra parameters of the pay, role profile and map queries (radar.pay and friends)."""
     from radar import geo, pay, profile
@@ -276,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="build processes (default: %(default)s)")
     parser.add_argument("--build-only", action="store_true",
                         help="stop after the build (no query, tagger or export timings)")
+    parser.add_argument("--incremental", action="store_true",
+                        help="after the build, time a rebuild with and without the tag cache")
     parser.add_argument("--tmp", type=Path, default=None,
                         help="folder for the sample and warehouse (default: a temporary one)")
     parser.add_argument("--archive", type=Path,
@@ -294,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sample: {args.n:,} postings written in {seconds:.1f} s "
               f"({folder_mb(root / 'raw' / 'sample'):.1f} MB gzipped JSON Lines)")
         manifest = bench_build(root, args.n, args.processes)
+        if args.incremental:
+            bench_rebuild(root, args.n, args.processes)
         print(f"warehouse: {folder_mb(root / 'warehouse'):.1f} MB; rows: "
               + ", ".join(f"{k} {v:,}" for k, v in manifest["row_counts"].items()))
         if args.build_only:

@@ -531,6 +531,7 @@ def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, proces
                                     pa.schema([("row", pa.int64())]))])
     con.register("dropped", dropped)
     dedup = _dedup_summary(first, later, results)
+    write_dropped_keys(con, key_files, later.select("row").to_arrow(), folder)
     stage("write postings")
     cached_tags = _tags_from_cache(con, folder / "_staging", cache)
     embedded_rows = _register_embedded(con, embedded, started)
@@ -581,9 +582,37 @@ def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, proces
         manifest["sources"].append(prebuilt.source_entry(embedded_info))
         manifest["embedded"] = embedded_info
     manifest["tag_cache"] = cache_info
+    manifest["raw_files"] = {r.name: raw_files(raw_root / r.name) for r in results}
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
     log(f"postings: {n_postings}, technology tags: {n_techs}, quarantined: {len(quarantine)}")
     return manifest
+
+
+DROPPED_KEYS = Path("dedup") / "dropped_keys.parquet"
+
+
+def write_dropped_keys(con: duckdb.DuckDBPyConnection, key_files: list[Path], rows: pa.Table,
+                       folder: Path, extra: list[Path] = ()) -> int:
+    """Keep the dedup keys of the rows a month's duplicates removed (``dedup/``), so an append
+    can link a new posting to a duplicate removed earlier (docs/build.md); returns the rows."""
+    (folder / DROPPED_KEYS).parent.mkdir(exist_ok=True)
+    files = [str(f) for f in (*key_files, *extra)]
+    if not files:
+        pq.write_table(KEYS_SCHEMA.empty_table(), folder / DROPPED_KEYS)
+        return 0
+    con.register("dropped_rows", rows.select(["row"]).cast(pa.schema([("row", pa.int64())])))
+    n = _write_sorted(con, "select * from read_parquet($k) semi join dropped_rows using (row)",
+                      {"k": files}, folder / DROPPED_KEYS, KEYS_SCHEMA)
+    con.unregister("dropped_rows")
+    return n
+
+
+def raw_files(raw_dir: Path) -> dict[str, int]:
+    """The files a source's raw folder holds (path within it: size), as the build found them."""
+    if not raw_dir.is_dir():
+        return {}
+    return {p.relative_to(raw_dir).as_posix(): p.stat().st_size
+            for p in sorted(raw_dir.rglob("*")) if p.is_file()}
 
 
 def _tags_from_cache(con: duckdb.DuckDBPyConnection, staging: Path,
