@@ -313,12 +313,20 @@ def _months_of(key_files: list[Path], removed: pl.DataFrame,
     return sorted(dt.date(n // 12, n % 12 + 1, 1) for n in numbers)
 
 
+def _month_table(path: Path) -> bool:
+    """Whether a rollup file exists with a ``month`` date column (so it updates by month)."""
+    if not path.is_file():
+        return False
+    schema = pq.read_schema(path)
+    return "month" in schema.names and schema.field("month").type == pa.date32()
+
+
 def write_touched_rollups(folder: Path, current: Path, months: list[dt.date]) -> dict[str, int]:
     """Each rollup table: the warehouse's rows of untouched months and the build's own
     write_rollups over the touched months' postings; returns the row counts.
 
-    A rollup table without a ``month`` column cannot be updated by month: all rollups are then
-    recomputed over the whole warehouse.
+    A rollup table without a ``month`` column cannot be updated by month, nor one the old
+    warehouse lacks: all rollups are then recomputed over the whole warehouse.
     """
     subset = folder / "_rollup_months"
     subset.mkdir()
@@ -338,26 +346,25 @@ def write_touched_rollups(folder: Path, current: Path, months: list[dt.date]) ->
         b._write_sorted(con, query, {k: v for k, v in query_params.items() if f"${k}" in query},
                         subset / f"{name}.parquet",
                         POSTINGS_SCHEMA if name == "postings" else TECH_SCHEMA)
+    for name in ("technologies.parquet",):  # what else a rollup may read
+        if (current / name).is_file():
+            os.link(current / name, subset / name)
     fresh = b.write_rollups(subset)
     counts = {}
-    if not all("month" in pq.read_schema(current / f"{n}.parquet").names for n in fresh
-               if (current / f"{n}.parquet").is_file()):
+    if not all(_month_table(current / f"{n}.parquet") for n in fresh):
         shutil.rmtree(subset)
         con.close()
         return b.write_rollups(folder)
     for name in fresh:
-        old = current / f"{name}.parquet"
         new = subset / f"{name}.parquet"
-        if old.is_file():
-            table = con.sql("""
-                select * from read_parquet($old)
-                where not list_contains($months, strftime(month, '%Y-%m-%d'))
-                union all by name select * from read_parquet($new)""",
-                params={"old": str(old), "new": str(new), "months": month_list}).arrow()
-            table = table.read_all() if hasattr(table, "read_all") else table
-            table = table.cast(pq.read_schema(new))
-        else:
-            table = pq.read_table(new)
+        table = con.sql("""
+            select * from read_parquet($old)
+            where not list_contains($months, strftime(month, '%Y-%m-%d'))
+            union all by name select * from read_parquet($new)""",
+            params={"old": str(current / f"{name}.parquet"), "new": str(new),
+                    "months": month_list}).arrow()
+        table = table.read_all() if hasattr(table, "read_all") else table
+        table = table.cast(pq.read_schema(new))
         pq.write_table(table, folder / f"{name}.parquet")
         counts[name] = table.num_rows
     con.close()
