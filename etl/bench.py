@@ -283,9 +283,20 @@ def main(argv: list[str] | None = None) -> int:
                         / "hn_archive", help="HN archive month files (default: %(default)s)")
     parser.add_argument("--only-archive", action="store_true",
                         help="time the HN archive commands only")
+    parser.add_argument("--queries-at", type=int, default=None, metavar="N",
+                        help="time every named query warm (p50/p95, default and narrow filters) "
+                             "on a warehouse scaled up to N postings from the --n build "
+                             "(etl/bench_queries.py says how); then stop")
+    parser.add_argument("--from-warehouse", type=Path, default=None,
+                        help="with --queries-at: scale up this built warehouse instead of "
+                             "building the --n sample")
     args = parser.parse_args(argv)
     if args.only_archive:
         bench_archive(args.archive)
+        return 0
+    if args.queries_at:
+        from etl.bench_queries import bench_queries_at
+        bench_queries_at(args.queries_at, args.n, args.processes, args.tmp, args.from_warehouse)
         return 0
     with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         root = Path(tmp)

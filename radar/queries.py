@@ -18,6 +18,7 @@ import duckdb
 import polars as pl
 
 from etl.paths import DEFAULT_WAREHOUSE
+from etl.warehouse.rollups import pay_rollup_sql, pay_rollups_for
 from etl.warehouse.schema import (
     EARLIEST_POSTED,
     INDEX_SCHEMA,
@@ -83,9 +84,19 @@ def connection(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnection
             for table, schema in OPTIONAL_TABLES.items():
                 if not (folder / f"{table}.parquet").exists():
                     con.from_arrow(schema.empty_table()).create(table)
+            _derive_missing_rollups(con, folder)
             con.sql(sql_text("_macros"))
             _connections[key] = con
         return con
+
+
+def _derive_missing_rollups(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """Views in place of the pre-aggregated tables a warehouse built before them lacks: the
+    build's own SQL over the raw tables (the same answers, at the raw tables' cost)."""
+    columns = {c for (c,) in con.sql("select column_name from (describe postings)").fetchall()}
+    for name in pay_rollups_for(columns):
+        if not (folder / f"{name}.parquet").exists():
+            con.sql(f"create view {name} as {pay_rollup_sql(name)}")
 
 
 def _quoted(path: Path) -> str:
