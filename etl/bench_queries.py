@@ -7,7 +7,11 @@ How a warehouse is scaled up (:func:`scale_up`): every posting is copied ``facto
 source id ``<source_id>-<i>``, the company ``<company> #<i>`` (so companies grow with n, as in a
 real market), and its posted day moved ``i`` days forward *within its own month* (wrapping to the
 month's first day), so every month holds ``factor`` times its postings, the Parquet stays sorted
-by posted date and rollup cells keep their shape. Its technology tags are copied with it. The
+by posted date and rollup cells keep their shape; its annual pay in USD takes one of five values
+within +-0.4% of the original's (copy ``i``: times 1 + (i mod 5 - 2) x 0.002), so a pay cell
+holds five times the distinct figures of the base warehouse's (the pre-aggregated pay tables
+grow with that; advertised pay is mostly round figures, so real cells hold fewer). Its
+technology tags are copied with it. The
 result is written sorted and row-grouped like the build's own output, then the build's own
 rollup step (:func:`etl.warehouse.build.write_rollups`) runs on it. Texts, titles, pay, places and
 tags repeat the original's, so the figures are those of the base warehouse with counts times
@@ -44,7 +48,10 @@ def _copy_query(table: str, factor: int) -> str:
                                % day(last_day(p.posted_date)))::integer))::date
                 end as posted_date,
                 case when k.i = 0 or p.company is null then p.company
-                     else p.company || ' #' || k.i end as company)
+                     else p.company || ' #' || k.i end as company,
+                case when k.i = 0 or p.salary_annual_usd is null then p.salary_annual_usd
+                     else round(p.salary_annual_usd * (1 + (k.i % 5 - 2) * 0.002), 2)
+                end as salary_annual_usd)
             from read_parquet($src) p, range({factor}) k(i)
             order by posted_date, posting_id"""
     return f"""
@@ -153,7 +160,7 @@ def time_queries(warehouse: Path, warm_runs: int = 20, log=print) -> list[dict]:
 
 
 def bench_queries_at(target: int, n: int, processes: int, tmp: Path | None = None,
-                     warehouse: Path | None = None) -> None:
+                     warehouse: Path | None = None, app: bool = False) -> None:
     """Build the n-posting sample (or take ``warehouse``), time the queries on it, scale it up
     to ``target`` postings and time them again (``python -m etl.bench --queries-at N``)."""
     import datetime as dt
@@ -181,3 +188,6 @@ def bench_queries_at(target: int, n: int, processes: int, tmp: Path | None = Non
               + ", ".join(f"{k} {v:,}" for k, v in counts.items()) + ")")
         print(f"queries at {counts['postings']:,} postings:")
         time_queries(root / "scaled")
+        if app:
+            from etl.bench_app import bench_app
+            bench_app(root / "scaled")
