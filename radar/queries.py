@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 
 from etl.paths import DEFAULT_WAREHOUSE
-from etl.warehouse.rollups import pay_rollup_sql, pay_rollups_for
+from etl.warehouse.rollups import derived_sql, derived_tables_for
 from etl.warehouse.schema import (
     EARLIEST_POSTED,
     INDEX_SCHEMA,
@@ -94,9 +94,9 @@ def _derive_missing_rollups(con: duckdb.DuckDBPyConnection, folder: Path) -> Non
     """Views in place of the pre-aggregated tables a warehouse built before them lacks: the
     build's own SQL over the raw tables (the same answers, at the raw tables' cost)."""
     columns = {c for (c,) in con.sql("select column_name from (describe postings)").fetchall()}
-    for name in pay_rollups_for(columns):
+    for name in derived_tables_for(columns):
         if not (folder / f"{name}.parquet").exists():
-            con.sql(f"create view {name} as {pay_rollup_sql(name)}")
+            con.sql(f"create view {name} as {derived_sql(name)}")
 
 
 def _quoted(path: Path) -> str:

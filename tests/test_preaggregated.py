@@ -1,7 +1,7 @@
-"""The pay, premium, role profile and postings-behind queries read pre-aggregated tables (the
-build's rollup step, etl/warehouse/rollups.py): each gives the same answer as the same question
-asked of the raw tables (tests/raw_sql/, the queries as they were before), on a synthetic
-sample warehouse built by the real build and on the hand-made pay warehouse."""
+"""The pay, premium, role profile and postings-behind queries read pre-aggregated tables and a
+tag index (the build's rollup step, etl/warehouse/rollups.py): each gives the same answer as
+the same question asked of the raw tables (tests/raw_sql/, the queries as they were before), on
+a synthetic sample warehouse built by the real build and on the hand-made pay warehouse."""
 
 from __future__ import annotations
 
@@ -113,6 +113,19 @@ def test_pay_warehouse_preaggregated_equals_raw(pay_warehouse):
     assert check_all(pay_warehouse) > 10
 
 
+def test_tag_index_is_every_tag_in_technology_and_date_order(sample_warehouse):
+    con = duckdb.connect()
+    index = f"'{sample_warehouse}/technology_postings.parquet'"
+    tags = f"'{sample_warehouse}/posting_technologies.parquet'"
+    assert con.sql(f"select count(*) from {index}").fetchall() == \
+        con.sql(f"select count(*) from {tags}").fetchall()
+    keys = con.sql(f"select technology_id, posted_date from {index}").fetchall()
+    assert keys == sorted(keys)
+    assert con.sql(f"""select count(*) from {index} i join {tags} t
+                       using (posting_id, technology_id, surface, rule)""").fetchall() == \
+        con.sql(f"select count(*) from {tags}").fetchall()
+
+
 def test_preaggregated_tables_are_smaller_than_the_raw(sample_warehouse):
     con = duckdb.connect()
     rows = {name: con.sql(f"select count(*), sum(n) from '{sample_warehouse / name}.parquet'")
@@ -127,7 +140,8 @@ def test_a_warehouse_without_the_tables_derives_them(sample_warehouse, tmp_path)
     give the same answers."""
     old = tmp_path / "old"
     shutil.copytree(sample_warehouse.resolve(), old)
-    for name in ("salary_values", "salary_technologies", "rollup_requirements"):
+    for name in ("salary_values", "salary_technologies", "rollup_requirements",
+                 "technology_postings"):
         (old / f"{name}.parquet").unlink()
     assert check_all(old) > 500
 
