@@ -35,7 +35,8 @@ REPLICATED = ("postings", "posting_technologies")
 
 
 def _copy_query(table: str, factor: int) -> str:
-    """The DuckDB query replicating one table ``factor`` times (see the module docstring)."""
+    """The DuckDB query replicating one month of one table ``factor`` times (see the module
+    docstring); $src the table's Parquet, $postings the postings', $first and $last the month."""
     suffix = "case when k.i = 0 then '' else '-' || k.i end"
     if table == "postings":
         return f"""
@@ -53,14 +54,47 @@ def _copy_query(table: str, factor: int) -> str:
                      else round(p.salary_annual_usd * (1 + (k.i % 5 - 2) * 0.002), 2)
                 end as salary_annual_usd)
             from read_parquet($src) p, range({factor}) k(i)
+            where p.posted_date between $first and $last
             order by posted_date, posting_id"""
     return f"""
         select t.* replace (t.posting_id || {suffix} as posting_id)
-        from read_parquet($src) t, range({factor}) k(i)
+        from read_parquet($src) t
+        semi join (select posting_id from read_parquet($postings)
+                   where posted_date between $first and $last) m using (posting_id),
+        range({factor}) k(i)
         order by posting_id, technology_id"""
 
 
-def scale_up(source: Path, dest: Path, target: int, memory: str = "4GB") -> dict:
+def _replicate(con: duckdb.DuckDBPyConnection, source: Path, dest: Path, table: str,
+               factor: int, months: list) -> int:
+    """Write one replicated table a month at a time (memory holds one month's copies), in row
+    groups of about 100,000 rows; returns its rows."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    schema = pq.read_schema(source / f"{table}.parquet")
+    rows, pending = 0, []
+    with pq.ParquetWriter(dest / f"{table}.parquet", schema, compression="zstd") as writer:
+        for first, last in months:
+            query = _copy_query(table, factor)
+            params = {"src": str(source / f"{table}.parquet"),
+                      "postings": str(source / "postings.parquet"), "first": first,
+                      "last": last}
+            reader = con.sql(query, params={k: v for k, v in params.items()
+                                            if f"${k}" in query}).arrow()
+            for batch in reader:
+                pending.append(pa.Table.from_batches([batch]).cast(schema))
+                if sum(t.num_rows for t in pending) >= 100_000:
+                    chunk = pa.concat_tables(pending)
+                    writer.write_table(chunk, row_group_size=100_000)
+                    rows, pending = rows + chunk.num_rows, []
+        if pending:
+            chunk = pa.concat_tables(pending)
+            writer.write_table(chunk, row_group_size=100_000)
+            rows += chunk.num_rows
+    return rows
+
+
+def scale_up(source: Path, dest: Path, target: int, memory: str = "2GB") -> dict:
     """Write a copy of the warehouse at ``source`` holding about ``target`` postings into
     ``dest`` (see the module docstring); returns its manifest."""
     source = source.resolve()
@@ -70,15 +104,16 @@ def scale_up(source: Path, dest: Path, target: int, memory: str = "4GB") -> dict
     dest.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
     con.execute(f"set memory_limit = '{memory}'")
+    con.execute("set enable_progress_bar = false")
     con.execute(f"set temp_directory = '{str(dest / '_spill').replace(chr(39), '')}'")
+    months = con.sql("""
+        select distinct date_trunc('month', posted_date)::date as first,
+               last_day(posted_date) as last
+        from read_parquet($p) order by first""",
+                     params={"p": str(source / "postings.parquet")}).fetchall()
     counts = dict(manifest["row_counts"])
     for table in REPLICATED:
-        out = str(dest / f"{table}.parquet").replace("'", "''")
-        con.sql(f"copy ({_copy_query(table, factor)}) to '{out}' "
-                "(format parquet, compression zstd, row_group_size 100000)",
-                params={"src": str(source / f"{table}.parquet")})
-        counts[table] = con.sql("select count(*) from read_parquet($p)",
-                                params={"p": str(dest / f"{table}.parquet")}).fetchall()[0][0]
+        counts[table] = _replicate(con, source, dest, table, factor, months)
     con.close()
     shutil.rmtree(dest / "_spill", ignore_errors=True)
     rollups = write_rollups(dest)

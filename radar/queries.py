@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import tempfile
 import threading
 from functools import cache
 from pathlib import Path
@@ -57,6 +58,11 @@ def query_names() -> list[str]:
     return sorted(p.stem for p in SQL_DIR.glob("*.sql") if not p.stem.startswith("_"))
 
 
+def duckdb_memory() -> str:
+    """DuckDB's memory limit in the app: $HIRING_RADAR_DUCKDB_MEMORY, else 512MB."""
+    return os.environ.get("HIRING_RADAR_DUCKDB_MEMORY") or "512MB"
+
+
 def warehouse_path() -> Path:
     """The warehouse the app reads: $HIRING_RADAR_WAREHOUSE, else data/warehouse."""
     return Path(os.environ.get("HIRING_RADAR_WAREHOUSE") or DEFAULT_WAREHOUSE)
@@ -78,6 +84,11 @@ def connection(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnection
         con = _connections.get(key)
         if con is None:
             con = duckdb.connect(":memory:")
+            # The app server's share of memory: DuckDB spills joins, sorts and aggregates to a
+            # temporary folder beyond this, so the server stays small on a large warehouse.
+            con.execute(f"set memory_limit = '{duckdb_memory()}'")
+            spill = Path(tempfile.gettempdir()) / "hiring-radar-duckdb"
+            con.execute(f"set temp_directory = '{_quoted(spill)}'")
             for parquet in sorted(folder.glob("*.parquet")):
                 con.sql(f"create view {parquet.stem} as select * from read_parquet("
                         f"'{_quoted(parquet)}')")
