@@ -313,20 +313,33 @@ def _months_of(key_files: list[Path], removed: pl.DataFrame,
     return sorted(dt.date(n // 12, n % 12 + 1, 1) for n in numbers)
 
 
-def _month_table(path: Path) -> bool:
-    """Whether a rollup file exists with a ``month`` date column (so it updates by month)."""
+def _date_column(path: Path) -> str | None:
+    """The column a rollup file is updated by month on: ``month`` or ``posted_date`` (a date);
+    None when the old warehouse lacks the file or it has neither."""
     if not path.is_file():
-        return False
+        return None
     schema = pq.read_schema(path)
-    return "month" in schema.names and schema.field("month").type == pa.date32()
+    for name in ("month", "posted_date"):
+        if name in schema.names and schema.field(name).type == pa.date32():
+            return name
+    return None
+
+
+def _order_of(names: list[str], column: str) -> list[str]:
+    """How the build orders a rollup file: by month; a table keyed by posting date (the tag
+    index) by its leading columns through the date, then the posting id."""
+    if column == "month":
+        return ["month"]
+    lead = names[:names.index(column) + 1]
+    return lead + (["posting_id"] if "posting_id" in names and "posting_id" not in lead else [])
 
 
 def write_touched_rollups(folder: Path, current: Path, months: list[dt.date]) -> dict[str, int]:
-    """Each rollup table: the warehouse's rows of untouched months and the build's own
-    write_rollups over the touched months' postings; returns the row counts.
+    """Each rollup and derived table: the warehouse's rows of untouched months and the build's
+    own write_rollups over the touched months' postings; returns the row counts.
 
-    A rollup table without a ``month`` column cannot be updated by month, nor one the old
-    warehouse lacks: all rollups are then recomputed over the whole warehouse.
+    A table without a ``month`` or ``posted_date`` date column cannot be updated by month, nor
+    one the old warehouse lacks: all rollups are then recomputed over the whole warehouse.
     """
     subset = folder / "_rollup_months"
     subset.mkdir()
@@ -350,23 +363,23 @@ def write_touched_rollups(folder: Path, current: Path, months: list[dt.date]) ->
         if (current / name).is_file():
             os.link(current / name, subset / name)
     fresh = b.write_rollups(subset)
-    counts = {}
-    if not all(_month_table(current / f"{n}.parquet") for n in fresh):
+    columns = {n: _date_column(current / f"{n}.parquet") for n in fresh}
+    if not all(columns.values()):
         shutil.rmtree(subset)
         con.close()
         return b.write_rollups(folder)
+    counts = {}
     for name in fresh:
         new = subset / f"{name}.parquet"
-        table = con.sql("""
+        schema = pq.read_schema(new)
+        column = columns[name]
+        order = ", ".join(_order_of(schema.names, column))
+        counts[name] = b._write_sorted(con, f"""
             select * from read_parquet($old)
-            where not list_contains($months, strftime(month, '%Y-%m-%d'))
-            union all by name select * from read_parquet($new)""",
-            params={"old": str(current / f"{name}.parquet"), "new": str(new),
-                    "months": month_list}).arrow()
-        table = table.read_all() if hasattr(table, "read_all") else table
-        table = table.cast(pq.read_schema(new))
-        pq.write_table(table, folder / f"{name}.parquet")
-        counts[name] = table.num_rows
+            where not list_contains($months, strftime({column}, '%Y-%m-01'))
+            union all by name select * from read_parquet($new)
+            order by {order}""", {"old": str(current / f"{name}.parquet"), "new": str(new),
+                                  "months": month_list}, folder / f"{name}.parquet", schema)
     con.close()
     shutil.rmtree(subset)
     return counts
