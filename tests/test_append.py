@@ -134,6 +134,7 @@ def test_the_month_rule_across_the_warehouse_and_the_new_postings(appended):
     assert "exact-copy-in-december" not in ids
     last = manifest["appended"][-1]
     assert last["months_touched"] == ["2025-11", "2025-12"]
+    assert last["rollups"] == "touched months"
     assert last["earlier_postings_removed"] == 3  # ... and remove the warehouse's originals
     assert last["rejected"] == 1 and last["files"] == {"sample": [NEW_FILE]}
     sample = manifest["sources"][0]

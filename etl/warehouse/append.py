@@ -225,12 +225,13 @@ def _append_into(folder: Path, current: Path, manifest: dict, files: dict[str, d
     pq.write_table(pa.concat_tables([old_quarantine.cast(QUARANTINE_SCHEMA), new_quarantine]),
                    folder / "quarantine.parquet")
     months = _months_of(key_files, removed_keys, replaced_rows["old_date"].to_list())
-    rollups = write_touched_rollups(folder, current, months)
+    rollups, by_month = write_touched_rollups(folder, current, months)
     for path in sorted(current.glob("*.parquet")):  # the taxonomy and other sources' tables
         if not (folder / path.name).exists():
             os.link(path, folder / path.name)
     out = _manifest(manifest, folder, started, results, files, first, same_id, month_dropped,
-                    removed_keys, replaced, rollups, n_postings, n_techs, cache_info, months)
+                    removed_keys, replaced, rollups, n_postings, n_techs, cache_info, months,
+                    by_month)
     (folder / "manifest.json").write_text(json.dumps(out, indent=2, default=str) + "\n")
     log(f"appended {sum(r.rows for r in results)} postings read from "
         f"{len(out['appended'][-1]['files'])} sources' new files; months touched: "
@@ -334,9 +335,11 @@ def _order_of(names: list[str], column: str) -> list[str]:
     return lead + (["posting_id"] if "posting_id" in names and "posting_id" not in lead else [])
 
 
-def write_touched_rollups(folder: Path, current: Path, months: list[dt.date]) -> dict[str, int]:
+def write_touched_rollups(folder: Path, current: Path,
+                          months: list[dt.date]) -> tuple[dict[str, int], bool]:
     """Each rollup and derived table: the warehouse's rows of untouched months and the build's
-    own write_rollups over the touched months' postings; returns the row counts.
+    own write_rollups over the touched months' postings; returns the row counts and whether
+    the tables were updated by month (False: recomputed whole).
 
     A table without a ``month`` or ``posted_date`` date column cannot be updated by month, nor
     one the old warehouse lacks: all rollups are then recomputed over the whole warehouse.
@@ -367,7 +370,7 @@ def write_touched_rollups(folder: Path, current: Path, months: list[dt.date]) ->
     if not all(columns.values()):
         shutil.rmtree(subset)
         con.close()
-        return b.write_rollups(folder)
+        return b.write_rollups(folder), False
     counts = {}
     for name in fresh:
         new = subset / f"{name}.parquet"
@@ -382,14 +385,14 @@ def write_touched_rollups(folder: Path, current: Path, months: list[dt.date]) ->
                                   "months": month_list}, folder / f"{name}.parquet", schema)
     con.close()
     shutil.rmtree(subset)
-    return counts
+    return counts, True
 
 
 def _manifest(before: dict, folder: Path, started: dt.datetime,
               results: list[b.SourceResult], files: dict[str, dict[str, int]], first: pa.Table,
               same_id: pl.DataFrame, month_dropped: pl.DataFrame, removed_keys: pl.DataFrame,
               replaced: set[str], rollups: dict[str, int], n_postings: int, n_techs: int,
-              cache_info: dict, months: list[dt.date]) -> dict:
+              cache_info: dict, months: list[dt.date], by_month: bool) -> dict:
     """The warehouse's manifest after the append: counts, coverage and the append's account."""
     out = json.loads(json.dumps(before, default=str))
     con = duckdb.connect()
@@ -446,5 +449,6 @@ def _manifest(before: dict, folder: Path, started: dt.datetime,
         "postings_read": sum(r.rows for r in results),
         "rejected": sum(r.rejected for r in results),
         "months_touched": [m.isoformat()[:7] for m in months],
+        "rollups": "touched months" if by_month else "all months (a table has no month)",
         "earlier_postings_removed": len(removed_keys) + len(replaced)}]
     return out
