@@ -60,15 +60,3 @@ def test_spark_build_equals_in_process_row_for_row(spark, raw_set, in_process, t
     quarantine = pq.read_table(warehouse / "quarantine.parquet").to_pylist()
     assert {q["source"] for q in quarantine} == {"sample", "own"}
     assert by_source["sample"]["rejected"] > 0  # refused inside process_batch, on Spark
-
-
-def test_spark_engine_from_the_command_line(raw_set, in_process, tmp_path):
-    # The CLI path owns its session: starts local[2] and stops it.
-    from etl.__main__ import main
-
-    warehouse = tmp_path / "warehouse"
-    assert main(["build", "--engine", "spark", "--raw", str(raw_set), "--warehouse",
-                 str(warehouse), "--no-embedded", "--only", "sample", "--only", "own"]) == 0
-    postings = pq.read_table(warehouse / "postings.parquet")
-    expected = pq.read_table(in_process / "postings.parquet")
-    assert postings.drop_columns(["ingested_at"]).equals(expected.drop_columns(["ingested_at"]))

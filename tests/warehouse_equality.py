@@ -24,8 +24,12 @@ def write_raw_set(root: Path, n: int = 1500) -> Path:
     return root
 
 
-def warehouse_differences(a: Path, b: Path) -> list[str]:
-    """What differs between two warehouses: tables (rows sorted by every column) and manifest."""
+def warehouse_differences(a: Path, b: Path, same_clock: bool = True) -> list[str]:
+    """What differs between two warehouses: tables (rows sorted by every column) and manifest.
+
+    same_clock=False: builds started at different times (the command line's): the build time
+    (``ingested_at``, the manifest's ``built_at``) is left out, every other value compared.
+    """
     problems = []
     names_a = sorted(p.name for p in a.glob("*.parquet"))
     names_b = sorted(p.name for p in b.glob("*.parquet"))
@@ -35,6 +39,8 @@ def warehouse_differences(a: Path, b: Path) -> list[str]:
         if name not in names_b:
             continue
         ta, tb = pq.read_table(a / name), pq.read_table(b / name)
+        if not same_clock and "ingested_at" in ta.column_names:
+            ta, tb = ta.drop_columns(["ingested_at"]), tb.drop_columns(["ingested_at"])
         if not ta.schema.equals(tb.schema):
             problems.append(f"{name}: schema {ta.schema} != {tb.schema}")
             continue
@@ -43,6 +49,8 @@ def warehouse_differences(a: Path, b: Path) -> list[str]:
             problems.append(f"{name}: {ta.num_rows} rows != {tb.num_rows} rows or values differ")
     manifest_a = json.loads((a / "manifest.json").read_text())
     manifest_b = json.loads((b / "manifest.json").read_text())
+    if not same_clock:
+        manifest_a.pop("built_at"), manifest_b.pop("built_at")
     if manifest_a != manifest_b:
         problems.append(f"manifest: {manifest_a} != {manifest_b}")
     return problems

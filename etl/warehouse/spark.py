@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,6 +86,8 @@ def spark_session(master: str | None = None):
         raise SystemExit("the Spark engine needs pyspark and Java: `make spark` installs both "
                          "(pip install -e '.[spark]' and Debian's openjdk-17-jre-headless)") \
             from err
+    # pyspark warns about pandas 3 on every mapInArrow; this engine hands pandas nothing.
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
     conf = SparkConf()
     builder = SparkSession.builder.appName("hiring-radar-build")
     master = master or os.environ.get("SPARK_MASTER")

@@ -60,6 +60,7 @@ def local_raw(raw: Location, only: Iterable[str] | None = None) -> Iterator[Path
     try:
         for name in _subfolders(fs, base):
             if chosen is None or name in chosen:
+                (tmp / name).mkdir()
                 pafs.copy_files(f"{base}/{name}", str(tmp / name), source_filesystem=fs,
                                 destination_filesystem=pafs.LocalFileSystem())
         yield tmp
@@ -101,6 +102,7 @@ def current_warehouse(uri: str) -> str:
 def download_warehouse(uri: str, dest: Path) -> Path:
     """Copy the current build of a warehouse prefix to a local folder (for reading it)."""
     fs, path = remote(current_warehouse(uri))
+    dest.mkdir(parents=True, exist_ok=True)
     pafs.copy_files(path, str(dest), source_filesystem=fs,
                     destination_filesystem=pafs.LocalFileSystem())
     return dest
