@@ -31,8 +31,9 @@ test: setup spark warehouse browser  ## set up and run the whole test suite
 lint: setup  ## ruff
 	$(VENV)/bin/ruff check .
 
-bench: setup spark warehouse  ## build time and memory per stage (N=postings), query, tagger, export timings, HN archive ingest and build time and memory
+bench: setup spark warehouse  ## build time and memory per stage (N=postings), Spark beside in-process, query, tagger, export timings, HN archive ingest and build time and memory
 	$(PY) -m etl.bench --n $(N)
+	$(PY) -m etl.bench_spark --n $(N)  # Spark local-mode build beside the in-process one
 	-$(PY) -m etl.evaluate --bench  # tagger speed on the real labelled postings (needs ../shared)
 
 eval: setup  ## precision/recall: tagger (dev, hold-out, audit, 2012-2017 era, 2018-2024 fresh), requirements (3 sets); pay rule

@@ -44,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="where normalise, pay and tag run: in this process and its "
                             "workers, or PySpark's mapInArrow (`make spark`; docs/spark.md) "
                             "(default: %(default)s)")
+    build.add_argument("--spark-staging", metavar="URI", default=None,
+                       help="with --engine spark on a cluster: a folder or URI (s3://...) the "
+                            "driver and executors share, for Spark's input and output "
+                            "(default: the build folder, fine for a local master)")
     build.add_argument("--embedded", type=Path, default=DEFAULT_EMBEDDED,
                        help="already tagged postings to include (default: %(default)s)")
     build.add_argument("--no-embedded", action="store_const", const=None, dest="embedded",
@@ -81,6 +85,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _engine(args: argparse.Namespace):
+    """The build's engine: "in-process", or the Spark stager with its shared staging."""
+    if args.engine != "spark":
+        return args.engine
+    from etl.warehouse.spark import SparkStager
+    return SparkStager(staging=args.spark_staging)
+
+
 def _location(text: str):
     from etl.warehouse.storage import location
     return location(text)
@@ -114,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
                     only = real_sources(raw, log=lambda m: print(m, file=sys.stderr))
                 manifest = build_at(raw, args.warehouse, only=only, processes=args.processes,
                                     log=lambda m: print(m, file=sys.stderr),
-                                    embedded=args.embedded, engine=args.engine)
+                                    embedded=args.embedded, engine=_engine(args))
         except BuildRunning as err:
             print(f"error: {err}", file=sys.stderr)
             return 1

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from etl.warehouse.build import build
-from etl.warehouse.spark import SparkStager, spark_session
+from etl.warehouse.spark import SparkStager, spark_session, spark_uri
 from tests.warehouse_equality import BUILD_TIME, SOURCES, warehouse_differences, write_raw_set
 
 pytestmark = pytest.mark.spark
@@ -45,12 +45,15 @@ def test_spark_session_stays_on_loopback(spark):
 
 
 def test_spark_build_equals_in_process_row_for_row(spark, raw_set, in_process, tmp_path):
+    # Through a staging folder apart from the build folder, as on a cluster (s3:// there).
     lines: list[str] = []
-    warehouse = tmp_path / "warehouse"
+    warehouse, shared = tmp_path / "warehouse", tmp_path / "shared"
     manifest = build(raw_set, warehouse, only=SOURCES, log=lines.append, now=BUILD_TIME,
-                     engine=SparkStager(spark))
+                     engine=SparkStager(spark, staging=str(shared)))
 
     assert any(line.startswith("sample:") and "(Spark)" in line for line in lines)
+    assert any(line.startswith("spark: mapInArrow job") for line in lines)
+    assert shared.is_dir() and not any(shared.iterdir())  # Spark's work there is cleaned up
     assert warehouse_differences(in_process, warehouse) == []
     # The comparison has something to compare: both sources, refused rows of both kinds.
     counts = manifest["row_counts"]
@@ -60,3 +63,9 @@ def test_spark_build_equals_in_process_row_for_row(spark, raw_set, in_process, t
     quarantine = pq.read_table(warehouse / "quarantine.parquet").to_pylist()
     assert {q["source"] for q in quarantine} == {"sample", "own"}
     assert by_source["sample"]["rejected"] > 0  # refused inside process_batch, on Spark
+
+
+def test_spark_names_s3_as_s3a_and_paths_as_file_uris(tmp_path):
+    assert spark_uri("s3://bucket/tmp/radar/") == "s3a://bucket/tmp/radar"
+    assert spark_uri("hdfs://nn/tmp") == "hdfs://nn/tmp"
+    assert spark_uri(str(tmp_path)) == tmp_path.resolve().as_uri()
