@@ -69,3 +69,23 @@ def test_spark_names_s3_as_s3a_and_paths_as_file_uris(tmp_path):
     assert spark_uri("s3://bucket/tmp/radar/") == "s3a://bucket/tmp/radar"
     assert spark_uri("hdfs://nn/tmp") == "hdfs://nn/tmp"
     assert spark_uri(str(tmp_path)) == tmp_path.resolve().as_uri()
+
+
+def test_unsigned_keys_cross_spark_as_int64_and_come_back_unchanged():
+    import pyarrow as pa
+
+    from etl.warehouse.build import KEYS_SCHEMA
+    from etl.warehouse.spark import SPARK_KEYS_SCHEMA, from_spark_keys, to_spark_keys
+
+    top = 2**64 - 1
+    row = {"row": 7, "posting_id": "p", "source": "s", "source_id": "1", "month": 24300,
+           "day": 20000, "company_key": "acme", "title_key": "dev", "location_key": "",
+           "fingerprint": top, "bands": [2**63, 1], "sketch": [2**32 - 1, 0], "shingles": 2}
+    keys = pa.RecordBatch.from_pylist([row, {**row, "row": 8, "bands": None, "sketch": None}],
+                                      schema=KEYS_SCHEMA)
+    spark_form = to_spark_keys(keys)
+    assert spark_form.schema == SPARK_KEYS_SCHEMA
+    assert spark_form.column("fingerprint").to_pylist() == [-1, -1]  # the same 64 bits
+    assert spark_form.column("bands").to_pylist() == [[-(2**63), 1], None]
+    back = from_spark_keys(pa.Table.from_batches([spark_form]))
+    assert back.equals(pa.Table.from_batches([keys]))
