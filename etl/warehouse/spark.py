@@ -23,6 +23,7 @@ Without a master given (``spark-submit --master ...`` or ``SPARK_MASTER``) the s
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import os
 import sys
 import time
@@ -81,13 +82,12 @@ SESSION_CONF = {
 
 def spark_session(master: str | None = None):
     """A Spark session: the one spark-submit set up, else local[2] on 127.0.0.1 with no UI."""
-    try:
-        from pyspark import SparkConf
-        from pyspark.sql import SparkSession
-    except ImportError as err:  # the optional `spark` extra
+    if importlib.util.find_spec("pyspark") is None:  # the optional `spark` extra
         raise SystemExit("the Spark engine needs pyspark and Java: `make spark` installs both "
-                         "(pip install -e '.[spark]' and Debian's openjdk-17-jre-headless)") \
-            from err
+                         "(pip install -e '.[spark]' and Debian's openjdk-17-jre-headless)")
+    from pyspark import SparkConf
+    from pyspark.sql import SparkSession
+
     # pyspark warns about pandas 3 on every mapInArrow; this engine hands pandas nothing.
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
     conf = SparkConf()
