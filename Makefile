@@ -16,7 +16,7 @@ else
 WAREHOUSE := data/warehouse
 endif
 
-.PHONY: run test lint bench eval setup spark java warehouse sample embedded compare browser clean help
+.PHONY: run test lint bench bench-scale eval setup spark java warehouse sample embedded compare browser clean help
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -35,6 +35,10 @@ bench: setup spark warehouse  ## build time and memory per stage (N=postings), S
 	$(PY) -m etl.bench --n $(N)
 	$(PY) -m etl.bench_spark --n $(N)  # Spark local-mode build beside the in-process one
 	-$(PY) -m etl.evaluate --bench  # tagger speed on the real labelled postings (needs ../shared)
+
+AT ?= 10000000
+bench-scale: setup browser  ## every named query's warm p50/p95 (default, narrow filters) on the N sample scaled up to AT postings, app memory and first chart (docs/scale.md)
+	$(PY) -m etl.bench --n $(N) --queries-at $(AT) --app
 
 eval: setup  ## precision/recall: tagger (dev, hold-out, audit, 2012-2017 era, 2018-2024 fresh), requirements (3 sets); pay rule
 	$(PY) -m etl.evaluate
