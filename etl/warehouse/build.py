@@ -350,17 +350,20 @@ def build(raw_root: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE,
           only: Iterable[str] | None = None, processes: int | None = None,
           log: Callable[[str], None] = print, loaders: dict | None = None,
           embedded: Path | None = None,
-          stage: Callable[[str], None] = lambda name: None) -> dict:
+          stage: Callable[[str], None] = lambda name: None,
+          engine: str | Callable = "in-process", now: dt.datetime | None = None) -> dict:
     """Build the warehouse from every source with raw data; returns the manifest.
 
     ``loaders`` replaces the registered sources (tests build small warehouses this way).
     ``embedded``: a folder of already tagged postings (data/embedded, see etl/warehouse/embedded.py)
     added to the sources; a posting a raw source also gives (same posting id) is taken from there.
     ``stage`` is told the name of each stage as it starts (make bench times them).
+    ``engine``: "in-process" or "spark" (etl/warehouse/spark.py runs the first stage), or a
+    staging function like ``_stage_postings``. ``now``: the build time (default: the clock).
     """
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with build_lock(warehouse):  # raises BuildRunning while another build of it runs
-        started = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        started = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
         folder = warehouse.parent / (f".{warehouse.name}-{started:%Y%m%dT%H%M%S}-"
                                      f"{uuid.uuid4().hex[:8]}")
         folder.mkdir()
@@ -368,12 +371,25 @@ def build(raw_root: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE,
             manifest = _build_into(folder, raw_root, started, only,
                                    processes or min(2, os.cpu_count() or 1), log,
                                    loaders or registered_sources(), stage,
-                                   prebuilt.read_embedded(embedded) if embedded else None)
+                                   prebuilt.read_embedded(embedded) if embedded else None,
+                                   _stager(engine))
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         swap_in(folder, warehouse)
     return manifest
+
+
+def _stager(engine: str | Callable) -> Callable:
+    """The function that runs the build's first stage for an engine name (or the function)."""
+    if callable(engine):
+        return engine
+    if engine == "spark":
+        from etl.warehouse.spark import SparkStager
+        return SparkStager()
+    if engine != "in-process":
+        raise ValueError(f"unknown engine {engine!r}: in-process or spark")
+    return _stage_postings
 
 
 def _duckdb(folder: Path) -> duckdb.DuckDBPyConnection:
@@ -472,13 +488,14 @@ def _write_sorted(con: duckdb.DuckDBPyConnection, query: str, params: dict, path
 
 def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, processes: int, log,
                 loaders: dict, stage: Callable[[str], None],
-                embedded: prebuilt.Embedded | None = None) -> dict:
+                embedded: prebuilt.Embedded | None = None,
+                stager: Callable = _stage_postings) -> dict:
     tagger = Tagger.default()
     results: list[SourceResult] = []
     quarantine: list[Rejected] = []
     stage("read, normalise, tag")
-    key_files = _stage_postings(folder, loaders, raw_root, started, only, processes, log,
-                                results, quarantine)
+    key_files = stager(folder, loaders, raw_root, started, only, processes, log, results,
+                       quarantine)
     staged = folder / "_staging" / "postings.parquet"
     if not sum(r.rows for r in results) and embedded is None:
         raise SystemExit(f"no postings found under {raw_root}: run `python -m etl sample` or "
