@@ -21,8 +21,10 @@ from tests.conftest import PROJECT_ROOT
 
 AUDIT_LABELS = PROJECT_ROOT / "tests" / "eval" / "requirements_audit_labels.jsonl"
 THIRD_LABELS = PROJECT_ROOT / "tests" / "eval" / "requirements_third_labels.jsonl"
-FLOOR = 0.95  # the goal, met on the sets the extractor was tuned on
-THIRD_FLOOR = 0.85  # the blind third set, measured after its own fixes (docs/requirements.md)
+FOURTH_LABELS = PROJECT_ROOT / "tests" / "eval" / "requirements_fourth_labels.jsonl"
+FLOOR = 0.95  # the goal (issue 10), met on every set after its fixes
+# the one field below the goal, with the posting that keeps it there (docs/requirements.md)
+THIRD_EXCEPTIONS = {"min_years_experience": 0.93}
 
 
 # --- degree --------------------------------------------------------------------------------------
@@ -270,14 +272,17 @@ def test_score_counts_positives_exactly():
     assert s["degree_equivalent"].precision == 1.0  # no positives at all
 
 
-@pytest.mark.parametrize(("labels", "size", "floor"), [
-    (DEV_LABELS, 150, FLOOR), (AUDIT_LABELS, 100, FLOOR), (THIRD_LABELS, 60, THIRD_FLOOR)],
-    ids=["dev", "second", "third"])
-def test_scores_on_labelled_real_postings_stay_above_the_floor(shared_data, labels, size, floor):
+@pytest.mark.parametrize(("labels", "size", "exceptions"), [
+    (DEV_LABELS, 150, {}), (AUDIT_LABELS, 100, {}), (THIRD_LABELS, 60, THIRD_EXCEPTIONS),
+    (FOURTH_LABELS, 150, {})],
+    ids=["dev", "second", "third", "fourth"])
+def test_scores_on_labelled_real_postings_stay_above_the_floor(shared_data, labels, size,
+                                                               exceptions):
     rows = load_labels(labels)
     assert len(rows) == size
     scores = evaluate(shared_data, rows)
     low = {f: (round(s.precision, 3), round(s.recall, 3)) for f, s in scores.items()
-           if s.precision < floor or s.recall < floor}
+           if min(s.precision, s.recall) < exceptions.get(f, FLOOR)}
     assert set(scores) == set(FIELDS)
     assert not low, low
+    assert all(s.tp > 0 for s in scores.values())  # every field has positives to score

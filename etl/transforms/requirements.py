@@ -44,7 +44,9 @@ def _rules() -> dict:
     num = r"(?:\d{1,2}|" + "|".join(sorted(numbers, key=len, reverse=True)) + r")"
     words = "|".join(sorted(numbers, key=len, reverse=True))
     # a digit may follow a letter (LinkedIn runs lines together: "New York10-15 years")
-    first = rf"(?P<a>(?<![\w,$€£.-])(?:{words})\b|(?<![\d,$€£])(?<!\d[-–.])\d{{1,2}})"
+    # a capitalised number word may follow a lower-case letter too (LinkedIn: "orTwo (2) years")
+    first = (rf"(?P<a>(?:(?<![\w,$€£.-])|(?<=(?-i:[a-z]))(?=(?-i:[A-Z])))(?:{words})\b"
+             rf"|(?<![\d,$€£])(?<!\d[-–.])\d{{1,2}})")
     figure = (rf"{first}(?:\s*\(\d{{1,2}}\))?\s*\+?\s*(?:or\s+more\s+)?"
               rf"(?:(?:-|–|—|to|or)\s*(?P<b>{num})(?:\s*\(\d{{1,2}}\))?\s*\+?\s*)?")
     general = "|".join(yrs["general_words"])
@@ -80,15 +82,18 @@ def _rules() -> dict:
             r"|^\s*(?:on\s+the\s+job|in\s+(?:the\s+)?industry|in\s+(?:an?\s+)?similar\s+"
             r"(?:role|position)|of\s+software\s+(?:development|engineering)\b"
             r"|apply\s+now\b)", re.I),  # YC job lists: "$160K - $250K 3+ years Apply Now"
-        "skill_after": re.compile(
-            r"^\s*(?:of\s+)?(?:[\w#+./&'’()-]+[\s,/]+){0,7}?(?:experience|exp)\b"
+        "skill_after": re.compile(  # "2-5 years prior industrial sales (B to B) experience"
+            r"^\s*(?:of\s+)?(?:(?:prior|previous|past|recent)\s+)?"
+            r"(?:[\w#+./&'’()-]+[\s,/]+){0,7}?(?:experience|exp)\b"
             r"|^\s*(?:of|with|in|using|building|developing|working|writing|designing|managing"
             r"|leading|coding|programming|doing)\s+\S"
             r"|^\s*\((?:required|preferred)\)", re.I),  # "Data Entry, 4 years (Required)"
         "skill_line_end": re.compile(r",\s*$"),
         "not_experience_before": _alternation(yrs["not_experience_before"]),
         "not_experience_after": _alternation(yrs["not_experience_after"]),
-        "level": [(level, re.compile(rf"(?<![\w-])(?:{'|'.join(sen[level])})(?![\w-])", re.I))
+        # "Senior-level", "Junior-to-mid": a hyphen may join a level word to another level
+        "level": [(level, re.compile(rf"(?<![\w-])(?:{'|'.join(sen[level])})"
+                                     r"(?![\w]|-(?!(?:level|to|or)\b))", re.I))
                   for level in LEVELS],
         "role_noun": re.compile(rf"^[\s/&+,()-]*(?:[\w.#+/-]+[\s/&+,()-]+){{0,4}}?"
                                 rf"(?:{'|'.join(sen['role_nouns'])})\b", re.I),
@@ -115,6 +120,11 @@ _WORD_START = (r"(?:(?<![\w-])|(?<=[^\w\s]-)|(?<=^-)|(?<=\s-)"
 _RUN_TOGETHER = re.compile(r"(?<=[a-z.])(?=[A-Z][a-z])")
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|[A-Z])|\n")
 _URL = re.compile(r"https?://\S+|www\.\S+")
+_OR_MORE = re.compile(r"^\s*(?:or\s+(?:more|longer|above)|and\s+(?:up|above)|plus)\b",
+                      re.IGNORECASE)
+# the head of a list item "Sr. Product Manager, Search - There's a huge opportunity ..."
+_ITEM_HEAD = re.compile(r"\s+[-–—]\s+|:\s")
+_PIPES = re.compile(r"\s+\|\s+")
 
 
 def _clause_before(text: str, start: int, limit: int = 100) -> str:
@@ -198,7 +208,7 @@ def _figures(text: str) -> tuple[list[int], list[int]]:
         if word in ("a", "an") and m["b"]:
             continue
         before = text[max(0, m.start() - 60):m.start()]
-        after = text[m.end():m.end() + 90]
+        after = _OR_MORE.sub("", text[m.end():m.end() + 90])  # "Two (2) years or more of"
         if rules["not_experience_before"].search(before) or \
                 rules["not_experience_after"].search(after):
             continue
@@ -247,9 +257,15 @@ def _role_contexts(text: str) -> list[tuple[int, str, bool]]:
         bare = _URL.sub("", line).strip(" \t-*•>#=|:")
         if number == 0:
             contexts.append((offset, bare[:200], False))
-        elif bare and len(bare) <= 80 and not rules["not_role_line"].search(bare) and (
-                rules["role_noun_anywhere"].search(bare) or rules["title_word"].search(bare)):
-            contexts.append((offset, bare, False))
+        else:  # a short line, each part of a "|" list, or the head of a long list item
+            for part in _PIPES.split(bare):
+                part = part.strip(" \t-*•>#=|:")
+                if len(part) > 80:
+                    part = _ITEM_HEAD.split(part, 1)[0]
+                if part and len(part) <= 80 and not rules["not_role_line"].search(part) and (
+                        rules["role_noun_anywhere"].search(part)
+                        or rules["title_word"].search(part)):
+                    contexts.append((offset, part, False))
         offset += len(line) + 1
     for m in rules["hiring"].finditer(text):
         if re.search(r"\bif\s+you\b", _clause_before(text, m.start(), 60), re.I):
