@@ -109,6 +109,11 @@ def _rules() -> dict:
                        for kind in EMPLOYMENT_TYPES],
         "not_type_before": _alternation(emp["not_type_before"]),
         "not_type_after": _alternation(emp["not_type_after"]),
+        "not_contract_after": _alternation(emp["not_contract_after"]),
+        "not_internship_before": _alternation(emp["not_internship_before"]),
+        "not_internship_after": _alternation(emp["not_internship_after"]),
+        "other_role": re.compile(rf"(?<![\w-])(?:{'|'.join(emp['other_roles'])})(?![\w-])", re.I),
+        "intern_word": re.compile(rf"{_WORD_START}(?:{'|'.join(emp['internship'])})", re.I),
         "elsewhere": _alternation(emp["elsewhere"]),
         "internship_last": bool(emp.get("internship_last")),
     }
@@ -125,6 +130,8 @@ _OR_MORE = re.compile(r"^\s*(?:or\s+(?:more|longer|above)|and\s+(?:up|above)|plu
 # the head of a list item "Sr. Product Manager, Search - There's a huge opportunity ..."
 _ITEM_HEAD = re.compile(r"\s+[-–—]\s+|:\s")
 _PIPES = re.compile(r"\s+\|\s+")
+# the items of a list of roles: "Backend, Web or Android Engineer | VISA, REMOTE, INTERNS"
+_ROLE_ITEMS = re.compile(r"\s*[|,;]\s*|\s+(?:or|and|&)\s+|\s+/\s+")
 
 
 def _clause_before(text: str, start: int, limit: int = 100) -> str:
@@ -307,9 +314,28 @@ def seniority_stated(text: str) -> str:
 
 # --- employment type ------------------------------------------------------------------------
 
-def employment_type_stated(text: str) -> str:
-    """full_time / part_time / contract / internship / temporary as first stated, else unknown."""
+def other_role_before(text: str, end: int) -> bool:
+    """Whether the posting names a role that is not an internship before offset end, where it
+    names its roles (first line, short lines, "|" lists, list-item heads, "hiring ..."), one
+    list item at a time."""
     rules = _rules()
+    for offset, snippet, _ in _role_contexts(text):
+        if offset >= end:
+            break
+        at = offset
+        for item in _ROLE_ITEMS.split(snippet):
+            at = text.find(item, at) if item else at
+            if 0 <= at < end and rules["other_role"].search(item) \
+                    and not rules["intern_word"].search(item):
+                return True
+    return False
+
+
+def employment_type_stated(text: str) -> str:
+    """full_time / part_time / contract / internship / temporary as first stated, else unknown;
+    an internship beside other types or other roles is one of several roles, not the type."""
+    rules = _rules()
+    full_text = text
     found: list[tuple[int, str]] = []
     hints = tuple(h for kind in EMPLOYMENT_TYPES for h in rules["employment_hints"][kind])
     text = _lines_with(text, hints)
@@ -322,11 +348,20 @@ def employment_type_stated(text: str) -> str:
             after = text[m.end():m.end() + 40]
             if rules["not_type_before"].search(before) or rules["not_type_after"].search(after):
                 continue
+            if kind == "contract" and rules["not_contract_after"].search(after):
+                continue
+            if kind == "internship" and (rules["not_internship_before"].search(before)
+                                         or rules["not_internship_after"].search(after)):
+                continue
             if rules["elsewhere"].search(_clause_before(text, m.start(), 200)):
                 continue
             found.append((m.start(), kind))
     if rules["internship_last"] and any(k != "internship" for _, k in found):
         found = [(at, k) for at, k in found if k != "internship"]
+    if found and all(k == "internship" for _, k in found):
+        first = rules["intern_word"].search(full_text)  # the posting names another role first
+        if first and other_role_before(full_text, first.start()):
+            return "unknown"
     return min(found)[1] if found else "unknown"
 
 
