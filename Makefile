@@ -34,7 +34,7 @@ bench: setup warehouse  ## build time and memory per stage (N=postings), query, 
 	$(PY) -m etl.bench --n $(N)
 	-$(PY) -m etl.evaluate --bench  # tagger speed on the real labelled postings (needs ../shared)
 
-eval: setup  ## precision/recall: tagger (dev, hold-out, audit, 2012-2017 era, 2018-2024 fresh), requirements (4 sets); pay rule
+eval: setup  ## precision/recall: tagger (dev, hold-out, audit, 2012-2017 era, 2018-2024 fresh), requirements (5 sets); pay rule
 	$(PY) -m etl.evaluate
 	$(PY) -m etl.evaluate --labels tests/eval/holdout_labels.jsonl
 	$(PY) -m etl.evaluate --labels tests/eval/audit2_labels.jsonl
@@ -44,6 +44,7 @@ eval: setup  ## precision/recall: tagger (dev, hold-out, audit, 2012-2017 era, 2
 	$(PY) -m etl.evaluate_requirements --labels tests/eval/requirements_audit_labels.jsonl
 	$(PY) -m etl.evaluate_requirements --labels tests/eval/requirements_third_labels.jsonl
 	$(PY) -m etl.evaluate_requirements --labels tests/eval/requirements_fourth_labels.jsonl
+	$(PY) -m etl.evaluate_requirements --labels tests/eval/requirements_fifth_labels.jsonl
 	$(PY) -m etl.evaluate_salary
 
 setup: $(STAMP)

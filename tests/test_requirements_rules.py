@@ -140,3 +140,74 @@ def test_employment_forms_of_the_fourth_set(text, kind):
 ])
 def test_employment_traps_of_the_new_forms(text):
     assert employment_type_stated(text) == "unknown"
+
+
+# --- forms of the fifth set (labelled after all the fixes above) ---------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("It doesn't matter whether your resumé says PHP or PhD: if you're smart, we want you.",
+     ("none_stated", False)),
+    ("A minimum of seven years of professional experience; and such training as may have been "
+     "gained from a four-year college or university with major course work in Accounting, or "
+     "an equivalent combination of experience and training. A Master's degree in Accounting is "
+     "preferred.", ("bachelor", True)),
+])
+def test_degree_forms_of_the_fifth_set(text, expected):
+    assert degree_asked(text) == expected
+
+
+@pytest.mark.parametrize(("text", "years"), [
+    ("4-year degree in Engineering (or related field) and 8 plus years of related work "
+     "experience.", 8),
+    # a degree counted in place of a year is not a figure asked for
+    ("A minimum of seven years of progressively responsible professional experience in "
+     "Accounting. A Master's degree is preferred, and can be substituted for one year of "
+     "experience.", 7),
+    # tenure for benefits is not experience
+    ("The accrual rate increases at every anniversary until you hit 5 years of service. "
+     "Minimum of 3 years of full-time professional non-profit development.", 3),
+    # a line naming a second role starts that role's figures: the lowest role counts
+    ("We're hiring for:\nSenior & Staff Backend Engineers\n5+ years backend experience; Go "
+     "required.\nBackend Engineer (Integrations) – 2–4 years of backend experience. Help expand "
+     "our catalog of connectors.", 2),
+    ("At least a year of experience with Go.", 1),
+])
+def test_years_forms_of_the_fifth_set(text, years):
+    assert min_years_experience(text) == years
+
+
+@pytest.mark.parametrize("text", [
+    "You'll work on 3-4 different client projects a year. No AI experience required.",
+    "We offer 4 weeks of paid vacation each year; it grows until you hit 5 years of service.",
+])
+def test_years_fifth_set_traps(text):
+    assert min_years_experience(text) is None
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("Radius Intelligence, San Francisco, CA.\n\nFull-time -- on-site only. INTERN and H1B "
+     "welcome.", "unknown"),
+    ("BitMEX | San Francisco | On-Site | Full-Time\n\nFor example, as Angelina Kwan, chief "
+     "operating officer of BitMEX, put it: “In addition to being a true market leader among "
+     "trading platforms, BitMEX shares my values.”\n\nWe are hiring across all departments but our "
+     "most pressing needs are for Node/API Engineers, Senior SREs and Kubernetes Engineers.",
+     "senior"),
+])
+def test_seniority_forms_of_the_fifth_set(text, level):
+    assert seniority_stated(text) == level
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # "\n\nTeam of ~20 people" after the header is not "full-time team"
+    ("(spabreaks|yourgolftravel).com | London, UK | Full-time\n\nTeam of ~20 people (developers, "
+     "designers, infrastructure)", "full_time"),
+    ("Contract Licensed Clinical or Counseling Psychologist\n\nSeeking a psychologist to join us "
+     "as a part-time independent contractor!", "contract"),
+    ("Contract Manager\n\nYou will manage our vendor contracts. Job Type: Full-time", "full_time"),
+    # benefits eligibility and experience are not the job's type
+    ("Full-Time & 3/4 Time Benefits Offered: Health Insurance.\nMinimum of 3 years of full-time "
+     "professional non-profit development.", "unknown"),
+])
+def test_employment_forms_of_the_fifth_set(text, kind):
+    assert employment_type_stated(text) == kind

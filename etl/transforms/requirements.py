@@ -47,7 +47,7 @@ def _rules() -> dict:
     # a capitalised number word may follow a lower-case letter too (LinkedIn: "orTwo (2) years")
     first = (rf"(?P<a>(?:(?<![\w,$€£.-])|(?<=(?-i:[a-z]))(?=(?-i:[A-Z])))(?:{words})\b"
              rf"|(?<![\d,$€£])(?<!\d[-–.])\d{{1,2}})")
-    figure = (rf"{first}(?:\s*\(\d{{1,2}}\))?\s*\+?\s*(?:or\s+more\s+)?"
+    figure = (rf"{first}(?:\s*\(\d{{1,2}}\))?\s*\+?\s*(?:plus\s+)?(?:or\s+more\s+)?"
               rf"(?:(?:-|–|—|to|or)\s*(?P<b>{num})(?:\s*\(\d{{1,2}}\))?\s*\+?\s*)?")
     general = "|".join(yrs["general_words"])
     return {
@@ -129,6 +129,11 @@ _OR_MORE = re.compile(r"^\s*(?:or\s+(?:more|longer|above)|and\s+(?:up|above)|plu
                       re.IGNORECASE)
 # the head of a list item "Sr. Product Manager, Search - There's a huge opportunity ..."
 _ITEM_HEAD = re.compile(r"\s+[-–—]\s+|:\s")
+_ITEM_HEAD_WORDS = 8  # a longer head is a sentence ("For example, as Jane Doe, chief ..., put it")
+_A_YEAR_OF = re.compile(r"\s*(?:\+\s*)?(?:of|in|with)\b|\s*(?:\+\s*)?(?:experience|exp)\b",
+                        re.IGNORECASE)
+_A_YEAR_AFTER = re.compile(r"\b(?:least|than|about|over|around|minimum|min\.?|for|with|have|has"
+                           r"|need|needs|require[sd]?|requires?)\s+$", re.IGNORECASE)
 _PIPES = re.compile(r"\s+\|\s+")
 # the items of a list of roles: "Backend, Web or Android Engineer | VISA, REMOTE, INTERNS"
 _ROLE_ITEMS = re.compile(r"\s*[|,;]\s*|\s+(?:or|and|&)\s+|\s+/\s+")
@@ -215,6 +220,9 @@ def _figures(text: str) -> tuple[list[int], list[int]]:
         if word in ("a", "an") and m["b"]:
             continue
         before = text[max(0, m.start() - 60):m.start()]
+        if word in ("a", "an") and not _A_YEAR_OF.match(text, m.end()) \
+                and not _A_YEAR_AFTER.search(before):
+            continue  # a rate ("3-4 client projects a year"), not "a year of experience"
         after = _OR_MORE.sub("", text[m.end():m.end() + 90])  # "Two (2) years or more of"
         if rules["not_experience_before"].search(before) or \
                 rules["not_experience_after"].search(after):
@@ -240,7 +248,24 @@ def _figures(text: str) -> tuple[list[int], list[int]]:
 
 def min_years_experience(text: str) -> int | None:
     """Minimum years of experience asked for: the lowest general figure, else the highest
-    per-skill figure (docs/requirements.md); None when the text gives no figure."""
+    per-skill figure; when lines naming roles cut the text into several sections with figures,
+    the lowest section's (docs/requirements.md); None when the text gives no figure."""
+    sections = [v for v in (_years_in(part) for part in _role_sections(text)) if v is not None]
+    if len(sections) > 1:  # several roles with their own figures: the lowest the posting accepts
+        return min(sections)
+    return _years_in(text)
+
+
+def _role_sections(text: str) -> list[str]:
+    """The text cut where a later line names a role ("Backend Engineer (Integrations) – ...")."""
+    starts = sorted({offset for offset, _, needs_noun in _role_contexts(text)
+                     if not needs_noun and offset > 0})
+    bounds = [0, *starts, len(text)]
+    return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+
+
+def _years_in(text: str) -> int | None:
+    """The years one role asks for: the lowest general figure, else the highest per-skill one."""
     text = _lines_with(text, _rules()["years_hints"])
     if not text:
         return None
@@ -269,6 +294,8 @@ def _role_contexts(text: str) -> list[tuple[int, str, bool]]:
                 part = part.strip(" \t-*•>#=|:")
                 if len(part) > 80:
                     part = _ITEM_HEAD.split(part, 1)[0]
+                    if len(part.split()) > _ITEM_HEAD_WORDS:
+                        continue
                 if part and len(part) <= 80 and not rules["not_role_line"].search(part) and (
                         rules["role_noun_anywhere"].search(part)
                         or rules["title_word"].search(part)):
