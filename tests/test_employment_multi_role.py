@@ -18,8 +18,11 @@ from etl.transforms.requirements import employment_type_stated, other_role_befor
     ("Shell TechWorks | Senior Software Developer, Intern | Cambridge, MA | Onsite |", None),
     ("PartsCloud | Remote | Data engineer, Full-stack engineer, Interns | https://partscloud.com",
      None),
+    # interns beside the old tags VISA / REMOTE / ONSITE, or "intern ok": who may apply
+    ("Kabotip.com - Tokyo, Japan - REMOTE, INTERNS.", None),
+    ("Citymapper. London, UK. (ONSITE VISA INTERNS)", None),
+    ("Care Thread · Providence, RI · local or remote · intern OK", None),
     # ... but interns alone, or an intern role, are the posting's type
-    ("Kabotip.com - Tokyo, Japan - REMOTE, INTERNS.", "internship"),
     ("Intern | Remote", "internship"),
     ("Acme | Software Engineering Intern | NYC | Onsite", "internship"),
     # a full-time role beside interns: full-time wins
@@ -35,9 +38,17 @@ from etl.transforms.requirements import employment_type_stated, other_role_befor
     ("ServiceBell | Remote | Full Time (Contract) | https://servicebell.com", "contract"),
     ("Tython | Salesforce Engineer | Full-time Contract to Hire | REMOTE", "contract"),
     ("Acme | Engineer | Full-time, Contract", "full_time"),  # two types offered
+    ("Kimmel & Associates | $100/hour | Part-Time Remote Contract | Rails/GraphQL", "contract"),
+    # a future is not the type, a smart contract is not a contract
+    ("Graphistry | Remote or US | Mid/Senior Django/Python | Freelance with option for FTE",
+     "contract"),
+    ("SMART CONTRACT DEVELOPER WANTED", None),
     # "Full or Part-time" offers full-time
     ("Rotki Solutions GmbH | REMOTE (or Berlin/Germany) | Full or Part-time", "full_time"),
     ("Akvo.org - Tech doc writer - Amsterdam, NL - Full/part time", "full_time"),
+    ("CAR2AD | Full-stack Engineer | Berlin, Full- or part-time | co-founders welcome",
+     "full_time"),
+    ("Array | NYC | Backend, Frontend, QA Engineers | Remote | Full & Part Time", "full_time"),
     ("Playlist Music | iOS or Android Engineer | Palo Alto, CA | FTE or Contract", "full_time"),
 ])
 def test_header_employment_type(header, kind):
@@ -58,6 +69,10 @@ def test_header_employment_type(header, kind):
     ("Location: Austin TX\n\nExperience a world-class internship program!\n\n"
      "Internships Opportunities for Undergrad and Masters Students\n\n"
      "Tools Developer - SWG-0691285\nJava Developer - SWG-0694944", "internship"),
+    ("Kabotip.com - Tokyo, Japan - REMOTE, INTERNS.\n\nWe're based in Tokyo, and are currently "
+     "considering onboarding interns for engineering and marketing.", "internship"),
+    ("Care Thread · Providence, RI · local or remote · intern OK\n\nWe're looking for developers.",
+     "unknown"),
     ("Machine Learning Engineer (PhD Intern)\n\nWe're transforming the grocery industry.",
      "internship"),
     ("Bild AI Is Hiring Interns to Make Housing Affordable\n\nAI/SWE Intern (Summer 2026)",

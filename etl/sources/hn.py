@@ -342,7 +342,16 @@ def workplace(header: str) -> str | None:
     return None
 
 
-_FULL_TIME_CONTRACT = re.compile(r"(?<![\w-])full[- ]?time\s*\(?\s*(?=contract)", re.IGNORECASE)
+# hours of a contract ("Full-time Contract", "Part-Time Remote Contract"), a future ("Freelance
+# with option for FTE"), a smart contract, interns accepted beside the tags VISA / REMOTE /
+# ONSITE or "intern ok": none of them names the posting's type
+_NOT_A_TYPE = re.compile(
+    r"(?<![\w-])(?:full|part)[- ]?time\s*(?:remote\s+)?\(?\s*(?=contract)"
+    r"|\b(?:option|potential|possibility|path)\s+(?:for|to|of)\s+(?:an?\s+)?(?:fte|full[- ]?time)"
+    r"|\bsmart[- ]contracts?\b"
+    r"|(?:\bvisa|\bremote|\bonsite|\bon-site|\bh-?1b)[\s,/&+]*interns?\b"
+    r"|\binterns?(?=[\s,/&+]*(?:visa|remote|onsite|on-site|h-?1b)\b)"
+    r"|\binterns?\s+(?:ok|okay|welcome|encouraged)\b", re.IGNORECASE)
 _PART_EDGE = re.compile(r"[|()\[\]]")
 
 
@@ -368,10 +377,11 @@ def employment_type(header: str) -> str | None:
     """full_time / part_time / contract / internship named in a header line, else None.
 
     Full-time wins when several are named; "Full-time Contract" is a contract (full-time
-    hours); interns beside another role named first ("Backend Engineer | VISA, INTERNS") are one
+    hours); "VISA, REMOTE, INTERNS" and "intern ok" say who may apply; interns beside another
+    role named first ("Backend Engineer | VISA, INTERNS") are one
     of several roles, not the posting's type: None, and the body decides
     (docs/requirements.md)."""
-    header = _FULL_TIME_CONTRACT.sub("", header)
+    header = _NOT_A_TYPE.sub(" ", header)
     found = [k for k in ("full_time", "part_time", "contract", "internship") if _names(header, k)]
     if not found:
         return None
