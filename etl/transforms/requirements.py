@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 WORDS = Path(__file__).resolve().parents[1] / "data" / "requirements.toml"
@@ -250,6 +250,9 @@ def min_years_experience(text: str) -> int | None:
     """Minimum years of experience asked for: the lowest general figure, else the highest
     per-skill figure; when lines naming roles cut the text into several sections with figures,
     the lowest section's (docs/requirements.md); None when the text gives no figure."""
+    lines = _lines_with(text, _rules()["years_hints"])
+    if not lines or sum(map(len, _figures(lines))) < 2:
+        return _years_in(text)  # one figure at most: no roles to tell apart
     sections = [v for v in (_years_in(part) for part in _role_sections(text)) if v is not None]
     if len(sections) > 1:  # several roles with their own figures: the lowest the posting accepts
         return min(sections)
@@ -279,7 +282,8 @@ def _years_in(text: str) -> int | None:
 
 # --- seniority ------------------------------------------------------------------------------
 
-def _role_contexts(text: str) -> list[tuple[int, str, bool]]:
+@lru_cache(maxsize=4)  # seniority, years and employment each read a posting's roles
+def _role_contexts(text: str) -> tuple[tuple[int, str, bool], ...]:
     """(offset, snippet, needs a role noun) for the places a posting names its roles: the first
     line, short lines naming a role, and the clause after "hiring", "looking for", ..."""
     rules = _rules()
@@ -289,14 +293,15 @@ def _role_contexts(text: str) -> list[tuple[int, str, bool]]:
         bare = _URL.sub("", line).strip(" \t-*•>#=|:")
         if number == 0:
             contexts.append((offset, bare[:200], False))
-        else:  # a short line, each part of a "|" list, or the head of a long list item
-            for part in _PIPES.split(bare):
+        elif bare:  # a short line, each part of a "|" list, or the head of a long list item
+            for part in (_PIPES.split(bare) if "|" in bare else (bare,)):
                 part = part.strip(" \t-*•>#=|:")
                 if len(part) > 80:
-                    part = _ITEM_HEAD.split(part, 1)[0]
-                    if len(part.split()) > _ITEM_HEAD_WORDS:
+                    head = _ITEM_HEAD.search(part, 0, 81)
+                    if head is None or part.count(" ", 0, head.start()) >= _ITEM_HEAD_WORDS:
                         continue
-                if part and len(part) <= 80 and not rules["not_role_line"].search(part) and (
+                    part = part[:head.start()]
+                if part and not rules["not_role_line"].search(part) and (
                         rules["role_noun_anywhere"].search(part)
                         or rules["title_word"].search(part)):
                     contexts.append((offset, part, False))
@@ -307,7 +312,7 @@ def _role_contexts(text: str) -> list[tuple[int, str, bool]]:
         clause = text[m.end():m.end() + 150]
         ends = _SENTENCE_END.search(clause)
         contexts.append((m.end(), clause[:ends.start()] if ends else clause, True))
-    return sorted(contexts, key=lambda c: c[0])
+    return tuple(sorted(contexts, key=lambda c: c[0]))
 
 
 def _level_in(snippet: str, needs_noun: bool) -> str | None:
