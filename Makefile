@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.spark-installed
 N ?= 60000
 SAMPLE := data/raw/sample/.complete
 ARCHIVE ?= ../shared/data/hn_archive
@@ -15,7 +16,7 @@ else
 WAREHOUSE := data/warehouse
 endif
 
-.PHONY: run test lint bench bench-scale eval setup warehouse sample embedded compare browser clean help
+.PHONY: run test lint bench bench-scale eval setup spark java warehouse sample embedded compare browser clean help
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -24,21 +25,22 @@ run: setup warehouse  ## set up, build the warehouse if missing (DATA=sample: th
 	HIRING_RADAR_WAREHOUSE=$(WAREHOUSE) $(PY) -m radar.serve run app.py --server.address 127.0.0.1 --server.port 8501 \
 		--browser.gatherUsageStats false --server.headless true
 
-test: setup warehouse browser  ## set up and run the whole test suite
+test: setup spark warehouse browser  ## set up and run the whole test suite
 	$(PY) -m pytest
 
 lint: setup  ## ruff
 	$(VENV)/bin/ruff check .
 
-bench: setup warehouse  ## build time and memory per stage (N=postings), query, tagger, export timings, HN archive ingest and build time and memory
+bench: setup spark warehouse  ## build time and memory per stage (N=postings), Spark beside in-process, query, tagger, export timings, HN archive ingest and build time and memory
 	$(PY) -m etl.bench --n $(N)
+	$(PY) -m etl.bench_spark --n $(N)  # Spark local-mode build beside the in-process one
 	-$(PY) -m etl.evaluate --bench  # tagger speed on the real labelled postings (needs ../shared)
 
 AT ?= 10000000
 bench-scale: setup browser  ## every named query's warm p50/p95 (default, narrow filters) on the N sample scaled up to AT postings, app memory and first chart (docs/scale.md)
 	$(PY) -m etl.bench --n $(N) --queries-at $(AT) --app
 
-eval: setup  ## precision/recall: tagger (dev, hold-out, audit, 2012-2017 era, 2018-2024 fresh), requirements (3 sets); pay rule
+eval: setup  ## precision/recall: tagger (dev, hold-out, audit, 2012-2017 era, 2018-2024 fresh), requirements (5 sets); pay rule
 	$(PY) -m etl.evaluate
 	$(PY) -m etl.evaluate --labels tests/eval/holdout_labels.jsonl
 	$(PY) -m etl.evaluate --labels tests/eval/audit2_labels.jsonl
@@ -47,6 +49,8 @@ eval: setup  ## precision/recall: tagger (dev, hold-out, audit, 2012-2017 era, 2
 	$(PY) -m etl.evaluate_requirements
 	$(PY) -m etl.evaluate_requirements --labels tests/eval/requirements_audit_labels.jsonl
 	$(PY) -m etl.evaluate_requirements --labels tests/eval/requirements_third_labels.jsonl
+	$(PY) -m etl.evaluate_requirements --labels tests/eval/requirements_fourth_labels.jsonl
+	$(PY) -m etl.evaluate_requirements --labels tests/eval/requirements_fifth_labels.jsonl
 	$(PY) -m etl.evaluate_salary
 
 setup: $(STAMP)
@@ -56,6 +60,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
+
+spark: $(SPARK_STAMP) java  ## the Spark engine (python -m etl build --engine spark): pyspark and Java
+
+$(SPARK_STAMP): pyproject.toml | $(STAMP)
+	$(PY) -m pip install --quiet -e ".[dev,spark]"
+	touch $(SPARK_STAMP)
+
+java:  ## Debian's Java runtime (for Spark), installed when `java` is missing
+	@command -v java >/dev/null 2>&1 || \
+		(mkdir -p /usr/share/man/man1 && apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null)
 
 sample: $(SAMPLE)  ## write the synthetic sample (tests, benchmarks, DATA=sample) to data/raw/sample
 

@@ -31,14 +31,23 @@ def _parser() -> argparse.ArgumentParser:
                                        "tag and write the warehouse atomically, with the "
                                        "embedded real HN history (data/embedded) unless "
                                        "--no-embedded.")
-    build.add_argument("--raw", type=Path, default=DEFAULT_RAW,
-                       help="raw data root (default: %(default)s)")
-    build.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE,
-                       help="warehouse path (default: %(default)s)")
+    build.add_argument("--raw", type=_location, default=DEFAULT_RAW,
+                       help="raw data root, a folder or an s3:// URI (default: %(default)s)")
+    build.add_argument("--warehouse", type=_location, default=DEFAULT_WAREHOUSE,
+                       help="warehouse path, or an s3:// prefix (builds under it, CURRENT "
+                            "names the last; docs/spark.md) (default: %(default)s)")
     build.add_argument("--only", action="append", metavar="SOURCE",
                        help="build from this source only (repeatable)")
     build.add_argument("--processes", type=int, default=None,
                        help="processes that normalise and tag batches (default: up to 2)")
+    build.add_argument("--engine", choices=("in-process", "spark"), default="in-process",
+                       help="where normalise, pay and tag run: in this process and its "
+                            "workers, or PySpark's mapInArrow (`make spark`; docs/spark.md) "
+                            "(default: %(default)s)")
+    build.add_argument("--spark-staging", metavar="URI", default=None,
+                       help="with --engine spark on a cluster: a folder or URI (s3://...) the "
+                            "driver and executors share, for Spark's input and output "
+                            "(default: the build folder, fine for a local master)")
     build.add_argument("--embedded", type=Path, default=DEFAULT_EMBEDDED,
                        help="already tagged postings to include (default: %(default)s)")
     build.add_argument("--progress", type=Path, default=None, metavar="FILE",
@@ -87,13 +96,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _append(args: argparse.Namespace, only: list[str] | None) -> int:
+def _append(args: argparse.Namespace) -> int:
     """python -m etl build --append: the new raw files into the existing warehouse."""
     from etl.warehouse.append import AppendRefused, append
+    from etl.warehouse.embedded import real_sources
     from etl.warehouse.lock import BuildRunning
+    from etl.warehouse.storage import is_uri
+    if is_uri(args.raw) or is_uri(args.warehouse) or args.engine != "in-process":
+        print("error: --append works on a local raw folder and warehouse, in-process",
+              file=sys.stderr)
+        return 1
+    only = args.only
+    if args.embedded is not None and not only:
+        only = real_sources(args.raw, log=lambda m: print(m, file=sys.stderr))
     try:
-        manifest = append(args.raw, args.warehouse, only=only, processes=args.processes,
-                          log=lambda m: print(m, file=sys.stderr), embedded=args.embedded)
+        manifest = append(Path(args.raw), Path(args.warehouse), only=only,
+                          processes=args.processes, log=lambda m: print(m, file=sys.stderr),
+                          embedded=args.embedded)
     except (AppendRefused, BuildRunning) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
@@ -105,6 +124,19 @@ def _append(args: argparse.Namespace, only: list[str] | None) -> int:
     else:
         print(f"warehouse {args.warehouse}: nothing new to append")
     return 0
+
+
+def _engine(args: argparse.Namespace):
+    """The build's engine: "in-process", or the Spark stager with its shared staging."""
+    if args.engine != "spark":
+        return args.engine
+    from etl.warehouse.spark import SparkStager
+    return SparkStager(staging=args.spark_staging)
+
+
+def _location(text: str):
+    from etl.warehouse.storage import location
+    return location(text)
 
 
 def _month(text: str) -> dt.date:
@@ -125,15 +157,12 @@ def main(argv: list[str] | None = None) -> int:
         from etl.sample import write_sample
         print(write_sample(args.out, seed=args.seed, n=args.n, until=args.until))
     elif args.command == "build":
-        from etl.warehouse.build import build
         from etl.warehouse.embedded import real_sources
-        only = args.only
-        if args.embedded is not None and not only:
-            only = real_sources(args.raw, log=lambda m: print(m, file=sys.stderr))
         from etl.warehouse.lock import BuildRunning
         if args.append:
-            return _append(args, only)
+            return _append(args)
         from etl.warehouse.progress import ProgressFile
+        from etl.warehouse.storage import build_at, local_raw
         progress = ProgressFile(args.progress) if args.progress else None
 
         def log(message: str) -> None:
@@ -141,10 +170,14 @@ def main(argv: list[str] | None = None) -> int:
             if progress:
                 progress.log(message)
         try:
-            manifest = build(args.raw, args.warehouse, only=only, processes=args.processes,
-                             log=log, embedded=args.embedded,
-                             stage=progress.stage if progress else lambda name: None,
-                             use_tag_cache=args.tag_cache)
+            with local_raw(args.raw, args.only) as raw:
+                only = args.only
+                if args.embedded is not None and not only:
+                    only = real_sources(raw, log=lambda m: print(m, file=sys.stderr))
+                manifest = build_at(raw, args.warehouse, only=only, processes=args.processes,
+                                    log=log, embedded=args.embedded, engine=_engine(args),
+                                    stage=progress.stage if progress else lambda name: None,
+                                    use_tag_cache=args.tag_cache)
         except BuildRunning as err:
             print(f"error: {err}", file=sys.stderr)
             return 1

@@ -40,6 +40,7 @@ from etl.ingest import IngestReport, Progress, copy_files, no_progress, write_by
 from etl.sources.base import Rejected, raw_excerpt
 from etl.text import html_to_text
 from etl.transforms.normalize import names_a_place
+from etl.transforms.requirements import other_role_before
 
 ALGOLIA_URL = "https://hn.algolia.com/api/v1"
 ITEM_URL = "https://news.ycombinator.com/item?id={}"
@@ -341,13 +342,53 @@ def workplace(header: str) -> str | None:
     return None
 
 
+# hours of a contract ("Full-time Contract", "Part-Time Remote Contract"), a future ("Freelance
+# with option for FTE"), a smart contract, interns accepted beside the tags VISA / REMOTE /
+# ONSITE or "intern ok": none of them names the posting's type
+_NOT_A_TYPE = re.compile(
+    r"(?<![\w-])(?:full|part)[- ]?time\s*(?:remote\s+)?\(?\s*(?=contract)"
+    r"|\b(?:option|potential|possibility|path)\s+(?:for|to|of)\s+(?:an?\s+)?(?:fte|full[- ]?time)"
+    r"|\bsmart[- ]contracts?\b"
+    r"|(?:\bvisa|\bremote|\bonsite|\bon-site|\bh-?1b)[\s,/&+]*interns?\b"
+    r"|\binterns?(?=[\s,/&+]*(?:visa|remote|onsite|on-site|h-?1b)\b)"
+    r"|\binterns?\s+(?:ok|okay|welcome|encouraged)\b", re.IGNORECASE)
+_PART_EDGE = re.compile(r"[|()\[\]]")
+
+
+def _part_around(header: str, start: int, end: int) -> str:
+    """The "|"- or bracket-delimited part of a header line around [start, end)."""
+    left = max((m.end() for m in _PART_EDGE.finditer(header, 0, start)), default=0)
+    right = next((m.start() for m in _PART_EDGE.finditer(header, end)), len(header))
+    return header[left:right].strip()
+
+
+def _names(header: str, kind: str) -> bool:
+    """Whether a header line names an employment type; "PT" counts as part-time only in a part
+    made of employment words ("FT/PT", "| PT |"), not as a time zone ("PT through ET") or a
+    country ("Lisbon, PT")."""
+    for m in _patterns()["emp_" + kind].finditer(header):
+        if m.group(0).lower() != "pt" or \
+                segment_kind(_part_around(header, m.start(), m.end())) == "employment":
+            return True
+    return False
+
+
 def employment_type(header: str) -> str | None:
-    """full_time / part_time / contract / internship named in a header line, else None."""
-    p = _patterns()
-    found = [k for k in ("full_time", "part_time", "contract", "internship")
-             if p["emp_" + k].search(header)]
+    """full_time / part_time / contract / internship named in a header line, else None.
+
+    Full-time wins when several are named; "Full-time Contract" is a contract (full-time
+    hours); "VISA, REMOTE, INTERNS" and "intern ok" say who may apply; interns beside another
+    role named first ("Backend Engineer | VISA, INTERNS") are one
+    of several roles, not the posting's type: None, and the body decides
+    (docs/requirements.md)."""
+    header = _NOT_A_TYPE.sub(" ", header)
+    found = [k for k in ("full_time", "part_time", "contract", "internship") if _names(header, k)]
     if not found:
         return None
+    if found == ["internship"]:
+        first = _patterns()["emp_internship"].search(header)
+        if first and other_role_before(header, first.start()):
+            return None
     return "full_time" if "full_time" in found else found[0]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 WORDS = Path(__file__).resolve().parents[1] / "data" / "requirements.toml"
@@ -44,8 +44,10 @@ def _rules() -> dict:
     num = r"(?:\d{1,2}|" + "|".join(sorted(numbers, key=len, reverse=True)) + r")"
     words = "|".join(sorted(numbers, key=len, reverse=True))
     # a digit may follow a letter (LinkedIn runs lines together: "New York10-15 years")
-    first = rf"(?P<a>(?<![\w,$€£.-])(?:{words})\b|(?<![\d,$€£])(?<!\d[-–.])\d{{1,2}})"
-    figure = (rf"{first}(?:\s*\(\d{{1,2}}\))?\s*\+?\s*(?:or\s+more\s+)?"
+    # a capitalised number word may follow a lower-case letter too (LinkedIn: "orTwo (2) years")
+    first = (rf"(?P<a>(?:(?<![\w,$€£.-])|(?<=(?-i:[a-z]))(?=(?-i:[A-Z])))(?:{words})\b"
+             rf"|(?<![\d,$€£])(?<!\d[-–.])\d{{1,2}})")
+    figure = (rf"{first}(?:\s*\(\d{{1,2}}\))?\s*\+?\s*(?:plus\s+)?(?:or\s+more\s+)?"
               rf"(?:(?:-|–|—|to|or)\s*(?P<b>{num})(?:\s*\(\d{{1,2}}\))?\s*\+?\s*)?")
     general = "|".join(yrs["general_words"])
     return {
@@ -80,15 +82,18 @@ def _rules() -> dict:
             r"|^\s*(?:on\s+the\s+job|in\s+(?:the\s+)?industry|in\s+(?:an?\s+)?similar\s+"
             r"(?:role|position)|of\s+software\s+(?:development|engineering)\b"
             r"|apply\s+now\b)", re.I),  # YC job lists: "$160K - $250K 3+ years Apply Now"
-        "skill_after": re.compile(
-            r"^\s*(?:of\s+)?(?:[\w#+./&'’()-]+[\s,/]+){0,7}?(?:experience|exp)\b"
+        "skill_after": re.compile(  # "2-5 years prior industrial sales (B to B) experience"
+            r"^\s*(?:of\s+)?(?:(?:prior|previous|past|recent)\s+)?"
+            r"(?:[\w#+./&'’()-]+[\s,/]+){0,7}?(?:experience|exp)\b"
             r"|^\s*(?:of|with|in|using|building|developing|working|writing|designing|managing"
             r"|leading|coding|programming|doing)\s+\S"
             r"|^\s*\((?:required|preferred)\)", re.I),  # "Data Entry, 4 years (Required)"
         "skill_line_end": re.compile(r",\s*$"),
         "not_experience_before": _alternation(yrs["not_experience_before"]),
         "not_experience_after": _alternation(yrs["not_experience_after"]),
-        "level": [(level, re.compile(rf"(?<![\w-])(?:{'|'.join(sen[level])})(?![\w-])", re.I))
+        # "Senior-level", "Junior-to-mid": a hyphen may join a level word to another level
+        "level": [(level, re.compile(rf"(?<![\w-])(?:{'|'.join(sen[level])})"
+                                     r"(?![\w]|-(?!(?:level|to|or)\b))", re.I))
                   for level in LEVELS],
         "role_noun": re.compile(rf"^[\s/&+,()-]*(?:[\w.#+/-]+[\s/&+,()-]+){{0,4}}?"
                                 rf"(?:{'|'.join(sen['role_nouns'])})\b", re.I),
@@ -104,6 +109,11 @@ def _rules() -> dict:
                        for kind in EMPLOYMENT_TYPES],
         "not_type_before": _alternation(emp["not_type_before"]),
         "not_type_after": _alternation(emp["not_type_after"]),
+        "not_contract_after": _alternation(emp["not_contract_after"]),
+        "not_internship_before": _alternation(emp["not_internship_before"]),
+        "not_internship_after": _alternation(emp["not_internship_after"]),
+        "other_role": re.compile(rf"(?<![\w-])(?:{'|'.join(emp['other_roles'])})(?![\w-])", re.I),
+        "intern_word": re.compile(rf"{_WORD_START}(?:{'|'.join(emp['internship'])})", re.I),
         "elsewhere": _alternation(emp["elsewhere"]),
         "internship_last": bool(emp.get("internship_last")),
     }
@@ -115,6 +125,18 @@ _WORD_START = (r"(?:(?<![\w-])|(?<=[^\w\s]-)|(?<=^-)|(?<=\s-)"
 _RUN_TOGETHER = re.compile(r"(?<=[a-z.])(?=[A-Z][a-z])")
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|[A-Z])|\n")
 _URL = re.compile(r"https?://\S+|www\.\S+")
+_OR_MORE = re.compile(r"^\s*(?:or\s+(?:more|longer|above)|and\s+(?:up|above)|plus)\b",
+                      re.IGNORECASE)
+# the head of a list item "Sr. Product Manager, Search - There's a huge opportunity ..."
+_ITEM_HEAD = re.compile(r"\s+[-–—]\s+|:\s")
+_ITEM_HEAD_WORDS = 8  # a longer head is a sentence ("For example, as Jane Doe, chief ..., put it")
+_A_YEAR_OF = re.compile(r"\s*(?:\+\s*)?(?:of|in|with)\b|\s*(?:\+\s*)?(?:experience|exp)\b",
+                        re.IGNORECASE)
+_A_YEAR_AFTER = re.compile(r"\b(?:least|than|about|over|around|minimum|min\.?|for|with|have|has"
+                           r"|need|needs|require[sd]?|requires?)\s+$", re.IGNORECASE)
+_PIPES = re.compile(r"\s+\|\s+")
+# the items of a list of roles: "Backend, Web or Android Engineer | VISA, REMOTE, INTERNS"
+_ROLE_ITEMS = re.compile(r"\s*[|,;]\s*|\s+(?:or|and|&)\s+|\s+/\s+")
 
 
 def _clause_before(text: str, start: int, limit: int = 100) -> str:
@@ -198,7 +220,10 @@ def _figures(text: str) -> tuple[list[int], list[int]]:
         if word in ("a", "an") and m["b"]:
             continue
         before = text[max(0, m.start() - 60):m.start()]
-        after = text[m.end():m.end() + 90]
+        if word in ("a", "an") and not _A_YEAR_OF.match(text, m.end()) \
+                and not _A_YEAR_AFTER.search(before):
+            continue  # a rate ("3-4 client projects a year"), not "a year of experience"
+        after = _OR_MORE.sub("", text[m.end():m.end() + 90])  # "Two (2) years or more of"
         if rules["not_experience_before"].search(before) or \
                 rules["not_experience_after"].search(after):
             continue
@@ -223,7 +248,27 @@ def _figures(text: str) -> tuple[list[int], list[int]]:
 
 def min_years_experience(text: str) -> int | None:
     """Minimum years of experience asked for: the lowest general figure, else the highest
-    per-skill figure (docs/requirements.md); None when the text gives no figure."""
+    per-skill figure; when lines naming roles cut the text into several sections with figures,
+    the lowest section's (docs/requirements.md); None when the text gives no figure."""
+    lines = _lines_with(text, _rules()["years_hints"])
+    if not lines or sum(map(len, _figures(lines))) < 2:
+        return _years_in(text)  # one figure at most: no roles to tell apart
+    sections = [v for v in (_years_in(part) for part in _role_sections(text)) if v is not None]
+    if len(sections) > 1:  # several roles with their own figures: the lowest the posting accepts
+        return min(sections)
+    return _years_in(text)
+
+
+def _role_sections(text: str) -> list[str]:
+    """The text cut where a later line names a role ("Backend Engineer (Integrations) – ...")."""
+    starts = sorted({offset for offset, _, needs_noun in _role_contexts(text)
+                     if not needs_noun and offset > 0})
+    bounds = [0, *starts, len(text)]
+    return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+
+
+def _years_in(text: str) -> int | None:
+    """The years one role asks for: the lowest general figure, else the highest per-skill one."""
     text = _lines_with(text, _rules()["years_hints"])
     if not text:
         return None
@@ -237,7 +282,8 @@ def min_years_experience(text: str) -> int | None:
 
 # --- seniority ------------------------------------------------------------------------------
 
-def _role_contexts(text: str) -> list[tuple[int, str, bool]]:
+@lru_cache(maxsize=4)  # seniority, years and employment each read a posting's roles
+def _role_contexts(text: str) -> tuple[tuple[int, str, bool], ...]:
     """(offset, snippet, needs a role noun) for the places a posting names its roles: the first
     line, short lines naming a role, and the clause after "hiring", "looking for", ..."""
     rules = _rules()
@@ -247,9 +293,18 @@ def _role_contexts(text: str) -> list[tuple[int, str, bool]]:
         bare = _URL.sub("", line).strip(" \t-*•>#=|:")
         if number == 0:
             contexts.append((offset, bare[:200], False))
-        elif bare and len(bare) <= 80 and not rules["not_role_line"].search(bare) and (
-                rules["role_noun_anywhere"].search(bare) or rules["title_word"].search(bare)):
-            contexts.append((offset, bare, False))
+        elif bare:  # a short line, each part of a "|" list, or the head of a long list item
+            for part in (_PIPES.split(bare) if "|" in bare else (bare,)):
+                part = part.strip(" \t-*•>#=|:")
+                if len(part) > 80:
+                    head = _ITEM_HEAD.search(part, 0, 81)
+                    if head is None or part.count(" ", 0, head.start()) >= _ITEM_HEAD_WORDS:
+                        continue
+                    part = part[:head.start()]
+                if part and not rules["not_role_line"].search(part) and (
+                        rules["role_noun_anywhere"].search(part)
+                        or rules["title_word"].search(part)):
+                    contexts.append((offset, part, False))
         offset += len(line) + 1
     for m in rules["hiring"].finditer(text):
         if re.search(r"\bif\s+you\b", _clause_before(text, m.start(), 60), re.I):
@@ -257,7 +312,7 @@ def _role_contexts(text: str) -> list[tuple[int, str, bool]]:
         clause = text[m.end():m.end() + 150]
         ends = _SENTENCE_END.search(clause)
         contexts.append((m.end(), clause[:ends.start()] if ends else clause, True))
-    return sorted(contexts, key=lambda c: c[0])
+    return tuple(sorted(contexts, key=lambda c: c[0]))
 
 
 def _level_in(snippet: str, needs_noun: bool) -> str | None:
@@ -291,9 +346,28 @@ def seniority_stated(text: str) -> str:
 
 # --- employment type ------------------------------------------------------------------------
 
-def employment_type_stated(text: str) -> str:
-    """full_time / part_time / contract / internship / temporary as first stated, else unknown."""
+def other_role_before(text: str, end: int) -> bool:
+    """Whether the posting names a role that is not an internship before offset end, where it
+    names its roles (first line, short lines, "|" lists, list-item heads, "hiring ..."), one
+    list item at a time."""
     rules = _rules()
+    for offset, snippet, _ in _role_contexts(text):
+        if offset >= end:
+            break
+        at = offset
+        for item in _ROLE_ITEMS.split(snippet):
+            at = text.find(item, at) if item else at
+            if 0 <= at < end and rules["other_role"].search(item) \
+                    and not rules["intern_word"].search(item):
+                return True
+    return False
+
+
+def employment_type_stated(text: str) -> str:
+    """full_time / part_time / contract / internship / temporary as first stated, else unknown;
+    an internship beside other types or other roles is one of several roles, not the type."""
+    rules = _rules()
+    full_text = text
     found: list[tuple[int, str]] = []
     hints = tuple(h for kind in EMPLOYMENT_TYPES for h in rules["employment_hints"][kind])
     text = _lines_with(text, hints)
@@ -306,11 +380,20 @@ def employment_type_stated(text: str) -> str:
             after = text[m.end():m.end() + 40]
             if rules["not_type_before"].search(before) or rules["not_type_after"].search(after):
                 continue
+            if kind == "contract" and rules["not_contract_after"].search(after):
+                continue
+            if kind == "internship" and (rules["not_internship_before"].search(before)
+                                         or rules["not_internship_after"].search(after)):
+                continue
             if rules["elsewhere"].search(_clause_before(text, m.start(), 200)):
                 continue
             found.append((m.start(), kind))
     if rules["internship_last"] and any(k != "internship" for _, k in found):
         found = [(at, k) for at, k in found if k != "internship"]
+    if found and all(k == "internship" for _, k in found):
+        first = rules["intern_word"].search(full_text)  # the posting names another role first
+        if first and other_role_before(full_text, first.start()):
+            return "unknown"
     return min(found)[1] if found else "unknown"
 
 

@@ -377,13 +377,17 @@ def build(raw_root: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE,
           only: Iterable[str] | None = None, processes: int | None = None,
           log: Callable[[str], None] = print, loaders: dict | None = None,
           embedded: Path | None = None,
-          stage: Callable[[str], None] = lambda name: None, use_tag_cache: bool = True) -> dict:
+          stage: Callable[[str], None] = lambda name: None,
+          engine: str | Callable = "in-process", now: dt.datetime | None = None,
+          use_tag_cache: bool = True) -> dict:
     """Build the warehouse from every source with raw data; returns the manifest.
 
     ``loaders`` replaces the registered sources (tests build small warehouses this way).
     ``embedded``: a folder of already tagged postings (data/embedded, see etl/warehouse/embedded.py)
     added to the sources; a posting a raw source also gives (same posting id) is taken from there.
     ``stage`` is told the name of each stage as it starts (make bench times them).
+    ``engine``: "in-process" or "spark" (etl/warehouse/spark.py runs the first stage), or a
+    staging function like ``_stage_postings``. ``now``: the build time (default: the clock).
     ``use_tag_cache``: take the tags of texts the current warehouse's tag cache holds from there
     (etl/warehouse/tag_cache.py); False tags every posting (the new warehouse still gets a cache).
     """
@@ -392,7 +396,7 @@ def build(raw_root: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE,
         version = Tagger.default().version
         cache = tag_cache.open_cache(warehouse, version) if use_tag_cache else \
             tag_cache.TagCache(tag_cache.cache_key(version), reason="not used (--no-tag-cache)")
-        started = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        started = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
         folder = warehouse.parent / (f".{warehouse.name}-{started:%Y%m%dT%H%M%S}-"
                                      f"{uuid.uuid4().hex[:8]}")
         folder.mkdir()
@@ -402,7 +406,8 @@ def build(raw_root: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE,
             manifest = _build_into(folder, raw_root, started, only,
                                    processes or min(2, os.cpu_count() or 1), log,
                                    loaders or registered_sources(), stage,
-                                   prebuilt.read_embedded(embedded) if embedded else None, cache)
+                                   prebuilt.read_embedded(embedded) if embedded else None,
+                                   _stager(engine), cache)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
@@ -410,6 +415,18 @@ def build(raw_root: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE,
             _KNOWN = None
         swap_in(folder, warehouse)
     return manifest
+
+
+def _stager(engine: str | Callable) -> Callable:
+    """The function that runs the build's first stage for an engine name (or the function)."""
+    if callable(engine):
+        return engine
+    if engine == "spark":
+        from etl.warehouse.spark import SparkStager
+        return SparkStager()
+    if engine != "in-process":
+        raise ValueError(f"unknown engine {engine!r}: in-process or spark")
+    return _stage_postings
 
 
 def _duckdb(folder: Path) -> duckdb.DuckDBPyConnection:
@@ -512,13 +529,14 @@ def _write_sorted(con: duckdb.DuckDBPyConnection, query: str, params: dict, path
 def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, processes: int, log,
                 loaders: dict, stage: Callable[[str], None],
                 embedded: prebuilt.Embedded | None = None,
+                stager: Callable = _stage_postings,
                 cache: tag_cache.TagCache | None = None) -> dict:
     tagger = Tagger.default()
     results: list[SourceResult] = []
     quarantine: list[Rejected] = []
     stage("read, normalise, tag")
-    key_files = _stage_postings(folder, loaders, raw_root, started, only, processes, log,
-                                results, quarantine)
+    key_files = stager(folder, loaders, raw_root, started, only, processes, log, results,
+                       quarantine)
     staged = folder / "_staging" / "postings.parquet"
     if not sum(r.rows for r in results) and embedded is None:
         raise SystemExit(f"no postings found under {raw_root}: run `python -m etl sample` or "
@@ -616,9 +634,22 @@ def raw_files(raw_dir: Path) -> dict[str, int]:
             for p in sorted(raw_dir.rglob("*")) if p.is_file()}
 
 
+def _ensure_hashes(staging: Path) -> None:
+    """Text hashes of the staged postings, all tagged, when the stage wrote none (an engine
+    that tags every posting, such as Spark's): read back a batch at a time."""
+    path = staging / "hashes.parquet"
+    if path.is_file():
+        return
+    source = pq.ParquetFile(staging / "postings.parquet")
+    with pq.ParquetWriter(path, HASHES_SCHEMA) as writer:
+        for batch in source.iter_batches(columns=["row", "posting_id", "title", "description"]):
+            writer.write_batch(text_hashes(batch.to_pylist(), None))
+
+
 def _tags_from_cache(con: duckdb.DuckDBPyConnection, staging: Path,
                      cache: tag_cache.TagCache | None) -> Path:
     """Staged tag rows (STAGED_TECH_SCHEMA) of the postings not tagged, from the tag cache."""
+    _ensure_hashes(staging)
     path = staging / "technologies_cached.parquet"
     files = cache.tag_files() if cache is not None else []
     if not files:
