@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import csv
 import datetime as dt
 import json
 import os
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from etl.http import HttpClient
 from etl.ingest import IngestReport, Progress, copy_files, no_progress
+from etl.sources.base import csv_records
 from etl.sources.snapshots import (
     RecordProblem,
     Snapshot,
@@ -43,11 +43,12 @@ _PAGE_FILE = re.compile(r"^([a-z]{2})-page-\d+")
 _NESTED = ("company", "location", "category")
 
 
-def records(path: Path) -> list[dict]:
-    """The results of a stored API page, or the rows of a saved CSV of results."""
+def records(path: Path) -> list[dict | RecordProblem]:
+    """The results of a stored API page, or the rows of a saved CSV of results (a row that
+    does not fit the header comes as its problem)."""
     if path.suffix.lower() == ".csv":
-        with open(path, newline="", encoding="utf-8") as handle:
-            return list(csv.DictReader(handle))
+        with open(path, newline="", encoding="utf-8", errors="surrogateescape") as handle:
+            return [record for _, record in csv_records(handle)]
     with open(path, "rb") as handle:
         return json.load(handle)["results"]
 
