@@ -599,7 +599,7 @@ def _why_left_out(path: Path) -> str | None:
             return "an empty file"
         if not (isinstance(record, dict) and {"id", "ts", "text"} <= record.keys()):
             return "JSON Lines, but its first record has no id, ts and text"
-        return None
+        return SOURCE.file_problem(path)  # what the build would refuse it for
     if not path.name.endswith(".json"):
         return "not a .json, .jsonl or .jsonl.gz file"
     try:
@@ -607,5 +607,5 @@ def _why_left_out(path: Path) -> str | None:
     except (ValueError, UnicodeDecodeError) as err:
         return f"not valid JSON ({err})"
     if isinstance(doc, dict) and ("jobs" in doc or doc.get("type") == "story"):
-        return None
+        return SOURCE.file_problem(path)  # what the build would refuse it for
     return "JSON, but neither a thread nor a run of jobs"

@@ -27,7 +27,7 @@ from etl.sources.base import (
     file_label,
     source_folder,
 )
-from etl.warehouse.schema import INDEX_SCHEMA
+from etl.warehouse.schema import EARLIEST_POSTED, INDEX_SCHEMA, latest_posted
 
 SECTORS = ("Software Development",)
 ATTRIBUTION = ("Indeed Hiring Lab, job postings index "
@@ -118,6 +118,10 @@ def index_row(record: dict, file: str) -> dict:
             value, nsa_value = float(record["indeed_job_postings_index"]), None
     except (ValueError, AttributeError) as err:
         raise RecordProblem(f"unreadable date or index ({err})") from err
+    latest = latest_posted(dt.date.today())
+    if not EARLIEST_POSTED <= date <= latest:
+        raise RecordProblem(f"date {date.isoformat()} is outside the plausible range "
+                            f"{EARLIEST_POSTED.isoformat()} to {latest.isoformat()}")
     for name, number_read in (("index", value), ("NSA index", nsa_value)):
         if number_read is not None and not (math.isfinite(number_read) and number_read >= 0):
             raise RecordProblem(f"{name} {number_read!r} is not a non-negative number")

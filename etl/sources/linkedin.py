@@ -66,7 +66,7 @@ class LinkedInSource(FileSource):
     def read_records(self, path: Path) -> Iterator[tuple[int, dict | RecordProblem]]:
         """Records of one postings.csv (multi-line quoted fields allowed); a file without the
         required columns is refused."""
-        with open(path, newline="", encoding="utf-8", errors="replace") as handle:
+        with open(path, newline="", encoding="utf-8", errors="surrogateescape") as handle:
             problem = header_problem(next(csv_reader(handle), []))
             if problem:
                 raise RecordProblem(problem, row=1)

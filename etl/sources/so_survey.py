@@ -33,6 +33,7 @@ from etl.sources.base import (
     RecordProblem,
     Rejected,
     csv_reader,
+    duplicated_columns,
     file_label,
     source_folder,
 )
@@ -103,10 +104,10 @@ class SurveySource(FileSource):
         year = self.year or survey_year(path)
         if year not in column_maps():
             raise RecordProblem(f"no column map for survey year {year}")
-        with open(path, newline="", encoding="utf-8", errors="replace") as handle:
+        with open(path, newline="", encoding="utf-8", errors="surrogateescape") as handle:
             reader = csv_reader(handle)
             header = next(reader, [])
-            problem = header_problem(header, year, str(path))
+            problem = header_problem(header, year, str(path)) or duplicated_columns(header)
             if problem:
                 raise RecordProblem(problem, row=1)
             row_number = 1
@@ -116,6 +117,13 @@ class SurveySource(FileSource):
                     if len(record) != len(header):
                         raise RecordProblem(_field_count_problem(
                             path, row_number, record, header, reader.line_num), row=row_number)
+                    try:
+                        "".join(record).encode("utf-8")
+                    except UnicodeEncodeError:  # read with surrogateescape: not UTF-8
+                        yield row_number, RecordProblem(
+                            f"row {row_number} (ending on line {reader.line_num}) holds bytes "
+                            "that are not UTF-8")
+                        continue
                     yield row_number, dict(zip(header, record, strict=True))
             except csv.Error as err:
                 raise RecordProblem(f"malformed CSV at line {reader.line_num}: {err} (an "
