@@ -64,6 +64,10 @@ class Rejected:
     reason: str
     raw: str = ""
 
+    def __post_init__(self) -> None:
+        for name in ("file", "row", "reason", "raw"):  # bytes read with surrogateescape
+            object.__setattr__(self, name, printable(getattr(self, name)))
+
     def message(self) -> str:
         """One line naming the file, row and problem."""
         return f"{self.file}: row {self.row}: {self.reason}"
@@ -89,6 +93,19 @@ class Source(Protocol):
     def tables(self, raw_dir: Path) -> tuple[dict[str, pa.Table], list[Rejected]]:
         """Non-posting sources: their tables by name, and the files or rows refused."""
         ...
+
+
+WHOLE_FILE = "(the whole file is left out)"
+
+
+def printable(text: str) -> str:
+    """Text that can be written as UTF-8: bytes that were not UTF-8 (read with
+    surrogateescape) become U+FFFD."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def raw_excerpt(value: object, limit: int = 500) -> str:
@@ -295,8 +312,8 @@ class FileSource:
             reason, row = err.reason, err.row
         else:
             reason, row = f"cannot read the file ({type(err).__name__}: {err})", None
-        if rows and not dropped:
-            reason += f" (after {rows} rows, which are kept)"
+        reason += (f" (after {rows} rows, which are kept)" if rows and not dropped
+                   else f" {WHOLE_FILE}")
         return Rejected(self.name, label, str(row or "-"), reason)
 
     def file_problem(self, path: Path, records: int = SAMPLE_RECORDS) -> str | None:
@@ -307,5 +324,6 @@ class FileSource:
                 if count >= records:
                     break
         except Exception as err:  # what read_file would quarantine the file for
-            return self.file_refused(str(path), err, 0, dropped=False).reason
+            return self.file_refused(str(path), err, 0, dropped=False).reason.removesuffix(
+                " " + WHOLE_FILE)
         return None

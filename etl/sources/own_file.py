@@ -248,22 +248,39 @@ def records(path: Path) -> Iterator[tuple[int | str, dict | RecordProblem]]:
 def parquet_records(path: Path) -> Iterator[tuple[int | str, dict | RecordProblem]]:
     """(row number, record) of a Parquet file, a row group at a time; a row group that cannot
     be read comes as one RecordProblem (row "a-b") and the next row groups are still read."""
-    handle = pq.ParquetFile(path)  # a damaged footer raises: the file is refused whole
+    # a damaged footer raises here: the file is refused whole. Page checksums, when the writer
+    # wrote them, are verified: a flipped byte in a page is then found, not read as data.
+    handle = pq.ParquetFile(path, page_checksum_verification=True)
+    groups = handle.metadata.num_row_groups
     number = 0
-    for group in range(handle.metadata.num_row_groups):
+    for group in range(groups):
         size = handle.metadata.row_group(group).num_rows
         try:
-            rows = handle.read_row_group(group).to_pylist()
+            table = handle.read_row_group(group)
         except Exception as err:  # a damaged page: bad compression, a bad page header ...
             yield (f"{number + 1}-{number + size}",
-                   RecordProblem(f"row group {group + 1} of {handle.metadata.num_row_groups} "
-                                 f"(rows {number + 1}-{number + size}) cannot be read: "
-                                 f"{type(err).__name__}: {err}"))
+                   RecordProblem(f"row group {group + 1} of {groups} (rows {number + 1}-"
+                                 f"{number + size}) cannot be read: {type(err).__name__}: {err}"))
             number += size
             continue
-        for record in rows:
-            number += 1
-            yield number, record
+        yield from _parquet_rows(table, number)
+        number += size
+
+
+def _parquet_rows(table, before: int) -> Iterator[tuple[int, dict | RecordProblem]]:
+    """The records of one row group; a value Python cannot hold (a date in year 300000) makes
+    only its own row a problem."""
+    try:
+        yield from enumerate(table.to_pylist(), start=before + 1)
+        return
+    except (ValueError, OverflowError):
+        pass
+    for offset in range(table.num_rows):
+        try:
+            record = table.slice(offset, 1).to_pylist()[0]
+        except (ValueError, OverflowError) as err:
+            record = RecordProblem(f"a value cannot be read ({err})")
+        yield before + offset + 1, record
 
 
 def read_file(path: Path, column_map: dict, label: str) -> Iterator[dict | Rejected]:
@@ -356,7 +373,12 @@ def to_date(value: object, date_format: str | None = None) -> dt.date:
     if isinstance(value, int | float) or (isinstance(value, str) and re.fullmatch(r"\d{9,13}",
                                                                                  value)):
         number = float(value)
-        return dt.datetime.fromtimestamp(number / 1000 if number > 1e11 else number, dt.UTC).date()
+        try:
+            return dt.datetime.fromtimestamp(number / 1000 if number > 1e11 else number,
+                                             dt.UTC).date()
+        except (OverflowError, OSError, ValueError):  # inf, nan, 1e20: no date at all
+            raise ValueError(f"{value!r} is not a date (epoch seconds or ms out of range)"
+                             ) from None
     text = str(value)
     try:
         if date_format:
