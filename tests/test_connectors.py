@@ -182,7 +182,8 @@ def test_arbeitnow_follows_links_next_and_maps_fields(tmp_path):
     assert rows["werkstudent-backend-hamburg-412347"]["employment_type"] == "internship"
     assert rows["devops-engineer-frankfurt-412349"]["employment_type"] == "part_time"
     assert [(r.file, r.row, r.reason) for r in rejected] == [
-        ("arbeitnow/2026-03-02/page-2.json", "no-date-412348", "created_at 'yesterday' is not a date")]
+        ("arbeitnow/2026-03-02/page-2.json", "no-date-412348",
+         "created_at 'yesterday' is not a date")]
 
 
 @pytest.mark.parametrize("reply, problem", [
