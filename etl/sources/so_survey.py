@@ -33,6 +33,7 @@ from etl.sources.base import (
     RecordProblem,
     Rejected,
     csv_reader,
+    csv_records,
     duplicated_columns,
     file_label,
     source_folder,
@@ -165,7 +166,7 @@ def _countries() -> dict[str, str]:
     """Country name or alias (lower case) -> ISO alpha-2, from countries.csv and the survey map."""
     names = {}
     with open(DATA / "countries.csv", newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
+        for _, row in csv_records(handle):
             for alias in [row["name"], *filter(None, row["aliases"].split("|"))]:
                 names[alias.lower()] = row["code"]
     names.update({k.lower(): v for k, v in _config()["countries"].items()})
