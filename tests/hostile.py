@@ -683,8 +683,8 @@ def summary() -> str:
     """A table of every hostile file tried per source and what became of it (Markdown)."""
     import tempfile
 
-    lines = ["| source | class | files | landed rows | quarantined rows | whole file |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| source | class (how it arrived) | landed rows | quarantined rows | whole file refused |",
+             "|---|---|---|---|---|"]
     totals: dict[str, int] = {}
     for source, found in cases().items():
         for case in found:
@@ -694,7 +694,7 @@ def summary() -> str:
                     out = run_case(source, case, Path(tmp), upload=upload)
                 totals[source] = totals.get(source, 0) + 1
                 how = "uploaded" if upload else "stored"
-                lines.append(f"| {source} | {case.klass} ({how}) | 1 | {out.landed} | "
+                lines.append(f"| {source} | {case.klass} ({how}) | {out.landed} | "
                              f"{len(out.quarantine or [])} | {out.whole() or 'no'} |")
     lines += ["", "| source | hostile files tried |", "|---|---|"]
     lines += [f"| {s} | {n} |" for s, n in totals.items()]
