@@ -683,8 +683,8 @@ def summary() -> str:
     """A table of every hostile file tried per source and what became of it (Markdown)."""
     import tempfile
 
-    lines = ["| source | class (how it arrived) | landed rows | quarantined rows | whole file refused |",
-             "|---|---|---|---|---|"]
+    lines = ["| source | class (how it arrived) | landed rows | quarantined rows | "
+             "whole file refused |", "|---|---|---|---|---|"]
     totals: dict[str, int] = {}
     for source, found in cases().items():
         for case in found:

@@ -252,14 +252,10 @@ class FileSource:
         """Postings sources have no tables of their own."""
         return {}, []
 
-    def read_file(self, path: Path, label: str, limit: int | None = None
-                  ) -> Iterator[dict | Rejected]:
-        """Staging rows and rejections of one file; never raises for what the file holds.
-
-        ``limit``: stop after that many records (ingest's check reads only the start).
-        """
+    def read_file(self, path: Path, label: str) -> Iterator[dict | Rejected]:
+        """Staging rows and rejections of one file; never raises for what the file holds."""
         if not self.whole_file:
-            for item, _ in self._items(path, label, limit):
+            for item, _ in self._items(path, label):
                 yield item
             return
         rows, refusal = self.read_whole(path, label)
@@ -268,23 +264,20 @@ class FileSource:
     def read_whole(self, path: Path, label: str) -> tuple[list[dict | Rejected], Rejected | None]:
         """Every row and record rejection of one file, or nothing and the file's refusal."""
         items: list[dict | Rejected] = []
-        for item, refused in self._items(path, label, None):
+        for item, refused in self._items(path, label):
             if refused:
                 return [], item
             items.append(item)
         return items, None
 
-    def _items(self, path: Path, label: str, limit: int | None
-               ) -> Iterator[tuple[dict | Rejected, bool]]:
+    def _items(self, path: Path, label: str) -> Iterator[tuple[dict | Rejected, bool]]:
         """(row or rejection, whether it is the file's refusal) of one file."""
         rows = 0
         try:
-            for count, (row, raw) in enumerate(self.read_records(path), start=1):
+            for row, raw in self.read_records(path):
                 item = self.one_record(raw, path, label, row)
                 rows += not isinstance(item, Rejected)
                 yield item, False
-                if limit and count >= limit:
-                    return
         except Exception as err:  # the safety net: the file (from here on) cannot be read
             yield self.file_refused(label, err, rows, dropped=self.whole_file), True
 
