@@ -15,7 +15,7 @@ else
 WAREHOUSE := data/warehouse
 endif
 
-.PHONY: run test lint bench eval setup warehouse sample embedded compare browser clean help
+.PHONY: run test lint bench bench-scale eval setup warehouse sample embedded compare browser clean help
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -33,6 +33,10 @@ lint: setup  ## ruff
 bench: setup warehouse  ## build time and memory per stage (N=postings), query, tagger, export timings, HN archive ingest and build time and memory
 	$(PY) -m etl.bench --n $(N)
 	-$(PY) -m etl.evaluate --bench  # tagger speed on the real labelled postings (needs ../shared)
+
+AT ?= 10000000
+bench-scale: setup browser  ## every named query's warm p50/p95 (default, narrow filters) on the N sample scaled up to AT postings, app memory and first chart (docs/scale.md)
+	$(PY) -m etl.bench --n $(N) --queries-at $(AT) --app
 
 eval: setup  ## precision/recall: tagger (dev, hold-out, audit, 2012-2017 era, 2018-2024 fresh), requirements (3 sets); pay rule
 	$(PY) -m etl.evaluate

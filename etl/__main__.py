@@ -41,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="processes that normalise and tag batches (default: up to 2)")
     build.add_argument("--embedded", type=Path, default=DEFAULT_EMBEDDED,
                        help="already tagged postings to include (default: %(default)s)")
+    build.add_argument("--progress", type=Path, default=None, metavar="FILE",
+                       help="write the build's progress (stage, log, outcome) as JSON to FILE "
+                            "(the Data page's rebuild reads it)")
     build.add_argument("--no-embedded", action="store_const", const=None, dest="embedded",
                        help="leave the embedded history out (e.g. a sample-only warehouse)")
 
@@ -100,12 +103,26 @@ def main(argv: list[str] | None = None) -> int:
         if args.embedded is not None and not only:
             only = real_sources(args.raw, log=lambda m: print(m, file=sys.stderr))
         from etl.warehouse.lock import BuildRunning
+        from etl.warehouse.progress import ProgressFile
+        progress = ProgressFile(args.progress) if args.progress else None
+
+        def log(message: str) -> None:
+            print(message, file=sys.stderr)
+            if progress:
+                progress.log(message)
         try:
             manifest = build(args.raw, args.warehouse, only=only, processes=args.processes,
-                             log=lambda m: print(m, file=sys.stderr), embedded=args.embedded)
+                             log=log, embedded=args.embedded,
+                             stage=progress.stage if progress else lambda name: None)
         except BuildRunning as err:
             print(f"error: {err}", file=sys.stderr)
             return 1
+        except BaseException as err:
+            if progress:
+                progress.failed(err)
+            raise
+        if progress:
+            progress.finished(manifest)
         print(f"warehouse {args.warehouse} built: {manifest['row_counts']['postings']} postings, "
               f"taxonomy {manifest['taxonomy_version']}")
     elif args.command == "embed":

@@ -1,6 +1,8 @@
 """`make bench`: build time and peak memory per stage, warehouse size, query timings, tagger
-speed, chart export timings, on a synthetic sample of --n postings (make bench N=1000000); the HN
-archive's ingest and build time and peak memory (../shared).
+speed, chart export timings, the app's first chart and server memory (etl/bench_app.py), on a
+synthetic sample of --n postings (make bench N=1000000); the HN archive's ingest and build time
+and peak memory (../shared). ``--queries-at N``: every named query on the sample scaled up to N
+postings (etl/bench_queries.py, docs/scale.md); ``--app WAREHOUSE``: the app alone.
 
 Prints figures; asserts nothing (tests do not time things). The machine may be shared: the
 figures carry whatever else it runs at the time.
@@ -283,9 +285,29 @@ def main(argv: list[str] | None = None) -> int:
                         / "hn_archive", help="HN archive month files (default: %(default)s)")
     parser.add_argument("--only-archive", action="store_true",
                         help="time the HN archive commands only")
+    parser.add_argument("--queries-at", type=int, default=None, metavar="N",
+                        help="time every named query warm (p50/p95, default and narrow filters) "
+                             "on a warehouse scaled up to N postings from the --n build "
+                             "(etl/bench_queries.py says how); then stop")
+    parser.add_argument("--from-warehouse", type=Path, default=None,
+                        help="with --queries-at: scale up this built warehouse instead of "
+                             "building the --n sample")
+    parser.add_argument("--app", type=Path, default=None, metavar="WAREHOUSE",
+                        help="time the app on this warehouse: first chart in a real browser "
+                             "after a cold server start, server memory after every page; "
+                             "then stop (with --queries-at: on the scaled-up warehouse)")
     args = parser.parse_args(argv)
+    if args.app and not args.queries_at:
+        from etl.bench_app import bench_app
+        bench_app(args.app)
+        return 0
     if args.only_archive:
         bench_archive(args.archive)
+        return 0
+    if args.queries_at:
+        from etl.bench_queries import bench_queries_at
+        bench_queries_at(args.queries_at, args.n, args.processes, args.tmp, args.from_warehouse,
+                         app=args.app is not None)
         return 0
     with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         root = Path(tmp)
@@ -304,6 +326,9 @@ def main(argv: list[str] | None = None) -> int:
         from radar.bench_export import bench_export
         print()
         bench_export(root / "warehouse")
+        from etl.bench_app import CHROMIUM, bench_app
+        if CHROMIUM.exists():
+            bench_app(root / "warehouse")
     bench_archive(args.archive)
     return 0
 

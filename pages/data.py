@@ -7,6 +7,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
+from etl.warehouse import progress
 from radar import admin, queries, ui
 
 st.title("Data")
@@ -70,15 +71,50 @@ with st.form("upload_form"):
                 st.error(f"{uploaded.name}: {err}")
 
 st.subheader("Rebuild the warehouse")
+st.caption("The build runs in its own process (`python -m etl build`), not in this server: the "
+           "app stays responsive, and this section follows its progress.")
+warehouse = queries.warehouse_path()
 if st.button("Rebuild now", key="rebuild"):
-    with st.status("Rebuilding…", expanded=True) as status:
-        try:
-            new = admin.rebuild(root, queries.warehouse_path(), log=st.write)
-        except admin.BuildRunning as err:
-            new = None
-            status.update(label="Another build is running", state="error")
-            st.warning(str(err))
-        if new is not None:
-            status.update(label=f"Rebuilt: {new['row_counts']['postings']:,} postings",
-                          state="complete")
-    st.cache_data.clear()
+    try:
+        pid = progress.start_build(root, warehouse, embedded="embedded" in manifest)
+        st.session_state["rebuild_pid"] = pid
+    except admin.BuildRunning as err:
+        st.warning(f"A build is running: {err}")
+
+
+def show_build(status: dict | None) -> None:
+    """The last build started from the app: stage and log while it runs, then its outcome."""
+    if status is None:
+        return
+    done = [f"{d['stage']} ({d['seconds']:.1f} s)" for d in status["done"]
+            if d["stage"] != "finished"]
+    if status["state"] in progress.RUNNING:
+        stage = status["stage"] or "starting"
+        st.progress(min(status["stage_number"] / status["stages"], 1.0),
+                    text=f"Build running (process {status['pid']}), stage "
+                         f"{max(status['stage_number'], 1)} of {status['stages']}: {stage}")
+    elif status["state"] == "done":
+        st.success(f"Rebuilt in {status['seconds']:.0f} s: {status['postings']:,} postings "
+                   f"(process {status['pid']}, finished {status['finished_at']}).")
+    else:
+        st.error(f"The build started {status['started_at']} failed: {status.get('error')}")
+    if done:
+        st.caption("Stages done: " + "; ".join(done))
+    for line in status["log"][-8:]:
+        st.text(line)
+
+
+status = progress.read_status(warehouse)
+running = status is not None and status["state"] in progress.RUNNING
+
+
+@st.fragment(run_every=1.0 if running else None)
+def build_progress() -> None:
+    """Polls the build's progress file every second while it runs."""
+    current = progress.read_status(warehouse)
+    show_build(current)
+    if running and current is not None and current["state"] not in progress.RUNNING:
+        st.rerun()  # finished: a full run picks up the new warehouse and stops polling
+
+
+build_progress()

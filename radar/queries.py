@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import tempfile
 import threading
 from functools import cache
 from pathlib import Path
@@ -18,6 +19,7 @@ import duckdb
 import polars as pl
 
 from etl.paths import DEFAULT_WAREHOUSE
+from etl.warehouse.rollups import derived_sql, derived_tables_for
 from etl.warehouse.schema import (
     EARLIEST_POSTED,
     INDEX_SCHEMA,
@@ -56,6 +58,11 @@ def query_names() -> list[str]:
     return sorted(p.stem for p in SQL_DIR.glob("*.sql") if not p.stem.startswith("_"))
 
 
+def duckdb_memory() -> str:
+    """DuckDB's memory limit in the app: $HIRING_RADAR_DUCKDB_MEMORY, else 512MB."""
+    return os.environ.get("HIRING_RADAR_DUCKDB_MEMORY") or "512MB"
+
+
 def warehouse_path() -> Path:
     """The warehouse the app reads: $HIRING_RADAR_WAREHOUSE, else data/warehouse."""
     return Path(os.environ.get("HIRING_RADAR_WAREHOUSE") or DEFAULT_WAREHOUSE)
@@ -77,15 +84,30 @@ def connection(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnection
         con = _connections.get(key)
         if con is None:
             con = duckdb.connect(":memory:")
+            # The app server's share of memory: DuckDB spills joins, sorts and aggregates to a
+            # temporary folder beyond this, so the server stays small on a large warehouse.
+            con.execute(f"set memory_limit = '{duckdb_memory()}'")
+            spill = Path(tempfile.gettempdir()) / "hiring-radar-duckdb"
+            con.execute(f"set temp_directory = '{_quoted(spill)}'")
             for parquet in sorted(folder.glob("*.parquet")):
                 con.sql(f"create view {parquet.stem} as select * from read_parquet("
                         f"'{_quoted(parquet)}')")
             for table, schema in OPTIONAL_TABLES.items():
                 if not (folder / f"{table}.parquet").exists():
                     con.from_arrow(schema.empty_table()).create(table)
+            _derive_missing_rollups(con, folder)
             con.sql(sql_text("_macros"))
             _connections[key] = con
         return con
+
+
+def _derive_missing_rollups(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """Views in place of the pre-aggregated tables a warehouse built before them lacks: the
+    build's own SQL over the raw tables (the same answers, at the raw tables' cost)."""
+    columns = {c for (c,) in con.sql("select column_name from (describe postings)").fetchall()}
+    for name in derived_tables_for(columns):
+        if not (folder / f"{name}.parquet").exists():
+            con.sql(f"create view {name} as {derived_sql(name)}")
 
 
 def _quoted(path: Path) -> str:

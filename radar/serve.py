@@ -1,19 +1,38 @@
 """`python -m radar.serve run app.py ...`: `streamlit run` with Streamlit's old `pages/` folder
-route switched off from the start.
+route switched off from the start, and the app's modules and warehouse made ready while the
+server starts.
 
 With a pages/ folder beside app.py, the first session of a fresh server would look the address
 up among the files of pages/ and, for an address st.navigation gives (/web-servers, /learn-next,
 the category pages that share pages/technology.py), show "Page not found" over the page. The app
 declares every page with st.navigation, so the old route is never wanted.
+
+Cold start: Streamlit imports nothing of the app until the first browser session runs app.py,
+so the first visitor would wait for DuckDB, Polars, Plotly and the query layer to import and for
+the warehouse's views to be set up. A thread does that at server start instead (``make bench``
+with ``--app`` measures the first chart after a cold start).
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web.cli import main
 
+
+def warm_up() -> None:
+    """Import the modules every page uses and open the warehouse (views, macros, filter
+    values); a problem is left for the app's first run to report."""
+    try:
+        from radar import blocks, charts, context, queries, rules  # noqa: F401
+        queries.choices()
+    except Exception:  # noqa: BLE001 - the app shows the error (e.g. no warehouse) itself
+        pass
+
+
 if __name__ == "__main__":
     PagesManager.uses_pages_directory = False
+    threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
     sys.exit(main())

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import time
 
 import pytest
 
+from etl.warehouse import progress
 from etl.warehouse.build import build
+from etl.warehouse.lock import build_lock
 from radar import admin
 
 CSV = ("id,Job Title,Firm,Posted,Text,Where\n"
@@ -69,7 +73,65 @@ def test_data_page_lists_sources_and_rebuilds(tmp_path, app_for, monkeypatch):
     assert loaded.iloc[0]["name"] == "own" and loaded.iloc[0]["postings"] == 2
     admin.run_ingest(admin.upload_argv("own", write_csv(tmp_path, 2), column_map=MAP), raw,
                      lambda *a: None)
+    before = warehouse.resolve()
     at.button(key="rebuild").click().run()
     assert not at.exception, at.exception
+    status = progress.read_status(warehouse)
+    # The build runs in its own process, not in the server's (this test's) process.
+    assert status is not None and status["pid"] == at.session_state["rebuild_pid"]
+    assert status["pid"] != os.getpid()
+    assert any("Build running" in p.proto.text for p in at.get("progress")) or \
+        status["state"] == "done"
+    # A second click while it runs: the page says a build is running and starts none.
+    if progress.read_status(warehouse)["state"] in progress.RUNNING:
+        at.button(key="rebuild").click().run()
+        assert any("A build is running" in w.value for w in at.warning)
+    final = wait_for_build(warehouse)
+    assert final["state"] == "done", final
+    assert final["postings"] == 4 and final["stage_number"] == len(progress.STAGES)
+    assert [d["stage"] for d in final["done"]] == [*progress.STAGES]
+    assert any("own: 4 rows" in line for line in final["log"])
     manifest = json.loads((warehouse / "manifest.json").read_text())
-    assert manifest["row_counts"]["postings"] == 4
+    assert manifest["row_counts"]["postings"] == 4 and warehouse.resolve() != before
+    at.run()
+    assert any("Rebuilt in" in s.value and "4 postings" in s.value for s in at.success)
+
+
+def wait_for_build(warehouse, timeout: float = 300.0) -> dict:
+    """The progress file's status once the build has ended."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = progress.read_status(warehouse)
+        if status and status["state"] not in progress.RUNNING:
+            return status
+        time.sleep(0.5)
+    raise AssertionError(f"the build did not end in {timeout} s: {status}")
+
+
+def test_rebuild_refused_while_the_lock_is_held(tmp_path, app_for, monkeypatch):
+    raw = tmp_path / "raw"
+    admin.run_ingest(admin.upload_argv("own", write_csv(tmp_path, 1), column_map=MAP), raw,
+                     lambda *a: None)
+    warehouse = tmp_path / "warehouse"
+    build(raw, warehouse, log=lambda m: None)
+    monkeypatch.setenv("HIRING_RADAR_RAW", str(raw))
+    at = app_for(warehouse).run()
+    at.switch_page("pages/data.py").run()
+    with build_lock(warehouse):  # a build from the command line holds the lock
+        at.button(key="rebuild").click().run()
+    assert any("A build is running" in w.value and "already running" in w.value
+               for w in at.warning)
+    assert progress.read_status(warehouse) is None  # nothing was started
+
+
+def test_a_failed_build_is_reported(tmp_path):
+    """A build started on an empty raw folder fails; the file says so, with the reason."""
+    warehouse = tmp_path / "warehouse"
+    (tmp_path / "raw").mkdir()
+    pid = progress.start_build(tmp_path / "raw", warehouse, embedded=False)
+    assert pid != os.getpid()
+    with pytest.raises(admin.BuildRunning, match="already running"):
+        progress.start_build(tmp_path / "raw", warehouse, embedded=False)
+    status = wait_for_build(warehouse)
+    assert status["state"] == "failed" and "no postings found" in status["error"]
+    assert not (warehouse / "manifest.json").exists()

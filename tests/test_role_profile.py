@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 
 from etl.transforms.tagger import CATEGORIES
+from etl.warehouse.build import write_rollups
 from radar import profile, queries
 from radar.filters import Filters
 
@@ -101,6 +102,7 @@ def with_requirements(pay_warehouse, tmp_path_factory):
              when description like '%Java%' then 3 end::smallint as min_years_experience
         from read_parquet('{source}')) to '{extended}' (format parquet)""")
     extended.replace(source)
+    write_rollups(folder)  # the build's rollup step, as a build of these postings would run it
     return folder
 
 

@@ -33,9 +33,9 @@ from etl.transforms.normalize import posting_row
 from etl.transforms.tagger import Tagger
 from etl.warehouse import embedded as prebuilt
 from etl.warehouse.lock import build_lock
+from etl.warehouse.rollups import DIMENSIONS, write_derived_tables
 from etl.warehouse.schema import POSTINGS_SCHEMA, QUARANTINE_SCHEMA, TECH_SCHEMA
 
-DIMENSIONS = ("source", "country", "remote", "seniority", "role_family")
 BATCH_ROWS = 2000  # staging rows per batch: what one process holds of texts at a time
 DUCKDB_MEMORY = "1GB"  # DuckDB spills to disk beyond this (sorting, first seen)
 # Staging columns: every posting column a source may give (etl/sources/base.py), typed as in the
@@ -317,6 +317,7 @@ def write_rollups(folder: Path) -> dict[str, int]:
         table = table.read_all() if hasattr(table, "read_all") else table
         pq.write_table(table, folder / f"{name}.parquet")
         counts[name] = table.num_rows
+    counts.update(write_derived_tables(con, folder))
     con.close()
     return counts
 

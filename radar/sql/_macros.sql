@@ -34,9 +34,46 @@ create or replace macro salaries_in(date_from, date_to, countries, remotes, seni
     where kept(month, source, country, remote, seniority, role_family,
                date_from, date_to, sources, countries, remotes, seniorities, roles);
 
+-- The postings themselves: the date range is a range of posted_date, the sort key of
+-- postings.parquet, so DuckDB skips the row groups outside it (a filter on
+-- date_trunc('month', posted_date) would read every row group).
 create or replace macro listings_in(date_from, date_to, countries, remotes, seniorities, roles,
                                     sources) as table
     select date_trunc('month', posted_date)::date as month, *
     from postings
-    where kept(date_trunc('month', posted_date)::date, source, country, remote, seniority,
+    where posted_date between date_from::date and last_day(date_to::date)
+      and kept(date_trunc('month', posted_date)::date, source, country, remote, seniority,
                role_family, date_from, date_to, sources, countries, remotes, seniorities, roles);
+
+-- Pre-aggregated pay (etl/warehouse/build.py, write_pay_rollups): rows of (value, n), each
+-- distinct advertised annual pay in USD of a cell and the postings at it.
+create or replace macro salary_values_in(date_from, date_to, countries, remotes, seniorities,
+                                         roles, sources) as table
+    select * from salary_values
+    where kept(month, source, country, remote, seniority, role_family,
+               date_from, date_to, sources, countries, remotes, seniorities, roles);
+
+create or replace macro salary_technologies_in(date_from, date_to, countries, remotes,
+                                               seniorities, roles, sources) as table
+    select * from salary_technologies
+    where kept(month, source, country, remote, seniority, role_family,
+               date_from, date_to, sources, countries, remotes, seniorities, roles);
+
+create or replace macro requirements_in(date_from, date_to, countries, remotes, seniorities,
+                                        roles, sources) as table
+    select * from rollup_requirements
+    where kept(month, source, country, remote, seniority, role_family,
+               date_from, date_to, sources, countries, remotes, seniorities, roles);
+
+-- The value at 0-based rank r of a group of (value, n) rows, where upto is the running count
+-- of the group through the row's value (sum(n) over (partition by group order by value)).
+create or replace macro value_at_rank(value, upto, r) as min(value) filter (where upto > r);
+
+-- quantile_cont(value, q) over the postings a group of (value, n) rows stands for, exactly:
+-- total is the group's count; linear interpolation between the values at ranks floor and
+-- ceil of (total - 1) * q, as DuckDB's quantile_cont does.
+create or replace macro weighted_quantile(value, upto, total, q) as
+    value_at_rank(value, upto, floor((total - 1) * q))
+    + (value_at_rank(value, upto, ceil((total - 1) * q))
+       - value_at_rank(value, upto, floor((total - 1) * q)))
+      * ((any_value(total) - 1) * q - floor((any_value(total) - 1) * q));

@@ -5,8 +5,9 @@ with posting_counts as (
     from postings_in($date_from, $date_to, $countries, $remote, $seniority, $role_family, $sources)
 ),
 salary_counts as (
-    select count(*) as with_salary
-    from salaries_in($date_from, $date_to, $countries, $remote, $seniority, $role_family, $sources)
+    select coalesce(sum(n), 0)::bigint as with_salary
+    from salary_values_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
+                          $sources)
 ),
 final as (
     select * from posting_counts, salary_counts

@@ -2,7 +2,8 @@
 -- technology named under the filters, the criteria radar.rules scores it on. Postings in the
 -- last 12 months of the range, in the 12 months before, and in the 12 months ending 24 months
 -- before (null when the range does not reach back that far); postings naming it among those
--- naming any known technology; advertised pay (median and n) beside the market's.
+-- naming any known technology; advertised pay (median and n, exact, from the pre-aggregated
+-- (value, n) rows) beside the market's.
 with bounds as (
     select ($date_to::date - interval 11 month)::date as recent_start,
            ($date_to::date - interval 23 month)::date as prior12_start,
@@ -44,16 +45,35 @@ counts as (
     where not list_contains($technologies::varchar[], t.technology_id)
     group by t.technology_id
 ),
+paid_values as (
+    select technology_id, salary_annual_usd as usd, sum(n) as n
+    from salary_technologies_in($date_from, $date_to, $countries, $remote, $seniority,
+                                $role_family, $sources)
+    group by all
+),
+paid_ranked as (
+    select *, sum(n) over (partition by technology_id order by usd) as upto,
+           sum(n) over (partition by technology_id) as total
+    from paid_values
+),
 paid as (
-    select t.technology_id, count(*) as paid_postings,
-           median(s.salary_annual_usd) as paid_median
-    from salaries_in($date_from, $date_to, $countries, $remote, $seniority, $role_family, $sources) s
-    join posting_technologies t using (posting_id)
-    group by t.technology_id
+    select technology_id, any_value(total) as paid_postings,
+           weighted_quantile(usd, upto, total, 0.5) as paid_median
+    from paid_ranked group by technology_id
+),
+market_values as (
+    select salary_annual_usd as usd, sum(n) as n
+    from salary_values_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
+                          $sources)
+    group by all
+),
+market_ranked as (
+    select *, sum(n) over (order by usd) as upto, sum(n) over () as total from market_values
 ),
 market as (
-    select count(*) as market_paid, median(salary_annual_usd) as market_median
-    from salaries_in($date_from, $date_to, $countries, $remote, $seniority, $role_family, $sources)
+    select coalesce(any_value(total), 0) as market_paid,
+           weighted_quantile(usd, upto, total, 0.5) as market_median
+    from market_ranked
 ),
 final as (
     select c.technology_id, tech.name, tech.category,

@@ -1,24 +1,55 @@
 -- Advertised annual pay per technology of a category ($category, '' for all): quartiles in US
 -- dollars and, through $rates (see pay_by_country.sql), in the local currency: the page shows
--- the local figures when one country is chosen.
+-- the local figures when one country is chosen. Reads the pre-aggregated (value, n) rows; the
+-- quartiles are exact (weighted_quantile).
 with rates as (
     select unnest($rates::struct(country varchar, year integer, units double)[], recursive := true)
 ),
-paid as (
-    select t.technology_id, s.salary_annual_usd as usd, s.salary_annual_usd * r.units as local_pay
-    from salaries_in($date_from, $date_to, $countries, $remote, $seniority, $role_family, $sources) s
-    join posting_technologies t using (posting_id)
-    left join rates r on r.country = s.country and r.year = year(s.month)
-    where $category = '' or t.category = $category
+cells as (
+    select technology_id, year(month) as year, country, salary_annual_usd as usd, sum(n) as n
+    from salary_technologies_in($date_from, $date_to, $countries, $remote, $seniority,
+                                $role_family, $sources)
+    where $category = '' or category = $category
+    group by all
+),
+valued as (
+    select c.technology_id, c.usd, c.usd * r.units as local_pay, c.n
+    from cells c left join rates r on r.country = c.country and r.year = c.year
+),
+usd as (
+    select technology_id, usd, sum(n) as n from valued group by all
+),
+usd_ranked as (
+    select *, sum(n) over (partition by technology_id order by usd) as upto,
+           sum(n) over (partition by technology_id) as total
+    from usd
+),
+usd_quartiles as (
+    select technology_id, any_value(total)::bigint as postings,
+           weighted_quantile(usd, upto, total, 0.25) as p25_usd,
+           weighted_quantile(usd, upto, total, 0.5) as median_usd,
+           weighted_quantile(usd, upto, total, 0.75) as p75_usd
+    from usd_ranked group by technology_id
+),
+local_values as (
+    select technology_id, local_pay, sum(n) as n
+    from valued where local_pay is not null group by all
+),
+local_ranked as (
+    select *, sum(n) over (partition by technology_id order by local_pay) as upto,
+           sum(n) over (partition by technology_id) as total
+    from local_values
+),
+local_quartiles as (
+    select technology_id, weighted_quantile(local_pay, upto, total, 0.25) as p25_local,
+           weighted_quantile(local_pay, upto, total, 0.5) as median_local,
+           weighted_quantile(local_pay, upto, total, 0.75) as p75_local
+    from local_ranked group by technology_id
 ),
 final as (
-    select technology_id, any_value(tech.name) as name, any_value(tech.category) as category,
-           count(*)::bigint as postings,
-           quantile_cont(usd, 0.25) as p25_usd, quantile_cont(usd, 0.5) as median_usd,
-           quantile_cont(usd, 0.75) as p75_usd,
-           quantile_cont(local_pay, 0.25) as p25_local, quantile_cont(local_pay, 0.5) as median_local,
-           quantile_cont(local_pay, 0.75) as p75_local
-    from paid join technologies tech using (technology_id)
-    group by technology_id
+    select u.technology_id, tech.name, tech.category, u.postings, u.p25_usd, u.median_usd,
+           u.p75_usd, l.p25_local, l.median_local, l.p75_local
+    from usd_quartiles u join technologies tech using (technology_id)
+    left join local_quartiles l using (technology_id)
 )
 select * from final order by postings desc, technology_id

@@ -3,36 +3,58 @@
 -- those that do not: n, median and the distribution-free 95% confidence interval of the median
 -- (order statistics at ranks n/2 -/+ 0.98 sqrt(n), the normal approximation to the binomial).
 -- radar.pay.premium weighs the cells; postings without a known country are left out.
+-- Reads the pre-aggregated (value, n) rows: postings not naming a technology at a value are
+-- all postings at it less those naming it; medians and order statistics are exact.
 with chosen as (
-    select unnest($technologies::varchar[]) as technology_id
+    select distinct unnest($technologies::varchar[]) as technology_id
 ),
-paid as (
-    select posting_id, country, seniority, year(month) as year, salary_annual_usd as usd
-    from salaries_in($date_from, $date_to, $countries, $remote, $seniority, $role_family, $sources)
+everyone as (
+    select country, seniority, year(month) as year, salary_annual_usd as usd, sum(n) as n
+    from salary_values_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
+                          $sources)
     where country is not null
+    group by all
 ),
-named as (
-    select distinct t.posting_id, t.technology_id
-    from posting_technologies t
-    semi join paid using (posting_id)
+naming as (
+    select technology_id, country, seniority, year(month) as year, salary_annual_usd as usd,
+           sum(n) as n
+    from salary_technologies_in($date_from, $date_to, $countries, $remote, $seniority,
+                                $role_family, $sources)
     semi join chosen using (technology_id)
+    where country is not null
+    group by all
 ),
-flagged as (
-    select c.technology_id, p.country, p.seniority, p.year, p.usd,
-           n.posting_id is not null as names_it
-    from paid p cross join chosen c
-    left join named n on n.posting_id = p.posting_id and n.technology_id = c.technology_id
+cells as (
+    select c.technology_id, e.country, e.seniority, e.year, e.usd,
+           coalesce(w.n, 0) as n_with, e.n - coalesce(w.n, 0) as n_without
+    from everyone e cross join chosen c
+    left join naming w on w.technology_id = c.technology_id and w.country = e.country
+                      and w.seniority = e.seniority and w.year = e.year and w.usd = e.usd
 ),
-groups as (
-    select technology_id, country, seniority, year, names_it, count(*)::bigint as n,
-           quantile_cont(usd, 0.5) as median, list_sort(list(usd)) as sorted
-    from flagged group by all
+sides as (
+    select technology_id, country, seniority, year, true as names_it, usd, n_with as n
+    from cells where n_with > 0
+    union all
+    select technology_id, country, seniority, year, false as names_it, usd, n_without as n
+    from cells where n_without > 0
+),
+ranked as (
+    select *,
+           sum(n) over (partition by technology_id, country, seniority, year, names_it
+                        order by usd) as upto,
+           sum(n) over (partition by technology_id, country, seniority, year, names_it)::bigint
+               as total
+    from sides
 ),
 bounded as (
-    select technology_id, country, seniority, year, names_it, n, median,
-           sorted[greatest(1, floor(n / 2 - 0.98 * sqrt(n))::bigint)] as low,
-           sorted[least(n, ceil(n / 2 + 1 + 0.98 * sqrt(n))::bigint)] as high
-    from groups
+    select technology_id, country, seniority, year, names_it, any_value(total) as n,
+           weighted_quantile(usd, upto, total, 0.5) as median,
+           value_at_rank(usd, upto,
+                         greatest(1, floor(total / 2 - 0.98 * sqrt(total))::bigint) - 1) as low,
+           value_at_rank(usd, upto,
+                         least(total, ceil(total / 2 + 1 + 0.98 * sqrt(total))::bigint) - 1)
+               as high
+    from ranked group by all
 ),
 final as (
     select w.technology_id, w.country, w.seniority, w.year,

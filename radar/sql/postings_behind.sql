@@ -1,11 +1,21 @@
 -- The postings behind one technology x month figure, with the words and rule that matched.
-with matched as (
+-- The month narrows the date range; both the tags (technology_postings: sorted by technology
+-- and date) and the postings (sorted by date) are read by a range of posted_date, so only the
+-- row groups of that technology and month are read.
+with tagged as (
+    select posting_id, technology_id, name as technology, surface, rule
+    from technology_postings
+    where technology_id = $technology_id
+      and posted_date between greatest($date_from::date, $month::date)
+                          and last_day(least($date_to::date, $month::date))
+),
+matched as (
     select l.posting_id, l.posted_date, l.title, l.company, l.source, l.url, l.country,
-           l.description, t.technology_id, t.name as technology, t.surface, t.rule
-    from listings_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
-                     $sources) l
-    join posting_technologies t using (posting_id)
-    where t.technology_id = $technology_id and l.month = $month::date
+           l.description, t.technology_id, t.technology, t.surface, t.rule
+    from listings_in(greatest($date_from::date, $month::date),
+                     least($date_to::date, $month::date),
+                     $countries, $remote, $seniority, $role_family, $sources) l
+    join tagged t using (posting_id)
 ),
 final as (
     select * from matched

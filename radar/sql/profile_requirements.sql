@@ -1,10 +1,11 @@
 -- Role profile requirements: postings under the filters by the lowest degree asked for (with
 -- "or equivalent experience" apart) and by the minimum years of experience asked for, in bands.
--- Needs the requirement columns (degree, degree_equivalent, min_years_experience); the caller
--- checks they exist before running it.
+-- Reads rollup_requirements, which the build writes when the postings have the requirement
+-- columns (degree, degree_equivalent, min_years_experience); the caller checks they exist.
 with kept as (
-    select degree, degree_equivalent, min_years_experience as years
-    from listings_in($date_from, $date_to, $countries, $remote, $seniority, $role_family, $sources)
+    select degree, degree_equivalent, min_years_experience as years, postings
+    from requirements_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
+                         $sources)
 ),
 degrees as (
     select 'degree' as field,
@@ -12,7 +13,7 @@ degrees as (
                 when degree = 'none_stated' then 'none stated'
                 when degree_equivalent then degree || ' or equivalent'
                 else degree end as value,
-           count(*)::bigint as postings
+           sum(postings)::bigint as postings
     from kept group by all
 ),
 years as (
@@ -24,7 +25,7 @@ years as (
                 when years <= 6 then '5-6'
                 when years <= 9 then '7-9'
                 else '10+' end as value,
-           count(*)::bigint as postings
+           sum(postings)::bigint as postings
     from kept group by all
 ),
 final as (

@@ -1,0 +1,88 @@
+"""The tables the build's rollup step writes beside the rollups so the pay, premium and role
+profile queries never read the raw tables, and the postings behind a figure are found without
+scanning every tag (issue 11, item 4; docs/scale.md).
+
+Kept apart from build.py so the query layer can derive them (as views over the raw tables) for a
+warehouse built before they existed, without importing the build.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+
+DIMENSIONS = ("source", "country", "remote", "seniority", "role_family")
+
+# Pre-aggregated pay: each distinct advertised annual pay (USD) of a cell with the number of
+# postings at it. Quantiles over these (value, count) rows are exactly those over the postings
+# (radar/sql/_macros.sql: weighted_quantile), and advertised pay is mostly round figures, so a
+# cell holds few distinct values. Sorted by month, so a date range skips row groups. The SQL
+# reads the warehouse tables by name: the query layer runs the same text as views over a
+# warehouse built before these tables existed (radar/queries.py).
+DERIVED_SQL = {
+    "salary_values": """
+        select month, {dims}, salary_annual_usd, count(*) as n
+        from salaries group by all order by month""",
+    "salary_technologies": """
+        select s.month, {s_dims}, t.technology_id, t.category, s.salary_annual_usd,
+               count(*) as n
+        from salaries s join posting_technologies t using (posting_id)
+        group by all order by month""",
+    # The tags of each technology in date order: the postings behind one technology x month
+    # figure are one or two row groups (the tags themselves are sorted by posting id).
+    "technology_postings": """
+        select t.technology_id, p.posted_date, t.posting_id, t.name, t.surface, t.rule
+        from posting_technologies t join (select posting_id, posted_date from postings) p
+        using (posting_id)
+        order by t.technology_id, p.posted_date, t.posting_id""",
+    # The role profile's requirement bands (when the postings have the requirement columns).
+    "rollup_requirements": """
+        select date_trunc('month', posted_date)::date as month, {dims}, degree,
+               degree_equivalent, min_years_experience, count(*) as postings
+        from postings group by all order by month""",
+}
+REQUIREMENT_COLUMNS = ("degree", "degree_equivalent", "min_years_experience")
+
+
+def derived_sql(name: str) -> str:
+    """The SQL of one derived table, over the warehouse tables by name."""
+    return DERIVED_SQL[name].format(dims=", ".join(DIMENSIONS),
+                                       s_dims=", ".join(f"s.{d}" for d in DIMENSIONS))
+
+
+def derived_tables_for(columns: set[str]) -> list[str]:
+    """The derived tables a warehouse whose postings have these columns gets."""
+    return [name for name in DERIVED_SQL
+            if name != "rollup_requirements" or set(REQUIREMENT_COLUMNS) <= columns]
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
+                         memory: str = "1GB") -> dict[str, int]:
+    """Write the pre-aggregated pay and requirement tables and the tag index (after
+    ``salaries``); their row counts. DuckDB streams each into Parquet, spilling a sort to disk
+    beyond ``memory``."""
+    spill = folder / ".derived-spill"
+    con.execute(f"set memory_limit = '{memory}'")
+    con.execute("set enable_progress_bar = false")
+    con.execute(f"set temp_directory = '{_quoted(spill)}'")
+    for table in ("postings", "salaries", "posting_technologies"):
+        con.sql(f"create or replace view {table} as select * from "
+                f"read_parquet('{_quoted(folder / f'{table}.parquet')}')")
+    columns = {c for (c,) in con.sql("select column_name from (describe postings)").fetchall()}
+    counts = {}
+    try:
+        for name in derived_tables_for(columns):
+            path = folder / f"{name}.parquet"
+            con.execute(f"copy ({derived_sql(name)}) to '{_quoted(path)}' "
+                        "(format parquet, compression zstd, row_group_size 100000)")
+            counts[name] = con.sql(f"select count(*) from read_parquet('{_quoted(path)}')"
+                                   ).fetchall()[0][0]
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
+    return counts
