@@ -100,7 +100,7 @@ def test_remotive_fetches_software_dev_and_maps_fields(tmp_path):
     assert rows["1938002"]["employment_type"] == "contract"
     assert "salary_text" not in rows["1938002"]  # empty salary is no salary
     assert [(r.row, r.reason) for r in rejected] == [("1938003", "title is missing")]
-    assert rejected[0].file == "2026-03-02/page-1.json"
+    assert rejected[0].file == "remotive/2026-03-02/page-1.json"  # named from the raw root
 
 
 def test_snapshots_on_two_dates_yield_each_job_once_with_first_seen_date(tmp_path):
@@ -182,7 +182,8 @@ def test_arbeitnow_follows_links_next_and_maps_fields(tmp_path):
     assert rows["werkstudent-backend-hamburg-412347"]["employment_type"] == "internship"
     assert rows["devops-engineer-frankfurt-412349"]["employment_type"] == "part_time"
     assert [(r.file, r.row, r.reason) for r in rejected] == [
-        ("2026-03-02/page-2.json", "no-date-412348", "created_at 'yesterday' is not a date")]
+        ("arbeitnow/2026-03-02/page-2.json", "no-date-412348",
+         "created_at 'yesterday' is not a date")]
 
 
 @pytest.mark.parametrize("reply, problem", [

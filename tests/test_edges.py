@@ -130,18 +130,19 @@ def test_utf16_file_is_refused_as_such(tmp_path):
     assert not (tmp_path / "raw").exists() or not list((tmp_path / "raw").rglob("*.csv"))
 
 
-def test_a_csv_error_in_an_uploaded_header_is_a_clear_message(tmp_path, monkeypatch):
+def test_a_header_field_over_128_kb_is_read_whatever_limit_was_set_before(tmp_path):
     path = tmp_path / "wide.csv"
     path.write_text("job_id,title,description,listed_time," + "h" * 200_000 + "\n1,a,b,c,d\n")
     limit = csv.field_size_limit()
-    csv.field_size_limit(131_072)  # the csv default (a loader may have raised it)
+    csv.field_size_limit(131_072)  # the csv default, as another module of the process may set it
     try:
         report = admin.run_ingest(admin.upload_argv("linkedin", path), tmp_path / "raw",
                                   lambda *a: None)
     finally:
         csv.field_size_limit(limit)
-    assert report.errors == [f"{path}: cannot be read as a UTF-8 CSV file (field larger than "
-                             "field limit (131072))"]
+    # the sources' CSV readers set one field limit themselves (etl/sources/base.py), so a long
+    # header or field reads the same as in a fresh process: stored, not an error
+    assert report.errors == [] and len(report.files_written) == 1
 
 
 def test_data_page_offers_only_the_survey_years_the_loader_reads(app_test):

@@ -83,6 +83,8 @@ def test_plain_and_gzipped_month_files_read_the_same(tmp_path):
     write_month(tmp_path / "b" / "hn" / "d", "2023-05", lines, gz=False)
     a, _ = _split(hn.SOURCE.read(tmp_path / "a" / "hn"))
     b, _ = _split(hn.SOURCE.read(tmp_path / "b" / "hn"))
+    # each row names the file it came from (for quarantine later): only that differs
+    assert [r.pop("_file") for r in a + b] == ["hn/d/2023-05.jsonl.gz", "hn/d/2023-05.jsonl"]
     assert a == b and len(a) == 1
 
 

@@ -1,5 +1,7 @@
-"""Hostile files (tests/hostile.py) through ingest and the real build: the build completes, the
-good rows land, the bad ones are in quarantine with their reason."""
+"""Hostile files (tests/hostile.py) through ingest and the real build, for every file-reading
+source: the build completes, the good rows land, the bad ones are in quarantine with a reason
+naming their file and row; a file refused whole is refused at ingest with its reason, and, when
+it reaches the raw folder anyway, quarantined whole by the build while the other files load."""
 
 from __future__ import annotations
 
@@ -7,66 +9,61 @@ import pyarrow.parquet as pq
 import pytest
 
 from etl.warehouse.build import build
-from radar import admin
 from tests import hostile
 
+CASES = [(source, case) for source, found in hostile.cases().items() for case in found]
 
-def build_one(tmp_path, source: str, case: hostile.Hostile, column_map: str = ""):
-    path = tmp_path / "in" / case.name
-    path.parent.mkdir()
-    path.write_bytes(case.data)
-    raw = tmp_path / "raw"
-    report = admin.run_ingest(admin.upload_argv(source, path, column_map=column_map), raw,
-                              lambda *a: None)
+
+def _id(item) -> str:
+    return item.klass if hasattr(item, "klass") else str(item)
+
+
+def check_built(out: hostile.Outcome, case: hostile.Hostile, reasons: tuple[str, ...]) -> None:
+    assert out.built and not out.refused
+    assert out.landed == case.landed, out.quarantine
+    for expected in reasons:
+        assert any(expected in q["reason"] for q in out.quarantine), (expected, out.quarantine)
+    if not reasons:
+        assert out.quarantine == []
+    for q in out.quarantine:  # every entry names the file it came from and a row (or "-")
+        assert q["file"].endswith(case.name) and q["row"], q
+
+
+@pytest.mark.parametrize(("source", "case"), CASES, ids=_id)
+def test_hostile_file_through_ingest_and_build(tmp_path, source, case):
+    out = hostile.run_case(source, case, tmp_path)
+    if case.whole and not case.stored:  # ingest refuses what the build would refuse, and why
+        assert out.refused and not out.built
+        assert any(case.name in e and any(r in e for r in case.reasons) for e in out.refused), \
+            out.refused
+        return
+    check_built(out, case, case.build_reasons())
+    if case.whole:
+        assert out.whole() == "at build" and len(out.quarantine) == 1
+
+
+@pytest.mark.parametrize(("source", "case"), [(s, c) for s, c in CASES if c.whole and not c.stored],
+                         ids=_id)
+def test_whole_file_stored_anyway_is_quarantined_whole(tmp_path, source, case):
+    out = hostile.run_case(source, case, tmp_path, upload=False)
+    check_built(out, case, case.build_reasons())
+    assert out.whole() == "at build" and len(out.quarantine) == 1
+
+
+@pytest.mark.parametrize("source", ["linkedin", "own", "adzuna", "hn"])
+def test_a_failed_build_leaves_the_previous_warehouse_untouched(tmp_path, source):
+    """Only unreadable files of one source: the build stops ("no postings found") and the
+    warehouse built before is still the one the link points at, byte for byte."""
+    first = hostile.run_case(source, hostile.cases()[source][0], tmp_path)
     warehouse = tmp_path / "warehouse"
-    if not report.files_written:  # refused at ingest, with its reason
-        return None, report
-    manifest = build(raw, warehouse, only=[source], log=lambda m: None)
-    quarantine = pq.read_table(warehouse / "quarantine.parquet").to_pylist()
-    return (manifest, quarantine), report
-
-
-def check(result, report, case: hostile.Hostile):
-    if result is None:
-        assert case.landed == 0 and any(r in e for e in report.errors for r in case.reasons), \
-            report.errors
-        return
-    manifest, quarantine = result
-    assert manifest["row_counts"]["postings"] == case.landed, quarantine
-    reasons = [q["reason"] for q in quarantine]
-    for expected in case.reasons:
-        assert any(expected in r for r in reasons), (expected, reasons)
-    if not case.reasons:
-        assert reasons == []
-
-
-@pytest.mark.parametrize("case", hostile.linkedin_files(), ids=lambda c: c.klass)
-def test_hostile_linkedin_files(tmp_path, case):
-    check(*build_one(tmp_path, "linkedin", case), case)
-
-
-@pytest.mark.parametrize("case", hostile.own_files(), ids=lambda c: c.klass)
-def test_hostile_own_files(tmp_path, case):
-    check(*build_one(tmp_path, "own", case, hostile.OWN_MAP), case)
-
-
-@pytest.mark.parametrize("case", hostile.hn_files(), ids=lambda c: c.klass)
-def test_hostile_hn_runs(tmp_path, case):
-    folder = tmp_path / "raw" / "hn" / "2024-04-02"
-    folder.mkdir(parents=True)
-    (folder / case.name).write_bytes(case.data)
-    if case.landed == 0:  # nothing readable: the build says there are no postings, no traceback
-        with pytest.raises(SystemExit, match="no postings found"):
-            build(tmp_path / "raw", tmp_path / "warehouse", only=["hn"], log=lambda m: None)
-        from etl.sources.hn import SOURCE
-        reasons = [r.reason for r in SOURCE.read(tmp_path / "raw" / "hn")]
-        assert any(case.reasons[0] in r for r in reasons), reasons
-        return
-    manifest = build(tmp_path / "raw", tmp_path / "warehouse", only=["hn"], log=lambda m: None)
-    quarantine = pq.read_table(tmp_path / "warehouse" / "quarantine.parquet").to_pylist()
-    check((manifest, quarantine), None, case)
-
-
-@pytest.mark.parametrize("case", hostile.own_encoding_files(), ids=lambda c: c.klass)
-def test_hostile_own_encodings(tmp_path, case):
-    check(*build_one(tmp_path, "own", case, hostile.OWN_MAP), case)
+    assert first.built or first.refused
+    if not warehouse.exists():
+        build(tmp_path / "raw", warehouse, log=lambda m: None)
+    before = warehouse.resolve()
+    postings = pq.read_table(warehouse / "postings.parquet")
+    whole = next(c for c in hostile.cases()[source] if c.whole)
+    hostile.store(source, whole, tmp_path / "bad")
+    with pytest.raises(SystemExit, match="no postings found"):
+        build(tmp_path / "bad", warehouse, log=lambda m: None)
+    assert warehouse.resolve() == before
+    assert pq.read_table(warehouse / "postings.parquet").equals(postings)

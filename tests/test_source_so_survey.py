@@ -136,4 +136,4 @@ def test_field_count_mismatch_mid_file(tmp_path):
     assert tables["survey_respondents"].num_rows == 0
     assert [r.message() for r in rejected] == [
         "so_survey/2026-03-01/2022/survey.csv: row 3: field count mismatch: row 3 (line 3) "
-        "has 3 fields, the header has 8"]
+        "has 3 fields, the header has 8 (the whole file is left out)"]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import csv
 import datetime as dt
 import json
 import os
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from etl.http import HttpClient
 from etl.ingest import IngestReport, Progress, copy_files, no_progress
+from etl.sources.base import csv_header, csv_records
 from etl.sources.snapshots import (
     RecordProblem,
     Snapshot,
@@ -41,15 +41,25 @@ CURRENCIES = {"at": "EUR", "au": "AUD", "be": "EUR", "br": "BRL", "ca": "CAD", "
               "za": "ZAR"}
 _PAGE_FILE = re.compile(r"^([a-z]{2})-page-\d+")
 _NESTED = ("company", "location", "category")
+CSV_COLUMNS = ("id", "title")  # a saved CSV of results without them is refused
 
 
-def records(path: Path) -> list[dict]:
-    """The results of a stored API page, or the rows of a saved CSV of results."""
+def records(path: Path) -> list[dict | RecordProblem]:
+    """The results of a stored API page, or the rows of a saved CSV of results (a row that
+    does not fit the header comes as its problem)."""
     if path.suffix.lower() == ".csv":
-        with open(path, newline="", encoding="utf-8") as handle:
-            return list(csv.DictReader(handle))
+        header = csv_header(path, encoding="utf-8")
+        missing = [c for c in CSV_COLUMNS if c not in header]
+        if missing:
+            raise RecordProblem(f"not a CSV of Adzuna results: columns {', '.join(missing)} "
+                                "missing", row=1)
+        with open(path, newline="", encoding="utf-8", errors="surrogateescape") as handle:
+            return [record for _, record in csv_records(handle)]
     with open(path, "rb") as handle:
-        return json.load(handle)["results"]
+        results = json.load(handle)["results"]
+    if not isinstance(results, list):
+        raise RecordProblem(f"results is not a list but {type(results).__name__}")
+    return results
 
 
 def nested(job: dict, key: str) -> dict:
@@ -136,7 +146,14 @@ def ingest(raw_dir: Path, client: HttpClient | None = None, base_url: str = API_
     """Store saved CSVs (--file), or today's pages of an Adzuna search (needs the API key)."""
     report = IngestReport(SOURCE.name)
     if files:
-        return copy_files([Path(f) for f in files], raw_dir, report, fetch_date, progress)
+        good = []
+        for path in map(Path, files):  # refuse what the build would refuse, and say why
+            problem = SOURCE.file_problem(path)
+            if problem:
+                report.errors.append(f"{path}: {problem}")
+            else:
+                good.append(path)
+        return copy_files(good, raw_dir, report, fetch_date, progress)
     app_id, app_key = os.environ.get("ADZUNA_APP_ID"), os.environ.get("ADZUNA_APP_KEY")
     missing = [name for name, value in (("ADZUNA_APP_ID", app_id), ("ADZUNA_APP_KEY", app_key))
                if not value]

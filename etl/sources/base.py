@@ -1,4 +1,4 @@
-"""The contract every source loader follows.
+"""The contract every source loader follows, and the file-source base that reads raw files.
 
 A loader reads the raw files of its source (under ``data/raw/<source>/``, never modified) and
 yields either a *staging row* or a :class:`Rejected`. A staging row is a plain dict with at least
@@ -8,17 +8,50 @@ and any other column of :mod:`etl.warehouse.schema` the source knows (``company`
 that only has salary as text puts it in ``salary_text``;
 :func:`etl.transforms.normalize.posting_row` fills in everything else (ids, country, seniority,
 role family, annual USD salary) the same way for all.
+
+Every file-fed loader is a :class:`FileSource`: it says which files it reads
+(:meth:`FileSource.files`), how to split one file into raw records
+(:meth:`FileSource.read_records`) and how one raw record becomes a staging row
+(:meth:`FileSource.make_row`). Loader code refuses in ONE way: it raises :class:`RecordProblem`
+(or a records reader yields one in place of a record). The base turns that into quarantine:
+
+- raised for one record: that record is quarantined with its file, row and reason;
+- raised, or any other exception escaping, while a file is opened or read (a header that is
+  not the source's, damaged Parquet, an unreadable gzip, a wrong format): the file is
+  quarantined with its reason, and the build goes on with the other files. Rows read before the
+  failure are kept and the message says so (``whole_file`` sources drop them: the survey counts
+  a year only when all of it reads).
+
+CSV fields: every CSV reader of a source is made by :func:`csv_reader`, which sets the
+process-wide ``csv.field_size_limit`` to :data:`CSV_FIELD_LIMIT` first. A field of any length
+up to that limit (2 GiB, Python's largest) is read the same way whatever else ran in the process
+before; descriptions over the csv module's default 128 KB land.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TextIO
 
 import pyarrow as pa
+
+CSV_FIELD_LIMIT = 2**31 - 1  # the largest field_size_limit every platform accepts
+SAMPLE_RECORDS = 200  # records an ingest reads to refuse what the build would refuse
+
+
+class RecordProblem(ValueError):
+    """Why a raw record (or, raised while reading a file, the file) cannot be used.
+
+    ``row`` names the row when the raiser knows it better than the reader (a CSV header: 1);
+    ``raw`` is the raw record for the quarantine's excerpt.
+    """
+
+    def __init__(self, reason: str, row: object = None, raw: object = None):
+        super().__init__(reason)
+        self.reason, self.row, self.raw = reason, row, raw
 
 
 @dataclass(frozen=True)
@@ -30,6 +63,10 @@ class Rejected:
     row: str
     reason: str
     raw: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("file", "row", "reason", "raw"):  # bytes read with surrogateescape
+            object.__setattr__(self, name, printable(getattr(self, name)))
 
     def message(self) -> str:
         """One line naming the file, row and problem."""
@@ -58,10 +95,73 @@ class Source(Protocol):
         ...
 
 
+WHOLE_FILE = "(the whole file is left out)"
+
+
+def printable(text: str) -> str:
+    """Text that can be written as UTF-8: bytes that were not UTF-8 (read with
+    surrogateescape) become U+FFFD."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def raw_excerpt(value: object, limit: int = 500) -> str:
     """A short printable excerpt of a raw record for the quarantine table."""
     text = value if isinstance(value, str) else repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def file_label(path: Path, raw_dir: Path) -> str:
+    """How quarantine names a raw file: its path from the raw root (``<source>/<date>/name``)."""
+    try:
+        return Path(path).relative_to(Path(raw_dir).parent).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def source_folder(raw_dir: Path, name: str) -> Path:
+    """The source's own folder: raw_dir itself, or raw_dir/<name> when given the raw root."""
+    raw_dir = Path(raw_dir)
+    if raw_dir.name != name and (raw_dir / name).is_dir():
+        return raw_dir / name
+    return raw_dir
+
+
+def first_seen(items: Iterable[dict | Rejected]) -> Iterator[dict | Rejected]:
+    """Each ``source_id`` once: the copy read first stays, later copies are dropped.
+
+    The one place a source decides which copy of a posting it gives when its files hold the same
+    posting more than once. A source orders its files so that the copy it trusts is read first
+    (API snapshots: oldest run first, so a posting keeps the date it was first seen; LinkedIn
+    and HN: newest file first, the latest copy of the text). Across sources (a live source and
+    the embedded default giving the same posting id) the build keeps the earliest posted.
+    """
+    seen: set[str] = set()
+    for item in items:
+        if isinstance(item, Rejected):
+            yield item
+            continue
+        key = str(item["source_id"])
+        if key not in seen:
+            seen.add(key)
+            yield item
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+def csv_reader(handle: TextIO):
+    """A csv.reader on handle, with the field size limit every source reads CSV with."""
+    csv.field_size_limit(CSV_FIELD_LIMIT)  # process-wide: set here, so order never matters
+    return csv.reader(handle)
+
+
+def csv_header(path: Path, encoding: str = "utf-8-sig") -> list[str]:
+    """The first row of a CSV file (empty for an empty file)."""
+    with open(path, newline="", encoding=encoding, errors="surrogateescape") as handle:
+        return next(csv_reader(handle), [])
 
 
 def duplicated_columns(header: list[str]) -> str | None:
@@ -71,35 +171,152 @@ def duplicated_columns(header: list[str]) -> str | None:
     return f"the header names {', '.join(map(repr, twice))} more than once" if twice else None
 
 
-def csv_dicts(handle: TextIO) -> Iterator[tuple[int, dict[str, str] | str]]:
+def csv_records(handle: TextIO) -> Iterator[tuple[int, dict[str, str] | RecordProblem]]:
     """(row number, record by column name) of a CSV; the header is row 1 and blank rows are not
-    counted. A row whose field count differs from the header's comes as its problem (a stray
-    quote swallows the lines after it; a missing separator shifts columns): never a short or
-    shifted record. Open the file with errors="surrogateescape": a row holding bytes that are
+    counted. A row whose field count differs from the header's comes as its RecordProblem (a
+    stray quote swallows the lines after it; a missing separator shifts columns): never a short
+    or shifted record. Open the file with errors="surrogateescape": a row holding bytes that are
     not UTF-8 then comes as its problem and the rows after it are still read. A header with a
-    duplicated name comes as (1, problem) and nothing else."""
-    reader = csv.reader(handle)
+    duplicated name raises RecordProblem: the file is refused."""
+    reader = csv_reader(handle)
     header = next(reader, None)
     if header is None:
         return
     problem = duplicated_columns(header)
     if problem:
-        yield 1, problem
-        return
+        raise RecordProblem(problem, row=1)
     number = 1
     for record in reader:
         if not record:
             continue
         number += 1
         if len(record) != len(header):
-            yield number, (f"row {number} (ending on line {reader.line_num}) has {len(record)} "
-                           f"fields, the header has {len(header)}: an unbalanced quote or a "
-                           "wrong separator")
+            yield number, RecordProblem(
+                f"row {number} (ending on line {reader.line_num}) has {len(record)} fields, the "
+                f"header has {len(header)}: an unbalanced quote or a wrong separator",
+                raw=",".join(record))
             continue
         try:
             "".join(record).encode("utf-8")
         except UnicodeEncodeError:  # a byte that is not UTF-8, read with surrogateescape
-            yield number, (f"row {number} (ending on line {reader.line_num}) holds bytes that "
-                           "are not UTF-8")
+            yield number, RecordProblem(f"row {number} (ending on line {reader.line_num}) holds "
+                                        "bytes that are not UTF-8")
             continue
         yield number, dict(zip(header, record, strict=True))
+
+
+# --- the file-source base ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FileSource:
+    """A source read from files under data/raw/<name>/, with the quarantine safety net.
+
+    Subclasses give ``read_records(path)`` — (row, raw record) pairs, a RecordProblem in place of
+    a record that cannot be read — and ``make_row(raw, path)`` — a staging row, raising
+    RecordProblem when it cannot make one. ``suffixes``: the file name endings read;
+    ``newest_first``: which copy of a posting stays when files repeat it (see :func:`first_seen`).
+    """
+
+    name: str = ""
+    title: str = ""
+    licence: str = ""
+    kind: str = "postings"
+    suffixes: tuple[str, ...] = (".csv",)
+    newest_first: bool = True
+    whole_file: bool = False  # a file that fails part-way gives nothing (its rows are dropped)
+
+    def files(self, raw_dir: Path) -> list[Path]:
+        """The files this source reads under raw_dir, in reading order."""
+        folder = source_folder(raw_dir, self.name)
+        if not folder.is_dir():
+            return []
+        found = [p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")
+                 and p.name.lower().endswith(self.suffixes)]
+        return sorted(found, reverse=self.newest_first)
+
+    def read_records(self, path: Path) -> Iterable[tuple[object, object]]:
+        """(row, raw record) of one file; a RecordProblem in place of an unreadable record."""
+        raise NotImplementedError
+
+    def make_row(self, raw: object, path: Path) -> dict:
+        """A staging row from one raw record; raises RecordProblem when it cannot."""
+        raise NotImplementedError
+
+    def read(self, raw_dir: Path) -> Iterator[dict | Rejected]:
+        """Staging rows of every file, each source id once, and the rejections."""
+        folder = source_folder(raw_dir, self.name)
+        return first_seen(item for path in self.files(folder)
+                          for item in self.read_file(path, file_label(path, folder)))
+
+    def tables(self, raw_dir: Path) -> tuple[dict[str, pa.Table], list[Rejected]]:
+        """Postings sources have no tables of their own."""
+        return {}, []
+
+    def read_file(self, path: Path, label: str) -> Iterator[dict | Rejected]:
+        """Staging rows and rejections of one file; never raises for what the file holds."""
+        if not self.whole_file:
+            for item, _ in self._items(path, label):
+                yield item
+            return
+        rows, refusal = self.read_whole(path, label)
+        yield from [refusal] if refusal else rows
+
+    def read_whole(self, path: Path, label: str) -> tuple[list[dict | Rejected], Rejected | None]:
+        """Every row and record rejection of one file, or nothing and the file's refusal."""
+        items: list[dict | Rejected] = []
+        for item, refused in self._items(path, label):
+            if refused:
+                return [], item
+            items.append(item)
+        return items, None
+
+    def _items(self, path: Path, label: str) -> Iterator[tuple[dict | Rejected, bool]]:
+        """(row or rejection, whether it is the file's refusal) of one file."""
+        rows = 0
+        try:
+            for row, raw in self.read_records(path):
+                item = self.one_record(raw, path, label, row)
+                rows += not isinstance(item, Rejected)
+                yield item, False
+        except Exception as err:  # the safety net: the file (from here on) cannot be read
+            yield self.file_refused(label, err, rows, dropped=self.whole_file), True
+
+    def one_record(self, raw: object, path: Path, label: str, row: object) -> dict | Rejected:
+        """A staging row (named with _file and _row for later refusals) or its rejection."""
+        if isinstance(raw, RecordProblem):
+            return Rejected(self.name, label, str(raw.row or row), raw.reason,
+                            raw_excerpt(raw.raw) if raw.raw is not None else "")
+        try:
+            made = self.make_row(raw, path)
+        except RecordProblem as err:
+            return Rejected(self.name, label, str(err.row or row), err.reason, raw_excerpt(raw))
+        except Exception as err:  # a record no rule foresaw: quarantined, never a crash
+            return Rejected(self.name, label, str(row),
+                            f"cannot read the record ({type(err).__name__}: {err})",
+                            raw_excerpt(raw))
+        made = {k: v for k, v in made.items() if v is not None}
+        made.setdefault("_file", label)
+        made.setdefault("_row", str(row))
+        return made
+
+    def file_refused(self, label: str, err: Exception, rows: int, dropped: bool) -> Rejected:
+        """The quarantine entry of a file that cannot be read (from some point on)."""
+        if isinstance(err, RecordProblem):
+            reason, row = err.reason, err.row
+        else:
+            reason, row = f"cannot read the file ({type(err).__name__}: {err})", None
+        reason += (f" (after {rows} rows, which are kept)" if rows and not dropped
+                   else f" {WHOLE_FILE}")
+        return Rejected(self.name, label, str(row or "-"), reason)
+
+    def file_problem(self, path: Path, records: int = SAMPLE_RECORDS) -> str | None:
+        """Why the build would refuse this file whole, judged from its first records; None when
+        it would read it. Ingest calls this before storing a file."""
+        try:
+            for count, _ in enumerate(self.read_records(Path(path)), start=1):
+                if count >= records:
+                    break
+        except Exception as err:  # what read_file would quarantine the file for
+            return self.file_refused(str(path), err, 0, dropped=False).reason.removesuffix(
+                " " + WHOLE_FILE)
+        return None

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from etl.http import FetchError, HttpClient
 from etl.ingest import IngestReport, Progress, copy_files, no_progress, write_bytes
-from etl.sources.base import Rejected, raw_excerpt
+from etl.sources.base import FileSource, RecordProblem
 from etl.text import html_to_text
 from etl.transforms.normalize import names_a_place
 from etl.transforms.requirements import other_role_before
@@ -57,8 +57,9 @@ READABLE = (".json", ".jsonl", ".jsonl.gz")
 
 
 @dataclass(frozen=True)
-class HnSource:
-    """The HN "Who is hiring" loader."""
+class HnSource(FileSource):
+    """The HN "Who is hiring" loader: every stored thread and run, newest file first, so the
+    latest copy of an HN item wins."""
 
     name: str = "hn"
     title: str = 'Hacker News "Ask HN: Who is hiring?"'
@@ -66,22 +67,15 @@ class HnSource:
     licence: str = ("Hacker News content via the HN Algolia API (hn.algolia.com) and the HN "
                     "Firebase API; posting texts belong to their authors. Firebase-style runs "
                     "come from a third-party pipeline (MIT).")
+    suffixes: tuple[str, ...] = READABLE
 
-    def read(self, raw_dir: Path) -> Iterator[dict | Rejected]:
-        """Postings of every stored thread and run, one per HN item id (the latest copy wins)."""
-        rows: dict[str, dict] = {}
-        for path in sorted(p for p in Path(raw_dir).rglob("*") if p.name.endswith(READABLE)):
-            reader = _read_archive if ".jsonl" in path.name else _read_file
-            for item in reader(path, _label(path, raw_dir)):
-                if isinstance(item, Rejected):
-                    yield item
-                else:
-                    rows[item["source_id"]] = item
-        yield from rows.values()
+    def read_records(self, path: Path) -> Iterator[tuple[str, dict | RecordProblem]]:
+        """(item, staging row) of one stored thread, run or archive month file."""
+        return _read_archive(path) if ".jsonl" in path.name else _read_file(path)
 
-    def tables(self, raw_dir: Path):
-        """Not used: HN gives postings."""
-        return {}, []
+    def make_row(self, raw: dict, path: Path) -> dict:
+        """The reader made the row already (the header line needs the whole comment)."""
+        return raw
 
 
 SOURCE = HnSource()
@@ -89,47 +83,38 @@ SOURCE = HnSource()
 
 # --- reading -----------------------------------------------------------------------------------
 
-def _label(path: Path, raw_dir: Path) -> str:
-    try:
-        return str(path.relative_to(Path(raw_dir).parent))
-    except ValueError:
-        return str(path)
-
-
-def _read_file(path: Path, label: str) -> Iterator[dict | Rejected]:
-    """Staging rows and rejections of one stored file (Algolia item or Firebase run)."""
+def _read_file(path: Path) -> Iterator[tuple[str, dict | RecordProblem]]:
+    """(item, staging row or problem) of one stored file (Algolia item or Firebase run)."""
     try:
         doc = json.loads(path.read_bytes())
     except (ValueError, UnicodeDecodeError) as err:
-        yield Rejected("hn", label, "-", f"not valid JSON ({err})")
-        return
+        raise RecordProblem(f"not valid JSON ({err})") from err
     if isinstance(doc, dict) and isinstance(doc.get("jobs"), list):
         for number, job in enumerate(doc["jobs"], start=1):
             problem = _item_problem(job)
             if problem:
-                yield Rejected("hn", label, f"jobs[{number - 1}]", problem, raw_excerpt(job))
+                yield f"jobs[{number - 1}]", RecordProblem(problem, raw=job)
                 continue
-            yield _posting(job, _html_text(job.get("text")), job.get("time"), label,
-                           direct=job.get("source") == "direct")
+            yield str(job.get("id", "-")), _posting(job, _html_text(job.get("text")),
+                                                    job.get("time"),
+                                                    direct=job.get("source") == "direct")
     elif isinstance(doc, dict) and doc.get("type") == "story" and "children" in doc:
         if not HIRING_TITLE.match(doc.get("title") or ""):
-            yield Rejected("hn", label, str(doc.get("id", "-")),
-                           f"not a 'Who is hiring' thread: {doc.get('title')!r}")
-            return
+            raise RecordProblem(f"not a 'Who is hiring' thread: {doc.get('title')!r}",
+                                row=str(doc.get("id", "-")))
         month = thread_month(doc)
         for number, child in enumerate(doc["children"] or [], start=1):
             problem = _item_problem(child)
             if problem:
-                yield Rejected("hn", label, f"children[{number - 1}]", problem,
-                               raw_excerpt(child))
+                yield f"children[{number - 1}]", RecordProblem(problem, raw=child)
                 continue
             if child.get("deleted") or child.get("dead") or child.get("text") is None:
                 continue  # deleted or dead comment: not a posting
-            yield _posting(child, _html_text(child["text"]), child.get("created_at_i"), label,
-                           month=month)
+            yield str(child.get("id", "-")), _posting(child, _html_text(child["text"]),
+                                                      child.get("created_at_i"), month=month)
     else:
-        yield Rejected("hn", label, "-", "neither an Algolia item (story with children) nor a "
-                                         "run of jobs ({\"jobs\": [...]})")
+        raise RecordProblem("neither an Algolia item (story with children) nor a run of jobs "
+                            "({\"jobs\": [...]})")
 
 
 def _item_problem(item: object) -> str | None:
@@ -142,30 +127,26 @@ def _item_problem(item: object) -> str | None:
     return None
 
 
-def _read_archive(path: Path, label: str) -> Iterator[dict | Rejected]:
-    """Staging rows and rejections of one archive month file (JSON Lines, gzipped or not)."""
+def _read_archive(path: Path) -> Iterator[tuple[str, dict | RecordProblem]]:
+    """(line, staging row or problem) of one archive month file (JSON Lines, gzipped or not);
+    a file that cannot be read (a broken gzip stream) raises, from the line it stops at."""
     name = ARCHIVE_FILE.match(path.name)
     month = (int(name["year"]), int(name["month"])) if name else None
-    try:
-        with _open_text(path) as handle:
-            for line_no, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    item = json.loads(line)
-                except ValueError as err:
-                    yield Rejected("hn", label, str(line_no), f"not valid JSON ({err})",
-                                   raw_excerpt(line))
-                    continue
-                if not isinstance(item, dict) or "id" not in item:
-                    yield Rejected("hn", label, str(line_no), "not a posting (no id)",
-                                   raw_excerpt(line))
-                    continue
-                text = item.get("text")
-                yield _posting(item, _plain_text(text) if isinstance(text, str) else None,
-                               item.get("ts"), label, month=month)
-    except (OSError, EOFError, UnicodeDecodeError) as err:
-        yield Rejected("hn", label, "-", f"cannot read the file ({err})")
+    with _open_text(path) as handle:
+        for line_no, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except ValueError as err:
+                yield str(line_no), RecordProblem(f"not valid JSON ({err})", raw=line)
+                continue
+            if not isinstance(item, dict) or "id" not in item:
+                yield str(line_no), RecordProblem("not a posting (no id)", raw=line)
+                continue
+            text = item.get("text")
+            yield str(line_no), _posting(item, _plain_text(text) if isinstance(text, str)
+                                         else None, item.get("ts"), month=month)
 
 
 def _open_text(path: Path):
@@ -198,19 +179,18 @@ def in_month(day: dt.date, month: tuple[int, int] | None) -> dt.date:
     return min(max(day, first), last)
 
 
-def _posting(item: dict, text: str | None, epoch_s: int | None, label: str,
-             direct: bool = False, month: tuple[int, int] | None = None) -> dict | Rejected:
+def _posting(item: dict, text: str | None, epoch_s: int | None, direct: bool = False,
+             month: tuple[int, int] | None = None) -> dict | RecordProblem:
     """One staging row from an HN comment or job story, or why it cannot be one."""
     item_id = str(item.get("id", "-"))
     if not text:
-        return Rejected("hn", label, item_id, "empty text", raw_excerpt(item))
+        return RecordProblem("empty text", row=item_id, raw=item)
     if not isinstance(epoch_s, int | float) or isinstance(epoch_s, bool):
-        return Rejected("hn", label, item_id, "no time", raw_excerpt(item))
+        return RecordProblem("no time", row=item_id, raw=item)
     try:
         day = dt.datetime.fromtimestamp(epoch_s, dt.UTC).date()
     except (ValueError, OverflowError, OSError):
-        return Rejected("hn", label, item_id, f"time {epoch_s!r} is not a date",
-                        raw_excerpt(item))
+        return RecordProblem(f"time {epoch_s!r} is not a date", row=item_id, raw=item)
     row = parse_header(text.split("\n", 1)[0], text)
     row.update(
         source_id=item_id,
@@ -660,7 +640,7 @@ def _why_left_out(path: Path) -> str | None:
             return "an empty file"
         if not (isinstance(record, dict) and {"id", "ts", "text"} <= record.keys()):
             return "JSON Lines, but its first record has no id, ts and text"
-        return None
+        return SOURCE.file_problem(path)  # what the build would refuse it for
     if not path.name.endswith(".json"):
         return "not a .json, .jsonl or .jsonl.gz file"
     try:
@@ -668,5 +648,5 @@ def _why_left_out(path: Path) -> str | None:
     except (ValueError, UnicodeDecodeError) as err:
         return f"not valid JSON ({err})"
     if isinstance(doc, dict) and ("jobs" in doc or doc.get("type") == "story"):
-        return None
+        return SOURCE.file_problem(path)  # what the build would refuse it for
     return "JSON, but neither a thread nor a run of jobs"

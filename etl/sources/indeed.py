@@ -9,7 +9,6 @@ the sector series named in SECTORS (Software Development).
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import math
 from collections.abc import Iterator
@@ -19,8 +18,16 @@ from pathlib import Path
 import pyarrow as pa
 
 from etl.ingest import IngestReport, Progress, copy_files, no_progress
-from etl.sources.base import Rejected, csv_dicts
-from etl.warehouse.schema import INDEX_SCHEMA
+from etl.sources.base import (
+    FileSource,
+    RecordProblem,
+    Rejected,
+    csv_reader,
+    csv_records,
+    file_label,
+    source_folder,
+)
+from etl.warehouse.schema import EARLIEST_POSTED, INDEX_SCHEMA, latest_posted
 
 SECTORS = ("Software Development",)
 ATTRIBUTION = ("Indeed Hiring Lab, job postings index "
@@ -31,13 +38,14 @@ SECTOR_COLUMNS = ("date", "jobcountry", "indeed_job_postings_index", "variable",
 
 
 @dataclass(frozen=True)
-class IndeedSource:
+class IndeedSource(FileSource):
     """The Indeed Hiring Lab postings index loader (kind "index")."""
 
     name: str = "indeed"
     title: str = "Indeed Hiring Lab job postings index"
     kind: str = "index"
     licence: str = ATTRIBUTION
+    suffixes: tuple[str, ...] = (".csv",)
 
     def read(self, raw_dir: Path) -> Iterator[dict | Rejected]:
         """No postings: the index is read by ``tables``."""
@@ -46,27 +54,41 @@ class IndeedSource:
     def tables(self, raw_dir: Path) -> tuple[dict[str, pa.Table], list[Rejected]]:
         """indeed_index: one row per date, country, sector and variable (newest file wins)."""
         rows, rejected, seen = [], [], set()
-        for path in sorted(Path(raw_dir).rglob("*.csv"), reverse=True):
-            for item in read_index(path, _label(path, raw_dir)):
+        folder = source_folder(raw_dir, self.name)
+        for path in self.files(folder):
+            for item in self.read_file(path, file_label(path, folder)):
                 if isinstance(item, Rejected):
                     rejected.append(item)
                     continue
-                key = (item["date"], item["country"], item["sector"], item["variable"])
+                key = (item["date"], item["country"], item.get("sector"), item["variable"])
                 if key not in seen:
                     seen.add(key)
-                    rows.append(item)
+                    rows.append({k: item.get(k) for k in INDEX_SCHEMA.names})
         rows.sort(key=lambda r: (r["country"], r["sector"] or "", r["variable"], r["date"]))
         return {"indeed_index": pa.Table.from_pylist(rows, INDEX_SCHEMA)}, rejected
 
+    def read_records(self, path: Path) -> Iterator[tuple[int, dict | RecordProblem]]:
+        """Index records of one Hiring Lab CSV (sector files: only the sectors in SECTORS)."""
+        with open(path, newline="", encoding="utf-8", errors="surrogateescape") as handle:
+            header = next(csv_reader(handle), [])
+            if file_kind(header) is None:
+                raise RecordProblem(f"not a Hiring Lab postings index file (columns "
+                                    f"{', '.join(header[:6])}): {EXPECTED}", row=1)
+            handle.seek(0)
+            for number, record in csv_records(handle):
+                if isinstance(record, dict) and "display_name" in record \
+                        and record["display_name"] not in SECTORS:
+                    continue
+                yield number, record
+
+    def make_row(self, raw: dict, path: Path) -> dict:
+        """One indeed_index row."""
+        return index_row(raw, path.name)
+
 
 SOURCE = IndeedSource()
-
-
-def _label(path: Path, raw_dir: Path) -> str:
-    try:
-        return str(path.relative_to(Path(raw_dir).parent))
-    except ValueError:
-        return str(path)
+EXPECTED = ("expected columns "
+            f"{', '.join(AGGREGATE_COLUMNS)} (aggregate) or {', '.join(SECTOR_COLUMNS)} (sector)")
 
 
 def file_kind(header: list[str]) -> str | None:
@@ -79,25 +101,13 @@ def file_kind(header: list[str]) -> str | None:
 
 
 def read_index(path: Path, label: str) -> Iterator[dict | Rejected]:
-    """Index rows of one Hiring Lab CSV (sector files: only the sectors in SECTORS)."""
-    with open(path, newline="", encoding="utf-8", errors="surrogateescape") as handle:
-        kind = file_kind(next(csv.reader(handle), []))
-        handle.seek(0)
-        if kind is None:
-            yield Rejected("indeed", label, "1", "not a Hiring Lab postings index file: expected "
-                           f"columns {', '.join(AGGREGATE_COLUMNS)} (aggregate) or "
-                           f"{', '.join(SECTOR_COLUMNS)} (sector)")
-            return
-        for number, record in csv_dicts(handle):
-            if isinstance(record, str):
-                yield Rejected("indeed", label, str(number), record)
-                continue
-            if kind == "sector" and record["display_name"] not in SECTORS:
-                continue
-            yield _index_row(record, kind, label, number)
+    """Index rows and rejections of one Hiring Lab CSV."""
+    return SOURCE.read_file(Path(path), label)
 
 
-def _index_row(record: dict, kind: str, label: str, number: int) -> dict | Rejected:
+def index_row(record: dict, file: str) -> dict:
+    """One indeed_index row of a CSV record; RecordProblem when a value is unreadable."""
+    kind = file_kind(list(record))
     try:
         date = dt.date.fromisoformat(record["date"].strip())
         if kind == "aggregate":
@@ -107,15 +117,18 @@ def _index_row(record: dict, kind: str, label: str, number: int) -> dict | Rejec
         else:
             value, nsa_value = float(record["indeed_job_postings_index"]), None
     except (ValueError, AttributeError) as err:
-        return Rejected("indeed", label, str(number), f"unreadable date or index ({err})")
+        raise RecordProblem(f"unreadable date or index ({err})") from err
+    latest = latest_posted(dt.date.today())
+    if not EARLIEST_POSTED <= date <= latest:
+        raise RecordProblem(f"date {date.isoformat()} is outside the plausible range "
+                            f"{EARLIEST_POSTED.isoformat()} to {latest.isoformat()}")
     for name, number_read in (("index", value), ("NSA index", nsa_value)):
         if number_read is not None and not (math.isfinite(number_read) and number_read >= 0):
-            return Rejected("indeed", label, str(number),
-                            f"{name} {number_read!r} is not a non-negative number")
+            raise RecordProblem(f"{name} {number_read!r} is not a non-negative number")
     return {"date": date, "country": record["jobcountry"].strip(),
             "sector": record["display_name"] if kind == "sector" else None,
             "variable": record["variable"].strip(), "index_value": value, "index_nsa": nsa_value,
-            "file": Path(label).name}
+            "file": file}
 
 
 # --- ingest ------------------------------------------------------------------------------------
@@ -142,15 +155,9 @@ def ingest(raw_dir: Path, *, files: list[Path] | None = None, from_dir: Path | N
             report.errors.append(f"{from_dir}: no CSV files")
     good = []
     for path in paths:
-        try:
-            with open(path, newline="", encoding="utf-8") as handle:
-                header = next(csv.reader(handle), [])
-        except (OSError, UnicodeDecodeError) as err:
-            report.errors.append(f"{path}: cannot read ({err})")
-            continue
-        if file_kind(header) is None:
-            report.errors.append(f"{path}: not a Hiring Lab postings index file "
-                                 f"(columns {', '.join(header[:6])})")
+        problem = SOURCE.file_problem(path)
+        if problem:
+            report.errors.append(f"{path}: {problem}")
         else:
             good.append(path)
     licence = Path(from_dir) / "LICENSE" if from_dir else None

@@ -8,15 +8,20 @@ currency), remote_allowed, experience level as seniority and work type as employ
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from etl.ingest import IngestReport, Progress, copy_files, no_progress
-from etl.sources.base import Rejected, csv_dicts, duplicated_columns, raw_excerpt
+from etl.sources.base import (
+    FileSource,
+    RecordProblem,
+    Rejected,
+    csv_reader,
+    csv_records,
+    duplicated_columns,
+)
 
 REQUIRED_COLUMNS = ("job_id", "title", "description", "listed_time")
 PAY_PERIOD = {"YEARLY": "year", "MONTHLY": "month", "WEEKLY": "week", "BIWEEKLY": "week",
@@ -46,8 +51,9 @@ MISSING = {"", "NA", "NaN", "nan", "None"}
 
 
 @dataclass(frozen=True)
-class LinkedInSource:
-    """The LinkedIn Job Postings (Kaggle arshkon) loader."""
+class LinkedInSource(FileSource):
+    """The LinkedIn Job Postings (Kaggle arshkon) loader: every stored postings CSV, newest file
+    first, so a job_id in a newer file wins."""
 
     name: str = "linkedin"
     title: str = "LinkedIn Job Postings 2023-2024 (Kaggle, arshkon)"
@@ -55,50 +61,37 @@ class LinkedInSource:
     licence: str = ("CC BY-SA 4.0. Source: \"LinkedIn Job Postings (2023 - 2024)\" by Arsh Koneru "
                     "on Kaggle (kaggle.com/datasets/arshkon/linkedin-job-postings). Derived "
                     "tables are shared under the same licence.")
+    suffixes: tuple[str, ...] = (".csv",)
 
-    def read(self, raw_dir: Path) -> Iterator[dict | Rejected]:
-        """Staging rows of every stored postings CSV; a job_id seen in a newer file wins."""
-        seen: set[str] = set()
-        for path in sorted(Path(raw_dir).rglob("*.csv"), reverse=True):
-            label = _label(path, raw_dir)
-            for item in read_csv(path, label):
-                if isinstance(item, Rejected):
-                    yield item
-                elif item["source_id"] not in seen:
-                    seen.add(item["source_id"])
-                    yield item
+    def read_records(self, path: Path) -> Iterator[tuple[int, dict | RecordProblem]]:
+        """Records of one postings.csv (multi-line quoted fields allowed); a file without the
+        required columns is refused."""
+        with open(path, newline="", encoding="utf-8", errors="surrogateescape") as handle:
+            problem = header_problem(next(csv_reader(handle), []))
+            if problem:
+                raise RecordProblem(problem, row=1)
+            handle.seek(0)
+            yield from csv_records(handle)
 
-    def tables(self, raw_dir: Path):
-        """Not used: LinkedIn gives postings."""
-        return {}, []
+    def make_row(self, raw: dict, path: Path) -> dict:
+        """One staging row of a postings.csv record."""
+        return staging_row(raw)
 
 
 SOURCE = LinkedInSource()
 
 
-def _label(path: Path, raw_dir: Path) -> str:
-    try:
-        return str(path.relative_to(Path(raw_dir).parent))
-    except ValueError:
-        return str(path)
-
-
 def read_csv(path: Path, label: str) -> Iterator[dict | Rejected]:
-    """Staging rows and rejections of one postings.csv (multi-line quoted fields allowed)."""
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    with open(path, newline="", encoding="utf-8", errors="replace") as handle:
-        header = next(csv.reader(handle), [])
-        missing = [c for c in REQUIRED_COLUMNS if c not in header]
-        if missing:
-            yield Rejected("linkedin", label, "-",
-                           f"not a LinkedIn postings.csv: columns {', '.join(missing)} missing")
-            return
-        handle.seek(0)
-        for number, record in csv_dicts(handle):
-            if isinstance(record, str):
-                yield Rejected("linkedin", label, str(number), record)
-            else:
-                yield staging_row(record, label, number)
+    """Staging rows and rejections of one postings.csv."""
+    return SOURCE.read_file(Path(path), label)
+
+
+def header_problem(header: list[str]) -> str | None:
+    """Why a header is not a LinkedIn postings.csv's, or None."""
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        return f"not a LinkedIn postings.csv: columns {', '.join(missing)} missing"
+    return duplicated_columns(header)
 
 
 def _value(record: dict, column: str) -> str | None:
@@ -114,8 +107,8 @@ def _number(record: dict, column: str) -> float | None:
         return None
 
 
-def staging_row(record: dict, label: str, number: int) -> dict | Rejected:
-    """One staging row from a postings.csv record, or why it cannot be used."""
+def staging_row(record: dict) -> dict:
+    """One staging row from a postings.csv record; RecordProblem when it cannot be used."""
     job_id, title = _value(record, "job_id"), _value(record, "title")
     description = _value(record, "description")
     problem = ("job_id is missing" if not job_id else "title is missing" if not title
@@ -124,7 +117,7 @@ def staging_row(record: dict, label: str, number: int) -> dict | Rejected:
     if problem is None and posted is None:
         problem = f"listed_time {record.get('listed_time')!r} is not epoch milliseconds"
     if problem:
-        return Rejected("linkedin", label, str(number), problem, raw_excerpt(record))
+        raise RecordProblem(problem)
     skills = _value(record, "skills_desc")
     row = {"source_id": job_id, "posted_date": posted, "title": title,
            "description": description + (f"\n\nSkills: {skills}" if skills else ""),
@@ -205,13 +198,5 @@ def ingest(raw_dir: Path, *, files: list[Path] | None = None, file: Path | None 
 
 
 def _header_problem(path: Path) -> str | None:
-    """Why a file is not a LinkedIn postings.csv, or None."""
-    try:
-        with open(path, newline="", encoding="utf-8", errors="replace") as handle:
-            header = next(csv.reader(handle), [])
-    except OSError as err:
-        return f"cannot read ({err.strerror or err})"
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        return f"not a LinkedIn postings.csv: columns {', '.join(missing)} missing"
-    return duplicated_columns(header)
+    """Why the build would refuse the file as a LinkedIn postings.csv, or None."""
+    return SOURCE.file_problem(path)

@@ -19,15 +19,14 @@ a required field or has an unreadable value is refused with its row number; the 
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import hashlib
 import json
 import re
-import sys
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -40,7 +39,15 @@ from etl.ingest import (
     no_progress,
     partial_path,
 )
-from etl.sources.base import Rejected, csv_dicts, duplicated_columns, raw_excerpt
+from etl.sources.base import (
+    FileSource,
+    RecordProblem,
+    Rejected,
+    csv_header,
+    csv_records,
+    duplicated_columns,
+    source_folder,
+)
 from etl.text import html_to_text
 from etl.warehouse.schema import ALLOWED_VALUES, COLUMN_NAMES
 
@@ -56,39 +63,54 @@ _TAG = re.compile(r"<[a-zA-Z/][^>]*>")
 
 
 @dataclass(frozen=True)
-class OwnFileSource:
-    """Postings from a file of your own, through its column map."""
+class OwnFileSource(FileSource):
+    """Postings from a file of your own, through its column map (stored beside it)."""
 
     name: str = "own"
     title: str = "Your own file"
     kind: str = "postings"
     licence: str = "Your own data: its terms are yours to state."
+    suffixes: tuple[str, ...] = tuple(FORMATS)
 
-    def read(self, raw_dir: Path) -> Iterator[dict | Rejected]:
-        """Staging rows of every stored file, through the map stored beside it."""
-        for map_path in sorted(Path(raw_dir).rglob("*" + MAP_SUFFIX)):
-            data_path = map_path.with_name(map_path.name[: -len(MAP_SUFFIX)])
-            label = _label(data_path, raw_dir)
-            try:
-                column_map = load_map(map_path)
-            except (OSError, ValueError) as err:
-                yield Rejected("own", label, "-", f"column map {map_path.name}: {err}")
-                continue
-            yield from read_file(data_path, column_map, label)
+    def files(self, raw_dir: Path) -> list[Path]:
+        """Every stored file that has a column map beside it, newest first."""
+        folder = source_folder(raw_dir, self.name)
+        maps = folder.rglob("*" + MAP_SUFFIX) if folder.is_dir() else []
+        return sorted((m.with_name(m.name[: -len(MAP_SUFFIX)]) for m in maps), reverse=True)
 
-    def tables(self, raw_dir: Path):
-        """Not used: own files give postings."""
-        return {}, []
+    def read_records(self, path: Path) -> Iterator[tuple[int, dict | RecordProblem]]:
+        """Records of one stored file, after checking its map fits it."""
+        if file_format(path) is None or not path.is_file():
+            raise RecordProblem("missing or not a .csv, .jsonl or .parquet file")
+        column_map = stored_map(path)
+        try:
+            problems = map_problems(column_map, file_columns(path))
+        except (OSError, ValueError) as err:
+            raise RecordProblem(f"cannot read the file ({err})") from err
+        if problems:
+            raise RecordProblem("; ".join(problems))
+        yield from records(path)
+
+    def make_row(self, raw: dict, path: Path) -> dict:
+        """One staging row through the file's map."""
+        return staging_row(raw, stored_map(path))
 
 
 SOURCE = OwnFileSource()
 
 
-def _label(path: Path, raw_dir: Path) -> str:
+def stored_map(data_path: Path) -> dict:
+    """The column map stored beside a data file; RecordProblem when it cannot be read."""
+    map_path = data_path.with_name(data_path.name + MAP_SUFFIX)
     try:
-        return str(path.relative_to(Path(raw_dir).parent))
-    except ValueError:
-        return str(path)
+        return _map_at(map_path, map_path.stat().st_mtime_ns)
+    except (OSError, ValueError) as err:
+        raise RecordProblem(f"column map {map_path.name}: {err}") from err
+
+
+@lru_cache(maxsize=16)
+def _map_at(map_path: Path, mtime_ns: int) -> dict:
+    return load_map(map_path)
 
 
 # --- the column map ----------------------------------------------------------------------------
@@ -181,9 +203,9 @@ def file_columns(path: Path) -> list[str]:
     kind = file_format(path)
     if kind == "parquet":
         return pq.read_schema(path).names
+    if kind == "csv":
+        return csv_header(path)
     with open(path, newline="", encoding="utf-8-sig") as handle:
-        if kind == "csv":
-            return next(csv.reader(handle), [])
         for line in handle:
             if line.strip():
                 record = json.loads(line)
@@ -191,23 +213,20 @@ def file_columns(path: Path) -> list[str]:
     return []
 
 
-def records(path: Path) -> Iterator[tuple[int, dict | str]]:
-    """(row number, record) of a file; a record that cannot be read comes as its problem.
+def records(path: Path) -> Iterator[tuple[int | str, dict | RecordProblem]]:
+    """(row number, record) of a file; a record that cannot be read comes as its RecordProblem.
 
     Row numbers: CSV counts the header as row 1; JSON Lines counts lines; Parquet counts rows.
+    A Parquet row group that cannot be read (a damaged page) comes as one problem naming its
+    rows, and the other row groups are read.
     """
     kind = file_format(path)
     if kind == "parquet":
-        number = 0
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=10_000):
-            for record in batch.to_pylist():
-                number += 1
-                yield number, record
+        yield from parquet_records(path)
         return
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     with open(path, newline="", encoding="utf-8-sig", errors="surrogateescape") as handle:
         if kind == "csv":
-            yield from csv_dicts(handle)  # a problem string for a row that does not fit
+            yield from csv_records(handle)  # a problem for a row that does not fit
             return
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -215,42 +234,83 @@ def records(path: Path) -> Iterator[tuple[int, dict | str]]:
             try:
                 line.encode("utf-8")
             except UnicodeEncodeError:
-                yield number, "holds bytes that are not UTF-8"
+                yield number, RecordProblem("holds bytes that are not UTF-8")
                 continue
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as err:
-                yield number, f"not valid JSON ({err.msg})"
+                yield number, RecordProblem(f"not valid JSON ({err.msg})", raw=line)
                 continue
-            yield number, record if isinstance(record, dict) else "not a JSON object"
+            yield number, (record if isinstance(record, dict)
+                           else RecordProblem("not a JSON object", raw=line))
+
+
+def parquet_records(path: Path) -> Iterator[tuple[int | str, dict | RecordProblem]]:
+    """(row number, record) of a Parquet file, a row group at a time; a row group that cannot
+    be read comes as one RecordProblem (row "a-b") and the next row groups are still read."""
+    # a damaged footer raises here: the file is refused whole. Page checksums, when the writer
+    # wrote them, are verified: a flipped byte in a page is then found, not read as data.
+    handle = pq.ParquetFile(path, page_checksum_verification=True)
+    groups = handle.metadata.num_row_groups
+    number = 0
+    for group in range(groups):
+        size = handle.metadata.row_group(group).num_rows
+        try:
+            table = handle.read_row_group(group)
+        except Exception as err:  # a damaged page: bad compression, a bad page header ...
+            yield (f"{number + 1}-{number + size}",
+                   RecordProblem(f"row group {group + 1} of {groups} (rows {number + 1}-"
+                                 f"{number + size}) cannot be read: {type(err).__name__}: {err}"))
+            number += size
+            continue
+        yield from _parquet_rows(table, number)
+        number += size
+
+
+def _parquet_rows(table, before: int) -> Iterator[tuple[int, dict | RecordProblem]]:
+    """The records of one row group; a value Python cannot hold (a date in year 300000) makes
+    only its own row a problem."""
+    try:
+        yield from enumerate(table.to_pylist(), start=before + 1)
+        return
+    except (ValueError, OverflowError):
+        pass
+    for offset in range(table.num_rows):
+        try:
+            record = table.slice(offset, 1).to_pylist()[0]
+        except (ValueError, OverflowError) as err:
+            record = RecordProblem(f"a value cannot be read ({err})")
+        yield before + offset + 1, record
 
 
 def read_file(path: Path, column_map: dict, label: str) -> Iterator[dict | Rejected]:
-    """Staging rows of one file through its map; bad rows are refused, the rest kept."""
-    if file_format(path) is None or not path.is_file():
-        yield Rejected("own", label, "-", "missing or not a .csv, .jsonl or .parquet file")
-        return
-    try:
-        problems = map_problems(column_map, file_columns(path))
-    except (OSError, ValueError) as err:
-        yield Rejected("own", label, "-", f"cannot read the file ({err})")
-        return
-    if problems:
-        yield Rejected("own", label, "-", "; ".join(problems))
-        return
-    for number, record in records(path):
-        if isinstance(record, str):
-            yield Rejected("own", label, str(number), record)
-            continue
-        row = staging_row(record, column_map)
-        if isinstance(row, str):
-            yield Rejected("own", label, str(number), row, raw_excerpt(record))
-        else:
-            yield row
+    """Staging rows of one file through a map; bad rows are refused, the rest kept."""
+    return _OneMap(column_map).read_file(Path(path), label)
 
 
-def staging_row(record: dict, column_map: dict) -> dict | str:
-    """One staging row from a record through the map, or the problem with it."""
+@dataclass(frozen=True)
+class _OneMap(OwnFileSource):
+    """The own-file reader with a map given in memory (ingest checks, tests)."""
+
+    column_map: dict | None = None
+
+    def read_records(self, path: Path) -> Iterator[tuple[int, dict | RecordProblem]]:
+        if file_format(path) is None or not path.is_file():
+            raise RecordProblem("missing or not a .csv, .jsonl or .parquet file")
+        try:
+            problems = map_problems(self.column_map, file_columns(path))
+        except (OSError, ValueError) as err:
+            raise RecordProblem(f"cannot read the file ({err})") from err
+        if problems:
+            raise RecordProblem("; ".join(problems))
+        yield from records(path)
+
+    def make_row(self, raw: dict, path: Path) -> dict:
+        return staging_row(raw, self.column_map)
+
+
+def staging_row(record: dict, column_map: dict) -> dict:
+    """One staging row from a record through the map; RecordProblem naming what is wrong."""
     row, problems = {}, []
     options = column_map.get("options", {})
     for src, dst in column_map["columns"].items():
@@ -264,7 +324,7 @@ def staging_row(record: dict, column_map: dict) -> dict | str:
     problems += [f"{req} is missing" for req in REQUIRED
                  if req not in row and not any(p.startswith(req + " ") for p in problems)]
     if problems:
-        return "; ".join(problems)
+        raise RecordProblem("; ".join(problems))
     if "source_id" not in row:
         digest = hashlib.sha1(json.dumps(
             [str(row.get(k)) for k in ("title", "company", "posted_date", "description")]
@@ -313,7 +373,12 @@ def to_date(value: object, date_format: str | None = None) -> dt.date:
     if isinstance(value, int | float) or (isinstance(value, str) and re.fullmatch(r"\d{9,13}",
                                                                                  value)):
         number = float(value)
-        return dt.datetime.fromtimestamp(number / 1000 if number > 1e11 else number, dt.UTC).date()
+        try:
+            return dt.datetime.fromtimestamp(number / 1000 if number > 1e11 else number,
+                                             dt.UTC).date()
+        except (OverflowError, OSError, ValueError):  # inf, nan, 1e20: no date at all
+            raise ValueError(f"{value!r} is not a date (epoch seconds or ms out of range)"
+                             ) from None
     text = str(value)
     try:
         if date_format:
@@ -363,6 +428,8 @@ def ingest(raw_dir: Path, *, file: Path, map_file: Path | None = None,
         problems += [p for p in [duplicated_columns(header)] if p]
     except (OSError, ValueError) as err:
         problems = [f"cannot read the file ({err})"]
+    if not problems:  # what the build would refuse the whole file for, from its first rows
+        problems = [p for p in [_OneMap(column_map=column_map).file_problem(file)] if p]
     if problems:
         report.errors.append(f"{file}: " + "; ".join(problems))
         return report

@@ -20,18 +20,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import pyarrow as pa
-
 from etl.http import FetchError, HttpClient
 from etl.ingest import IngestReport, fetch_dir, stored_hashes, unique_path
-from etl.sources.base import Rejected, raw_excerpt
+from etl.sources.base import FileSource, RecordProblem
 
 _DAY_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DIGITS = re.compile(r"(\d+)")
-
-
-class RecordProblem(ValueError):
-    """A raw record that cannot become a staging row; the message is the rejection reason."""
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -120,11 +114,10 @@ def snapshot_files(source_dir: Path, suffixes: tuple[str, ...] = (".json",)) -> 
         return []
     found = []
     for path in source_dir.rglob("*"):
-        if not path.is_file() or path.suffix.lower() not in suffixes:
+        if not path.is_file() or path.suffix.lower() not in suffixes \
+                or path.name.startswith("."):
             continue
-        folder = path.parent.name
-        day = dt.date.fromisoformat(folder) if _DAY_FOLDER.match(folder) else None
-        found.append(Snapshot(path, day))
+        found.append(Snapshot(path, snapshot_day(path)))
     return sorted(found, key=lambda s: (s.day or dt.date.min, _natural(s.path.relative_to(
         source_dir).as_posix())))
 
@@ -137,75 +130,59 @@ RowMaker = Callable[[dict, Snapshot], dict]
 
 
 @dataclass(frozen=True)
-class SnapshotSource:
-    """A postings source read from dated API snapshots, each posting once (first seen wins).
+class SnapshotSource(FileSource):
+    """A postings source read from dated API snapshots, each posting once (first seen wins:
+    snapshots are read oldest run first).
 
-    ``records(path)`` returns the raw postings of one stored file; ``source_id(record)`` their id;
-    ``to_row(record, snapshot)`` a staging row, raising :class:`RecordProblem` when it cannot.
+    ``records(path)`` returns the raw postings of one stored file (a RecordProblem in place of
+    one it cannot read); ``source_id(record)`` their id; ``to_row(record, snapshot)`` a staging
+    row, raising :class:`RecordProblem` when it cannot.
     """
 
-    name: str
-    title: str
-    licence: str
-    records: Callable[[Path], Iterable[dict]]
-    source_id: Callable[[dict], object]
-    to_row: RowMaker
+    records: Callable[[Path], Iterable[dict | RecordProblem]] = list
+    source_id: Callable[[dict], object] = str
+    to_row: RowMaker = dict
     suffixes: tuple[str, ...] = (".json",)
     kind: str = "postings"
+    newest_first: bool = False
 
-    def read(self, raw_dir: Path) -> Iterator[dict | Rejected]:
-        """Staging rows of every snapshot under raw_dir, each source id once, and rejections."""
-        source_dir = source_folder(raw_dir, self.name)
-        seen: set[str] = set()
-        for snap in snapshot_files(source_dir, self.suffixes):
-            file = snap.path.relative_to(source_dir).as_posix()
-            try:
-                records = list(self.records(snap.path))
-            except (OSError, ValueError, KeyError, TypeError, SyntaxError) as err:
-                yield Rejected(self.name, file, "-", f"unreadable snapshot: {err}")
-                continue
-            for index, record in enumerate(records):
-                yield from self._one(record, index, snap, file, seen)
+    def files(self, raw_dir: Path) -> list[Path]:
+        """Every stored snapshot, oldest run first, pages in numeric order."""
+        return [snap.path for snap in snapshot_files(raw_dir, self.suffixes)]
 
-    def _one(self, record: object, index: int, snap: Snapshot, file: str,
-             seen: set[str]) -> Iterator[dict | Rejected]:
-        if not isinstance(record, dict):
-            yield Rejected(self.name, file, str(index), "not a JSON object", raw_excerpt(record))
-            return
-        key = text(self.source_id(record))
-        if not key:
-            yield Rejected(self.name, file, str(index), "id is missing", raw_excerpt(record))
-            return
-        if key in seen:
-            return
-        seen.add(key)
+    def read_records(self, path: Path) -> Iterator[tuple[str, object]]:
+        """(id or position, record) of one stored file."""
         try:
-            row = self.to_row(record, snap)
-        except RecordProblem as err:
-            yield Rejected(self.name, file, key, str(err), raw_excerpt(record))
-            return
+            found = list(self.records(path))
+        except Exception as err:
+            raise RecordProblem(f"unreadable snapshot: {err}") from err
+        for index, record in enumerate(found):
+            key = text(self.source_id(record)) if isinstance(record, dict) else None
+            yield key or str(index), record
+
+    def make_row(self, raw: object, path: Path) -> dict:
+        """A staging row of one posting, dated by its own date or its snapshot's."""
+        if isinstance(raw, RecordProblem):
+            raise raw
+        if not isinstance(raw, dict):
+            raise RecordProblem("not a JSON object")
+        key = text(self.source_id(raw))
+        if not key:
+            raise RecordProblem("id is missing")
+        row = self.to_row(raw, Snapshot(path, snapshot_day(path)))
         if not row.get("title"):
-            yield Rejected(self.name, file, key, "title is missing", raw_excerpt(record))
-            return
+            raise RecordProblem("title is missing")
         if row.get("posted_date") is None:
-            yield Rejected(self.name, file, key, "date is missing (no posting date and the file "
-                           "is not in a dated snapshot folder)", raw_excerpt(record))
-            return
+            raise RecordProblem("date is missing (no posting date and the file is not in a "
+                                "dated snapshot folder)")
         row["source_id"] = key
-        row["_file"], row["_row"] = file, key  # named by the build when normalising refuses it
-        yield {k: v for k, v in row.items() if v is not None}
-
-    def tables(self, raw_dir: Path) -> tuple[dict[str, pa.Table], list[Rejected]]:
-        """Postings sources have no tables of their own."""
-        return {}, []
+        return row
 
 
-def source_folder(raw_dir: Path, name: str) -> Path:
-    """The source's own folder: raw_dir itself, or raw_dir/<name> when given the raw root."""
-    raw_dir = Path(raw_dir)
-    if raw_dir.name != name and (raw_dir / name).is_dir():
-        return raw_dir / name
-    return raw_dir
+def snapshot_day(path: Path) -> dt.date | None:
+    """The date of the run that stored a file: its dated folder, None outside one."""
+    folder = path.parent.name
+    return dt.date.fromisoformat(folder) if _DAY_FOLDER.match(folder) else None
 
 
 def json_records(extract: Callable[[object], Iterable[dict]]) -> Callable[[Path], list]:

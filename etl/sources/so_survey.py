@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import datetime as dt
 import math
 import re
-import sys
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,7 +28,16 @@ from pathlib import Path
 import pyarrow as pa
 
 from etl.ingest import IngestReport, Progress, copy_files, no_progress
-from etl.sources.base import Rejected
+from etl.sources.base import (
+    FileSource,
+    RecordProblem,
+    Rejected,
+    csv_reader,
+    csv_records,
+    duplicated_columns,
+    file_label,
+    source_folder,
+)
 from etl.warehouse.schema import RESPONDENTS_SCHEMA, TECHNOLOGIES_SCHEMA
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -40,14 +49,21 @@ BACKEND = re.compile(r"back-?end", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
-class SurveySource:
-    """The Stack Overflow Developer Survey loader (kind "survey": tables, no postings)."""
+class SurveySource(FileSource):
+    """The Stack Overflow Developer Survey loader (kind "survey": tables, no postings).
+
+    A year's file counts whole or not at all (``whole_file``): a file cut short, or with a row
+    whose field count is not the header's, is refused with its reason.
+    """
 
     name: str = "so_survey"
     title: str = "Stack Overflow Developer Survey"
     kind: str = "survey"
     licence: str = ("Open Database License (ODbL) 1.0: Stack Overflow Developer Survey results, "
                     "survey.stackoverflow.co. Derived tables are shared under the ODbL.")
+    suffixes: tuple[str, ...] = (".csv",)
+    whole_file: bool = True
+    year: int | None = None  # the survey year of the files read; None: from each file's path
 
     def read(self, raw_dir: Path) -> Iterator[dict | Rejected]:
         """No postings: the survey is read by ``tables``."""
@@ -56,8 +72,9 @@ class SurveySource:
     def tables(self, raw_dir: Path) -> tuple[dict[str, pa.Table], list[Rejected]]:
         """survey_respondents and survey_technologies of every stored year (newest file wins)."""
         respondents, technologies, rejected, years_done = [], [], [], set()
-        for path in sorted(Path(raw_dir).rglob("*.csv"), reverse=True):
-            label = _label(path, raw_dir)
+        folder = source_folder(raw_dir, self.name)
+        for path in self.files(folder):
+            label = file_label(path, folder)
             year = survey_year(path)
             if year is None or year not in column_maps():
                 rejected.append(Rejected("so_survey", label, "-",
@@ -67,27 +84,62 @@ class SurveySource:
                 continue
             if year in years_done:
                 continue  # an older copy of a year already read
-            result = read_survey(path, year, label)
-            if isinstance(result, Rejected):
-                rejected.append(result)
+            items, refusal = self.read_whole(path, label)
+            if refusal:
+                rejected.append(refusal)
                 continue
             years_done.add(year)
-            respondents += result[0]
-            technologies += result[1]
-            rejected += result[2]
+            for item in items:
+                if isinstance(item, Rejected):
+                    rejected.append(item)
+                    continue
+                technologies += item.pop("technologies")
+                respondents.append({k: item.get(k) for k in RESPONDENTS_SCHEMA.names})
         return ({"survey_respondents": pa.Table.from_pylist(respondents, RESPONDENTS_SCHEMA),
                  "survey_technologies": pa.Table.from_pylist(technologies, TECHNOLOGIES_SCHEMA)},
                 rejected)
 
+    def read_records(self, path: Path) -> Iterator[tuple[int, list[str]]]:
+        """The records of one year's file; a missing header, a row with another number of
+        fields than the header (a file cut short ends that way) or a broken quote raises."""
+        year = self.year or survey_year(path)
+        if year not in column_maps():
+            raise RecordProblem(f"no column map for survey year {year}")
+        with open(path, newline="", encoding="utf-8", errors="surrogateescape") as handle:
+            reader = csv_reader(handle)
+            header = next(reader, [])
+            problem = header_problem(header, year, str(path)) or duplicated_columns(header)
+            if problem:
+                raise RecordProblem(problem, row=1)
+            row_number = 1
+            try:
+                for record in reader:
+                    row_number += 1
+                    if len(record) != len(header):
+                        raise RecordProblem(_field_count_problem(
+                            path, row_number, record, header, reader.line_num), row=row_number)
+                    try:
+                        "".join(record).encode("utf-8")
+                    except UnicodeEncodeError:  # read with surrogateescape: not UTF-8
+                        yield row_number, RecordProblem(
+                            f"row {row_number} (ending on line {reader.line_num}) holds bytes "
+                            "that are not UTF-8")
+                        continue
+                    yield row_number, dict(zip(header, record, strict=True))
+            except csv.Error as err:
+                raise RecordProblem(f"malformed CSV at line {reader.line_num}: {err} (an "
+                                    "unterminated quote: the file may be truncated)",
+                                    row=row_number + 1) from err
+
+    def make_row(self, raw: dict, path: Path) -> dict:
+        """A survey_respondents row, with its survey_technologies rows under "technologies"."""
+        year = self.year or survey_year(path)
+        columns = column_maps()[year]
+        respondent = _respondent(raw, columns, year)
+        return respondent | {"technologies": _technologies(raw, columns, respondent)}
+
 
 SOURCE = SurveySource()
-
-
-def _label(path: Path, raw_dir: Path) -> str:
-    try:
-        return str(path.relative_to(Path(raw_dir).parent))
-    except ValueError:
-        return str(path)
 
 
 @cache
@@ -114,7 +166,7 @@ def _countries() -> dict[str, str]:
     """Country name or alias (lower case) -> ISO alpha-2, from countries.csv and the survey map."""
     names = {}
     with open(DATA / "countries.csv", newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
+        for _, row in csv_records(handle):
             for alias in [row["name"], *filter(None, row["aliases"].split("|"))]:
                 names[alias.lower()] = row["code"]
     names.update({k.lower(): v for k, v in _config()["countries"].items()})
@@ -186,44 +238,22 @@ def header_problem(header: list[str], year: int, label: str) -> str | None:
 
 def read_survey(path: Path, year: int, label: str
                 ) -> tuple[list[dict], list[dict], list[Rejected]] | Rejected:
-    """Respondent and technology rows of one survey file, or the file's refusal.
-
-    The whole file is checked before anything is kept: a missing header, or any row with
-    another number of fields than the header (a file cut short ends that way), refuses it.
-    """
-    columns = column_maps()[year]
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    """Respondent and technology rows of one survey file, or the file's refusal."""
+    items, refusal = dataclasses.replace(SOURCE, year=year).read_whole(Path(path), label)
+    if refusal:
+        return refusal
     respondents, technologies, rejected = [], [], []
-    with open(path, newline="", encoding="utf-8", errors="replace") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, [])
-        problem = header_problem(header, year, label)
-        if problem:
-            return Rejected("so_survey", label, "1", problem)
-        index = {name: i for i, name in enumerate(header)}
-        row_number = 1
-        try:
-            for record in reader:
-                row_number += 1
-                if len(record) != len(header):
-                    return Rejected("so_survey", label, str(row_number),
-                                    _field_count_problem(path, label, row_number, record, header,
-                                                         reader.line_num))
-                item = _respondent(record, index, columns, year)
-                if isinstance(item, str):
-                    rejected.append(Rejected("so_survey", label, str(row_number), item))
-                    continue
-                respondents.append(item)
-                technologies += _technologies(record, index, columns, item)
-        except csv.Error as err:
-            return Rejected("so_survey", label, str(row_number + 1),
-                            f"malformed CSV at line {reader.line_num}: {err} "
-                            "(an unterminated quote: the file may be truncated)")
+    for item in items:
+        if isinstance(item, Rejected):
+            rejected.append(item)
+            continue
+        technologies += item.pop("technologies")
+        respondents.append({k: item.get(k) for k in RESPONDENTS_SCHEMA.names})
     return respondents, technologies, rejected
 
 
-def _field_count_problem(path: Path, label: str, row: int, record: list[str],
-                         header: list[str], line: int) -> str:
+def _field_count_problem(path: Path, row: int, record: list[str], header: list[str],
+                         line: int) -> str:
     with open(path, "rb") as handle:
         handle.seek(-1, 2)
         ends_with_newline = handle.read(1) in (b"\n", b"\r")
@@ -243,17 +273,17 @@ def _lines_after(path: Path, line: int) -> Iterator[str]:
                 yield text
 
 
-def _respondent(record: list[str], index: dict, columns: dict, year: int) -> dict | str:
-    """One survey_respondents row, or the problem with the record."""
-    raw_id = record[index[columns["respondent"]]].strip()
+def _respondent(record: dict[str, str], columns: dict, year: int) -> dict:
+    """One survey_respondents row; RecordProblem naming what is wrong with the record."""
+    raw_id = record[columns["respondent"]].strip()
     if not raw_id.isdigit():
-        return f"respondent id {raw_id!r} is not a number"
-    dev_types = _split(record[index[columns["dev_type"]]])
-    backend_text = " ".join(record[index[c]] for c in columns["backend_columns"] if c in index)
-    country = record[index[columns["country"]]].strip()
-    pay = _float(record[index[columns["comp_usd"]]])
+        raise RecordProblem(f"respondent id {raw_id!r} is not a number")
+    dev_types = _split(record[columns["dev_type"]])
+    backend_text = " ".join(record[c] for c in columns["backend_columns"] if c in record)
+    country = record[columns["country"]].strip()
+    pay = _float(record[columns["comp_usd"]])
     if pay is not None and not (math.isfinite(pay) and pay >= 0):
-        return f"pay {columns['comp_usd']}={pay!r} is not a non-negative number"
+        raise RecordProblem(f"pay {columns['comp_usd']}={pay!r} is not a non-negative number")
     return {"year": year, "respondent_id": int(raw_id),
             "country": country_code(country) if country not in MISSING else None,
             "country_name": country if country not in MISSING else None,
@@ -261,11 +291,11 @@ def _respondent(record: list[str], index: dict, columns: dict, year: int) -> dic
             "comp_usd": pay}
 
 
-def _technologies(record: list[str], index: dict, columns: dict, respondent: dict) -> list[dict]:
+def _technologies(record: dict[str, str], columns: dict, respondent: dict) -> list[dict]:
     """survey_technologies rows of one respondent, one per technology id."""
     rows, seen = [], set()
     for group in GROUPS:
-        for answer in _split(record[index[columns[group]]]):
+        for answer in _split(record[columns[group]]):
             for tech_id, category in technologies_of(answer, group):
                 if tech_id not in seen:
                     seen.add(tech_id)
