@@ -117,8 +117,10 @@ def test_append_equals_a_full_build_row_for_row(appended):
     assert manifest["row_counts"] == full["row_counts"]
     assert manifest["date_range"] == full["date_range"]
     assert manifest["raw_files"] == full["raw_files"]
-    keep = ("rows_read", "rejected", "postings", "first_date", "last_date",
-            "duplicates_same_id", "duplicates_near_or_cross", "dedup_rate")
+    # rows_read and duplicates_same_id may differ: the sample source keeps the first sighting
+    # of an id across its files itself, so a full build never reads the two later sightings
+    # an append reads (alone in the new file) and drops as same-id duplicates.
+    keep = ("rejected", "postings", "first_date", "last_date", "duplicates_near_or_cross")
     assert [{k: s[k] for k in keep} for s in manifest["sources"]] == \
         [{k: s[k] for k in keep} for s in full["sources"]]
 
