@@ -55,6 +55,14 @@ def _parser() -> argparse.ArgumentParser:
                             "(the Data page's rebuild reads it)")
     build.add_argument("--no-embedded", action="store_const", const=None, dest="embedded",
                        help="leave the embedded history out (e.g. a sample-only warehouse)")
+    build.add_argument("--append", action="store_true",
+                       help="add only the raw files the warehouse was not built from (e.g. a "
+                            "new month) to the existing warehouse, without rebuilding it; "
+                            "refuses with the reason when only a full build can be right "
+                            "(docs/build.md)")
+    build.add_argument("--no-tag-cache", action="store_false", dest="tag_cache",
+                       help="tag every posting again instead of taking the tags of texts the "
+                            "current warehouse's tag cache holds (docs/build.md)")
 
     embed = sub.add_parser("embed", help="rebuild data/embedded from the HN archive month files",
                            description="Build the embedded real history (data/embedded) from "
@@ -86,6 +94,36 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("ingest", help="fetch or copy a source's raw data (see ingest --help)",
                    add_help=False)
     return parser
+
+
+def _append(args: argparse.Namespace) -> int:
+    """python -m etl build --append: the new raw files into the existing warehouse."""
+    from etl.warehouse.append import AppendRefused, append
+    from etl.warehouse.embedded import real_sources
+    from etl.warehouse.lock import BuildRunning
+    from etl.warehouse.storage import is_uri
+    if is_uri(args.raw) or is_uri(args.warehouse) or args.engine != "in-process":
+        print("error: --append works on a local raw folder and warehouse, in-process",
+              file=sys.stderr)
+        return 1
+    only = args.only
+    if args.embedded is not None and not only:
+        only = real_sources(args.raw, log=lambda m: print(m, file=sys.stderr))
+    try:
+        manifest = append(Path(args.raw), Path(args.warehouse), only=only,
+                          processes=args.processes, log=lambda m: print(m, file=sys.stderr),
+                          embedded=args.embedded)
+    except (AppendRefused, BuildRunning) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    if not manifest.get("nothing_new"):
+        last = manifest["appended"][-1]
+        print(f"warehouse {args.warehouse} appended: {last['postings_read']} postings read, "
+              f"months {', '.join(last['months_touched'])}; now "
+              f"{manifest['row_counts']['postings']} postings")
+    else:
+        print(f"warehouse {args.warehouse}: nothing new to append")
+    return 0
 
 
 def _engine(args: argparse.Namespace):
@@ -121,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "build":
         from etl.warehouse.embedded import real_sources
         from etl.warehouse.lock import BuildRunning
+        if args.append:
+            return _append(args)
         from etl.warehouse.progress import ProgressFile
         from etl.warehouse.storage import build_at, local_raw
         progress = ProgressFile(args.progress) if args.progress else None
@@ -136,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
                     only = real_sources(raw, log=lambda m: print(m, file=sys.stderr))
                 manifest = build_at(raw, args.warehouse, only=only, processes=args.processes,
                                     log=log, embedded=args.embedded, engine=_engine(args),
-                                    stage=progress.stage if progress else lambda name: None)
+                                    stage=progress.stage if progress else lambda name: None,
+                                    use_tag_cache=args.tag_cache)
         except BuildRunning as err:
             print(f"error: {err}", file=sys.stderr)
             return 1
@@ -146,8 +187,12 @@ def main(argv: list[str] | None = None) -> int:
             raise
         if progress:
             progress.finished(manifest)
+        cache = manifest["tag_cache"]
         print(f"warehouse {args.warehouse} built: {manifest['row_counts']['postings']} postings, "
-              f"taxonomy {manifest['taxonomy_version']}")
+              f"taxonomy {manifest['taxonomy_version']}; tagged {cache['postings_tagged']}, "
+              f"{cache['postings_from_cache']} from the tag cache"
+              + (f" (re-tagged everything: {cache['reason']})"
+                 if cache["status"] in ("retagged", "unreadable") else ""))
     elif args.command == "embed":
         from etl.warehouse.embedded import embed
         info = embed(args.archive, args.out, processes=args.processes, months=args.months,

@@ -121,6 +121,75 @@ def bench_build(root: Path, n: int, processes: int) -> dict:
     return manifest
 
 
+def cpu_seconds() -> float:
+    """CPU seconds of this process and its ended, waited-for children (the build's workers)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def bench_rebuild(root: Path, n: int, processes: int) -> None:
+    """A second build of the same raw files: with the tag cache (nothing to tag) and without."""
+    for label, use in (("rebuild, tag cache", True), ("rebuild, --no-tag-cache", False)):
+        with StageMeter() as meter:
+            start, cpu = time.perf_counter(), cpu_seconds()
+            manifest = build(root / "raw", root / "warehouse", processes=processes,
+                             log=lambda m: None, stage=meter.stage, use_tag_cache=use)
+            seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+        cache = manifest["tag_cache"]
+        print(f"{label}: {seconds:.1f} s wall, {cpu:.1f} s CPU ({n / seconds:,.0f} postings/s "
+              f"read; tagged "
+              f"{cache['postings_tagged']:,}, {cache['postings_from_cache']:,} from the cache)")
+        first = meter.stages[0]
+        print(f"  {first['name']:<22} {first['seconds']:8.1f} s  peak "
+              f"{first['largest'] / 1000:5.2f} GB largest process")
+
+
+def hold_back_month(sample: Path, held: Path, month: str) -> int:
+    """Move the sample's postings of one month (YYYY-MM) out of its yearly file into held (a file
+    named to be read last); returns how many."""
+    import gzip
+    import json
+    path = sample / f"postings-{month[:4]}.jsonl.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        lines = fh.readlines()
+    keep = [x for x in lines if json.loads(x)["published_at"][:7] != month]
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.writelines(keep)
+    held.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.open(held, "wt", encoding="utf-8") as fh:
+        fh.writelines(x for x in lines if json.loads(x)["published_at"][:7] == month)
+    return len(lines) - len(keep)
+
+
+def bench_append(root: Path, held: Path, processes: int) -> None:
+    """The held-back month appended (python -m etl build --append), then what it replaces: a
+    rebuild of the same raw files (its tag cache holds every text by then)."""
+    import shutil
+
+    from etl.warehouse.append import append
+    shutil.move(held, root / "raw" / "sample" / held.name)
+    with StageMeter() as meter:
+        start, cpu = time.perf_counter(), cpu_seconds()
+        manifest = append(root / "raw", root / "warehouse", processes=processes,
+                          log=lambda m: None, stage=meter.stage)
+        seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+    last = manifest["appended"][-1]
+    print(f"append a month ({', '.join(last['months_touched'])}): {seconds:.1f} s wall, "
+          f"{cpu:.1f} s CPU for "
+          f"{last['postings_read']:,} new postings onto "
+          f"{manifest['row_counts']['postings'] - last['postings_read']:,}")
+    for s in meter.stages:
+        print(f"  {s['name']:<22} {s['seconds']:8.1f} s  peak {s['largest'] / 1000:5.2f} GB "
+              "largest process")
+    start, cpu = time.perf_counter(), cpu_seconds()
+    full = build(root / "raw", root / "warehouse", processes=processes, log=lambda m: None)
+    seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+    same = full["row_counts"] == manifest["row_counts"]
+    print(f"full rebuild of the same raw files, tag cache: {seconds:.1f} s wall, {cpu:.1f} s CPU "
+          f"(tagged {full['tag_cache']['postings_tagged']:,}; "
+          f"{'the same' if same else 'NOT the same'} row counts as the append)")
+
+
 def pay_query_params(choices) -> dict:
     """The extra parameters of the pay, role profile and map queries (radar.pay and friends)."""
     from radar import geo, pay, profile
@@ -278,6 +347,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="build processes (default: %(default)s)")
     parser.add_argument("--build-only", action="store_true",
                         help="stop after the build (no query, tagger or export timings)")
+    parser.add_argument("--incremental", action="store_true",
+                        help="hold the last full month back, build, time a rebuild with and "
+                             "without the tag cache, then append the month (build --append) "
+                             "and a full build of the same files")
     parser.add_argument("--tmp", type=Path, default=None,
                         help="folder for the sample and warehouse (default: a temporary one)")
     parser.add_argument("--archive", type=Path,
@@ -315,7 +388,17 @@ def main(argv: list[str] | None = None) -> int:
                                                 until=dt.date.today().replace(day=1)))
         print(f"sample: {args.n:,} postings written in {seconds:.1f} s "
               f"({folder_mb(root / 'raw' / 'sample'):.1f} MB gzipped JSON Lines)")
+        held = root / "held" / "postings-zz-appended.jsonl.gz"
+        if args.incremental:
+            month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+            n_held = hold_back_month(root / "raw" / "sample", held, month)
+            print(f"held back for the append: {n_held:,} postings of {month}")
+        cpu = cpu_seconds()
         manifest = bench_build(root, args.n, args.processes)
+        if args.incremental:
+            print(f"  (first build: {cpu_seconds() - cpu:.1f} s CPU, every posting tagged)")
+            bench_rebuild(root, args.n, args.processes)
+            bench_append(root, held, args.processes)
         print(f"warehouse: {folder_mb(root / 'warehouse'):.1f} MB; rows: "
               + ", ".join(f"{k} {v:,}" for k, v in manifest["row_counts"].items()))
         if args.build_only:

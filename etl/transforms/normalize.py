@@ -210,16 +210,9 @@ def remote_from_text(location: str | None, title: str, description: str) -> str:
     return "unknown"
 
 
-_PAY_LINE = re.compile(
-    r"salary|compensation|\bpay\b|\bcomp\b|\bbase\b|\bOTE\b|per annum|\bp\.?a\.?\b|"
-    r"\bLPA\b|lakh|/\s*(?:hr|hour|day|month|year)|gehalt|vergütung|brutto|salaire|"
-    r"rémunération|wynagrodzenie|lön|salário|salario|day rate|rate:|\bDOE\b|[$€£₹¥₪]|"
-    r"\b(?:USD|EUR|GBP|CHF|SEK|NOK|DKK|PLN|INR|CAD|AUD|NZD|SGD|BRL|JPY|MXN)\b", re.IGNORECASE)
-
-
 def pay_lines(description: str) -> list[str]:
     """Lines of a description that talk about pay (where a salary stated in text sits)."""
-    return [line for line in description.splitlines() if _PAY_LINE.search(line)][:5]
+    return salary.pay_lines(description)
 
 
 def salary_from_text(salary_text: str | None, description: str, currency: str | None,
@@ -227,7 +220,7 @@ def salary_from_text(salary_text: str | None, description: str, currency: str | 
     """The pay a posting states in words: its salary text, else the first pay line that parses;
     but when its pay lines together list several roles with pay, the pooled range of the
     engineering roles (docs/salary.md). ``multi_role=False`` turns that rule off."""
-    lines = pay_lines(description)
+    lines = salary.pay_lines(description)
     first = None
     for text in ([salary_text] if salary_text else []) + lines:
         first = salary.parse_salary_text(text, default_currency=currency, multi_role=multi_role)

@@ -13,6 +13,7 @@ period averages and rounded (AED is its official peg). The parser for salaries w
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 import tomllib
@@ -441,3 +442,77 @@ def parse_salary_text(text: str, default_currency: str | None = None,
     if multi_role and len(found) > 1:
         return pooled_engineering_pay(text.translate(_DASHES), found, best) or best
     return best
+
+
+# --- which lines of a description can hold pay ---------------------------------------------------
+
+# A line talks about pay when this matches in it (then its figures are parsed).
+PAY_LINE = re.compile(
+    r"salary|compensation|\bpay\b|\bcomp\b|\bbase\b|\bOTE\b|per annum|\bp\.?a\.?\b|"
+    r"\bLPA\b|lakh|/\s*(?:hr|hour|day|month|year)|gehalt|vergütung|brutto|salaire|"
+    r"rémunération|wynagrodzenie|lön|salário|salario|day rate|rate:|\bDOE\b|[$€£₹¥₪]|"
+    r"\b(?:USD|EUR|GBP|CHF|SEK|NOK|DKK|PLN|INR|CAD|AUD|NZD|SGD|BRL|JPY|MXN)\b", re.IGNORECASE)
+# The pre-filter: every match of PAY_LINE starts with one of these (case folded), the literal
+# its alternative begins with. Scanning for them is one pass of a C automaton over the text;
+# PAY_LINE then runs only where one starts (tests/test_salary_prefilter.py checks both ways).
+PAY_LINE_LITERALS = (
+    "salary", "compensation", "pay", "comp", "base", "ote", "per annum", "pa", "p.a", "lpa",
+    "lakh", "/", "gehalt", "vergütung", "brutto", "salaire", "rémunération", "wynagrodzenie",
+    "lön", "salário", "salario", "day rate", "rate:", "doe", "$", "€", "£", "₹", "¥", "₪",
+    "usd", "eur", "gbp", "chf", "sek", "nok", "dkk", "pln", "inr", "cad", "aud", "nzd", "sgd",
+    "brl", "jpy", "mxn")
+MAX_PAY_LINES = 5
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines splits on
+
+
+@cache
+def _pay_literals():
+    """An Aho-Corasick automaton of PAY_LINE_LITERALS."""
+    import ahocorasick
+    automaton = ahocorasick.Automaton()
+    for word in PAY_LINE_LITERALS:
+        automaton.add_word(word, len(word))
+    automaton.make_automaton()
+    return automaton
+
+
+def folded(text: str) -> str:
+    """The text case-folded as PAY_LINE's IGNORECASE compares it: casefold, and the dotless i
+    (which IGNORECASE matches to i while casefold keeps it) as i."""
+    return text.casefold().replace("\u0131", "i")
+
+
+def pay_lines_by_search(description: str) -> list[str]:
+    """pay_lines without the pre-filter: PAY_LINE searched in every line (the reference)."""
+    return [line for line in description.splitlines() if PAY_LINE.search(line)][:MAX_PAY_LINES]
+
+
+def pay_lines(description: str) -> list[str]:
+    """Lines of a description that talk about pay (at most MAX_PAY_LINES, in order).
+
+    The same lines as pay_lines_by_search, found faster: the case-folded text is scanned once for
+    the literals a pay line must hold, and PAY_LINE is tried only where one starts. When case
+    folding changes the text's length (positions no longer line up) every line is searched.
+    """
+    text = folded(description)
+    hits = list(_pay_literals().iter(text))
+    if not hits:
+        return []
+    if len(text) != len(description):
+        return pay_lines_by_search(description)
+    lines = description.splitlines(keepends=True)
+    starts, position = [], 0
+    for line in lines:
+        starts.append(position)
+        position += len(line)
+    found: set[int] = set()
+    tried: set[int] = set()
+    for end, length in hits:
+        start = end - length + 1
+        if start in tried:
+            continue
+        tried.add(start)
+        i = bisect.bisect_right(starts, start) - 1
+        if i not in found and PAY_LINE.match(lines[i].rstrip(_LINE_BREAKS), start - starts[i]):
+            found.add(i)
+    return [lines[i].rstrip(_LINE_BREAKS) for i in sorted(found)][:MAX_PAY_LINES]

@@ -32,6 +32,7 @@ from etl.transforms.dedup import INPUT_COLUMNS, dedup_keys, month_links, resolve
 from etl.transforms.normalize import posting_row
 from etl.transforms.tagger import Tagger
 from etl.warehouse import embedded as prebuilt
+from etl.warehouse import tag_cache
 from etl.warehouse.lock import build_lock
 from etl.warehouse.rollups import DIMENSIONS, write_derived_tables
 from etl.warehouse.schema import POSTINGS_SCHEMA, QUARANTINE_SCHEMA, TECH_SCHEMA
@@ -54,6 +55,10 @@ KEYS_SCHEMA = pa.schema([("row", pa.int64()), ("posting_id", pa.string()),
                          ("location_key", pa.string()), ("fingerprint", pa.uint64()),
                          ("bands", pa.list_(pa.uint64())), ("sketch", pa.list_(pa.uint32())),
                          ("shingles", pa.int32())])
+# Per staged posting: the hash of the text the tagger reads and whether this build tagged it
+# (false: its tags come from the tag cache, etl/warehouse/tag_cache.py).
+HASHES_SCHEMA = pa.schema([("row", pa.int64()), ("posting_id", pa.string()),
+                           ("text_hash", pa.uint64()), ("tagged", pa.bool_())])
 
 
 @dataclass
@@ -78,6 +83,7 @@ class Processed:
     technologies: pa.RecordBatch  # STAGED_TECH_SCHEMA
     keys: pa.RecordBatch  # KEYS_SCHEMA: compact dedup keys (no texts)
     rejected: list[Rejected]
+    hashes: pa.RecordBatch | None = None  # HASHES_SCHEMA: text hashes, tagged or from the cache
 
 
 def _progress(iterable: Iterable, desc: str, total: int | None = None, unit: str = "rows"):
@@ -149,6 +155,15 @@ def posting_text(title: str, description: str) -> str:
     return f"{title}\n\n{description}"
 
 
+def text_hashes(rows: list[dict], known: Callable[[int], bool] | None) -> pa.RecordBatch:
+    """Each posting's text hash, and whether it is to be tagged (its hash not ``known``)."""
+    hashes = [tag_cache.text_hash(posting_text(r["title"], r["description"])) for r in rows]
+    return pa.RecordBatch.from_pydict(
+        {"row": [r["row"] for r in rows], "posting_id": [r["posting_id"] for r in rows],
+         "text_hash": hashes, "tagged": [known is None or not known(h) for h in hashes]},
+        schema=HASHES_SCHEMA)
+
+
 def tag_rows(rows: list[dict], tagger: Tagger) -> pa.RecordBatch:
     """One row per posting x technology: who matched, as written, and by which rule."""
     out: dict[str, list] = {name: [] for name in STAGED_TECH_SCHEMA.names}
@@ -170,9 +185,12 @@ def tag_rows(rows: list[dict], tagger: Tagger) -> pa.RecordBatch:
     return pa.RecordBatch.from_pydict(out, schema=STAGED_TECH_SCHEMA)
 
 
-def normalised_and_tagged(batch: pa.RecordBatch, source: str,
-                          ingested_at: dt.datetime) -> Processed:
-    """The row-by-row part of the batch work (normalise, pay, tag); keys are left empty."""
+def normalised_and_tagged(batch: pa.RecordBatch, source: str, ingested_at: dt.datetime,
+                          known: Callable[[int], bool] | None = None) -> Processed:
+    """The row-by-row part of the batch work (normalise, pay, tag); keys are left empty.
+
+    Postings whose text hash is ``known`` (in the tag cache) are not tagged here.
+    """
     tagger = Tagger.default()
     rows, rejected = [], []
     for item in batch.to_pylist():
@@ -186,8 +204,10 @@ def normalised_and_tagged(batch: pa.RecordBatch, source: str,
             row["row"] = item["seq"]
             rows.append(row)
     postings = pa.RecordBatch.from_pylist(rows, schema=STAGED_POSTINGS_SCHEMA)
-    return Processed(postings, tag_rows(rows, tagger),
-                     pa.RecordBatch.from_pylist([], schema=KEYS_SCHEMA), rejected)
+    hashes = text_hashes(rows, known)
+    to_tag = [r for r, tag in zip(rows, hashes.column("tagged").to_pylist(), strict=True) if tag]
+    return Processed(postings, tag_rows(to_tag, tagger),
+                     pa.RecordBatch.from_pylist([], schema=KEYS_SCHEMA), rejected, hashes)
 
 
 def with_keys(done: Processed) -> Processed:
@@ -197,20 +217,27 @@ def with_keys(done: Processed) -> Processed:
     keys = dedup_keys(pl.from_arrow(done.postings).select(*INPUT_COLUMNS, "row"))
     table = keys.to_arrow().cast(KEYS_SCHEMA)
     return Processed(done.postings, done.technologies, table.combine_chunks().to_batches()[0],
-                     done.rejected)
+                     done.rejected, done.hashes)
 
 
-def process_batch(batch: pa.RecordBatch, source: str, ingested_at: dt.datetime) -> Processed:
+def process_batch(batch: pa.RecordBatch, source: str, ingested_at: dt.datetime,
+                  known: Callable[[int], bool] | None = None) -> Processed:
     """The per-batch work, one pure function: staging rows -> schema rows, tags and dedup keys.
 
     Normalises (ids, place, seniority, role family, remote), parses pay, tags technologies and
     computes the compact dedup keys. Rows that cannot be used come back as rejections.
+    ``known``: which text hashes the tag cache holds (those postings are not tagged).
     """
-    return with_keys(normalised_and_tagged(batch, source, ingested_at))
+    return with_keys(normalised_and_tagged(batch, source, ingested_at, known))
+
+
+# The tag cache's membership test, set before the worker pool forks (the workers inherit it
+# instead of receiving it with every batch).
+_KNOWN: Callable[[int], bool] | None = None
 
 
 def _normalise_star(args: tuple) -> Processed:
-    return normalised_and_tagged(*args)
+    return normalised_and_tagged(*args, known=_KNOWN)
 
 
 def processed_batches(batches: Iterable[pa.RecordBatch], source: str, ingested_at: dt.datetime,
@@ -224,7 +251,7 @@ def processed_batches(batches: Iterable[pa.RecordBatch], source: str, ingested_a
     """
     jobs = ((batch, source, ingested_at) for batch in batches)
     if pool is None:
-        yield from (process_batch(*job) for job in jobs)
+        yield from (process_batch(*job, known=_KNOWN) for job in jobs)
         return
     pending: deque = deque()
     for job in jobs:
@@ -351,7 +378,8 @@ def build(raw_root: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE,
           log: Callable[[str], None] = print, loaders: dict | None = None,
           embedded: Path | None = None,
           stage: Callable[[str], None] = lambda name: None,
-          engine: str | Callable = "in-process", now: dt.datetime | None = None) -> dict:
+          engine: str | Callable = "in-process", now: dt.datetime | None = None,
+          use_tag_cache: bool = True) -> dict:
     """Build the warehouse from every source with raw data; returns the manifest.
 
     ``loaders`` replaces the registered sources (tests build small warehouses this way).
@@ -360,22 +388,31 @@ def build(raw_root: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE,
     ``stage`` is told the name of each stage as it starts (make bench times them).
     ``engine``: "in-process" or "spark" (etl/warehouse/spark.py runs the first stage), or a
     staging function like ``_stage_postings``. ``now``: the build time (default: the clock).
+    ``use_tag_cache``: take the tags of texts the current warehouse's tag cache holds from there
+    (etl/warehouse/tag_cache.py); False tags every posting (the new warehouse still gets a cache).
     """
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with build_lock(warehouse):  # raises BuildRunning while another build of it runs
+        version = Tagger.default().version
+        cache = tag_cache.open_cache(warehouse, version) if use_tag_cache else \
+            tag_cache.TagCache(tag_cache.cache_key(version), reason="not used (--no-tag-cache)")
         started = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
         folder = warehouse.parent / (f".{warehouse.name}-{started:%Y%m%dT%H%M%S}-"
                                      f"{uuid.uuid4().hex[:8]}")
         folder.mkdir()
+        global _KNOWN
+        _KNOWN = cache.known if len(cache.hashes) else None
         try:
             manifest = _build_into(folder, raw_root, started, only,
                                    processes or min(2, os.cpu_count() or 1), log,
                                    loaders or registered_sources(), stage,
                                    prebuilt.read_embedded(embedded) if embedded else None,
-                                   _stager(engine))
+                                   _stager(engine), cache)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
+        finally:
+            _KNOWN = None
         swap_in(folder, warehouse)
     return manifest
 
@@ -417,6 +454,7 @@ def _stage_postings(folder: Path, loaders: dict, raw_root: Path, started: dt.dat
     seq = 0
     with pq.ParquetWriter(staging / "postings.parquet", STAGED_POSTINGS_SCHEMA) as postings, \
             pq.ParquetWriter(staging / "technologies.parquet", STAGED_TECH_SCHEMA) as techs, \
+            pq.ParquetWriter(staging / "hashes.parquet", HASHES_SCHEMA) as hashes, \
             worker_pool(processes) as pool:
         for name, source in loaders.items():
             raw_dir = raw_root / name
@@ -429,6 +467,8 @@ def _stage_postings(folder: Path, loaders: dict, raw_root: Path, started: dt.dat
                 for done in processed_batches(batches, name, started, pool, 2 * processes):
                     postings.write_batch(done.postings)
                     techs.write_batch(done.technologies)
+                    if done.hashes is not None:
+                        hashes.write_batch(done.hashes)
                     months.write(done.keys)
                     rejected.extend(done.rejected)
                     result.rows += done.postings.num_rows
@@ -489,7 +529,8 @@ def _write_sorted(con: duckdb.DuckDBPyConnection, query: str, params: dict, path
 def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, processes: int, log,
                 loaders: dict, stage: Callable[[str], None],
                 embedded: prebuilt.Embedded | None = None,
-                stager: Callable = _stage_postings) -> dict:
+                stager: Callable = _stage_postings,
+                cache: tag_cache.TagCache | None = None) -> dict:
     tagger = Tagger.default()
     results: list[SourceResult] = []
     quarantine: list[Rejected] = []
@@ -509,7 +550,9 @@ def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, proces
                                     pa.schema([("row", pa.int64())]))])
     con.register("dropped", dropped)
     dedup = _dedup_summary(first, later, results)
+    write_dropped_keys(con, key_files, later.select("row").to_arrow(), folder)
     stage("write postings")
+    cached_tags = _tags_from_cache(con, folder / "_staging", cache)
     embedded_rows = _register_embedded(con, embedded, started)
     live = "select * exclude (row) from read_parquet($p) anti join dropped using (row)"
     coverage = {source: {"postings": n, "first": first_day, "last": last_day}
@@ -523,7 +566,7 @@ def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, proces
         order by posted_date, posting_id""", {"p": str(staged)}, folder / "postings.parquet",
         POSTINGS_SCHEMA)
     n_techs = _write_sorted(con, """
-        with live as (select * from read_parquet($t) anti join dropped using (row)),
+        with live as (select * from read_parquet([$t, $c]) anti join dropped using (row)),
              kept as (select posting_id from embedded_postings anti join (
                  select posting_id from read_parquet($p) anti join dropped using (row))
                  using (posting_id))
@@ -531,7 +574,8 @@ def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, proces
         union all by name
         select * from embedded_techs semi join kept using (posting_id)
         order by posting_id, technology_id""",
-        {"t": str(folder / "_staging" / "technologies.parquet"), "p": str(staged)},
+        {"t": str(folder / "_staging" / "technologies.parquet"), "c": str(cached_tags),
+         "p": str(staged)},
         folder / "posting_technologies.parquet", TECH_SCHEMA)
     embedded_info = None
     if embedded is not None:
@@ -539,6 +583,7 @@ def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, proces
         embedded_info = {**embedded.manifest, "postings_kept": kept,
                          "replaced_by_live": embedded_rows - kept}
         log(f"embedded history: {kept} postings ({embedded_rows - kept} replaced by raw sources)")
+    cache_info = _write_tag_cache(con, folder, cache)
     con.close()
     shutil.rmtree(folder / "_staging")
     stage("rollups and manifest")
@@ -555,9 +600,96 @@ def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, proces
     if embedded_info is not None:
         manifest["sources"].append(prebuilt.source_entry(embedded_info))
         manifest["embedded"] = embedded_info
+    manifest["tag_cache"] = cache_info
+    manifest["raw_files"] = {r.name: raw_files(raw_root / r.name) for r in results}
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
     log(f"postings: {n_postings}, technology tags: {n_techs}, quarantined: {len(quarantine)}")
     return manifest
+
+
+DROPPED_KEYS = Path("dedup") / "dropped_keys.parquet"
+
+
+def write_dropped_keys(con: duckdb.DuckDBPyConnection, key_files: list[Path], rows: pa.Table,
+                       folder: Path, extra: list[Path] = ()) -> int:
+    """Keep the dedup keys of the rows a month's duplicates removed (``dedup/``), so an append
+    can link a new posting to a duplicate removed earlier (docs/build.md); returns the rows."""
+    (folder / DROPPED_KEYS).parent.mkdir(exist_ok=True)
+    files = [str(f) for f in (*key_files, *extra)]
+    if not files:
+        pq.write_table(KEYS_SCHEMA.empty_table(), folder / DROPPED_KEYS)
+        return 0
+    con.register("dropped_rows", rows.select(["row"]).cast(pa.schema([("row", pa.int64())])))
+    n = _write_sorted(con, "select * from read_parquet($k) semi join dropped_rows using (row)",
+                      {"k": files}, folder / DROPPED_KEYS, KEYS_SCHEMA)
+    con.unregister("dropped_rows")
+    return n
+
+
+def raw_files(raw_dir: Path) -> dict[str, int]:
+    """The files a source's raw folder holds (path within it: size), as the build found them."""
+    if not raw_dir.is_dir():
+        return {}
+    return {p.relative_to(raw_dir).as_posix(): p.stat().st_size
+            for p in sorted(raw_dir.rglob("*")) if p.is_file()}
+
+
+def _ensure_hashes(staging: Path) -> None:
+    """Text hashes of the staged postings, all tagged, when the stage wrote none (an engine
+    that tags every posting, such as Spark's): read back a batch at a time."""
+    path = staging / "hashes.parquet"
+    if path.is_file():
+        return
+    source = pq.ParquetFile(staging / "postings.parquet")
+    with pq.ParquetWriter(path, HASHES_SCHEMA) as writer:
+        for batch in source.iter_batches(columns=["row", "posting_id", "title", "description"]):
+            writer.write_batch(text_hashes(batch.to_pylist(), None))
+
+
+def _tags_from_cache(con: duckdb.DuckDBPyConnection, staging: Path,
+                     cache: tag_cache.TagCache | None) -> Path:
+    """Staged tag rows (STAGED_TECH_SCHEMA) of the postings not tagged, from the tag cache."""
+    _ensure_hashes(staging)
+    path = staging / "technologies_cached.parquet"
+    files = cache.tag_files() if cache is not None else []
+    if not files:
+        pq.write_table(STAGED_TECH_SCHEMA.empty_table(), path)
+        return path
+    _write_sorted(con, """
+        select h.posting_id, c.* exclude (text_hash), h.row
+        from (select * from read_parquet($h) where not tagged) h
+        join read_parquet($c) c using (text_hash)""",
+        {"h": str(staging / "hashes.parquet"), "c": files}, path, STAGED_TECH_SCHEMA)
+    return path
+
+
+def _write_tag_cache(con: duckdb.DuckDBPyConnection, folder: Path,
+                     cache: tag_cache.TagCache | None) -> dict:
+    """The new warehouse's tag cache (the old one's parts and the texts tagged now); its account.
+
+    A text tagged twice in one build (the same posting in two sources) is cached once, with the
+    tags of its first row.
+    """
+    cache = cache or tag_cache.TagCache(tag_cache.cache_key(Tagger.default().version))
+    staging = folder / "_staging"
+    params = {"h": str(staging / "hashes.parquet"), "t": str(staging / "technologies.parquet")}
+    tagged, from_cache = con.sql(
+        "select count(*) filter (where tagged), count(*) filter (where not tagged) "
+        "from read_parquet($h)", params={"h": params["h"]}).fetchall()[0]
+    firsts = """select text_hash, min(row) as row from read_parquet($h) where tagged
+                group by text_hash"""
+
+    def texts(path: Path, schema: pa.Schema) -> int:
+        return _write_sorted(con, f"select text_hash from ({firsts})", {"h": params["h"]}, path,
+                             schema)
+
+    def tags(path: Path, schema: pa.Schema) -> int:
+        return _write_sorted(con, f"""
+            select f.text_hash, t.* exclude (posting_id, row)
+            from ({firsts}) f join read_parquet($t) t using (row)""", params, path, schema)
+
+    index = tag_cache.write_cache(cache, folder, texts, tags)
+    return {**cache.summary(tagged or 0, from_cache or 0), "texts_cached": index["texts"]}
 
 
 def _dedup_summary(first: pa.Table, later: pl.DataFrame, results: list[SourceResult]) -> dict:

@@ -1,0 +1,224 @@
+"""python -m etl build --append (issue 11 item 3): a new month's raw file added to a warehouse
+equals a full build over the same raw files row for row, with the month rule kept across the
+warehouse's and the new postings; anything only a full build can get right is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import shutil
+
+import pyarrow.parquet as pq
+import pytest
+
+from etl.__main__ import main
+from etl.sample import write_sample
+from etl.sources import sources
+from etl.warehouse import append as append_module
+from etl.warehouse.append import AppendRefused, append
+from etl.warehouse.build import build
+from etl.warehouse.lock import BuildRunning, build_lock
+from tests.test_streaming_build import TABLES
+
+UNTIL = dt.date(2025, 12, 1)
+NEW_FILE = "postings-zz-2025-12.jsonl.gz"
+ROLLUPS = ("rollup_postings", "rollup_technologies", "rollup_categories", "salaries")
+
+
+def _records(path) -> list[dict]:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _write(path, records: list[dict], extra_lines: tuple[str, ...] = ()) -> None:
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        for record in records:
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        for line in extra_lines:
+            fh.write(line + "\n")
+
+
+def _shifted(record: dict, days: int, new_id: str | None = None) -> dict:
+    stamp = dt.datetime.fromisoformat(record["published_at"].replace("Z", "+00:00"))
+    out = {**record, "published_at": (stamp + dt.timedelta(days=days)).isoformat()}
+    if new_id:
+        out["id"] = new_id
+    return out
+
+
+def _month_of(record: dict) -> str:
+    return record["published_at"][:7]
+
+
+@pytest.fixture(scope="module")
+def raw(tmp_path_factory):
+    """A sample raw folder without its last month, and that month as a new file (with copies of
+    earlier postings: same month later and earlier, a later month, a later sighting, a bad line).
+    """
+    root = tmp_path_factory.mktemp("append")
+    sample = root / "raw" / "sample"
+    write_sample(sample, n=3000, until=UNTIL)
+    last_year = sample / "postings-2025.jsonl.gz"
+    records = _records(last_year)
+    december = [r for r in records if _month_of(r) == "2025-12"]
+    november = [r for r in records
+                if _month_of(r) == "2025-11" and "02" < r["published_at"][8:10] < "29"]
+    october = [r for r in records if _month_of(r) == "2025-10"]
+    assert len(december) > 10 and len(november) > 12 and len(october) > 3
+    _write(last_year, [r for r in records if _month_of(r) != "2025-12"])
+    new = list(december)
+    new += [_shifted(r, 1, f"copy-same-month-{i}") for i, r in enumerate(november[:5])]
+    new += [_shifted(r, -1, f"copy-earlier-{i}") for i, r in enumerate(november[5:8])]
+    new += [_shifted(r, 0, f"repost-{i}") | {"published_at": "2025-12-03T09:00:00+00:00"}
+            for i, r in enumerate(october[:3])]
+    new += [_shifted(r, 0) | {"published_at": "2025-12-05T09:00:00+00:00"}
+            for r in november[8:10]]  # later sightings: same id, later date
+    new += [_shifted(december[0], 1, "exact-copy-in-december")]
+    new_file = root / "new" / NEW_FILE
+    new_file.parent.mkdir()
+    _write(new_file, new, extra_lines=("{not json",))
+    return root
+
+
+def _tables(warehouse) -> dict[str, list[dict]]:
+    """Every table of the warehouse (rollups included, whatever their names), rows sorted."""
+    out = {}
+    names = sorted(p.stem for p in warehouse.glob("*.parquet"))
+    assert set(TABLES) <= set(names)
+    for name in names:
+        table = pq.read_table(warehouse / f"{name}.parquet")
+        out[name] = sorted(table.drop_columns(
+            [c for c in ("ingested_at",) if c in table.column_names]).to_pylist(), key=repr)
+    return out
+
+
+@pytest.fixture(scope="module")
+def appended(raw, tmp_path_factory):
+    """(warehouse built, then appended; warehouse built in full; the append's manifest)."""
+    root = tmp_path_factory.mktemp("appended")
+    loaders = {"sample": sources()["sample"]}
+    shutil.copytree(raw / "raw", root / "raw")
+    before = build(root / "raw", root / "wh", loaders=loaders, processes=1, log=lambda m: None)
+    assert "2025-12" not in str(before["date_range"][1])
+    shutil.copy(raw / "new" / NEW_FILE, root / "raw" / "sample" / NEW_FILE)
+    manifest = append(root / "raw", root / "wh", loaders=loaders, processes=2,
+                      log=lambda m: None)
+    full = build(root / "raw", root / "full", loaders=loaders, processes=1, log=lambda m: None)
+    return root, before, manifest, full
+
+
+def test_append_equals_a_full_build_row_for_row(appended):
+    root, _, manifest, full = appended
+    got, want = _tables(root / "wh"), _tables(root / "full")
+    assert sorted(got) == sorted(want)
+    for name in want:
+        assert got[name] == want[name], name
+    assert manifest["row_counts"] == full["row_counts"]
+    assert manifest["date_range"] == full["date_range"]
+    assert manifest["raw_files"] == full["raw_files"]
+    # rows_read and duplicates_same_id may differ: the sample source keeps the first sighting
+    # of an id across its files itself, so a full build never reads the two later sightings
+    # an append reads (alone in the new file) and drops as same-id duplicates.
+    keep = ("rejected", "postings", "first_date", "last_date", "duplicates_near_or_cross")
+    assert [{k: s[k] for k in keep} for s in manifest["sources"]] == \
+        [{k: s[k] for k in keep} for s in full["sources"]]
+
+
+def test_the_month_rule_across_the_warehouse_and_the_new_postings(appended):
+    root, before, manifest, _ = appended
+    ids = {r["source_id"]: r["posted_date"] for r in
+           pq.read_table(root / "wh" / "postings.parquet",
+                         columns=["source_id", "posted_date"]).to_pylist()}
+    assert not any(i.startswith("copy-same-month") for i in ids)  # duplicates within November
+    assert sum(i.startswith("copy-earlier") for i in ids) == 3  # earlier copies win ...
+    assert sum(i.startswith("repost") for i in ids) == 3  # a later month counts again
+    assert "exact-copy-in-december" not in ids
+    last = manifest["appended"][-1]
+    assert last["months_touched"] == ["2025-11", "2025-12"]
+    assert last["rollups"] == "touched months"
+    assert last["earlier_postings_removed"] == 3  # ... and remove the warehouse's originals
+    assert last["rejected"] == 1 and last["files"] == {"sample": [NEW_FILE]}
+    sample = manifest["sources"][0]
+    was = before["sources"][0]
+    assert sample["duplicates_same_id"] - was["duplicates_same_id"] == 2
+    assert sample["duplicates_near_or_cross"] - was["duplicates_near_or_cross"] == 5 + 3 + 1
+    assert manifest["row_counts"]["postings"] - before["row_counts"]["postings"] == \
+        last["postings_read"] - 2 - 5 - 1 - 3
+
+
+def test_rollups_keep_untouched_months_and_gain_the_new_one(appended):
+    root, *_ = appended
+    old_folder = sorted(p for p in root.glob(".wh-*") if p.resolve() != (root / "wh").resolve())
+    assert len(old_folder) == 1  # the previous build, kept by the swap
+    for name in ROLLUPS:
+        old = pq.read_table(old_folder[0] / f"{name}.parquet").to_pylist()
+        new = pq.read_table(root / "wh" / f"{name}.parquet").to_pylist()
+        untouched = sorted((r for r in new if str(r["month"]) < "2025-11"), key=repr)
+        assert untouched == sorted((r for r in old if str(r["month"]) < "2025-11"), key=repr)
+        assert any(str(r["month"]) == "2025-12-01" for r in new), name
+        assert not any(str(r["month"]) == "2025-12-01" for r in old), name
+
+
+def test_appending_nothing_new_leaves_the_warehouse(appended):
+    root, *_ = appended
+    target = (root / "wh").resolve()
+    manifest = append(root / "raw", root / "wh", loaders={"sample": sources()["sample"]},
+                      log=lambda m: None)
+    assert manifest["nothing_new"] is True and (root / "wh").resolve() == target
+
+
+def _base(raw, tmp_path):
+    shutil.copytree(raw / "raw", tmp_path / "raw")
+    build(tmp_path / "raw", tmp_path / "wh", loaders={"sample": sources()["sample"]},
+          processes=1, log=lambda m: None)
+    return (tmp_path / "wh").resolve()
+
+
+def test_refusals_leave_the_warehouse_as_it_was(raw, tmp_path):
+    loaders = {"sample": sources()["sample"]}
+    target = _base(raw, tmp_path)
+    sample = tmp_path / "raw" / "sample"
+    first = _records(sample / "postings-2020.jsonl.gz")[0]
+    _write(sample / "postings-zz-early.jsonl.gz", [_shifted(first, -3)])  # an earlier sighting
+    with pytest.raises(AppendRefused, match="earlier sighting"):
+        append(tmp_path / "raw", tmp_path / "wh", loaders=loaders, processes=1,
+               log=lambda m: None)
+    (sample / "postings-zz-early.jsonl.gz").unlink()
+    (sample / "postings-2016.jsonl.gz").write_bytes(b"changed")
+    with pytest.raises(AppendRefused, match="postings-2016.jsonl.gz changed"):
+        append(tmp_path / "raw", tmp_path / "wh", loaders=loaders, log=lambda m: None)
+    assert (tmp_path / "wh").resolve() == target
+    assert [p.name for p in tmp_path.glob(".wh-*")] == [target.name]
+
+
+def test_a_crash_leaves_the_previous_warehouse_and_the_lock_is_taken(raw, tmp_path,
+                                                                     monkeypatch):
+    loaders = {"sample": sources()["sample"]}
+    target = _base(raw, tmp_path)
+    shutil.copy(raw / "new" / NEW_FILE, tmp_path / "raw" / "sample" / NEW_FILE)
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(append_module, "write_touched_rollups", crash)
+    with pytest.raises(OSError, match="disk full"):
+        append(tmp_path / "raw", tmp_path / "wh", loaders=loaders, processes=1,
+               log=lambda m: None)
+    assert (tmp_path / "wh").resolve() == target
+    assert [p.name for p in tmp_path.glob(".wh-*")] == [target.name]
+    assert pq.read_metadata(tmp_path / "wh" / "postings.parquet").num_rows > 2000
+    monkeypatch.undo()
+    with build_lock(tmp_path / "wh"), pytest.raises(BuildRunning):
+        append(tmp_path / "raw", tmp_path / "wh", loaders=loaders, log=lambda m: None)
+
+
+def test_the_command_line_appends(raw, tmp_path, capsys):
+    _base(raw, tmp_path)
+    shutil.copy(raw / "new" / NEW_FILE, tmp_path / "raw" / "sample" / NEW_FILE)
+    args = ["build", "--append", "--raw", str(tmp_path / "raw"), "--warehouse",
+            str(tmp_path / "wh"), "--no-embedded", "--processes", "1"]
+    assert main(args) == 0
+    assert "appended:" in capsys.readouterr().out
+    assert main(args) == 0
+    assert "nothing new to append" in capsys.readouterr().out
