@@ -90,14 +90,16 @@ class _Candidate:
 _DOT_GLUED = re.compile(r"\.(?<=[A-Za-z]{2}\.)(?=[A-Z][a-z]{2,}|\d)(?!Net\b|Js\b|Io\b)")
 _DOT_NOT_IN_WORD = re.compile(r"\.(?!\w)")
 # "+" ends a name (C++, kdb+) unless a word follows it at once: "Ruby+Javascript" is two names
-_PLUS_NOT_SUFFIX = re.compile(r"\+(?<![\w+]\+)|(?<=\w)\+(?=[A-Za-z])")
+# (one "+" first, then the two conditions: a pattern that opened with a lookbehind would be
+# tried at every character of the text)
+_PLUS_NOT_SUFFIX = re.compile(r"\+(?:(?<![\w+]\+)|(?<=\w\+)(?=[A-Za-z]))")
 _HASH_NOT_SUFFIX = re.compile(r"#(?<!\w#)")
 _BLOCK_TAGS = re.compile(r"<\s*(?:br|/p|p|/div|div|/li|li|/h\d|h\d|/tr|tr|/ul|ul|/ol|ol)\b[^>]*>",
                          re.IGNORECASE)
 _LI_TAG = re.compile(r"<\s*li\b[^>]*>", re.IGNORECASE)
 _ANY_TAG = re.compile(r"<[^>]{0,2000}>")
-_LINE_EDGES = re.compile(r" \n ?|\n ")
 _SPACES = re.compile(r" [ \t\u00a0]+|[\t\u00a0][ \t\u00a0]*")  # only runs that change
+_DOUBLE_SPACES = re.compile("  +")  # the same runs in text with no tab or no-break space
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 # typographic punctuation as its ASCII twin ("let’s go" reads like "let's go"); invisible
 # characters dropped
@@ -105,6 +107,8 @@ _PUNCTUATION = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"
                 ("\u2013", "-"), ("\u2014", "-"), ("\u2022", "*"), ("\u00b7", "*"),
                 ("\u2010", "-"), ("\u2011", "-"), ("\u2212", "-"), ("\u200b", ""),
                 ("\u200c", ""), ("\u200d", ""), ("\u2060", ""), ("\ufeff", ""), ("\u00ad", ""))
+_FANCY = re.compile("[" + "".join(fancy for fancy, _plain in _PUNCTUATION) + "]")
+_PLAIN_OF = dict(_PUNCTUATION)
 
 
 def normalise(text: str) -> str:
@@ -112,9 +116,9 @@ def normalise(text: str) -> str:
     (etl.text.html_to_text), and invisible characters dropped."""
     text = _html_to_text(text) if "<" in text or "&" in text else _plain_to_text(text)
     if not text.isascii():
-        for fancy, plain in _PUNCTUATION:
-            if fancy in text:
-                text = text.replace(fancy, plain)
+        # each one is one character whose replacement is ASCII, so the order does not matter
+        for fancy in set(_FANCY.findall(text)):
+            text = text.replace(fancy, _PLAIN_OF[fancy])
     return text
 
 
@@ -129,11 +133,19 @@ def _html_to_text(fragment: str) -> str:
 
 def _plain_to_text(text: str) -> str:
     """Plain text: Unicode NFKC, runs of spaces as one, lines stripped, blank lines collapsed."""
-    if not unicodedata.is_normalized("NFKC", text):
+    ascii = text.isascii()  # ASCII text is NFKC already and has no no-break space
+    if not ascii and not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _LINE_EDGES.sub("\n", _SPACES.sub(" ", text))
+    # a regex that may start at every space is slow: the runs of spaces are found by one that
+    # starts at two spaces, unless there is a tab or a no-break space
+    if "\t" in text or (not ascii and "\u00a0" in text):
+        text = _SPACES.sub(" ", text)
+    elif "  " in text:
+        text = _DOUBLE_SPACES.sub(" ", text)
+    # spaces are single now, so this drops every space next to a line break (lines stripped)
+    text = text.replace(" \n", "\n").replace("\n ", "\n")
     return _BLANK_LINES.sub("\n\n", text).strip()
 
 
@@ -172,17 +184,27 @@ class _ShapeTable(dict):
 
 _SHAPE_TABLE = _ShapeTable()
 _ASCII_KEY = bytes(_KEY_TABLE[i] for i in range(128)) + bytes(range(128, 256))
-_ASCII_SHAPE = bytes(_SHAPE_TABLE[i] for i in range(128)) + b" " * 128
+# bytes tables for the ASCII characters; bytes of longer UTF-8 sequences stay as they are
+_ASCII_SHAPE = bytes(_SHAPE_TABLE[i] for i in range(128)) + bytes(range(128, 256))
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _translated(text: str, ascii_table: bytes, table: dict) -> str:
+    """text.translate(table), faster: str.translate looks up every character in the dict, so
+    ASCII characters go through the bytes table and only runs of other characters through
+    the dict (each table maps one character to one, so offsets stay)."""
+    if text.isascii():
+        return text.encode("ascii").translate(ascii_table).decode("ascii")
+    mixed = text.encode("utf-8", "surrogatepass").translate(ascii_table)
+    return _NON_ASCII.sub(lambda run: run.group().translate(table),
+                          mixed.decode("utf-8", "surrogatepass"))
 
 
 def search_key(text: str) -> str:
     """Searchable form: lower case, separators as spaces; + # . kept inside names (C++, .NET).
     It has the length of text, so offsets carry over."""
     text = _DOT_GLUED.sub(" ", text)
-    if text.isascii():
-        key = text.encode("ascii").translate(_ASCII_KEY).decode("ascii")
-    else:
-        key = text.translate(_KEY_TABLE)
+    key = _translated(text, _ASCII_KEY, _KEY_TABLE)
     key = _DOT_NOT_IN_WORD.sub(" ", key)
     key = _PLUS_NOT_SUFFIX.sub(" ", key)
     return _HASH_NOT_SUFFIX.sub(" ", key)
@@ -494,6 +516,25 @@ def _glued_index(entries: dict[str, Entry]) -> dict[str, tuple[tuple[Entry, str,
     return {k: tuple(v) for k, v in index.items()}
 
 
+def _prefixes(forms: Iterable[str]) -> frozenset[str] | None:
+    """Every prefix of the glued forms, when all are ASCII; else None. A piece whose lower case
+    is no such prefix cannot grow into a form: lower case maps character by character into
+    ASCII (only the final sigma looks at context, and it is never ASCII)."""
+    forms = list(forms)
+    if not all(form.isascii() for form in forms):
+        return None
+    return frozenset(form[:n] for form in forms for n in range(1, len(form) + 1))
+
+
+def _substring_finder(forms: Iterable[str]) -> ahocorasick.Automaton:
+    """An automaton that finds the forms anywhere in a string."""
+    automaton = ahocorasick.Automaton()
+    for form in forms:
+        automaton.add_word(form, form)
+    automaton.make_automaton()
+    return automaton
+
+
 def _automaton(entries: dict[str, Entry]) -> ahocorasick.Automaton:
     """Keys are ' alias ' in search form, so a hit is always a whole token sequence."""
     variants: dict[str, list[tuple[Entry, str, str]]] = {}
@@ -519,6 +560,8 @@ class Tagger:
         self._automaton = _automaton(self.entries)
         self._glued = _glued_index(self.entries)
         self._glued_longest = max(map(len, self._glued), default=0)
+        self._glued_prefixes = _prefixes(self._glued)
+        self._glued_finder = _substring_finder(self._glued) if self._glued_prefixes else None
         # characters and candidates each bounded pass has looked at (tests check it grows
         # linearly with the text): glued: pieces of glued words, list: list-head steps
         self.work: Counter[str] = Counter()
@@ -574,27 +617,39 @@ class Tagger:
 
     def _glued_candidates(self, text: str) -> list[_Candidate]:
         """Names inside words glued at a case change ("C++Previous", "ReactNodeTypescript")."""
-        if text.isascii():
-            shape = text.encode("ascii").translate(_ASCII_SHAPE).decode("ascii")
-        else:
-            shape = text.translate(_SHAPE_TABLE)
-        out: list[_Candidate] = []
+        shape = _translated(text, _ASCII_SHAPE, _SHAPE_TABLE)
+        words = []
         cut = shape.find("aA")
         while cut >= 0:
             start = shape.rfind(" ", 0, cut) + 1
             end = shape.find(" ", cut)
             end = len(shape) if end < 0 else end
+            words.append((start, end))
+            cut = shape.find("aA", end)
+        if not words or not self._may_hold_glued_forms(text, words):
+            return []
+        out: list[_Candidate] = []
+        for start, end in words:
             bounds = [start, *(i + 1 for i in _cuts(shape, start, end)), end]
             out += self._pieces(text, bounds)
-            cut = shape.find("aA", end)
         return out
+
+    def _may_hold_glued_forms(self, text: str, words: list[tuple[int, int]]) -> bool:
+        """Whether a glued form occurs anywhere in the glued words, in lower case: one search
+        over all of them, where most postings end; a piece that is a form is such an occurrence
+        (see _prefixes: lower case maps the characters of an ASCII form one by one)."""
+        if self._glued_finder is None:
+            return True
+        joined = " ".join([text[start:end] for start, end in words]).lower()
+        self.work["glued"] += len(joined)
+        return next(self._glued_finder.iter(joined), None) is not None
 
     def _pieces(self, text: str, bounds: list[int]) -> list[_Candidate]:
         """Candidates for the runs between case changes of one glued word. Only runs no longer
         than the longest glued form are looked up (lower case never shortens a string), so a word
         with thousands of case changes ("aBaB...") costs time in proportion to its length."""
         out = []
-        longest, tried = self._glued_longest, 0
+        longest, tried, prefixes = self._glued_longest, 0, self._glued_prefixes
         for i, left in enumerate(bounds):
             for j in range(i + 1, len(bounds)):
                 right = bounds[j]
@@ -602,10 +657,13 @@ class Tagger:
                     break
                 tried += right - left
                 piece = text[left:right]
-                for entry, form, kind in self._glued.get(piece.lower(), ()):
+                lower = piece.lower()
+                for entry, form, kind in self._glued.get(lower, ()):
                     if kind == "any" or piece == form:
                         out.append(_Candidate(left, right, entry, form, kind))
                         break
+                if prefixes is not None and lower not in prefixes:
+                    break  # no longer piece from here can be a form either
         self.work["glued"] += tried + len(bounds)
         return out
 
@@ -621,6 +679,8 @@ class Tagger:
         for cand in cands:
             if cand.status is None:
                 cand.status, cand.rule = False, "no evidence"
+        if not any(cand.status for cand in cands):
+            return
         partners = _may_name_partners(text)
         heads = _list_heads(text, cands)
         self.work["list"] += len(cands)
