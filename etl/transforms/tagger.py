@@ -107,8 +107,6 @@ _PUNCTUATION = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"
                 ("\u2013", "-"), ("\u2014", "-"), ("\u2022", "*"), ("\u00b7", "*"),
                 ("\u2010", "-"), ("\u2011", "-"), ("\u2212", "-"), ("\u200b", ""),
                 ("\u200c", ""), ("\u200d", ""), ("\u2060", ""), ("\ufeff", ""), ("\u00ad", ""))
-_FANCY = re.compile("[" + "".join(fancy for fancy, _plain in _PUNCTUATION) + "]")
-_PLAIN_OF = dict(_PUNCTUATION)
 
 
 def normalise(text: str) -> str:
@@ -116,9 +114,9 @@ def normalise(text: str) -> str:
     (etl.text.html_to_text), and invisible characters dropped."""
     text = _html_to_text(text) if "<" in text or "&" in text else _plain_to_text(text)
     if not text.isascii():
-        # each one is one character whose replacement is ASCII, so the order does not matter
-        for fancy in set(_FANCY.findall(text)):
-            text = text.replace(fancy, _PLAIN_OF[fancy])
+        for fancy, plain in _PUNCTUATION:
+            if fancy in text:
+                text = text.replace(fancy, plain)
     return text
 
 
@@ -144,9 +142,19 @@ def _plain_to_text(text: str) -> str:
         text = _SPACES.sub(" ", text)
     elif "  " in text:
         text = _DOUBLE_SPACES.sub(" ", text)
-    # spaces are single now, so this drops every space next to a line break (lines stripped)
-    text = text.replace(" \n", "\n").replace("\n ", "\n")
+    if "\n" in text:
+        text = _without_spaces_at_breaks(text)
     return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+def _without_spaces_at_breaks(text: str) -> str:
+    """Drops the space before and after each line break (spaces are single here): a search for
+    two characters starting with a space is slow where spaces are everywhere, one for a line
+    break is not."""
+    lines = text.split("\n")
+    edges = [line.strip(" ") for line in lines]
+    edges[0], edges[-1] = lines[0].rstrip(" "), lines[-1].lstrip(" ")
+    return "\n".join(edges)
 
 
 class _KeyTable(dict):
@@ -626,7 +634,7 @@ class Tagger:
             end = len(shape) if end < 0 else end
             words.append((start, end))
             cut = shape.find("aA", end)
-        if not words or not self._may_hold_glued_forms(text, words):
+        if not words or not self._may_hold_glued_forms(text, shape, words):
             return []
         out: list[_Candidate] = []
         for start, end in words:
@@ -634,15 +642,24 @@ class Tagger:
             out += self._pieces(text, bounds)
         return out
 
-    def _may_hold_glued_forms(self, text: str, words: list[tuple[int, int]]) -> bool:
-        """Whether a glued form occurs anywhere in the glued words, in lower case: one search
-        over all of them, where most postings end; a piece that is a form is such an occurrence
-        (see _prefixes: lower case maps the characters of an ASCII form one by one)."""
-        if self._glued_finder is None:
-            return True
-        joined = " ".join([text[start:end] for start, end in words]).lower()
+    def _may_hold_glued_forms(self, text: str, shape: str, words: list[tuple[int, int]]) -> bool:
+        """Whether a glued form occurs in the glued words, in lower case, from a word start or a
+        case change to a word end or a case change: one search over all the words, where most
+        postings end. Every piece _pieces can accept is such an occurrence (ASCII words keep
+        their offsets in lower case; other words are always looked at piece by piece)."""
+        joined = " ".join([text[start:end] for start, end in words])
         self.work["glued"] += len(joined)
-        return next(self._glued_finder.iter(joined), None) is not None
+        if self._glued_finder is None or not joined.isascii():
+            return True
+        joined_shape = " ".join([shape[start:end] for start, end in words])
+        for last, form in self._glued_finder.iter(joined.lower()):
+            first, stop = last - len(form) + 1, last + 1
+            if first > 0 and joined_shape[first - 1:first + 1] not in (" a", " A", " 0", "aA"):
+                continue
+            if stop == len(joined_shape) or joined_shape[stop] == " " or \
+                    joined_shape[stop - 1:stop + 1] == "aA":
+                return True
+        return False
 
     def _pieces(self, text: str, bounds: list[int]) -> list[_Candidate]:
         """Candidates for the runs between case changes of one glued word. Only runs no longer
