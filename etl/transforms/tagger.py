@@ -12,9 +12,9 @@ import re
 import tomllib
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -66,7 +66,7 @@ class Entry:
     positive: tuple[str, ...]
     negative: tuple[str, ...]
 
-    @property
+    @cached_property
     def risky(self) -> bool:
         """Whether the entry has forms matched only as written (cased or ambiguous)."""
         return any(kind != "any" for _form, kind in self.forms)
@@ -300,6 +300,12 @@ _PARTNER_HINTS = ("customer", "client", "investor", "partner", "backer", "truste
                   "engineers at", "operators from", "engineers from", "veterans from",
                   "alumni from", "folks from", "people from", "founders from", "veterans of",
                   "alumni of", "founders of", "organi", "brands", "enterprises", "institutions")
+# a word of every alternative of _PARTNER_INTRO: in ASCII text, where ignoring case is lower
+# case, a sentence without any of them has no introduction
+_PARTNER_STEMS = ("customers", "clients", "investors", "partners", "backers", "trusted by",
+                  "used by", "funded by", "loved by", "users include", "power", "companies",
+                  "teams at", "engineers", "brands", "organi", "enterprises", "institutions",
+                  "operators", "veterans", "alumni", "folks", "people", "founders")
 _LIST_SPLIT = re.compile(r",|\band\b|&|\(|\)")
 _NAME = re.compile(r"(?:[A-Z0-9][\w.'+-]*\s*){1,4}")
 
@@ -414,6 +420,10 @@ def _named_as_partner(text: str, start: int) -> bool:
     sentence = text[max(0, start - 150):start]
     cut = max(sentence.rfind(". "), sentence.rfind("\n"), sentence.rfind(";"))
     sentence = sentence[cut + 1:]
+    if sentence.isascii():
+        lower = sentence.lower()
+        if not any(stem in lower for stem in _PARTNER_STEMS):
+            return False  # no introduction can match (the regex is tried at every character)
     intros = list(_PARTNER_INTRO.finditer(sentence))
     if not intros:
         return False
@@ -427,9 +437,9 @@ def _may_name_partners(text: str) -> bool:
     return any(word in lower for word in _PARTNER_HINTS)
 
 
-def _excluded(text: str, cand: _Candidate, head: int, partners: bool) -> str | None:
+def _excluded(text: str, cand: _Candidate, head: int, partners: Callable[[], bool]) -> str | None:
     """Why an accepted mention is not one: negated, a comparison, a partner (head: the start of
-    the list it is in)."""
+    the list it is in; partners: whether the posting may name partners at all)."""
     after = _window_after(text, cand.end)
     if after[:1] in ("-", " ", ",", "'") and _COMPARISON_AFTER.match(after):
         return "comparison or partner"
@@ -442,7 +452,7 @@ def _excluded(text: str, cand: _Candidate, head: int, partners: bool) -> str | N
         why = _excluded_by_before(before, after)
         if why:
             return why
-    if partners and _named_as_partner(text, head):
+    if _named_as_partner(text, head) and partners():
         return "comparison or partner"
     return None
 
@@ -698,7 +708,13 @@ class Tagger:
                 cand.status, cand.rule = False, "no evidence"
         if not any(cand.status for cand in cands):
             return
-        partners = _may_name_partners(text)
+        hints: list[bool] = []
+
+        def partners() -> bool:  # the whole-text test, done once and only when needed
+            if not hints:
+                hints.append(_may_name_partners(text))
+            return hints[0]
+
         heads = _list_heads(text, cands)
         self.work["list"] += len(cands)
         exclusions = [_excluded(text, c, head, partners) if c.status else None
