@@ -33,6 +33,7 @@ lint: setup  ## ruff
 bench: setup warehouse  ## build time and memory per stage (N=postings), query, tagger, export timings, HN archive ingest and build time and memory
 	$(PY) -m etl.bench --n $(N)
 	-$(PY) -m etl.evaluate --bench  # tagger speed on the real labelled postings (needs ../shared)
+	-$(PY) -m etl.evaluate --bench --texts linkedin  # and on the real LinkedIn descriptions
 
 eval: setup  ## precision/recall: tagger (dev, hold-out, audit, 2012-2017 era, 2018-2024 fresh), requirements (3 sets); pay rule
 	$(PY) -m etl.evaluate

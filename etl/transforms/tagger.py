@@ -122,9 +122,11 @@ def normalise(text: str) -> str:
 
 def _html_to_text(fragment: str) -> str:
     """etl.text.html_to_text, with its Unicode and whitespace passes done faster."""
-    text = _LI_TAG.sub("\n- ", fragment)
-    text = _BLOCK_TAGS.sub("\n", text)
-    text = _ANY_TAG.sub("", text)
+    text = fragment
+    if "<" in text:  # many postings come here for an "&" alone
+        text = _LI_TAG.sub("\n- ", text)
+        text = _BLOCK_TAGS.sub("\n", text)
+        text = _ANY_TAG.sub("", text)
     text = html.unescape(html.unescape(text)) if "&amp;#" in text else html.unescape(text)
     return _plain_to_text(text)
 
@@ -211,11 +213,17 @@ def _translated(text: str, ascii_table: bytes, table: dict) -> str:
 def search_key(text: str) -> str:
     """Searchable form: lower case, separators as spaces; + # . kept inside names (C++, .NET).
     It has the length of text, so offsets carry over."""
-    text = _DOT_GLUED.sub(" ", text)
+    # each substitution only where its character is (a test for one character is much faster
+    # than a regex scan)
+    dots = "." in text
+    if dots:
+        text = _DOT_GLUED.sub(" ", text)
     key = _translated(text, _ASCII_KEY, _KEY_TABLE)
-    key = _DOT_NOT_IN_WORD.sub(" ", key)
-    key = _PLUS_NOT_SUFFIX.sub(" ", key)
-    return _HASH_NOT_SUFFIX.sub(" ", key)
+    if dots:
+        key = _DOT_NOT_IN_WORD.sub(" ", key)
+    if "+" in key:
+        key = _PLUS_NOT_SUFFIX.sub(" ", key)
+    return _HASH_NOT_SUFFIX.sub(" ", key) if "#" in key else key
 
 
 def _cuts(shape: str, start: int, end: int) -> Iterator[int]:
@@ -422,7 +430,7 @@ def _named_as_partner(text: str, start: int) -> bool:
     sentence = sentence[cut + 1:]
     if sentence.isascii():
         lower = sentence.lower()
-        if not any(stem in lower for stem in _PARTNER_STEMS):
+        if not any(map(lower.__contains__, _PARTNER_STEMS)):
             return False  # no introduction can match (the regex is tried at every character)
     intros = list(_PARTNER_INTRO.finditer(sentence))
     if not intros:
@@ -433,8 +441,7 @@ def _named_as_partner(text: str, start: int) -> bool:
 
 def _may_name_partners(text: str) -> bool:
     """A cheap test that lets most postings skip the partner-list rule."""
-    lower = text.lower()
-    return any(word in lower for word in _PARTNER_HINTS)
+    return any(map(text.lower().__contains__, _PARTNER_HINTS))
 
 
 def _excluded(text: str, cand: _Candidate, head: int, partners: Callable[[], bool]) -> str | None:
