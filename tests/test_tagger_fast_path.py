@@ -257,6 +257,8 @@ def test_the_same_mentions_on_generated_text(parts):
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=200))
 def test_the_same_passes_on_any_text(text):
+    assert fast._translated(text, fast._ASCII_KEY, _KEY_TABLE) == text.translate(_KEY_TABLE)
+    assert fast._translated(text, fast._ASCII_SHAPE, _SHAPE_TABLE) == text.translate(_SHAPE_TABLE)
     assert fast.normalise(text) == reference_normalise(text)
     assert fast.search_key(text) == reference_search_key(text)
     assert _differences((_FAST, _REFERENCE), [text]) == []

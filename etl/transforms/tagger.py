@@ -199,15 +199,29 @@ _ASCII_SHAPE = bytes(_SHAPE_TABLE[i] for i in range(128)) + bytes(range(128, 256
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
+_ASCII_BYTES = bytes(range(128))
+
+
 def _translated(text: str, ascii_table: bytes, table: dict) -> str:
     """text.translate(table), faster: str.translate looks up every character in the dict, so
-    ASCII characters go through the bytes table and only runs of other characters through
-    the dict (each table maps one character to one, so offsets stay)."""
+    ASCII characters go through the bytes table, and each other character that occurs is
+    looked up once and replaced everywhere (each table maps one character to one, so
+    offsets stay)."""
     if text.isascii():
         return text.encode("ascii").translate(ascii_table).decode("ascii")
-    mixed = text.encode("utf-8", "surrogatepass").translate(ascii_table)
-    return _NON_ASCII.sub(lambda run: run.group().translate(table),
-                          mixed.decode("utf-8", "surrogatepass"))
+    data = text.encode("utf-8", "surrogatepass")
+    mixed = data.translate(ascii_table).decode("utf-8", "surrogatepass")
+    others = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+    changed = {}
+    for char in set(others):
+        image = chr(table[ord(char)])
+        if image != char:
+            changed[char] = image
+    if not changed.keys().isdisjoint(changed.values()):  # a chain: one pass over the runs
+        return _NON_ASCII.sub(lambda run: run.group().translate(table), mixed)
+    for char, image in changed.items():
+        mixed = mixed.replace(char, image)
+    return mixed
 
 
 def search_key(text: str) -> str:
