@@ -262,3 +262,26 @@ def test_the_same_passes_on_any_text(text):
     assert fast.normalise(text) == reference_normalise(text)
     assert fast.search_key(text) == reference_search_key(text)
     assert _differences((_FAST, _REFERENCE), [text]) == []
+
+
+def test_many_distinct_characters_take_the_one_pass_path():
+    """One replacement per changed character would be a pass over the text per character
+    (quadratic for a posting of many distinct symbols): past a few dozen, one pass instead."""
+    text = "".join(chr(0x2200 + i) + "É" + chr(0x0410 + i % 32) for i in range(200))
+    for ascii_table, table in ((fast._ASCII_KEY, _KEY_TABLE), (fast._ASCII_SHAPE, _SHAPE_TABLE)):
+        assert fast._translated(text, ascii_table, table) == text.translate(table)
+    calls = []
+    original = fast._NON_ASCII
+
+    class Counting:
+        def sub(self, repl, string):
+            calls.append(len(string))
+            return original.sub(repl, string)
+
+    fast._NON_ASCII = Counting()
+    try:
+        fast._translated(text, fast._ASCII_KEY, _KEY_TABLE)
+        fast._translated("Résumé, naïve", fast._ASCII_KEY, _KEY_TABLE)
+    finally:
+        fast._NON_ASCII = original
+    assert calls == [len(text)]  # the many-symbol text took the one pass, the short one not

@@ -200,13 +200,15 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 _ASCII_BYTES = bytes(range(128))
+_MAX_REPLACED = 32  # so the time stays linear in the text
 
 
 def _translated(text: str, ascii_table: bytes, table: dict) -> str:
     """text.translate(table), faster: str.translate looks up every character in the dict, so
     ASCII characters go through the bytes table, and each other character that occurs is
     looked up once and replaced everywhere (each table maps one character to one, so
-    offsets stay)."""
+    offsets stay). Past _MAX_REPLACED changed characters (a replacement is a pass over the
+    text) or when one's image is another's source, one pass over the runs of them instead."""
     if text.isascii():
         return text.encode("ascii").translate(ascii_table).decode("ascii")
     data = text.encode("utf-8", "surrogatepass")
@@ -217,7 +219,7 @@ def _translated(text: str, ascii_table: bytes, table: dict) -> str:
         image = chr(table[ord(char)])
         if image != char:
             changed[char] = image
-    if not changed.keys().isdisjoint(changed.values()):  # a chain: one pass over the runs
+    if len(changed) > _MAX_REPLACED or not changed.keys().isdisjoint(changed.values()):
         return _NON_ASCII.sub(lambda run: run.group().translate(table), mixed)
     for char, image in changed.items():
         mixed = mixed.replace(char, image)
