@@ -4,7 +4,7 @@ The labels (tests/eval/dev_labels.jsonl) hold only references into the shared da
 technologies a reader found; the posting texts are loaded from that folder at run time.
 
     python -m etl.evaluate [--shared PATH] [--labels PATH] [--verbose]
-    python -m etl.evaluate --bench [--shared PATH] [--n 20000]
+    python -m etl.evaluate --bench [--texts labelled|linkedin] [--shared PATH] [--n 20000]
     python -m etl.evaluate --draw 160 --months 2012-12:2017-12 --seed 2017   (era sample refs)
     python -m etl.evaluate --draw 100 --months 2018-01:2024-12 --seed 2018   (fresh audit refs)
 
@@ -31,6 +31,7 @@ from etl.transforms.tagger import JUDGED_CATEGORIES, Tagger
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = PROJECT_ROOT.parent / "shared" / "data"
 DEFAULT_LABELS = PROJECT_ROOT / "tests" / "eval" / "dev_labels.jsonl"
+LINKEDIN_SAMPLE = "linkedin_arshkon/postings_sample_500.csv"
 AMBIGUOUS_TERMS = ("go", "r", "c", "swift", "rust", "ruby", "dart", "julia", "scala", "elixir",
                    "typescript", "javascript", "sql", "oracle_db", "cassandra", "elasticsearch",
                    "aurora", "snowflake", "render", "azure", "aws", "gcp")
@@ -221,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="list false positives/negatives")
     parser.add_argument("--bench", action="store_true", help="measure postings per second")
     parser.add_argument("--n", type=int, default=20_000, help="postings in the benchmark")
+    parser.add_argument("--texts", choices=("labelled", "linkedin"), default="labelled",
+                        help="benchmark texts: the labelled postings, or the 500 real LinkedIn "
+                             "descriptions (title and body) of the shared folder")
     parser.add_argument("--draw", type=int, default=None, metavar="N",
                         help="print references of N archive postings drawn at random (to label)")
     parser.add_argument("--months", default="2012-12:2017-12", metavar="FIRST:LAST",
@@ -237,9 +241,14 @@ def main(argv: list[str] | None = None) -> int:
     tagger = Tagger.default()
     labels = load_labels(args.labels)
     if args.bench:
-        texts = [posting_text(args.shared, x.source, x.file, x.id) for x in labels]
+        if args.texts == "linkedin":
+            texts = list(_linkedin(args.shared / LINKEDIN_SAMPLE).values())
+        else:
+            texts = [posting_text(args.shared, x.source, x.file, x.id) for x in labels]
         rate = bench(tagger, texts, args.n)
-        print(f"{rate:,.0f} postings/s on one core, CPU time ({args.n:,} postings, "
+        chars = sum(map(len, texts)) / len(texts)
+        print(f"{rate:,.0f} postings/s on one core, CPU time ({args.n:,} postings: {len(texts)} "
+              f"{args.texts} texts of {chars:,.0f} characters on average, repeated; "
               f"tagger {tagger.version})")
         return 0
     per_category, per_term = evaluate(tagger, args.shared, labels)

@@ -12,9 +12,9 @@ import re
 import tomllib
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -66,7 +66,7 @@ class Entry:
     positive: tuple[str, ...]
     negative: tuple[str, ...]
 
-    @property
+    @cached_property
     def risky(self) -> bool:
         """Whether the entry has forms matched only as written (cased or ambiguous)."""
         return any(kind != "any" for _form, kind in self.forms)
@@ -90,14 +90,16 @@ class _Candidate:
 _DOT_GLUED = re.compile(r"\.(?<=[A-Za-z]{2}\.)(?=[A-Z][a-z]{2,}|\d)(?!Net\b|Js\b|Io\b)")
 _DOT_NOT_IN_WORD = re.compile(r"\.(?!\w)")
 # "+" ends a name (C++, kdb+) unless a word follows it at once: "Ruby+Javascript" is two names
-_PLUS_NOT_SUFFIX = re.compile(r"\+(?<![\w+]\+)|(?<=\w)\+(?=[A-Za-z])")
+# (one "+" first, then the two conditions: a pattern that opened with a lookbehind would be
+# tried at every character of the text)
+_PLUS_NOT_SUFFIX = re.compile(r"\+(?:(?<![\w+]\+)|(?<=\w\+)(?=[A-Za-z]))")
 _HASH_NOT_SUFFIX = re.compile(r"#(?<!\w#)")
 _BLOCK_TAGS = re.compile(r"<\s*(?:br|/p|p|/div|div|/li|li|/h\d|h\d|/tr|tr|/ul|ul|/ol|ol)\b[^>]*>",
                          re.IGNORECASE)
 _LI_TAG = re.compile(r"<\s*li\b[^>]*>", re.IGNORECASE)
 _ANY_TAG = re.compile(r"<[^>]{0,2000}>")
-_LINE_EDGES = re.compile(r" \n ?|\n ")
 _SPACES = re.compile(r" [ \t\u00a0]+|[\t\u00a0][ \t\u00a0]*")  # only runs that change
+_DOUBLE_SPACES = re.compile("  +")  # the same runs in text with no tab or no-break space
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 # typographic punctuation as its ASCII twin ("let’s go" reads like "let's go"); invisible
 # characters dropped
@@ -120,21 +122,41 @@ def normalise(text: str) -> str:
 
 def _html_to_text(fragment: str) -> str:
     """etl.text.html_to_text, with its Unicode and whitespace passes done faster."""
-    text = _LI_TAG.sub("\n- ", fragment)
-    text = _BLOCK_TAGS.sub("\n", text)
-    text = _ANY_TAG.sub("", text)
+    text = fragment
+    if "<" in text:  # many postings come here for an "&" alone
+        text = _LI_TAG.sub("\n- ", text)
+        text = _BLOCK_TAGS.sub("\n", text)
+        text = _ANY_TAG.sub("", text)
     text = html.unescape(html.unescape(text)) if "&amp;#" in text else html.unescape(text)
     return _plain_to_text(text)
 
 
 def _plain_to_text(text: str) -> str:
     """Plain text: Unicode NFKC, runs of spaces as one, lines stripped, blank lines collapsed."""
-    if not unicodedata.is_normalized("NFKC", text):
+    ascii = text.isascii()  # ASCII text is NFKC already and has no no-break space
+    if not ascii and not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _LINE_EDGES.sub("\n", _SPACES.sub(" ", text))
+    # a regex that may start at every space is slow: the runs of spaces are found by one that
+    # starts at two spaces, unless there is a tab or a no-break space
+    if "\t" in text or (not ascii and "\u00a0" in text):
+        text = _SPACES.sub(" ", text)
+    elif "  " in text:
+        text = _DOUBLE_SPACES.sub(" ", text)
+    if "\n" in text:
+        text = _without_spaces_at_breaks(text)
     return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+def _without_spaces_at_breaks(text: str) -> str:
+    """Drops the space before and after each line break (spaces are single here): a search for
+    two characters starting with a space is slow where spaces are everywhere, one for a line
+    break is not."""
+    lines = text.split("\n")
+    edges = [line.strip(" ") for line in lines]
+    edges[0], edges[-1] = lines[0].rstrip(" "), lines[-1].lstrip(" ")
+    return "\n".join(edges)
 
 
 class _KeyTable(dict):
@@ -172,20 +194,52 @@ class _ShapeTable(dict):
 
 _SHAPE_TABLE = _ShapeTable()
 _ASCII_KEY = bytes(_KEY_TABLE[i] for i in range(128)) + bytes(range(128, 256))
-_ASCII_SHAPE = bytes(_SHAPE_TABLE[i] for i in range(128)) + b" " * 128
+# bytes tables for the ASCII characters; bytes of longer UTF-8 sequences stay as they are
+_ASCII_SHAPE = bytes(_SHAPE_TABLE[i] for i in range(128)) + bytes(range(128, 256))
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+_ASCII_BYTES = bytes(range(128))
+_MAX_REPLACED = 32  # so the time stays linear in the text
+
+
+def _translated(text: str, ascii_table: bytes, table: dict) -> str:
+    """text.translate(table), faster: str.translate looks up every character in the dict, so
+    ASCII characters go through the bytes table, and each other character that occurs is
+    looked up once and replaced everywhere (each table maps one character to one, so
+    offsets stay). Past _MAX_REPLACED changed characters (a replacement is a pass over the
+    text) or when one's image is another's source, one pass over the runs of them instead."""
+    if text.isascii():
+        return text.encode("ascii").translate(ascii_table).decode("ascii")
+    data = text.encode("utf-8", "surrogatepass")
+    mixed = data.translate(ascii_table).decode("utf-8", "surrogatepass")
+    others = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+    changed = {}
+    for char in set(others):
+        image = chr(table[ord(char)])
+        if image != char:
+            changed[char] = image
+    if len(changed) > _MAX_REPLACED or not changed.keys().isdisjoint(changed.values()):
+        return _NON_ASCII.sub(lambda run: run.group().translate(table), mixed)
+    for char, image in changed.items():
+        mixed = mixed.replace(char, image)
+    return mixed
 
 
 def search_key(text: str) -> str:
     """Searchable form: lower case, separators as spaces; + # . kept inside names (C++, .NET).
     It has the length of text, so offsets carry over."""
-    text = _DOT_GLUED.sub(" ", text)
-    if text.isascii():
-        key = text.encode("ascii").translate(_ASCII_KEY).decode("ascii")
-    else:
-        key = text.translate(_KEY_TABLE)
-    key = _DOT_NOT_IN_WORD.sub(" ", key)
-    key = _PLUS_NOT_SUFFIX.sub(" ", key)
-    return _HASH_NOT_SUFFIX.sub(" ", key)
+    # each substitution only where its character is (a test for one character is much faster
+    # than a regex scan)
+    dots = "." in text
+    if dots:
+        text = _DOT_GLUED.sub(" ", text)
+    key = _translated(text, _ASCII_KEY, _KEY_TABLE)
+    if dots:
+        key = _DOT_NOT_IN_WORD.sub(" ", key)
+    if "+" in key:
+        key = _PLUS_NOT_SUFFIX.sub(" ", key)
+    return _HASH_NOT_SUFFIX.sub(" ", key) if "#" in key else key
 
 
 def _cuts(shape: str, start: int, end: int) -> Iterator[int]:
@@ -270,6 +324,12 @@ _PARTNER_HINTS = ("customer", "client", "investor", "partner", "backer", "truste
                   "engineers at", "operators from", "engineers from", "veterans from",
                   "alumni from", "folks from", "people from", "founders from", "veterans of",
                   "alumni of", "founders of", "organi", "brands", "enterprises", "institutions")
+# a word of every alternative of _PARTNER_INTRO: in ASCII text, where ignoring case is lower
+# case, a sentence without any of them has no introduction
+_PARTNER_STEMS = ("customers", "clients", "investors", "partners", "backers", "trusted by",
+                  "used by", "funded by", "loved by", "users include", "power", "companies",
+                  "teams at", "engineers", "brands", "organi", "enterprises", "institutions",
+                  "operators", "veterans", "alumni", "folks", "people", "founders")
 _LIST_SPLIT = re.compile(r",|\band\b|&|\(|\)")
 _NAME = re.compile(r"(?:[A-Z0-9][\w.'+-]*\s*){1,4}")
 
@@ -384,6 +444,10 @@ def _named_as_partner(text: str, start: int) -> bool:
     sentence = text[max(0, start - 150):start]
     cut = max(sentence.rfind(". "), sentence.rfind("\n"), sentence.rfind(";"))
     sentence = sentence[cut + 1:]
+    if sentence.isascii():
+        lower = sentence.lower()
+        if not any(map(lower.__contains__, _PARTNER_STEMS)):
+            return False  # no introduction can match (the regex is tried at every character)
     intros = list(_PARTNER_INTRO.finditer(sentence))
     if not intros:
         return False
@@ -393,13 +457,12 @@ def _named_as_partner(text: str, start: int) -> bool:
 
 def _may_name_partners(text: str) -> bool:
     """A cheap test that lets most postings skip the partner-list rule."""
-    lower = text.lower()
-    return any(word in lower for word in _PARTNER_HINTS)
+    return any(map(text.lower().__contains__, _PARTNER_HINTS))
 
 
-def _excluded(text: str, cand: _Candidate, head: int, partners: bool) -> str | None:
+def _excluded(text: str, cand: _Candidate, head: int, partners: Callable[[], bool]) -> str | None:
     """Why an accepted mention is not one: negated, a comparison, a partner (head: the start of
-    the list it is in)."""
+    the list it is in; partners: whether the posting may name partners at all)."""
     after = _window_after(text, cand.end)
     if after[:1] in ("-", " ", ",", "'") and _COMPARISON_AFTER.match(after):
         return "comparison or partner"
@@ -412,7 +475,7 @@ def _excluded(text: str, cand: _Candidate, head: int, partners: bool) -> str | N
         why = _excluded_by_before(before, after)
         if why:
             return why
-    if partners and _named_as_partner(text, head):
+    if _named_as_partner(text, head) and partners():
         return "comparison or partner"
     return None
 
@@ -494,6 +557,25 @@ def _glued_index(entries: dict[str, Entry]) -> dict[str, tuple[tuple[Entry, str,
     return {k: tuple(v) for k, v in index.items()}
 
 
+def _prefixes(forms: Iterable[str]) -> frozenset[str] | None:
+    """Every prefix of the glued forms, when all are ASCII; else None. A piece whose lower case
+    is no such prefix cannot grow into a form: lower case maps character by character into
+    ASCII (only the final sigma looks at context, and it is never ASCII)."""
+    forms = list(forms)
+    if not all(form.isascii() for form in forms):
+        return None
+    return frozenset(form[:n] for form in forms for n in range(1, len(form) + 1))
+
+
+def _substring_finder(forms: Iterable[str]) -> ahocorasick.Automaton:
+    """An automaton that finds the forms anywhere in a string."""
+    automaton = ahocorasick.Automaton()
+    for form in forms:
+        automaton.add_word(form, form)
+    automaton.make_automaton()
+    return automaton
+
+
 def _automaton(entries: dict[str, Entry]) -> ahocorasick.Automaton:
     """Keys are ' alias ' in search form, so a hit is always a whole token sequence."""
     variants: dict[str, list[tuple[Entry, str, str]]] = {}
@@ -519,6 +601,8 @@ class Tagger:
         self._automaton = _automaton(self.entries)
         self._glued = _glued_index(self.entries)
         self._glued_longest = max(map(len, self._glued), default=0)
+        self._glued_prefixes = _prefixes(self._glued)
+        self._glued_finder = _substring_finder(self._glued) if self._glued_prefixes else None
         # characters and candidates each bounded pass has looked at (tests check it grows
         # linearly with the text): glued: pieces of glued words, list: list-head steps
         self.work: Counter[str] = Counter()
@@ -574,27 +658,48 @@ class Tagger:
 
     def _glued_candidates(self, text: str) -> list[_Candidate]:
         """Names inside words glued at a case change ("C++Previous", "ReactNodeTypescript")."""
-        if text.isascii():
-            shape = text.encode("ascii").translate(_ASCII_SHAPE).decode("ascii")
-        else:
-            shape = text.translate(_SHAPE_TABLE)
-        out: list[_Candidate] = []
+        shape = _translated(text, _ASCII_SHAPE, _SHAPE_TABLE)
+        words = []
         cut = shape.find("aA")
         while cut >= 0:
             start = shape.rfind(" ", 0, cut) + 1
             end = shape.find(" ", cut)
             end = len(shape) if end < 0 else end
+            words.append((start, end))
+            cut = shape.find("aA", end)
+        if not words or not self._may_hold_glued_forms(text, shape, words):
+            return []
+        out: list[_Candidate] = []
+        for start, end in words:
             bounds = [start, *(i + 1 for i in _cuts(shape, start, end)), end]
             out += self._pieces(text, bounds)
-            cut = shape.find("aA", end)
         return out
+
+    def _may_hold_glued_forms(self, text: str, shape: str, words: list[tuple[int, int]]) -> bool:
+        """Whether a glued form occurs in the glued words, in lower case, from a word start or a
+        case change to a word end or a case change: one search over all the words, where most
+        postings end. Every piece _pieces can accept is such an occurrence (ASCII words keep
+        their offsets in lower case; other words are always looked at piece by piece)."""
+        joined = " ".join([text[start:end] for start, end in words])
+        self.work["glued"] += len(joined)
+        if self._glued_finder is None or not joined.isascii():
+            return True
+        joined_shape = " ".join([shape[start:end] for start, end in words])
+        for last, form in self._glued_finder.iter(joined.lower()):
+            first, stop = last - len(form) + 1, last + 1
+            if first > 0 and joined_shape[first - 1:first + 1] not in (" a", " A", " 0", "aA"):
+                continue
+            if stop == len(joined_shape) or joined_shape[stop] == " " or \
+                    joined_shape[stop - 1:stop + 1] == "aA":
+                return True
+        return False
 
     def _pieces(self, text: str, bounds: list[int]) -> list[_Candidate]:
         """Candidates for the runs between case changes of one glued word. Only runs no longer
         than the longest glued form are looked up (lower case never shortens a string), so a word
         with thousands of case changes ("aBaB...") costs time in proportion to its length."""
         out = []
-        longest, tried = self._glued_longest, 0
+        longest, tried, prefixes = self._glued_longest, 0, self._glued_prefixes
         for i, left in enumerate(bounds):
             for j in range(i + 1, len(bounds)):
                 right = bounds[j]
@@ -602,10 +707,13 @@ class Tagger:
                     break
                 tried += right - left
                 piece = text[left:right]
-                for entry, form, kind in self._glued.get(piece.lower(), ()):
+                lower = piece.lower()
+                for entry, form, kind in self._glued.get(lower, ()):
                     if kind == "any" or piece == form:
                         out.append(_Candidate(left, right, entry, form, kind))
                         break
+                if prefixes is not None and lower not in prefixes:
+                    break  # no longer piece from here can be a form either
         self.work["glued"] += tried + len(bounds)
         return out
 
@@ -621,7 +729,15 @@ class Tagger:
         for cand in cands:
             if cand.status is None:
                 cand.status, cand.rule = False, "no evidence"
-        partners = _may_name_partners(text)
+        if not any(cand.status for cand in cands):
+            return
+        hints: list[bool] = []
+
+        def partners() -> bool:  # the whole-text test, done once and only when needed
+            if not hints:
+                hints.append(_may_name_partners(text))
+            return hints[0]
+
         heads = _list_heads(text, cands)
         self.work["list"] += len(cands)
         exclusions = [_excluded(text, c, head, partners) if c.status else None
