@@ -370,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
                              "after a cold server start, server memory after every page; "
                              "then stop (with --queries-at: on the scaled-up warehouse)")
     args = parser.parse_args(argv)
+    if args.tmp is not None:
+        args.tmp.mkdir(parents=True, exist_ok=True)  # --tmp may name a folder not made yet
     if args.app and not args.queries_at:
         from etl.bench_app import bench_app
         bench_app(args.app)
