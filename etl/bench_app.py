@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -62,9 +61,8 @@ def bench_app(warehouse: Path) -> dict:
     from playwright.sync_api import sync_playwright
     port = _free_port()
     env = {**os.environ, "HIRING_RADAR_WAREHOUSE": str(warehouse)}
-    argv = [sys.executable, "-m", "radar.serve", "run", "app.py", "--server.address",
-            "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-            "--server.headless", "true", "--server.fileWatcherType", "none"]
+    from radar.serve import server_argv
+    argv = server_argv(port)
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     server = subprocess.Popen(argv, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL,

@@ -22,6 +22,14 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web.cli import main
 
 
+def server_argv(port: int) -> list[str]:
+    """The command that serves the app as `make run` does, on 127.0.0.1:port, usage statistics
+    off, headless, no file watcher (the browser tests and ``etl.bench --app`` start it so)."""
+    return [sys.executable, "-m", "radar.serve", "run", "app.py", "--server.address",
+            "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+            "--server.headless", "true", "--server.fileWatcherType", "none"]
+
+
 def warm_up() -> None:
     """Import the modules every page uses and open the warehouse (views, macros, filter
     values); a problem is left for the app's first run to report."""

@@ -12,7 +12,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -20,12 +19,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from etl.bench_app import CHROMIUM, LAUNCH_ARGS
+from radar.serve import server_argv
 from tests.conftest import PROJECT_ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTEFACTS = PROJECT_ROOT / "test-artefacts"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]
 LOCAL_HOSTS = {"127.0.0.1"}
 TIMEOUT_MS = 60_000
 
@@ -67,10 +65,7 @@ def app_url(fixture_warehouse, chromium, tmp_path_factory) -> str:
            "BROWSER_PATH": str(chromium)}
     with log.open("wb") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "radar.serve", "run", "app.py", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--browser.gatherUsageStats", "false",
-             "--server.headless", "true", "--server.fileWatcherType", "none"],
-            cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            server_argv(port), cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
