@@ -121,6 +121,21 @@ def bench_build(root: Path, n: int, processes: int) -> dict:
     return manifest
 
 
+def write_or_link_sample(dest: Path, n: int, kept: Path | None) -> None:
+    """The --n sample at dest: written there, or a link to ``kept`` (written first if missing)."""
+    if kept is not None and kept.exists():
+        print(f"sample: {folder_mb(kept):.1f} MB of gzipped JSON Lines reused from {kept}")
+    else:
+        target = kept or dest
+        seconds, _ = timed(lambda: write_sample(target, n=n,
+                                                until=dt.date.today().replace(day=1)))
+        print(f"sample: {n:,} postings written in {seconds:.1f} s "
+              f"({folder_mb(target):.1f} MB gzipped JSON Lines)")
+    if kept is not None:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.symlink_to(kept.resolve(), target_is_directory=True)
+
+
 def cpu_seconds() -> float:
     """CPU seconds of this process and its ended, waited-for children (the build's workers)."""
     t = os.times()
@@ -353,6 +368,11 @@ def main(argv: list[str] | None = None) -> int:
                              "and a full build of the same files")
     parser.add_argument("--tmp", type=Path, default=None,
                         help="folder for the sample and warehouse (default: a temporary one)")
+    parser.add_argument("--sample", type=Path, default=None, metavar="DIR",
+                        help="read the synthetic sample from DIR, writing it there first when DIR "
+                             "does not exist (a 10M sample takes about 13 minutes to write; "
+                             "reuse it across runs); not with --incremental, which moves a "
+                             "month out of the sample")
     parser.add_argument("--archive", type=Path,
                         default=Path(__file__).resolve().parents[2] / "shared" / "data"
                         / "hn_archive", help="HN archive month files (default: %(default)s)")
@@ -370,6 +390,9 @@ def main(argv: list[str] | None = None) -> int:
                              "after a cold server start, server memory after every page; "
                              "then stop (with --queries-at: on the scaled-up warehouse)")
     args = parser.parse_args(argv)
+    if args.sample is not None and args.incremental:
+        parser.error("--sample cannot be used with --incremental (it moves a month out of the "
+                     "sample)")
     if args.tmp is not None:
         args.tmp.mkdir(parents=True, exist_ok=True)  # --tmp may name a folder not made yet
     if args.app and not args.queries_at:
@@ -386,10 +409,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         root = Path(tmp)
-        seconds, _ = timed(lambda: write_sample(root / "raw" / "sample", n=args.n,
-                                                until=dt.date.today().replace(day=1)))
-        print(f"sample: {args.n:,} postings written in {seconds:.1f} s "
-              f"({folder_mb(root / 'raw' / 'sample'):.1f} MB gzipped JSON Lines)")
+        write_or_link_sample(root / "raw" / "sample", args.n, args.sample)
         held = root / "held" / "postings-zz-appended.jsonl.gz"
         if args.incremental:
             month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
