@@ -323,10 +323,13 @@ ROLLUP_SQL = {
         group by all""",
     # Postings naming any technology of a category (a posting naming Go and Rust counts once
     # for languages): the role profile's shares without a distinct count over every posting.
+    # The (posting, category) pairs are made distinct first and then counted: a plain grouping
+    # spills to disk under the memory limit where count(distinct) holds every group's set.
     "rollup_categories": """
-        select date_trunc('month', p.posted_date)::date as month, {p_dims}, t.category,
-               count(distinct p.posting_id) as postings
-        from read_parquet($postings) p join read_parquet($techs) t using (posting_id)
+        select month, {dims}, category, count(*) as postings from (
+            select distinct date_trunc('month', p.posted_date)::date as month, {p_dims},
+                   t.category, p.posting_id
+            from read_parquet($postings) p join read_parquet($techs) t using (posting_id))
         group by all""",
     "salaries": """
         select posting_id, date_trunc('month', posted_date)::date as month, {dims},
