@@ -356,10 +356,15 @@ def write_rollups(folder: Path) -> dict[str, int]:
             counts[name] = _write_sorted(
                 con, query, {k: v for k, v in params.items() if f"${k}" in query},
                 folder / f"{name}.parquet")
-        counts.update(write_derived_tables(con, folder, DUCKDB_MEMORY))
     finally:
         con.close()
         shutil.rmtree(folder / ".rollup-spill", ignore_errors=True)
+    # Its own connection: DuckDB cannot move a temporary directory it has spilled to.
+    derived = duckdb.connect()
+    try:
+        counts.update(write_derived_tables(derived, folder, DUCKDB_MEMORY))
+    finally:
+        derived.close()
     return counts
 
 
