@@ -203,3 +203,18 @@ def test_pair_table_counts_the_postings_naming_both(sample_warehouse):
     tagged = con.sql(f"select count(distinct posting_id), count(*) from {tags}").fetchall()[0]
     assert sets[:2] == tagged
     assert sets[2] <= tagged[0]
+
+
+@pytest.mark.parametrize("limit", [1, 20])
+def test_postings_together_lists_the_latest_from_the_months_that_hold_them(sample_warehouse,
+                                                                           limit):
+    """The latest few postings (the page shows 20) are read from the last months only, and are
+    those the raw query lists; the count of all matching postings is the raw one."""
+    params = {**extra_params(queries.choices(sample_warehouse)), "limit": limit}
+    for label, filters in filter_sets(sample_warehouse).items():
+        for partners in (["postgresql"], []):
+            kw = {**params, "partners": partners, "month": filters.date_to}
+            new = queries.run("postings_together", filters, sample_warehouse, **kw)
+            old = raw_answer("postings_together", filters, sample_warehouse, **kw)
+            assert_same(new, old, f"postings_together [{label}, {partners}, limit {limit}]")
+            assert label != "default" or new.height == limit  # the list was cut
