@@ -54,7 +54,7 @@ counts as (
     group by r.technology_id
 ),
 paid_values as (
-    select technology_id, salary_annual_usd as usd, sum(n) as n
+    select technology_id, salary_annual_usd as usd, sum(n)::double as n
     from salary_technologies_in($date_from, $date_to, $countries, $remote, $seniority,
                                 $role_family, $sources)
     group by all
@@ -70,7 +70,7 @@ paid as (
     from paid_ranked group by technology_id
 ),
 market_values as (
-    select salary_annual_usd as usd, sum(n) as n
+    select salary_annual_usd as usd, sum(n)::double as n
     from salary_values_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
                           $sources)
     group by all
