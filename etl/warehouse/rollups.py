@@ -63,6 +63,16 @@ DERIVED_SQL = {
                         as technology_b
               from (select *, unnest(technologies) as technology_a from technology_sets))
         group by all order by technology_a, month""",
+    # The same pairs per month over all cells: what co_mentions and tech_pairs read when no
+    # dimension is filtered (the dashboard's default), a fifth of technology_pairs' rows at 60k.
+    "technology_pairs_by_month": """
+        select month, technology_a, technology_b, sum(postings) as postings
+        from technology_pairs group by all order by technology_a, month""",
+    # Postings naming each technology per month over all cells (rollup_technologies without the
+    # dimensions), for the same unfiltered case.
+    "technologies_by_month": """
+        select month, technology_id, sum(postings) as postings
+        from rollup_technologies group by all order by technology_id, month""",
     # US postings per state code (from the location text, as map_us_states reads it; the page's
     # list of states is applied by the query) and per state code x technology.
     "rollup_us_states": """
@@ -113,7 +123,7 @@ def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
     con.execute(f"set memory_limit = '{memory}'")
     con.execute("set enable_progress_bar = false")
     con.execute(f"set temp_directory = '{_quoted(spill)}'")
-    for table in ("postings", "salaries", "posting_technologies"):
+    for table in ("postings", "salaries", "posting_technologies", "rollup_technologies"):
         con.sql(f"create or replace view {table} as select * from "
                 f"read_parquet('{_quoted(folder / f'{table}.parquet')}')")
     columns = {c for (c,) in con.sql("select column_name from (describe postings)").fetchall()}

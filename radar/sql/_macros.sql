@@ -73,11 +73,35 @@ create or replace macro technology_sets_in(date_from, date_to, countries, remote
     where kept(month, source, country, remote, seniority, role_family,
                date_from, date_to, sources, countries, remotes, seniorities, roles);
 
+-- True when no dimension is narrowed: the queries below then read the tables summed over all
+-- cells (the other branch is dropped when the parameters are bound, so it costs nothing).
+create or replace macro unfiltered(countries, remotes, seniorities, roles, sources) as
+    len(countries::varchar[]) = 0 and len(remotes::varchar[]) = 0
+    and len(seniorities::varchar[]) = 0 and len(roles::varchar[]) = 0
+    and len(sources::varchar[]) = 0;
+
 create or replace macro technology_pairs_in(date_from, date_to, countries, remotes, seniorities,
                                             roles, sources) as table
-    select * from technology_pairs
+    select month, technology_a, technology_b, postings from technology_pairs
     where kept(month, source, country, remote, seniority, role_family,
-               date_from, date_to, sources, countries, remotes, seniorities, roles);
+               date_from, date_to, sources, countries, remotes, seniorities, roles)
+      and not unfiltered(countries, remotes, seniorities, roles, sources)
+    union all
+    select month, technology_a, technology_b, postings from technology_pairs_by_month
+    where month between date_from and date_to
+      and unfiltered(countries, remotes, seniorities, roles, sources);
+
+-- Postings naming each technology per month (rollup_technologies without its dimensions).
+create or replace macro technology_counts_in(date_from, date_to, countries, remotes,
+                                             seniorities, roles, sources) as table
+    select month, technology_id, postings from rollup_technologies
+    where kept(month, source, country, remote, seniority, role_family,
+               date_from, date_to, sources, countries, remotes, seniorities, roles)
+      and not unfiltered(countries, remotes, seniorities, roles, sources)
+    union all
+    select month, technology_id, postings from technologies_by_month
+    where month between date_from and date_to
+      and unfiltered(countries, remotes, seniorities, roles, sources);
 
 create or replace macro us_states_in(date_from, date_to, countries, remotes, seniorities, roles,
                                      sources) as table

@@ -10,9 +10,8 @@ with totals as (
 ),
 singles as (
     select year(month) as year, technology_id, sum(postings) as postings
-    from rollup_technologies
-    where kept(month, source, country, remote, seniority, role_family, $date_from, $date_to,
-               $sources, $countries, $remote, $seniority, $role_family)
+    from technology_counts_in($date_from, $date_to, $countries, $remote, $seniority,
+                              $role_family, $sources)
     group by all
 ),
 both_counts as (

@@ -47,10 +47,10 @@ counts as (
            coalesce(sum(postings) filter (where month >= prior24_start and month <= prior24_end),
                     0) as prior24_postings,
            coalesce(any_value(k.with_known), 0) as with_known
-    from rollup_technologies r cross join bounds left join with_known k using (technology_id)
-    where kept(month, source, country, remote, seniority, role_family, $date_from, $date_to,
-               $sources, $countries, $remote, $seniority, $role_family)
-      and not list_contains($technologies::varchar[], r.technology_id)
+    from technology_counts_in($date_from, $date_to, $countries, $remote, $seniority,
+                              $role_family, $sources) r
+    cross join bounds left join with_known k using (technology_id)
+    where not list_contains($technologies::varchar[], r.technology_id)
     group by r.technology_id
 ),
 paid_values as (

@@ -7,10 +7,9 @@ with totals as (
 ),
 singles as (
     select technology_id, sum(postings) as postings
-    from rollup_technologies
-    where kept(month, source, country, remote, seniority, role_family, $date_from, $date_to,
-               $sources, $countries, $remote, $seniority, $role_family)
-      and list_contains($technologies::varchar[], technology_id)
+    from technology_counts_in($date_from, $date_to, $countries, $remote, $seniority,
+                              $role_family, $sources)
+    where list_contains($technologies::varchar[], technology_id)
     group by all
 ),
 pairs as (
