@@ -9,7 +9,7 @@ with chosen as (
     select distinct unnest($technologies::varchar[]) as technology_id
 ),
 everyone as (
-    select country, seniority, year(month) as year, salary_annual_usd as usd, sum(n) as n
+    select country, seniority, year(month) as year, salary_annual_usd as usd, sum(n)::double as n
     from salary_values_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
                           $sources)
     where country is not null
@@ -17,7 +17,7 @@ everyone as (
 ),
 naming as (
     select technology_id, country, seniority, year(month) as year, salary_annual_usd as usd,
-           sum(n) as n
+           sum(n)::double as n
     from salary_technologies_in($date_from, $date_to, $countries, $remote, $seniority,
                                 $role_family, $sources)
     semi join chosen using (technology_id)

@@ -2,7 +2,7 @@
 -- and the number of postings behind each (estimates and outliers excluded at build time).
 -- Reads the pre-aggregated (value, n) rows; the quartiles are exact (weighted_quantile).
 with cells as (
-    select technology_id, salary_annual_usd as usd, sum(n) as n
+    select technology_id, salary_annual_usd as usd, sum(n)::double as n
     from salary_technologies_in($date_from, $date_to, $countries, $remote, $seniority,
                                 $role_family, $sources)
     where $category = '' or category = $category
