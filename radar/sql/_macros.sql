@@ -123,7 +123,7 @@ create or replace macro value_at_rank(value, upto, r) as min(value) filter (wher
 -- total is the group's count; linear interpolation between the values at ranks floor and
 -- ceil of (total - 1) * q, as DuckDB's quantile_cont does.
 create or replace macro weighted_quantile(value, upto, total, q) as
-    value_at_rank(value, upto, floor((total - 1) * q))
-    + (value_at_rank(value, upto, ceil((total - 1) * q))
-       - value_at_rank(value, upto, floor((total - 1) * q)))
-      * ((any_value(total) - 1) * q - floor((any_value(total) - 1) * q));
+    value_at_rank(value, upto, floor((total::double - 1) * q))
+    + (value_at_rank(value, upto, ceil((total::double - 1) * q))
+       - value_at_rank(value, upto, floor((total::double - 1) * q)))
+      * ((any_value(total)::double - 1) * q - floor((any_value(total)::double - 1) * q));
