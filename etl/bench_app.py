@@ -1,7 +1,9 @@
 """The app as a user meets it (``python -m etl.bench --app``): the server started as `make run`
 starts it, a real Chromium (Playwright, /usr/bin/chromium) opening the Overview; the time from
-server start and from page open to the first Plotly chart drawn; then every page visited in
-turn and the server process's resident memory (VmRSS from /proc) after each.
+server start and from page open to the first Plotly chart drawn, and where that time went (the
+server's own marks, radar/timeline.py; the browser's websocket and Plotly bundle; CPU seconds of
+the server and of the browser until then); then every page visited in turn and the server
+process's resident memory (VmRSS from /proc) after each.
 """
 
 from __future__ import annotations
@@ -9,9 +11,12 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from radar.timeline import ENV as TIMELINE_ENV
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -32,6 +37,45 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time of the processes so far, seconds (those gone count 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def chromium_processes(pids: list[int]) -> dict[str, list[int]]:
+    """The Chromium processes among ``pids`` by kind (renderer, gpu-process, utility, browser:
+    the --type flag of their command line; other programs, e.g. Playwright's driver, left out)."""
+    kinds: dict[str, list[int]] = {}
+    for pid in pids:
+        try:
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if not argv or not Path(argv[0].decode(errors="replace")).name.startswith("chrom"):
+            continue
+        kind = next((a[7:].decode() for a in argv if a.startswith(b"--type=")), "browser")
+        kinds.setdefault(kind, []).append(pid)
+    return kinds
+
+
+def server_marks(path: Path, started_wall: float) -> list[tuple[float, str]]:
+    """The server's timeline marks (radar/timeline.py) as (seconds after server start, label),
+    the first of each label only, in time order."""
+    seen: dict[str, float] = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            when, _thread, label = line.split("\t", 2)
+            seen.setdefault(label, float(when) - started_wall)
+    return sorted((t, label) for label, t in seen.items())
 
 
 def _free_port() -> int:
@@ -59,15 +103,23 @@ def bench_app(warehouse: Path) -> dict:
     """Start the server on the warehouse, time the first chart, visit every page; prints and
     returns the figures."""
     from playwright.sync_api import sync_playwright
-    port = _free_port()
-    env = {**os.environ, "HIRING_RADAR_WAREHOUSE": str(warehouse)}
+
+    from etl.bench import _descendants
     from radar.serve import server_argv
+    port = _free_port()
+    marks = Path(tempfile.mkdtemp(prefix="hiring-radar-bench-")) / "timeline.tsv"
+    env = {**os.environ, "HIRING_RADAR_WAREHOUSE": str(warehouse), TIMELINE_ENV: str(marks)}
     argv = server_argv(port)
     url = f"http://127.0.0.1:{port}"
-    started = time.perf_counter()
+    out: dict = {"load_before": os.getloadavg()}
+    started, started_wall = time.perf_counter(), time.time()
     server = subprocess.Popen(argv, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
-    out: dict = {}
+    browser_events: dict[str, float] = {}
+
+    def seen(label: str) -> None:
+        browser_events.setdefault(label, time.time() - started_wall)
+
     try:
         while True:
             try:
@@ -84,12 +136,32 @@ def bench_app(warehouse: Path) -> dict:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
+
+            def chromium() -> dict[str, list[int]]:
+                mine = set(_descendants(os.getpid())) - {server.pid, *_descendants(server.pid)}
+                return chromium_processes(sorted(mine))
+
+            page.on("websocket", lambda _ws: seen("browser: websocket open"))
+            page.on("request", lambda r: seen("browser: Plotly bundle requested")
+                    if "PlotlyChart" in r.url else None)
+            page.on("requestfinished", lambda r: seen("browser: Plotly bundle loaded")
+                    if "PlotlyChart" in r.url else None)
+            cpu_server = cpu_seconds([server.pid])
+            cpu_before = {pid: cpu_seconds([pid]) for pids in chromium().values()
+                          for pid in pids}  # a renderer started by the visit counts from 0
             opened = time.perf_counter()
+            seen("browser: page opened")
             page.goto(url)
             page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=120_000)
             now = time.perf_counter()
+            seen("browser: first chart drawn")
+            out["cpu_server_s"] = cpu_seconds([server.pid]) - cpu_server
+            out["cpu_browser_s"] = {
+                kind: sum(cpu_seconds([pid]) - cpu_before.get(pid, 0.0) for pid in pids)
+                for kind, pids in chromium().items()}
             out["first_chart_from_open_s"] = now - opened
             out["first_chart_from_start_s"] = now - started
+            out["load_at_first_chart"] = os.getloadavg()
             _wait_idle(page)
             out["pages"] = {}
             for path in page_paths():
@@ -107,10 +179,23 @@ def bench_app(warehouse: Path) -> dict:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
-    print(f"\napp on {warehouse} (real server + Chromium; a shared machine makes it noisy):")
+    out["timeline"] = sorted([*server_marks(marks, started_wall),
+                              *((t, label) for label, t in browser_events.items())])
+    print(f"\napp on {warehouse} (real server + Chromium; a shared machine makes it noisy; "
+          f"load average {out['load_before'][0]:.1f} before, "
+          f"{out['load_at_first_chart'][0]:.1f} at the first chart):")
     print(f"  server healthy after {out['health_s']:.1f} s (RSS {out['rss_idle_mb']:.0f} MB)")
     print(f"  first chart: {out['first_chart_from_open_s']:.1f} s after the page opened, "
           f"{out['first_chart_from_start_s']:.1f} s after the server started (goal < 2 s)")
+    kinds = ", ".join(f"{kind} {sec:.1f}" for kind, sec in sorted(
+        out["cpu_browser_s"].items(), key=lambda kv: -kv[1]))
+    print(f"  CPU from page open to first chart: server {out['cpu_server_s']:.1f} s, Chromium "
+          f"{sum(out['cpu_browser_s'].values()):.1f} s ({kinds})")
+    print("  where the time went (seconds after the server started):")
+    drawn = browser_events["browser: first chart drawn"]
+    for when, label in out["timeline"]:
+        if when <= drawn:
+            print(f"    {when:6.2f}  {label}")
     for name, (seconds, rss) in out["pages"].items():
         print(f"  {name:<18} {seconds:5.1f} s to idle, server RSS {rss:6.0f} MB")
     print(f"  server RSS after every page: {out['rss_after_all_mb']:.0f} MB, peak "

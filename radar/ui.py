@@ -19,7 +19,7 @@ import polars as pl
 import streamlit as st
 
 from etl.transforms.normalize import country_names
-from radar import categories, charts, queries, report, rules
+from radar import categories, charts, queries, report, rules, timeline
 from radar.filters import URL_KEYS, Choices, Filters, from_query_params, to_query_params
 
 CATEGORY_TITLES = {c: categories.titles()[c] for c in categories.HEADLINE}
@@ -34,6 +34,7 @@ def build_key() -> str:
 
 @st.cache_data(show_spinner=False, max_entries=1024)
 def _cached_run(key: str, name: str, filters: Filters | None, params: tuple) -> pl.DataFrame:
+    timeline.mark(f"query {name} run (not cached)")
     return queries.run(name, filters, **{k: list(v) if isinstance(v, tuple) else v
                                          for k, v in params})
 
@@ -62,6 +63,27 @@ def _cached_manifest(key: str) -> dict:
 def manifest() -> dict:
     """The current warehouse's manifest."""
     return _cached_manifest(build_key())
+
+
+def first_page_queries() -> list[tuple[str, dict]]:
+    """The named queries (with their parameters) the Overview runs when it opens, in the order
+    it runs them: the first chart's first."""
+    return [("kpis", {}), ("postings_by_month", {}),
+            ("tech_ranking", {"category": categories.HEADLINE[0]}),
+            ("tech_ranking", {"category": ""}), ("indeed_index", {})]
+
+
+def warm_first_page(mark: Callable[[str], None] = lambda _: None) -> None:
+    """Fill the result caches the first session needs (filter values, manifest, the Overview's
+    queries under the default filters) outside any session: the server does it while starting
+    (radar/serve.py). ``mark`` is told of each step (the app bench's timeline)."""
+    options = choices()
+    manifest()
+    mark("warm_up choices")
+    filters = options.defaults()
+    for name, params in first_page_queries():
+        data(name, filters, **params)
+        mark(f"warm_up {name}")
 
 
 def _months(first: dt.date, last: dt.date) -> list[dt.date]:
