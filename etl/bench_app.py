@@ -51,13 +51,34 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process under ``pid`` (children, grandchildren, ...), from the parent ids in /proc
+    (Chromium's zygote-forked renderers included)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        parents.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        kids = parents.get(todo.pop(), [])
+        found += kids
+        todo += kids
+    return found
+
+
 def chromium_processes(pids: list[int]) -> dict[str, list[int]]:
     """The Chromium processes among ``pids`` by kind (renderer, gpu-process, utility, browser:
     the --type flag of their command line; other programs, e.g. Playwright's driver, left out)."""
     kinds: dict[str, list[int]] = {}
     for pid in pids:
         try:
-            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            # Chromium rewrites its children's titles: one string with spaces, not argv
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").split()
         except OSError:
             continue
         if not argv or not Path(argv[0].decode(errors="replace")).name.startswith("chrom"):
@@ -104,7 +125,6 @@ def bench_app(warehouse: Path) -> dict:
     returns the figures."""
     from playwright.sync_api import sync_playwright
 
-    from etl.bench import _descendants
     from radar.serve import server_argv
     port = _free_port()
     marks = Path(tempfile.mkdtemp(prefix="hiring-radar-bench-")) / "timeline.tsv"
@@ -138,7 +158,7 @@ def bench_app(warehouse: Path) -> dict:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
 
             def chromium() -> dict[str, list[int]]:
-                mine = set(_descendants(os.getpid())) - {server.pid, *_descendants(server.pid)}
+                mine = set(descendants(os.getpid())) - {server.pid, *descendants(server.pid)}
                 return chromium_processes(sorted(mine))
 
             page.on("websocket", lambda _ws: seen("browser: websocket open"))

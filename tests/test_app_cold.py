@@ -110,3 +110,17 @@ def test_chromium_processes_leave_other_programs_out():
 
     from etl.bench_app import chromium_processes
     assert chromium_processes([os.getpid(), 2 ** 22 + 7]) == {}
+
+
+def test_descendants_find_a_child_process():
+    import os
+    import subprocess
+
+    from etl.bench_app import descendants
+    child = subprocess.Popen(["sleep", "30"])
+    try:
+        assert child.pid in descendants(os.getpid())
+        assert child.pid not in descendants(child.pid)
+    finally:
+        child.kill()
+        child.wait()
