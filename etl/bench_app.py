@@ -194,7 +194,7 @@ def bench_app(warehouse: Path) -> dict:
                 out["pages"][path or "overview"] = (time.perf_counter() - begin,
                                                     rss_mb(server.pid))
             out["rss_after_all_mb"] = rss_mb(server.pid)
-            out["rss_peak_mb"] = max(r for _, r in out["pages"].values())
+            out["rss_peak_mb"] = max((r for _, r in out["pages"].values()), default=0.0)
         finally:
             browser.close()
             server.terminate()
