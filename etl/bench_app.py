@@ -105,19 +105,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_idle(page, timeout: float = 120.0) -> None:
-    """Until the page's script run has ended (Streamlit's running indicator gone for 1 s)."""
-    deadline = time.monotonic() + timeout
-    quiet_since = None
-    while time.monotonic() < deadline:
-        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
-        if running:
-            quiet_since = None
-        elif quiet_since is None:
-            quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since >= 1.0:
-            return
-        page.wait_for_timeout(100)
+def _wait_idle(page, timeout: float = 600.0) -> None:
+    """Until the page's script run has ended: Streamlit's script state is "notRunning" (a fresh
+    page starts "initial", so a run not yet begun is not taken for one ended) and no element is
+    still a placeholder."""
+    page.wait_for_function(
+        "() => { const app = document.querySelector('[data-testid=stApp]');"
+        " return app && app.getAttribute('data-test-script-state') === 'notRunning'"
+        " && !document.querySelector('[data-testid=stSkeleton]'); }",
+        timeout=timeout * 1000, polling=100)
 
 
 def _wait_healthy(url: str, server: subprocess.Popen) -> None:

@@ -32,7 +32,13 @@ def build_key() -> str:
     return f"{folder}:{(folder / 'manifest.json').stat().st_mtime}"
 
 
-@st.cache_data(show_spinner=False, max_entries=1024)
+# Results are shared by every session of the server; bounded by count and by pickled size (the
+# largest result, a co-mention table, is about 0.3 MB), so the server's memory cannot grow with
+# the number of filter combinations visited.
+RESULT_CACHE_MAX_SIZE = "128MB"
+
+
+@st.cache_data(show_spinner=False, max_entries=1024, max_size=RESULT_CACHE_MAX_SIZE)
 def _cached_run(key: str, name: str, filters: Filters | None, params: tuple) -> pl.DataFrame:
     timeline.mark(f"query {name} run (not cached)")
     return queries.run(name, filters, **{k: list(v) if isinstance(v, tuple) else v
@@ -45,7 +51,7 @@ def data(name: str, filters: Filters | None = None, **params) -> pl.DataFrame:
     return _cached_run(build_key(), name, filters, frozen)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=4)
 def _cached_choices(key: str) -> Choices:
     return queries.choices()
 
@@ -55,7 +61,7 @@ def choices() -> Choices:
     return _cached_choices(build_key())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=4)
 def _cached_manifest(key: str) -> dict:
     return queries.manifest()
 
