@@ -124,3 +124,19 @@ def test_descendants_find_a_child_process():
     finally:
         child.kill()
         child.wait()
+
+
+def test_opening_the_warehouse_imports_no_pandas(fixture_warehouse):
+    """A cold start's DuckDB connection leaves pandas unimported (it cost 2 s of warm-up), and
+    the tables a warehouse lacks are still there, empty, with their columns."""
+    import subprocess
+    import sys
+
+    from tests.conftest import PROJECT_ROOT
+    code = ("import sys; from radar import queries; con = queries.connection(sys.argv[1]); "
+            "print('pandas' in sys.modules, con.sql('select count(*) from indeed_index')"
+            ".fetchall()[0][0], len(con.sql('describe survey_respondents').fetchall()) > 0)")
+    done = subprocess.run([sys.executable, "-c", code, str(fixture_warehouse)], cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["False", "0", "True"]
