@@ -127,7 +127,7 @@ def _rules() -> dict:
 
 # a word starts after a non-letter, or where LinkedIn ran two lines together ("fieldBachelor")
 _WORD_START = (r"(?:(?<![\w-])|(?<=[^\w\s]-)|(?<=^-)|(?<=\s-)"
-               r"|(?<=(?-i:[a-z]))-?(?=(?-i:[A-Z])))")
+               r"|(?<=(?-i:[a-z]))-?(?=(?-i:[A-Z]))|(?<=(?-i:[A-Z]{2}))(?=(?-i:[A-Z][a-z])))")
 _RUN_TOGETHER = re.compile(r"(?<=[a-z.])(?=[A-Z][a-z])")
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|[A-Z])|\n")
 _URL = re.compile(r"https?://\S+|www\.\S+")
