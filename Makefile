@@ -41,7 +41,7 @@ AT ?= 10000000
 bench-scale: setup browser  ## every named query's warm p50/p95 (default, narrow filters) on the N sample scaled up to AT postings, app memory and first chart (docs/scale.md)
 	$(PY) -m etl.bench --n $(N) --queries-at $(AT) --app
 
-eval: setup  ## precision/recall: tagger (dev, hold-out, audit, 2012-2017 era, 2018-2024 fresh), requirements (5 sets); pay rule
+eval: setup  ## precision/recall: tagger (dev, hold-out, audit, 2012-2017 era, 2018-2024 fresh), requirements (6 sets); pay rule
 	$(PY) -m etl.evaluate
 	$(PY) -m etl.evaluate --labels tests/eval/holdout_labels.jsonl
 	$(PY) -m etl.evaluate --labels tests/eval/audit2_labels.jsonl
@@ -52,6 +52,7 @@ eval: setup  ## precision/recall: tagger (dev, hold-out, audit, 2012-2017 era, 2
 	$(PY) -m etl.evaluate_requirements --labels tests/eval/requirements_third_labels.jsonl
 	$(PY) -m etl.evaluate_requirements --labels tests/eval/requirements_fourth_labels.jsonl
 	$(PY) -m etl.evaluate_requirements --labels tests/eval/requirements_fifth_labels.jsonl
+	$(PY) -m etl.evaluate_requirements --labels tests/eval/requirements_sixth_labels.jsonl
 	$(PY) -m etl.evaluate_salary
 
 setup: $(STAMP)

@@ -89,6 +89,12 @@ def _rules() -> dict:
             r"|leading|coding|programming|doing)\s+\S"
             r"|^\s*\((?:required|preferred)\)", re.I),  # "Data Entry, 4 years (Required)"
         "skill_line_end": re.compile(r",\s*$"),
+        "narrow_after": re.compile(yrs["narrow_after"] + rf"(?!(?:an?\s+|the\s+)?"
+                                   rf"(?:{'|'.join(yrs['broad_scopes'])})\b)", re.I),
+        "degree_path_before": re.compile(yrs["degree_path_before"], re.I),
+        "degree_path_after": re.compile(yrs["degree_path_after"], re.I),
+        "summary_field": re.compile(yrs["summary_field"], re.I),
+        "no_unit": re.compile(yrs["no_unit"], re.I),
         "not_experience_before": _alternation(yrs["not_experience_before"]),
         "not_experience_after": _alternation(yrs["not_experience_after"]),
         # "Senior-level", "Junior-to-mid": a hyphen may join a level word to another level
@@ -121,7 +127,7 @@ def _rules() -> dict:
 
 # a word starts after a non-letter, or where LinkedIn ran two lines together ("fieldBachelor")
 _WORD_START = (r"(?:(?<![\w-])|(?<=[^\w\s]-)|(?<=^-)|(?<=\s-)"
-               r"|(?<=(?-i:[a-z]))-?(?=(?-i:[A-Z])))")
+               r"|(?<=(?-i:[a-z]))-?(?=(?-i:[A-Z]))|(?<=(?-i:[A-Z]{2}))(?=(?-i:[A-Z][a-z])))")
 _RUN_TOGETHER = re.compile(r"(?<=[a-z.])(?=[A-Z][a-z])")
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|[A-Z])|\n")
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -202,17 +208,24 @@ def _number(word: str, numbers: dict[str, int]) -> int:
     return int(word) if word.isdigit() else numbers[word.lower()]
 
 
-def _figures(text: str) -> tuple[list[int], list[int]]:
-    """Minimum years of each experience figure in text: (general figures, per-skill figures)."""
+def _figures(text: str, summary: bool = True) -> tuple[list[int], list[int]]:
+    """Minimum years of each experience figure in text: (general figures, per-skill figures);
+    a job board's summary field ("Experience level: 4 years") only when no other figure is
+    given (and only when summary is true: the posting as a whole gives none)."""
     rules = _rules()
     numbers = rules["numbers"]
     general: list[int] = []
     skill: list[int] = []
+    fields: list[int] = []  # "Experience level: 4 years": only when the text gives no figure
     taken: set[int] = set()
     for pattern in (rules["years_after_experience"], rules["yoe"], rules["years_for_role"]):
         for m in pattern.finditer(text):
-            general.append(_number(m["a"], numbers))
+            field = rules["summary_field"].search(text, max(0, m.start() - 5), m.start("a"))
+            (fields if field else general).append(_number(m["a"], numbers))
             taken.add(m.start("a"))
+    for m in rules["no_unit"].finditer(text):  # "10+ of successful solution selling experience"
+        after = text[m.end("a") + 1:m.end() + 90]
+        (general if rules["general_after"].search(after) else skill).append(int(m["a"]))
     for m in rules["years"].finditer(text):
         if m.start("a") in taken:
             continue
@@ -230,7 +243,9 @@ def _figures(text: str) -> tuple[list[int], list[int]]:
         value = _number(m["a"], numbers)
         if m["b"]:
             value = min(value, _number(m["b"], numbers))
-        if rules["general_after"].search(after) or (
+        if _narrowed(text, m.start(), after):
+            skill.append(value)  # "5+ years of experience in a Cloud engineering role"
+        elif rules["general_after"].search(after) or (
                 "\n" not in text[:m.start()] and rules["role_noun"].match(after)):
             general.append(value)  # the second form: a title such as "2+ years Attorney"
         elif rules["skill_after"].search(after) and (
@@ -243,7 +258,18 @@ def _figures(text: str) -> tuple[list[int], list[int]]:
         elif word not in ("a", "an") and _clause_before(text, m.start(), 60).lower().rstrip() \
                 .endswith(("minimum", "minimum of", "at least", "min.", "min")):
             general.append(value)
+    if summary and not general and not skill:
+        general = fields
     return general, skill
+
+
+def _narrowed(text: str, start: int, after: str) -> bool:
+    """Whether the figure at start is experience in a domain or a role ("in carpentry", "in a
+    senior sales leadership role", "with Ruby"), part of a total, and not tied to a degree."""
+    rules = _rules()
+    return bool(rules["narrow_after"].match(after)) \
+        and not rules["degree_path_before"].search(_clause_before(text, start, 120)) \
+        and not rules["degree_path_after"].match(after)
 
 
 def min_years_experience(text: str) -> int | None:
@@ -253,7 +279,9 @@ def min_years_experience(text: str) -> int | None:
     lines = _lines_with(text, _rules()["years_hints"])
     if not lines or sum(map(len, _figures(lines))) < 2:
         return _years_in(text)  # one figure at most: no roles to tell apart
-    sections = [v for v in (_years_in(part) for part in _role_sections(text)) if v is not None]
+    stated = sum(map(len, _figures(lines, summary=False))) > 0  # figures besides a summary field
+    sections = [v for v in (_years_in(part, summary=not stated) for part in _role_sections(text))
+                if v is not None]
     if len(sections) > 1:  # several roles with their own figures: the lowest the posting accepts
         return min(sections)
     return _years_in(text)
@@ -261,18 +289,20 @@ def min_years_experience(text: str) -> int | None:
 
 def _role_sections(text: str) -> list[str]:
     """The text cut where a later line names a role ("Backend Engineer (Integrations) – ...")."""
-    starts = sorted({offset for offset, _, needs_noun in _role_contexts(text)
-                     if not needs_noun and offset > 0})
+    years = _rules()["years"]  # a line opening with a figure states a requirement, not a role
+    starts = sorted({offset for offset, snippet, needs_noun in _role_contexts(text)
+                     if not needs_noun and offset > 0 and not years.match(snippet)})
     bounds = [0, *starts, len(text)]
     return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
-def _years_in(text: str) -> int | None:
-    """The years one role asks for: the lowest general figure, else the highest per-skill one."""
+def _years_in(text: str, summary: bool = True) -> int | None:
+    """The years one role asks for: the lowest general figure, else the highest per-skill one
+    (a summary field only when summary is true and the text gives no other figure)."""
     text = _lines_with(text, _rules()["years_hints"])
     if not text:
         return None
-    general, skill = _figures(text)
+    general, skill = _figures(text, summary)
     if general:
         return min(general)
     if skill:
