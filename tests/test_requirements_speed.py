@@ -121,13 +121,40 @@ def test_factored_patterns_match_the_same_spans(sample_texts):
             assert [m.span() for m in a.finditer(text)] == [m.span() for m in b.finditer(text)]
 
 
+def test_hiring_phrases_found_where_they_start(sample_texts):
+    """Trying the hiring phrases only where a start word starts finds what finditer finds."""
+    pattern = fast._rules()["hiring"]
+    for text in [*EDGE_TEXTS, "This has an as-is bias; is a senior role\nas a lead", "İs a role",
+                 *sample_texts[:1000]]:
+        assert [m.span() for m in fast._hiring_matches(text)] == \
+            [m.span() for m in pattern.finditer(text)], text[:80]
+
+
+def test_levels_found_with_the_level_hints(sample_texts):
+    """Skipping a level whose hints are not in a snippet changes no level found."""
+    for text in [*EDGE_TEXTS, *sample_texts[:1000]]:
+        for _, snippet, needs_noun in fast._role_contexts(text):
+            assert fast._level_in(snippet, needs_noun) == \
+                reference._level_in(snippet, needs_noun), snippet
+
+
 def test_every_role_noun_and_degree_abbreviation_holds_a_hint():
-    """The hint lists cover their patterns: each role noun names a role hint; each case-kept
-    degree abbreviation matched holds one of its literals."""
+    """The hint lists cover their patterns: each role noun and level word holds one of its hints,
+    each hiring phrase starts with a start word, each case-kept degree abbreviation matched holds
+    one of its literals."""
     rules = fast._rules()
     hints = rules["role_hints"]
-    nouns = fast.tomllib.loads(fast.WORDS.read_text(encoding="utf-8"))["seniority"]["role_nouns"]
-    assert [n for n in nouns if not any(h in n.lower() for h in hints)] == []
+    words = fast.tomllib.loads(fast.WORDS.read_text(encoding="utf-8"))["seniority"]
+
+    def held(pattern: str, hints: tuple[str, ...]) -> bool:  # "co-?op" holds "coop"
+        plain = pattern.lower()
+        return any(h in plain or h in re.sub(r".\?", "", plain) for h in hints)
+
+    assert [n for n in words["role_nouns"] if not held(n, hints)] == []
+    for level in fast.LEVELS:
+        assert [w for w in words[level] if not held(w, rules["level_hints"][level])] == []
+    assert [p for p in words["hiring_phrases"]
+            if not p.lower().startswith(rules["hiring_starts"])] == []
     abbreviations = ["BS", "BA", "MS", "MA", "B.S", "B.A", "M.S", "M.A", "BSc", "MSc", "BSEE",
                      "MSCS", "B.Sc", "M.Sc", "J.D."]
     for word in abbreviations:

@@ -12,6 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 from etl.transforms import salary
@@ -106,6 +107,8 @@ def _rules() -> dict:
         # either of the two above: what a line naming a role holds
         "role_or_title": _alternation([rf"\b(?:{'|'.join(sen['role_nouns'])})\b", _TITLE_WORD]),
         "role_hints": tuple(sen["role_hints"]) + _TITLE_HINTS,
+        "level_hints": {level: tuple(sen["level_hints"][level]) for level in LEVELS},
+        "hiring_starts": tuple(sen["hiring_starts"]),
         "not_level": _alternation(sen["not_level"]),
         "not_role_line": _alternation(sen["not_role_line"]),
         # the word start (zero-width, one way to match) tried once per position, not per phrase
@@ -393,11 +396,10 @@ def _role_contexts(text: str) -> tuple[tuple[int, str, bool], ...]:
     contexts: list[tuple[int, str, bool]] = []
     lines = text.split("\n")
     candidates = _role_line_candidates(text)
-    offset = 0
-    for number, line in enumerate(lines):
-        if number and candidates is not None and number not in candidates:
-            offset += len(line) + 1
-            continue
+    ends = list(accumulate(map(len, lines)))  # a line starts at its end - its length + its number
+    for number in range(len(lines)) if candidates is None else sorted(candidates | {0}):
+        line = lines[number]
+        offset = ends[number] - len(line) + number
         bare = _URL.sub("", line).strip(" \t-*•>#=|:")
         if number == 0:
             contexts.append((offset, bare[:200], False))
@@ -412,8 +414,7 @@ def _role_contexts(text: str) -> tuple[tuple[int, str, bool], ...]:
                 if part and rules["role_or_title"].search(part) \
                         and not rules["not_role_line"].search(part):
                     contexts.append((offset, part, False))
-        offset += len(line) + 1
-    for m in rules["hiring"].finditer(text):
+    for m in _hiring_matches(text):
         if re.search(r"\bif\s+you\b", _clause_before(text, m.start(), 60), re.I):
             continue  # "if you are looking for an internship, apply to ...": another posting
         clause = text[m.end():m.end() + 150]
@@ -438,11 +439,33 @@ def _role_line_candidates(text: str) -> set[int] | None:
     return found
 
 
+def _hiring_matches(text: str) -> list[re.Match]:
+    """The matches of the hiring phrases in text, as finditer gives them, trying the pattern only
+    where one of the words a phrase starts with starts (found by one scan of the folded text)."""
+    rules = _rules()
+    folded = _folded(text)
+    if folded is None:
+        return list(rules["hiring"].finditer(text))
+    found: list[re.Match] = []
+    end = 0
+    for start in sorted({at - length + 1
+                         for at, length in _automaton(rules["hiring_starts"]).iter(folded)}):
+        if start >= end and (m := rules["hiring"].match(text, start)):
+            found.append(m)
+            end = m.end()
+    return found
+
+
 def _level_in(snippet: str, needs_noun: bool) -> str | None:
     """The level of the first level word in snippet that qualifies a role."""
     rules = _rules()
     found: list[tuple[int, str]] = []
+    folded = salary.folded(snippet)
+    if len(folded) != len(snippet):
+        folded = None  # the hints cannot stand for the patterns: try every level
     for level, pattern in rules["level"]:
+        if folded is not None and not any(h in folded for h in rules["level_hints"][level]):
+            continue  # none of the level's words can be in the snippet
         for m in pattern.finditer(snippet):
             lo = max(0, m.start() - 30)
             local = snippet[lo:m.end() + 40]
