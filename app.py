@@ -6,8 +6,10 @@ filters and the page's controls to the URL.
 
 import streamlit as st
 
-from radar import categories, ui
+from radar import categories, timeline, ui
 from radar.queries import WarehouseMissing
+
+timeline.mark("app.py run starts")
 
 # The favicon is an emoji (drawn as an inline data: SVG by the browser): a :material/...: favicon
 # is fetched from fonts.gstatic.com, and no request may leave the app's host.
@@ -49,9 +51,11 @@ except WarehouseMissing as err:
     st.stop()
 st.session_state["page_title"] = navigation.title
 st.session_state["page_url_path"] = navigation.url_path
+timeline.mark("app.py sidebar drawn")
 ui.sample_banner()
 ui.show_notices()
 try:
     navigation.run()
 finally:
     ui.sync_url()
+    timeline.mark("app.py run ends")

@@ -1,7 +1,9 @@
 """The app as a user meets it (``python -m etl.bench --app``): the server started as `make run`
 starts it, a real Chromium (Playwright, /usr/bin/chromium) opening the Overview; the time from
-server start and from page open to the first Plotly chart drawn; then every page visited in
-turn and the server process's resident memory (VmRSS from /proc) after each.
+server start and from page open to the first Plotly chart drawn, and where that time went (the
+server's own marks, radar/timeline.py; the browser's websocket and Plotly bundle; CPU seconds of
+the server and of the browser until then); then every page visited in turn and the server
+process's resident memory (VmRSS from /proc) after each.
 """
 
 from __future__ import annotations
@@ -9,9 +11,12 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from radar.timeline import ENV as TIMELINE_ENV
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -34,62 +39,148 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time of the processes so far, seconds (those gone count 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process under ``pid`` (children, grandchildren, ...), from the parent ids in /proc
+    (Chromium's zygote-forked renderers included)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        parents.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        kids = parents.get(todo.pop(), [])
+        found += kids
+        todo += kids
+    return found
+
+
+def chromium_processes(pids: list[int]) -> dict[str, list[int]]:
+    """The Chromium processes among ``pids`` by kind (renderer, gpu-process, utility, browser:
+    the --type flag of their command line; other programs, e.g. Playwright's driver, left out)."""
+    kinds: dict[str, list[int]] = {}
+    for pid in pids:
+        try:
+            # Chromium rewrites its children's titles: one string with spaces, not argv
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").split()
+        except OSError:
+            continue
+        if not argv or not Path(argv[0].decode(errors="replace")).name.startswith("chrom"):
+            continue
+        kind = next((a[7:].decode() for a in argv if a.startswith(b"--type=")), "browser")
+        kinds.setdefault(kind, []).append(pid)
+    return kinds
+
+
+def server_marks(path: Path, started_wall: float) -> list[tuple[float, str]]:
+    """The server's timeline marks (radar/timeline.py) as (seconds after server start, label),
+    the first of each label only, in time order."""
+    seen: dict[str, float] = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            when, _thread, label = line.split("\t", 2)
+            seen.setdefault(label, float(when) - started_wall)
+    return sorted((t, label) for label, t in seen.items())
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _wait_idle(page, timeout: float = 120.0) -> None:
-    """Until the page's script run has ended (Streamlit's running indicator gone for 1 s)."""
-    deadline = time.monotonic() + timeout
-    quiet_since = None
-    while time.monotonic() < deadline:
-        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
-        if running:
-            quiet_since = None
-        elif quiet_since is None:
-            quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since >= 1.0:
-            return
-        page.wait_for_timeout(100)
+def _wait_idle(page, timeout: float = 600.0) -> None:
+    """Until the page's script run has ended: Streamlit's script state is "notRunning" (a fresh
+    page starts "initial", so a run not yet begun is not taken for one ended) and no element is
+    still a placeholder."""
+    page.wait_for_function(
+        "() => { const app = document.querySelector('[data-testid=stApp]');"
+        " return app && app.getAttribute('data-test-script-state') === 'notRunning'"
+        " && !document.querySelector('[data-testid=stSkeleton]'); }",
+        timeout=timeout * 1000, polling=100)
+
+
+def _wait_healthy(url: str, server: subprocess.Popen) -> None:
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            pass
+        if server.poll() is not None:
+            raise RuntimeError("the app server did not start")
+        time.sleep(0.05)  # polling a server that is starting; nothing to wait on instead
 
 
 def bench_app(warehouse: Path) -> dict:
     """Start the server on the warehouse, time the first chart, visit every page; prints and
-    returns the figures."""
+    returns the figures. Chromium is started first, so the time from server start is the app's
+    (a user's browser is already open), and the page is opened as soon as the server answers."""
     from playwright.sync_api import sync_playwright
-    port = _free_port()
-    env = {**os.environ, "HIRING_RADAR_WAREHOUSE": str(warehouse)}
+
     from radar.serve import server_argv
-    argv = server_argv(port)
+    port = _free_port()
+    marks = Path(tempfile.mkdtemp(prefix="hiring-radar-bench-")) / "timeline.tsv"
+    env = {**os.environ, "HIRING_RADAR_WAREHOUSE": str(warehouse), TIMELINE_ENV: str(marks)}
     url = f"http://127.0.0.1:{port}"
-    started = time.perf_counter()
-    server = subprocess.Popen(argv, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    out: dict = {}
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None:
-                raise RuntimeError("the app server did not start")
-            time.sleep(0.05)
-        out["health_s"] = time.perf_counter() - started
-        out["rss_idle_mb"] = rss_mb(server.pid)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    out: dict = {"load_before": os.getloadavg()}
+    browser_events: dict[str, float] = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        started, started_wall = time.perf_counter(), time.time()
+        server = subprocess.Popen(server_argv(port), cwd=PROJECT_ROOT, env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+        def seen(label: str) -> None:
+            browser_events.setdefault(label, time.time() - started_wall)
+
+        def chromium() -> dict[str, list[int]]:
+            mine = set(descendants(os.getpid())) - {server.pid, *descendants(server.pid)}
+            return chromium_processes(sorted(mine))
+
+        try:
+            _wait_healthy(url, server)
+            out["health_s"] = time.perf_counter() - started
+            out["rss_idle_mb"] = rss_mb(server.pid)
+            page.on("websocket", lambda _ws: seen("browser: websocket open"))
+            page.on("request", lambda r: seen("browser: Plotly bundle requested")
+                    if "PlotlyChart" in r.url else None)
+            page.on("requestfinished", lambda r: seen("browser: Plotly bundle loaded")
+                    if "PlotlyChart" in r.url else None)
+            cpu_server = cpu_seconds([server.pid])
+            cpu_before = {pid: cpu_seconds([pid]) for pids in chromium().values()
+                          for pid in pids}  # a renderer started by the visit counts from 0
             opened = time.perf_counter()
+            seen("browser: page opened")
             page.goto(url)
-            page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=120_000)
+            page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=180_000)
             now = time.perf_counter()
+            seen("browser: first chart drawn")
+            out["cpu_server_s"] = cpu_seconds([server.pid]) - cpu_server
+            out["cpu_browser_s"] = {
+                kind: sum(cpu_seconds([pid]) - cpu_before.get(pid, 0.0) for pid in pids)
+                for kind, pids in chromium().items()}
             out["first_chart_from_open_s"] = now - opened
             out["first_chart_from_start_s"] = now - started
+            out["load_at_first_chart"] = os.getloadavg()
             _wait_idle(page)
             out["pages"] = {}
             for path in page_paths():
@@ -98,19 +189,32 @@ def bench_app(warehouse: Path) -> dict:
                 _wait_idle(page)
                 out["pages"][path or "overview"] = (time.perf_counter() - begin,
                                                     rss_mb(server.pid))
+            out["rss_after_all_mb"] = rss_mb(server.pid)
+            out["rss_peak_mb"] = max((r for _, r in out["pages"].values()), default=0.0)
+        finally:
             browser.close()
-        out["rss_after_all_mb"] = rss_mb(server.pid)
-        out["rss_peak_mb"] = max(r for _, r in out["pages"].values())
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-    print(f"\napp on {warehouse} (real server + Chromium; a shared machine makes it noisy):")
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+    out["timeline"] = sorted([*server_marks(marks, started_wall),
+                              *((t, label) for label, t in browser_events.items())])
+    print(f"\napp on {warehouse} (real server + Chromium; a shared machine makes it noisy; "
+          f"load average {out['load_before'][0]:.1f} before, "
+          f"{out['load_at_first_chart'][0]:.1f} at the first chart):")
     print(f"  server healthy after {out['health_s']:.1f} s (RSS {out['rss_idle_mb']:.0f} MB)")
     print(f"  first chart: {out['first_chart_from_open_s']:.1f} s after the page opened, "
           f"{out['first_chart_from_start_s']:.1f} s after the server started (goal < 2 s)")
+    kinds = ", ".join(f"{kind} {sec:.1f}" for kind, sec in sorted(
+        out["cpu_browser_s"].items(), key=lambda kv: -kv[1]))
+    print(f"  CPU from page open to first chart: server {out['cpu_server_s']:.1f} s, Chromium "
+          f"{sum(out['cpu_browser_s'].values()):.1f} s ({kinds})")
+    print("  where the time went (seconds after the server started):")
+    drawn = browser_events["browser: first chart drawn"]
+    for when, label in out["timeline"]:
+        if when <= drawn:
+            print(f"    {when:6.2f}  {label}")
     for name, (seconds, rss) in out["pages"].items():
         print(f"  {name:<18} {seconds:5.1f} s to idle, server RSS {rss:6.0f} MB")
     print(f"  server RSS after every page: {out['rss_after_all_mb']:.0f} MB, peak "

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from radar import blocks, categories, charts, context, rules, ui
+from radar import blocks, categories, charts, context, rules, timeline, ui
 
 filters, display = ui.current_filters(), ui.display()
 st.title("Hiring Radar: backend job postings")
@@ -23,11 +23,16 @@ by_month = rules.monthly_figures(rules.postings_series(ui.data("postings_by_mont
                                 display.months, display.min_postings, display.incomplete)
 blocks.show_chart(charts.postings_lines(by_month, footer, display.months, display.min_postings),
                   by_month, f"overview_postings_{filters.slug()}")
+timeline.mark("overview first chart sent")
 
 st.subheader("Most asked-for technologies")
 titles = {c: categories.titles()[c] for c in categories.HEADLINE}
-tabs = st.tabs(list(titles.values()))
+# Only the open tab's chart is made and sent (the tabs rerun the page when switched): a cold
+# browser draws one bar chart here, not three.
+tabs = st.tabs(list(titles.values()), key="overview_top", on_change="rerun")
 for tab, (category, title) in zip(tabs, titles.items(), strict=True):
+    if tab.open is False:
+        continue
     with tab:
         top = ui.data("tech_ranking", filters, category=category).head(10)
         blocks.show_chart(charts.top_bar(top, title, footer), top,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from etl.paths import DEFAULT_WAREHOUSE
 from etl.warehouse.rollups import derived_sql, derived_tables_for
@@ -94,7 +95,8 @@ def connection(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnection
                         f"'{_quoted(parquet)}')")
             for table, schema in OPTIONAL_TABLES.items():
                 if not (folder / f"{table}.parquet").exists():
-                    con.from_arrow(schema.empty_table()).create(table)
+                    # not schema.empty_table(): that imports pandas (2 s of a cold start)
+                    con.from_arrow(pa.Table.from_batches([], schema)).create(table)
             _derive_missing_rollups(con, folder)
             con.sql(sql_text("_macros"))
             _connections[key] = con

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web.cli import main
+
+from radar import timeline
 
 
 def server_argv(port: int) -> list[str]:
@@ -30,17 +33,37 @@ def server_argv(port: int) -> list[str]:
             "--server.headless", "true", "--server.fileWatcherType", "none"]
 
 
+def _runtime_ready(timeout: float = 60.0) -> bool:
+    """Whether Streamlit's runtime exists (it holds the result caches sessions share), waiting
+    up to ``timeout`` seconds for the server to create it."""
+    from streamlit import runtime
+    deadline = time.monotonic() + timeout
+    while not runtime.exists():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)  # the main thread is starting the server; nothing to wait on instead
+    return True
+
+
 def warm_up() -> None:
-    """Import the modules every page uses and open the warehouse (views, macros, filter
-    values); a problem is left for the app's first run to report."""
+    """Import the modules every page uses, open the warehouse (views, macros) and fill the
+    result caches the first page opens with under the default filters, so the first session
+    finds them there; a problem is left for the app's first run to report."""
     try:
-        from radar import blocks, charts, context, queries, rules  # noqa: F401
-        queries.choices()
+        timeline.mark("warm_up start")
+        from radar import blocks, charts, context, queries, rules, ui  # noqa: F401
+        timeline.mark("warm_up imported")
+        queries.connection()
+        timeline.mark("warm_up connected")
+        if _runtime_ready():
+            ui.warm_first_page(timeline.mark)
+        timeline.mark("warm_up done")
     except Exception:  # noqa: BLE001 - the app shows the error (e.g. no warehouse) itself
         pass
 
 
 if __name__ == "__main__":
+    timeline.mark("server main")
     PagesManager.uses_pages_directory = False
     threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
     sys.exit(main())

@@ -19,7 +19,7 @@ import polars as pl
 import streamlit as st
 
 from etl.transforms.normalize import country_names
-from radar import categories, charts, queries, report, rules
+from radar import categories, charts, queries, report, rules, timeline
 from radar.filters import URL_KEYS, Choices, Filters, from_query_params, to_query_params
 
 CATEGORY_TITLES = {c: categories.titles()[c] for c in categories.HEADLINE}
@@ -32,8 +32,15 @@ def build_key() -> str:
     return f"{folder}:{(folder / 'manifest.json').stat().st_mtime}"
 
 
-@st.cache_data(show_spinner=False, max_entries=1024)
+# Results are shared by every session of the server; bounded by count and by pickled size (the
+# largest result, a co-mention table, is about 0.3 MB), so the server's memory cannot grow with
+# the number of filter combinations visited.
+RESULT_CACHE_MAX_SIZE = "128MB"
+
+
+@st.cache_data(show_spinner=False, max_entries=1024, max_size=RESULT_CACHE_MAX_SIZE)
 def _cached_run(key: str, name: str, filters: Filters | None, params: tuple) -> pl.DataFrame:
+    timeline.mark(f"query {name} run (not cached)")
     return queries.run(name, filters, **{k: list(v) if isinstance(v, tuple) else v
                                          for k, v in params})
 
@@ -44,7 +51,7 @@ def data(name: str, filters: Filters | None = None, **params) -> pl.DataFrame:
     return _cached_run(build_key(), name, filters, frozen)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=4)
 def _cached_choices(key: str) -> Choices:
     return queries.choices()
 
@@ -54,7 +61,7 @@ def choices() -> Choices:
     return _cached_choices(build_key())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=4)
 def _cached_manifest(key: str) -> dict:
     return queries.manifest()
 
@@ -62,6 +69,27 @@ def _cached_manifest(key: str) -> dict:
 def manifest() -> dict:
     """The current warehouse's manifest."""
     return _cached_manifest(build_key())
+
+
+def first_page_queries() -> list[tuple[str, dict]]:
+    """The named queries (with their parameters) the Overview runs when it opens, in the order
+    it runs them: the first chart's first."""
+    return [("kpis", {}), ("postings_by_month", {}),
+            ("tech_ranking", {"category": categories.HEADLINE[0]}),
+            ("tech_ranking", {"category": ""}), ("indeed_index", {})]
+
+
+def warm_first_page(mark: Callable[[str], None] = lambda _: None) -> None:
+    """Fill the result caches the first session needs (filter values, manifest, the Overview's
+    queries under the default filters) outside any session: the server does it while starting
+    (radar/serve.py). ``mark`` is told of each step (the app bench's timeline)."""
+    options = choices()
+    manifest()
+    mark("warm_up choices")
+    filters = options.defaults()
+    for name, params in first_page_queries():
+        data(name, filters, **params)
+        mark(f"warm_up {name}")
 
 
 def _months(first: dt.date, last: dt.date) -> list[dt.date]:

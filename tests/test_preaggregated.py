@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -22,6 +23,10 @@ from radar import geo, pay, profile, queries
 
 RAW_SQL = Path(__file__).parent / "raw_sql"
 RAW_QUERIES = sorted(p.stem for p in RAW_SQL.glob("*.sql"))
+# The co-mention, US state and source tables (pairs' part of etl/warehouse/rollups.py).
+CO_MENTION_TABLES = ("technology_sets", "technology_pairs", "technology_pairs_by_month",
+                     "technologies_by_month", "rollup_us_states",
+                     "rollup_us_state_technologies", "rollup_sources")
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +109,15 @@ def test_raw_twins_are_the_queries_that_moved():
     assert "listings_in(" not in queries.sql_text("profile_requirements")
 
 
+def test_co_mention_queries_never_read_the_tags_row_by_row():
+    for name in ("co_mentions", "tech_pairs", "learn_next", "map_us_states",
+                 "coverage_by_source"):
+        text = queries.sql_text(name)
+        assert name in RAW_QUERIES, name
+        for raw in (r"listings_in\(", r"posting_technologies", r"from postings\b"):
+            assert not re.search(raw, text), (name, raw)
+
+
 def test_sample_warehouse_preaggregated_equals_raw(sample_warehouse):
     assert (sample_warehouse / "salary_values.parquet").is_file()
     assert check_all(sample_warehouse) > 500
@@ -141,7 +155,7 @@ def test_a_warehouse_without_the_tables_derives_them(sample_warehouse, tmp_path)
     old = tmp_path / "old"
     shutil.copytree(sample_warehouse.resolve(), old)
     for name in ("salary_values", "salary_technologies", "rollup_requirements",
-                 "technology_postings"):
+                 "technology_postings", *CO_MENTION_TABLES):
         (old / f"{name}.parquet").unlink()
     assert check_all(old) > 500
 
@@ -166,3 +180,42 @@ def test_weighted_quantile_is_quantile_cont():
             select weighted_quantile(v, upto, total, {q}) from r""").fetchall()[0][0]
         # the same order statistics and interpolation; the last bit may round differently
         assert math.isclose(got, want, rel_tol=1e-12), (trial, values, q)
+
+
+def test_pair_table_counts_the_postings_naming_both(sample_warehouse):
+    """Every co-occurring pair in both orders, with the postings naming both: summed over the
+    cells, the count a self-join of the tags gives; the technology sets count every tagged
+    posting once."""
+    con = duckdb.connect()
+    tags = f"'{sample_warehouse}/posting_technologies.parquet'"
+    want = con.sql(f"""select a.technology_id, b.technology_id, count(*) from {tags} a
+                       join {tags} b using (posting_id)
+                       where a.technology_id <> b.technology_id group by all order by all
+                    """).fetchall()
+    got = con.sql(f"""select technology_a, technology_b, sum(postings)::bigint
+                      from '{sample_warehouse}/technology_pairs.parquet' group by all
+                      order by all""").fetchall()
+    assert len(want) > 1000 and got == want
+    keys = con.sql(f"select technology_a, month from "
+                   f"'{sample_warehouse}/technology_pairs.parquet'").fetchall()
+    assert keys == sorted(keys)  # the pairs of a few technologies are a few row groups
+    sets = con.sql(f"""select sum(postings), sum(postings * len(technologies)), count(*)
+                       from '{sample_warehouse}/technology_sets.parquet'""").fetchall()[0]
+    tagged = con.sql(f"select count(distinct posting_id), count(*) from {tags}").fetchall()[0]
+    assert sets[:2] == tagged
+    assert sets[2] <= tagged[0]
+
+
+@pytest.mark.parametrize("limit", [1, 20])
+def test_postings_together_lists_the_latest_from_the_months_that_hold_them(sample_warehouse,
+                                                                           limit):
+    """The latest few postings (the page shows 20) are read from the last months only, and are
+    those the raw query lists; the count of all matching postings is the raw one."""
+    params = {**extra_params(queries.choices(sample_warehouse)), "limit": limit}
+    for label, filters in filter_sets(sample_warehouse).items():
+        for partners in (["postgresql"], []):
+            kw = {**params, "partners": partners, "month": filters.date_to}
+            new = queries.run("postings_together", filters, sample_warehouse, **kw)
+            old = raw_answer("postings_together", filters, sample_warehouse, **kw)
+            assert_same(new, old, f"postings_together [{label}, {partners}, limit {limit}]")
+            assert label != "default" or new.height == limit  # the list was cut

@@ -25,11 +25,13 @@ DERIVED_SQL = {
     "salary_values": """
         select month, {dims}, salary_annual_usd, count(*) as n
         from salaries group by all order by month""",
+    # Sorted by category, then month: a page asks for one category's technologies, so with small
+    # row groups (ROW_GROUP_ROWS) DuckDB reads only that category's (and months') row groups.
     "salary_technologies": """
         select s.month, {s_dims}, t.technology_id, t.category, s.salary_annual_usd,
                count(*) as n
         from salaries s join posting_technologies t using (posting_id)
-        group by all order by month""",
+        group by all order by category, month, technology_id""",
     # The tags of each technology in date order: the postings behind one technology x month
     # figure are one or two row groups (the tags themselves are sorted by posting id).
     "technology_postings": """
@@ -42,8 +44,67 @@ DERIVED_SQL = {
         select date_trunc('month', posted_date)::date as month, {dims}, degree,
                degree_equivalent, min_years_experience, count(*) as postings
         from postings group by all order by month""",
+    # Co-mentions (issue 11, item 4; docs/scale.md): each distinct set of technologies a cell's
+    # postings name (sorted ids) with the postings naming exactly that set. Any count of
+    # postings naming some technologies and any of others is a sum over these rows (learn_next's
+    # postings naming any known technology); the pair table is made from it.
+    "technology_sets": """
+        select month, {dims}, technologies, count(*) as postings
+        from (select posting_id, list(technology_id order by technology_id) as technologies
+              from posting_technologies group by posting_id) s
+        join (select posting_id, date_trunc('month', posted_date)::date as month, {dims}
+              from postings) p using (posting_id)
+        group by all order by month""",
+    # Postings naming both technologies of a pair, per cell; only pairs that co-occur, each in
+    # both orders (technology_a, technology_b) and (technology_b, technology_a), sorted by
+    # technology_a then month, so the pairs of a few chosen technologies are a few row groups.
+    # co_mentions and tech_pairs read these instead of joining tags row by row.
+    "technology_pairs": """
+        select month, {dims}, technology_a, technology_b, sum(postings) as postings
+        from (select *, unnest(list_filter(technologies, lambda x: x <> technology_a))
+                        as technology_b
+              from (select *, unnest(technologies) as technology_a from technology_sets))
+        group by all order by technology_a, month""",
+    # The same pairs per month over all cells: what co_mentions and tech_pairs read when no
+    # dimension is filtered (the dashboard's default), a fifth of technology_pairs' rows at 60k.
+    "technology_pairs_by_month": """
+        select month, technology_a, technology_b, sum(postings) as postings
+        from technology_pairs group by all order by technology_a, month""",
+    # Postings naming each technology per month over all cells (rollup_technologies without the
+    # dimensions), for the same unfiltered case.
+    "technologies_by_month": """
+        select month, technology_id, sum(postings) as postings
+        from rollup_technologies group by all order by technology_id, month""",
+    # US postings per state code (from the location text, as map_us_states reads it; the page's
+    # list of states is applied by the query) and per state code x technology.
+    "rollup_us_states": """
+        select date_trunc('month', posted_date)::date as month, {dims},
+               nullif(regexp_extract(location_raw, ',\\s*([A-Z]{{2}})\\b', 1), '') as code,
+               count(*) as postings
+        from postings where country = 'US' group by all order by month""",
+    "rollup_us_state_technologies": """
+        select p.month, {dims}, p.code, t.technology_id, count(*) as postings
+        from (select posting_id, date_trunc('month', posted_date)::date as month, {dims},
+                     nullif(regexp_extract(location_raw, ',\\s*([A-Z]{{2}})\\b', 1), '') as code
+              from postings where country = 'US') p
+        join posting_technologies t using (posting_id)
+        group by all order by month""",
+    # Each source's postings per month, dates and coverage, for coverage_by_source.
+    "rollup_sources": """
+        select source, date_trunc('month', posted_date)::date as month, count(*) as postings,
+               min(posted_date) as first_date, max(posted_date) as last_date,
+               count(salary_annual_usd) filter (where not salary_is_estimate) as with_salary,
+               count(*) filter (where country is not null) as with_country
+        from postings group by all order by month""",
 }
 REQUIREMENT_COLUMNS = ("degree", "degree_equivalent", "min_years_experience")
+
+# Rows per Parquet row group of a derived table (100,000 when not named): DuckDB skips a row
+# group whose min/max of the sort keys fall outside a query's filters, so the small tables the
+# pay and profile queries read get small row groups (a year of 11 is about a tenth of a table;
+# they hold about 0.1-0.8M rows at 10M postings, so their footers stay small).
+ROW_GROUP_ROWS = {"salary_values": 10_000, "salary_technologies": 20_000,
+                  "rollup_requirements": 10_000}
 
 
 def derived_sql(name: str) -> str:
@@ -71,7 +132,7 @@ def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
     con.execute(f"set memory_limit = '{memory}'")
     con.execute("set enable_progress_bar = false")
     con.execute(f"set temp_directory = '{_quoted(spill)}'")
-    for table in ("postings", "salaries", "posting_technologies"):
+    for table in ("postings", "salaries", "posting_technologies", "rollup_technologies"):
         con.sql(f"create or replace view {table} as select * from "
                 f"read_parquet('{_quoted(folder / f'{table}.parquet')}')")
     columns = {c for (c,) in con.sql("select column_name from (describe postings)").fetchall()}
@@ -80,9 +141,13 @@ def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
         for name in derived_tables_for(columns):
             path = folder / f"{name}.parquet"
             con.execute(f"copy ({derived_sql(name)}) to '{_quoted(path)}' "
-                        "(format parquet, compression zstd, row_group_size 100000)")
+                        "(format parquet, compression zstd, row_group_size "
+                        f"{ROW_GROUP_ROWS.get(name, 100_000)})")
             counts[name] = con.sql(f"select count(*) from read_parquet('{_quoted(path)}')"
                                    ).fetchall()[0][0]
+            # a later table may be made from this one (technology_pairs from technology_sets)
+            con.sql(f"create or replace view {name} as select * from "
+                    f"read_parquet('{_quoted(path)}')")
     finally:
         shutil.rmtree(spill, ignore_errors=True)
     return counts

@@ -65,6 +65,56 @@ create or replace macro requirements_in(date_from, date_to, countries, remotes, 
     where kept(month, source, country, remote, seniority, role_family,
                date_from, date_to, sources, countries, remotes, seniorities, roles);
 
+-- Co-mentions, US states (etl/warehouse/rollups.py): technology sets and pairs per cell, and US
+-- postings per state code (with and without a technology), under the filters.
+create or replace macro technology_sets_in(date_from, date_to, countries, remotes, seniorities,
+                                           roles, sources) as table
+    select * from technology_sets
+    where kept(month, source, country, remote, seniority, role_family,
+               date_from, date_to, sources, countries, remotes, seniorities, roles);
+
+-- True when no dimension is narrowed: the queries below then read the tables summed over all
+-- cells (the other branch is dropped when the parameters are bound, so it costs nothing).
+create or replace macro unfiltered(countries, remotes, seniorities, roles, sources) as
+    len(countries::varchar[]) = 0 and len(remotes::varchar[]) = 0
+    and len(seniorities::varchar[]) = 0 and len(roles::varchar[]) = 0
+    and len(sources::varchar[]) = 0;
+
+create or replace macro technology_pairs_in(date_from, date_to, countries, remotes, seniorities,
+                                            roles, sources) as table
+    select month, technology_a, technology_b, postings from technology_pairs
+    where kept(month, source, country, remote, seniority, role_family,
+               date_from, date_to, sources, countries, remotes, seniorities, roles)
+      and not unfiltered(countries, remotes, seniorities, roles, sources)
+    union all
+    select month, technology_a, technology_b, postings from technology_pairs_by_month
+    where month between date_from and date_to
+      and unfiltered(countries, remotes, seniorities, roles, sources);
+
+-- Postings naming each technology per month (rollup_technologies without its dimensions).
+create or replace macro technology_counts_in(date_from, date_to, countries, remotes,
+                                             seniorities, roles, sources) as table
+    select month, technology_id, postings from rollup_technologies
+    where kept(month, source, country, remote, seniority, role_family,
+               date_from, date_to, sources, countries, remotes, seniorities, roles)
+      and not unfiltered(countries, remotes, seniorities, roles, sources)
+    union all
+    select month, technology_id, postings from technologies_by_month
+    where month between date_from and date_to
+      and unfiltered(countries, remotes, seniorities, roles, sources);
+
+create or replace macro us_states_in(date_from, date_to, countries, remotes, seniorities, roles,
+                                     sources) as table
+    select * from rollup_us_states
+    where kept(month, source, country, remote, seniority, role_family,
+               date_from, date_to, sources, countries, remotes, seniorities, roles);
+
+create or replace macro us_state_technologies_in(date_from, date_to, countries, remotes,
+                                                 seniorities, roles, sources) as table
+    select * from rollup_us_state_technologies
+    where kept(month, source, country, remote, seniority, role_family,
+               date_from, date_to, sources, countries, remotes, seniorities, roles);
+
 -- The value at 0-based rank r of a group of (value, n) rows, where upto is the running count
 -- of the group through the row's value (sum(n) over (partition by group order by value)).
 create or replace macro value_at_rank(value, upto, r) as min(value) filter (where upto > r);
@@ -73,7 +123,7 @@ create or replace macro value_at_rank(value, upto, r) as min(value) filter (wher
 -- total is the group's count; linear interpolation between the values at ranks floor and
 -- ceil of (total - 1) * q, as DuckDB's quantile_cont does.
 create or replace macro weighted_quantile(value, upto, total, q) as
-    value_at_rank(value, upto, floor((total - 1) * q))
-    + (value_at_rank(value, upto, ceil((total - 1) * q))
-       - value_at_rank(value, upto, floor((total - 1) * q)))
-      * ((any_value(total) - 1) * q - floor((any_value(total) - 1) * q));
+    value_at_rank(value, upto, floor((total::double - 1) * q))
+    + (value_at_rank(value, upto, ceil((total::double - 1) * q))
+       - value_at_rank(value, upto, floor((total::double - 1) * q)))
+      * ((any_value(total)::double - 1) * q - floor((any_value(total)::double - 1) * q));

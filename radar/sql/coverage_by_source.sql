@@ -1,10 +1,10 @@
 -- Postings per source in the whole warehouse: count, first and last month, share with pay.
+-- Read from the per-source monthly rollup (etl/warehouse/rollups.py).
 with per_source as (
-    select source, count(*)::bigint as postings,
-           min(posted_date) as first_date, max(posted_date) as last_date,
-           count(salary_annual_usd) filter (where not salary_is_estimate)::bigint as with_salary,
-           count(*) filter (where country is not null)::bigint as with_country
-    from postings group by source
+    select source, sum(postings)::bigint as postings,
+           min(first_date) as first_date, max(last_date) as last_date,
+           sum(with_salary)::bigint as with_salary, sum(with_country)::bigint as with_country
+    from rollup_sources group by source
 ),
 final as (
     select *, with_salary / postings as salary_share from per_source

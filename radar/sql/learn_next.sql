@@ -3,7 +3,8 @@
 -- last 12 months of the range, in the 12 months before, and in the 12 months ending 24 months
 -- before (null when the range does not reach back that far); postings naming it among those
 -- naming any known technology; advertised pay (median and n, exact, from the pre-aggregated
--- (value, n) rows) beside the market's.
+-- (value, n) rows) beside the market's. Counts from the technology rollups and the cells'
+-- technology sets (docs/scale.md), never the tags row by row.
 with bounds as (
     select ($date_to::date - interval 11 month)::date as recent_start,
            ($date_to::date - interval 23 month)::date as prior12_start,
@@ -11,42 +12,49 @@ with bounds as (
            ($date_to::date - interval 24 month)::date as prior24_end
 ),
 kept as (
-    select posting_id, month
-    from listings_in($date_from, $date_to, $countries, $remote, $seniority, $role_family, $sources)
+    select month, sum(postings) as postings
+    from postings_in($date_from, $date_to, $countries, $remote, $seniority, $role_family, $sources)
+    group by month
 ),
-tagged as (
-    select distinct k.posting_id, k.month, t.technology_id
-    from kept k join posting_technologies t using (posting_id)
-),
-known as (
-    select distinct posting_id from tagged
-    where list_contains($technologies::varchar[], technology_id)
+-- postings naming any known technology: the cells' technology sets that hold one
+known_sets as (
+    select technologies, postings
+    from technology_sets_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
+                            $sources)
+    where list_has_any(technologies, $technologies::varchar[])
 ),
 totals as (
-    select count(*) filter (where month >= recent_start) as recent_total,
-           count(*) filter (where month >= prior12_start and month < recent_start)
-               as prior12_total,
-           count(*) filter (where month >= prior24_start and month <= prior24_end)
-               as prior24_total,
-           (select count(*) from known) as known_total,
+    select coalesce(sum(postings) filter (where month >= recent_start), 0) as recent_total,
+           coalesce(sum(postings) filter (where month >= prior12_start and month < recent_start),
+                    0) as prior12_total,
+           coalesce(sum(postings) filter (where month >= prior24_start and month <= prior24_end),
+                    0) as prior24_total,
+           (select coalesce(sum(postings), 0) from known_sets) as known_total,
            min(month) <= any_value(prior12_start) as reaches_12,
            min(month) <= any_value(prior24_start) as reaches_24
     from kept, bounds
 ),
+with_known as (
+    select technology_id, sum(postings) as with_known
+    from (select unnest(technologies) as technology_id, postings from known_sets)
+    group by technology_id
+),
 counts as (
-    select t.technology_id,
-           count(*) filter (where month >= recent_start) as recent_postings,
-           count(*) filter (where month >= prior12_start and month < recent_start)
-               as prior12_postings,
-           count(*) filter (where month >= prior24_start and month <= prior24_end)
-               as prior24_postings,
-           count(k.posting_id) as with_known
-    from tagged t cross join bounds left join known k using (posting_id)
-    where not list_contains($technologies::varchar[], t.technology_id)
-    group by t.technology_id
+    select r.technology_id,
+           coalesce(sum(postings) filter (where month >= recent_start), 0) as recent_postings,
+           coalesce(sum(postings) filter (where month >= prior12_start and month < recent_start),
+                    0) as prior12_postings,
+           coalesce(sum(postings) filter (where month >= prior24_start and month <= prior24_end),
+                    0) as prior24_postings,
+           coalesce(any_value(k.with_known), 0) as with_known
+    from technology_counts_in($date_from, $date_to, $countries, $remote, $seniority,
+                              $role_family, $sources) r
+    cross join bounds left join with_known k using (technology_id)
+    where not list_contains($technologies::varchar[], r.technology_id)
+    group by r.technology_id
 ),
 paid_values as (
-    select technology_id, salary_annual_usd as usd, sum(n) as n
+    select technology_id, salary_annual_usd as usd, sum(n)::double as n
     from salary_technologies_in($date_from, $date_to, $countries, $remote, $seniority,
                                 $role_family, $sources)
     group by all
@@ -62,7 +70,7 @@ paid as (
     from paid_ranked group by technology_id
 ),
 market_values as (
-    select salary_annual_usd as usd, sum(n) as n
+    select salary_annual_usd as usd, sum(n)::double as n
     from salary_values_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
                           $sources)
     group by all

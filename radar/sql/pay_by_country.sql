@@ -8,7 +8,7 @@ with rates as (
     select unnest($rates::struct(country varchar, year integer, units double)[], recursive := true)
 ),
 cells as (
-    select country, year(month) as year, salary_annual_usd as usd, sum(n) as n
+    select country, year(month) as year, salary_annual_usd as usd, sum(n)::double as n
     from salary_values_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
                           $sources)
     where country is not null

@@ -7,7 +7,7 @@ with rates as (
     select unnest($rates::struct(country varchar, year integer, units double)[], recursive := true)
 ),
 cells as (
-    select year(month) as year, country, salary_annual_usd as usd, sum(n) as n
+    select year(month) as year, country, salary_annual_usd as usd, sum(n)::double as n
     from salary_values_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
                           $sources)
     group by all

@@ -4,66 +4,76 @@
 -- (order statistics at ranks n/2 -/+ 0.98 sqrt(n), the normal approximation to the binomial).
 -- radar.pay.premium weighs the cells; postings without a known country are left out.
 -- Reads the pre-aggregated (value, n) rows: postings not naming a technology at a value are
--- all postings at it less those naming it; medians and order statistics are exact.
+-- all postings at it less those naming it; medians and order statistics are exact. The cells
+-- and technologies are numbered first, so the joins and the running-count window work on one
+-- integer key (a window partitioned by five text columns costs about three times as much).
 with chosen as (
-    select distinct unnest($technologies::varchar[]) as technology_id
+    select technology_id, (row_number() over ())::integer as t
+    from (select distinct unnest($technologies::varchar[]) as technology_id)
 ),
-everyone as (
-    select country, seniority, year(month) as year, salary_annual_usd as usd, sum(n) as n
+everyone_values as (
+    select country, seniority, year(month) as year, salary_annual_usd as usd,
+           sum(n)::double as n
     from salary_values_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
                           $sources)
     where country is not null
     group by all
 ),
+cell_ids as (
+    select country, seniority, year, (row_number() over ())::integer as cell
+    from (select distinct country, seniority, year from everyone_values)
+),
+everyone as (
+    select c.cell, e.usd, e.n
+    from everyone_values e join cell_ids c using (country, seniority, year)
+),
 naming as (
-    select technology_id, country, seniority, year(month) as year, salary_annual_usd as usd,
-           sum(n) as n
+    select ch.t, c.cell, s.salary_annual_usd as usd, sum(s.n)::double as n
     from salary_technologies_in($date_from, $date_to, $countries, $remote, $seniority,
-                                $role_family, $sources)
-    semi join chosen using (technology_id)
-    where country is not null
+                                $role_family, $sources) s
+    join chosen ch using (technology_id)
+    join cell_ids c on c.country = s.country and c.seniority = s.seniority
+                   and c.year = year(s.month)
     group by all
 ),
 cells as (
-    select c.technology_id, e.country, e.seniority, e.year, e.usd,
-           coalesce(w.n, 0) as n_with, e.n - coalesce(w.n, 0) as n_without
-    from everyone e cross join chosen c
-    left join naming w on w.technology_id = c.technology_id and w.country = e.country
-                      and w.seniority = e.seniority and w.year = e.year and w.usd = e.usd
+    select ch.t, e.cell, e.usd, coalesce(w.n, 0) as n_with, e.n - coalesce(w.n, 0) as n_without
+    from everyone e cross join chosen ch
+    left join naming w on w.t = ch.t and w.cell = e.cell and w.usd = e.usd
 ),
 sides as (
-    select technology_id, country, seniority, year, true as names_it, usd, n_with as n
+    -- one integer per technology x cell x side: ((cell - 1) x technologies + t - 1) x 2 + side
+    select ((cell::bigint - 1) * (select count(*) from chosen) + t - 1) * 2 + 1 as part, usd,
+           n_with as n
     from cells where n_with > 0
     union all
-    select technology_id, country, seniority, year, false as names_it, usd, n_without as n
+    select ((cell::bigint - 1) * (select count(*) from chosen) + t - 1) * 2 as part, usd,
+           n_without as n
     from cells where n_without > 0
 ),
 ranked as (
-    select *,
-           sum(n) over (partition by technology_id, country, seniority, year, names_it
-                        order by usd) as upto,
-           sum(n) over (partition by technology_id, country, seniority, year, names_it)::bigint
-               as total
+    select *, sum(n) over (partition by part order by usd) as upto,
+           sum(n) over (partition by part)::bigint as total
     from sides
 ),
 bounded as (
-    select technology_id, country, seniority, year, names_it, any_value(total) as n,
+    select part, any_value(total) as n,
            weighted_quantile(usd, upto, total, 0.5) as median,
            value_at_rank(usd, upto,
                          greatest(1, floor(total / 2 - 0.98 * sqrt(total))::bigint) - 1) as low,
            value_at_rank(usd, upto,
                          least(total, ceil(total / 2 + 1 + 0.98 * sqrt(total))::bigint) - 1)
                as high
-    from ranked group by all
+    from ranked group by part
 ),
 final as (
-    select w.technology_id, w.country, w.seniority, w.year,
+    select ch.technology_id, c.country, c.seniority, c.year,
            w.n as n_with, w.median as median_with, w.low as low_with, w.high as high_with,
            o.n as n_without, o.median as median_without, o.low as low_without,
            o.high as high_without
-    from bounded w join bounded o
-      on w.technology_id = o.technology_id and w.country = o.country
-     and w.seniority = o.seniority and w.year = o.year
-    where w.names_it and not o.names_it
+    from bounded w join bounded o on o.part = w.part - 1
+    join chosen ch on ch.t = w.part // 2 % (select count(*) from chosen) + 1
+    join cell_ids c on c.cell = w.part // 2 // (select count(*) from chosen) + 1
+    where w.part % 2 = 1
 )
 select * from final order by technology_id, country, seniority, year

@@ -10,7 +10,7 @@ with counts as (
     from postings_in($date_from, $date_to, $countries, $remote, $seniority, $role_family, $sources)
 ),
 usd as (
-    select salary_annual_usd as usd, sum(n) as n
+    select salary_annual_usd as usd, sum(n)::double as n
     from salary_values_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
                           $sources)
     group by all

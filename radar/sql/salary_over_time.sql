@@ -2,13 +2,13 @@
 -- ($technologies empty) or per chosen technology. Reads the pre-aggregated (value, n) rows;
 -- the quartiles are exact (weighted_quantile).
 with cells as (
-    select year(month) as year, 'all' as technology_id, salary_annual_usd as usd, sum(n) as n
+    select year(month) as year, 'all' as technology_id, salary_annual_usd as usd, sum(n)::double as n
     from salary_values_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
                           $sources)
     where len($technologies::varchar[]) = 0
     group by all
     union all
-    select year(month) as year, technology_id, salary_annual_usd as usd, sum(n) as n
+    select year(month) as year, technology_id, salary_annual_usd as usd, sum(n)::double as n
     from salary_technologies_in($date_from, $date_to, $countries, $remote, $seniority,
                                 $role_family, $sources)
     where list_contains($technologies::varchar[], technology_id)

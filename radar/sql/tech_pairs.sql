@@ -1,25 +1,23 @@
 -- Pairs among the chosen technologies ($technologies: ids) under the filters: postings naming
 -- both, naming each, and all postings; for the market-wide heat map (lift in radar.rules).
-with kept as (
-    select posting_id
-    from listings_in($date_from, $date_to, $countries, $remote, $seniority, $role_family, $sources)
-),
-tagged as (
-    select distinct posting_id, technology_id
-    from kept join posting_technologies using (posting_id)
-    where list_contains($technologies::varchar[], technology_id)
-),
-totals as (
-    select count(*) as total from kept
+-- Read from the pre-aggregated pair and technology rollups (docs/scale.md).
+with totals as (
+    select coalesce(sum(postings), 0) as total
+    from postings_in($date_from, $date_to, $countries, $remote, $seniority, $role_family, $sources)
 ),
 singles as (
-    select technology_id, count(*) as postings from tagged group by all
+    select technology_id, sum(postings) as postings
+    from technology_counts_in($date_from, $date_to, $countries, $remote, $seniority,
+                              $role_family, $sources)
+    where list_contains($technologies::varchar[], technology_id)
+    group by all
 ),
 pairs as (
-    select a.technology_id as technology_a, b.technology_id as technology_b,
-           count(*) as both_postings
-    from tagged a join tagged b using (posting_id)
-    where a.technology_id < b.technology_id
+    select technology_a, technology_b, sum(postings) as both_postings
+    from technology_pairs_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
+                             $sources)
+    where list_contains($technologies::varchar[], technology_a)
+      and list_contains($technologies::varchar[], technology_b) and technology_a < technology_b
     group by all
 ),
 final as (

@@ -19,8 +19,9 @@ counts as (
            coalesce(sum(postings) filter (where month >= recent_start), 0) as recent_n,
            coalesce(sum(postings) filter (where month >= prior_start and month < recent_start), 0)
                as prior_n
-    from technologies_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
-                         $sources), bounds
+    from technology_counts_in($date_from, $date_to, $countries, $remote, $seniority,
+                              $role_family, $sources)
+    join technologies using (technology_id), bounds
     where $category = '' or category = $category
     group by technology_id
 ),

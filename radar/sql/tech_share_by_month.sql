@@ -10,8 +10,8 @@ chosen as (
 ),
 counts as (
     select month, technology_id, sum(postings) as postings
-    from technologies_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
-                         $sources)
+    from technology_counts_in($date_from, $date_to, $countries, $remote, $seniority,
+                              $role_family, $sources)
     where list_contains($technologies::varchar[], technology_id)
     group by all
 ),

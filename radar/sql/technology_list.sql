@@ -1,6 +1,6 @@
 -- Technologies that appear in at least one posting, most mentioned first.
 with counts as (
-    select technology_id, sum(postings) as postings from rollup_technologies group by all
+    select technology_id, sum(postings) as postings from technologies_by_month group by all
 ),
 final as (
     select t.technology_id, t.name, t.category, t.parent, c.postings

@@ -23,14 +23,15 @@ PAGES = {"overview": "", "languages": "languages", "databases": "databases", "cl
          "salary": "salary", "role_profile": "role_profile", "map": "map", "report": "report",
          "about": "about", "compare": "compare", "stacks": "stacks", "learn-next": "learn-next",
          "web-servers": "web-servers"}
-# Overview: postings per month and three top-technology charts; no risers chart, because no
-# fixture technology with 30 or more postings in the last 12 months changed its share.
+# Overview: postings per month and the open tab's top-technology chart (a tab's chart is made
+# when the tab is opened); no risers chart, because no fixture technology with 30 or more
+# postings in the last 12 months changed its share.
 # Salary: by language, pay per country (one market with pay: the US), nominal vs real, and
 # pay over time; no premium chart (no fixture cell has postings on both sides).
 # Compare: shares and the 12-month change; Stacks (Python, the most named): the lift bars, the
 # lift per year and the market-wide heat map; What to learn next: the score of the one ranked
 # technology (AWS, the only one with 30 postings in the last 12 months).
-CHARTS = {"overview": 4, "languages": 1, "databases": 1, "cloud": 1, "salary": 4,
+CHARTS = {"overview": 2, "languages": 1, "databases": 1, "cloud": 1, "salary": 4,
           "role_profile": 3, "map": 1, "compare": 2, "stacks": 3, "learn-next": 1}
 HEADINGS = {"overview": "Hiring Radar: backend job postings", "languages": "Languages",
             "databases": "Databases", "cloud": "Cloud platforms", "salary": "Salary",
