@@ -196,6 +196,10 @@ _REMOTE_IN_TEXT = (
                           r"\bremote[- ]first\b|\bremote (?:role|position|job|work)\b", re.I)),
     ("onsite", re.compile(r"\bon-?site (?:role|position|only)\b|\bin our office\b", re.I)),
 )
+# per value, lower-case words one of which every match of its _REMOTE_IN_TEXT pattern holds: a
+# text (case-folded) without one is not searched for the value (speed only)
+_REMOTE_IN_TEXT_HINTS = {"hybrid": ("hybrid", "office"), "remote": ("remote",),
+                         "onsite": ("site", "office")}
 
 
 def remote_from_text(location: str | None, title: str, description: str) -> str:
@@ -204,8 +208,13 @@ def remote_from_text(location: str | None, title: str, description: str) -> str:
     for value, pattern in _REMOTE_WORDS:
         if pattern.search(head):
             return value
+    text = description[:4000]
+    folded = salary.folded(text)
+    hints = _REMOTE_IN_TEXT_HINTS if len(folded) == len(text) else None
     for value, pattern in _REMOTE_IN_TEXT:
-        if pattern.search(description[:4000]):
+        if hints is not None and not any(h in folded for h in hints[value]):
+            continue
+        if pattern.search(text):
             return value
     return "unknown"
 

@@ -12,7 +12,10 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import accumulate
 from pathlib import Path
+
+from etl.transforms import salary
 
 WORDS = Path(__file__).resolve().parents[1] / "data" / "requirements.toml"
 DEGREE_LEVELS = ("bachelor", "master", "phd")  # lowest first
@@ -53,8 +56,10 @@ def _rules() -> dict:
     return {
         "degree_hints": tuple(deg["hints"]),
         "degree_hints_cs": re.compile(deg["hints_cs"]),
+        "degree_hints_cs_literals": tuple(deg["hints_cs_literals"]),
         "years_hints": tuple(yrs["hints"]),
         "employment_hints": emp["hints"],
+        "all_employment_hints": tuple(h for kind in EMPLOYMENT_TYPES for h in emp["hints"][kind]),
         "degree": {level: [re.compile(rf"{_WORD_START}(?:{'|'.join(deg[level])})", re.I),
                            re.compile("|".join(deg.get(f"{level}_cs", ["(?!)"])))]
                    for level in DEGREE_LEVELS},
@@ -104,13 +109,20 @@ def _rules() -> dict:
         "role_noun": re.compile(rf"^[\s/&+,()-]*(?:[\w.#+/-]+[\s/&+,()-]+){{0,4}}?"
                                 rf"(?:{'|'.join(sen['role_nouns'])})\b", re.I),
         "role_noun_anywhere": re.compile(rf"\b(?:{'|'.join(sen['role_nouns'])})\b", re.I),
-        "title_word": re.compile(r"\b(?:head\s+of|director|vp|vice\s+president|chief|cto"
-                                 r"|engineering\s+manager|(?:tech|team|ux|design|qa|data|dev"
-                                 r"|product|technical)\s+lead)\b", re.I),
+        "title_word": re.compile(_TITLE_WORD, re.I),
+        # either of the two above: what a line naming a role holds
+        "role_or_title": _alternation([rf"\b(?:{'|'.join(sen['role_nouns'])})\b", _TITLE_WORD]),
+        "role_hints": tuple(sen["role_hints"]) + _TITLE_HINTS,
+        "level_hints": {level: tuple(sen["level_hints"][level]) for level in LEVELS},
+        "hiring_starts": tuple(sen["hiring_starts"]),
         "not_level": _alternation(sen["not_level"]),
         "not_role_line": _alternation(sen["not_role_line"]),
-        "hiring": _alternation([rf"\b(?:{p})\b" for p in sen["hiring_phrases"]]),
-        "employment": [(kind, _alternation([rf"{_WORD_START}(?:{p})" for p in emp[kind]],
+        # the word start (zero-width, one way to match) tried once per position, not per phrase
+        "hiring": _alternation([r"\b(?:" + "|".join(rf"(?:{p})\b" for p in sen["hiring_phrases"])
+                                + ")"]),
+        # _WORD_START can match one way only at a position (its branches exclude each other), so
+        # trying it once before the alternatives finds what trying it before each one finds
+        "employment": [(kind, _alternation([f"{_WORD_START}(?:{_alternation(emp[kind]).pattern})"],
                                            re.I | re.M))
                        for kind in EMPLOYMENT_TYPES],
         "not_type_before": _alternation(emp["not_type_before"]),
@@ -125,12 +137,18 @@ def _rules() -> dict:
     }
 
 
+_TITLE_WORD = (r"\b(?:head\s+of|director|vp|vice\s+president|chief|cto"
+               r"|engineering\s+manager|(?:tech|team|ux|design|qa|data|dev"
+               r"|product|technical)\s+lead)\b")
+_TITLE_HINTS = ("head", "director", "vp", "vice", "chief", "cto", "manager", "lead")  # one is
+# in every title word: the lines without one are not tried (speed only)
 # a word starts after a non-letter, or where LinkedIn ran two lines together ("fieldBachelor")
 _WORD_START = (r"(?:(?<![\w-])|(?<=[^\w\s]-)|(?<=^-)|(?<=\s-)"
                r"|(?<=(?-i:[a-z]))-?(?=(?-i:[A-Z]))|(?<=(?-i:[A-Z]{2}))(?=(?-i:[A-Z][a-z])))")
 _RUN_TOGETHER = re.compile(r"(?<=[a-z.])(?=[A-Z][a-z])")
 _SENTENCE_END = re.compile(r"[.!?;](?=\s|[A-Z])|\n")
 _URL = re.compile(r"https?://\S+|www\.\S+")
+_URL_START = re.compile(r"https?://|www\.")
 _OR_MORE = re.compile(r"^\s*(?:or\s+(?:more|longer|above)|and\s+(?:up|above)|plus)\b",
                       re.IGNORECASE)
 # the head of a list item "Sr. Product Manager, Search - There's a huge opportunity ..."
@@ -159,11 +177,98 @@ def _clause_after(text: str, end: int, limit: int = 200) -> str:
     return window[:joined.start()] if joined else window
 
 
-def _lines_with(text: str, hints: tuple[str, ...], pattern: re.Pattern | None = None) -> str:
-    """The lines of text holding one of the lower-cased hints (or matching pattern), in order."""
+def lines_with_by_search(text: str, hints: tuple[str, ...],
+                         pattern: re.Pattern | None = None) -> str:
+    """_lines_with without the pre-filters: each line lowered and tried hint by hint (the
+    reference the fast path is tested against, tests/test_requirements_speed.py)."""
     return "\n".join(line for line in text.split("\n")
                      if any(h in line.lower() for h in hints)
                      or (pattern is not None and pattern.search(line)))
+
+
+@lru_cache(maxsize=4)  # the four extractors (and the years sections) read the same text
+def _lowered(text: str) -> str:
+    return text.lower()
+
+
+@lru_cache(maxsize=4)
+def _folded(text: str) -> str | None:
+    """The text case-folded as IGNORECASE compares it, or None when folding changes its length
+    (then a literal pre-filter cannot stand for an IGNORECASE pattern)."""
+    folded = salary.folded(text)
+    return folded if len(folded) == len(text) else None
+
+
+@cache
+def _automaton(words: tuple[str, ...]):
+    """An Aho-Corasick automaton of literal words (none holding a line break)."""
+    import ahocorasick
+    if not words or any("\n" in w or not w for w in words):
+        raise ValueError(f"hint words must be non-empty and hold no line break: {words}")
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, len(word))
+    automaton.make_automaton()
+    return automaton
+
+
+def _lines_holding(text: str, words: tuple[str, ...]) -> set[int]:
+    """Numbers of the lines (text.split("\n")) holding one of the literal words."""
+    found: set[int] = set()
+    number, counted = 0, 0
+    for end, length in _automaton(words).iter(text):
+        start = end - length + 1
+        if start > counted:
+            number += text.count("\n", counted, start)
+            counted = start
+        found.add(number)
+    return found
+
+
+# What makes a pattern's matches depend on where its text is cut into lines (anchors,
+# lookarounds): such a pattern is searched line by line, never over the whole text first.
+_LINE_SENSITIVE = re.compile(r"\^|\$|\\[AZ]|\(\?<?[=!]")
+
+
+def _matching_lines(text: str, pattern: re.Pattern) -> set[int] | None:
+    """Numbers of the lines (text.split("\n")) where a whole-text scan of pattern finds a match;
+    None when the pattern or one of its matches depends on line breaks (then every line is to be
+    searched on its own). A match inside one line is always found by the whole-text scan."""
+    if _LINE_SENSITIVE.search(pattern.pattern):
+        return None
+    found: set[int] = set()
+    number, counted = 0, 0
+    for m in pattern.finditer(text):
+        start = m.start()
+        if "\n" in m[0]:
+            return None
+        number += text.count("\n", counted, start)
+        counted = start
+        found.add(number)
+    return found
+
+
+def _lines_with(text: str, hints: tuple[str, ...], pattern: re.Pattern | None = None,
+                pattern_hints: tuple[str, ...] = ()) -> str:
+    """The lines of text holding one of the lower-cased hints (or matching pattern), in order.
+
+    The same lines as lines_with_by_search, found with one scan of the lowered text for all hints;
+    pattern is searched only in the lines holding one of ``pattern_hints`` (literals, case kept,
+    one of which is in every match of pattern), else over the whole text once."""
+    chosen = _lines_holding(_lowered(text), hints)
+    if pattern is not None:
+        extra = (_lines_holding(text, pattern_hints) if pattern_hints
+                 else _matching_lines(text, pattern))
+        if extra is None:
+            return lines_with_by_search(text, hints, pattern)
+        extra -= chosen
+        if extra:
+            lines = text.split("\n")
+            chosen |= {i for i in extra if pattern.search(lines[i])}
+    if not chosen:
+        return ""
+    lines = text.split("\n")
+    return "\n".join(lines[i] for i in sorted(chosen))
 
 
 # --- degree ---------------------------------------------------------------------------------
@@ -174,7 +279,8 @@ def degree_asked(text: str) -> tuple[str, bool]:
     levels: list[str] = []
     equivalent = False
     full_text = text
-    text = _lines_with(text, rules["degree_hints"], rules["degree_hints_cs"])
+    text = _lines_with(text, rules["degree_hints"], rules["degree_hints_cs"],
+                       rules["degree_hints_cs_literals"])
     if not text:
         return "none_stated", False
     mentions = [(level, m) for level in DEGREE_LEVELS for pattern in rules["degree"][level]
@@ -318,8 +424,12 @@ def _role_contexts(text: str) -> tuple[tuple[int, str, bool], ...]:
     line, short lines naming a role, and the clause after "hiring", "looking for", ..."""
     rules = _rules()
     contexts: list[tuple[int, str, bool]] = []
-    offset = 0
-    for number, line in enumerate(text.split("\n")):
+    lines = text.split("\n")
+    candidates = _role_line_candidates(text)
+    ends = list(accumulate(map(len, lines)))  # a line starts at its end - its length + its number
+    for number in range(len(lines)) if candidates is None else sorted(candidates | {0}):
+        line = lines[number]
+        offset = ends[number] - len(line) + number
         bare = _URL.sub("", line).strip(" \t-*•>#=|:")
         if number == 0:
             contexts.append((offset, bare[:200], False))
@@ -331,12 +441,10 @@ def _role_contexts(text: str) -> tuple[tuple[int, str, bool], ...]:
                     if head is None or part.count(" ", 0, head.start()) >= _ITEM_HEAD_WORDS:
                         continue
                     part = part[:head.start()]
-                if part and not rules["not_role_line"].search(part) and (
-                        rules["role_noun_anywhere"].search(part)
-                        or rules["title_word"].search(part)):
+                if part and rules["role_or_title"].search(part) \
+                        and not rules["not_role_line"].search(part):
                     contexts.append((offset, part, False))
-        offset += len(line) + 1
-    for m in rules["hiring"].finditer(text):
+    for m in _hiring_matches(text):
         if re.search(r"\bif\s+you\b", _clause_before(text, m.start(), 60), re.I):
             continue  # "if you are looking for an internship, apply to ...": another posting
         clause = text[m.end():m.end() + 150]
@@ -345,11 +453,49 @@ def _role_contexts(text: str) -> tuple[tuple[int, str, bool], ...]:
     return tuple(sorted(contexts, key=lambda c: c[0]))
 
 
+def _role_line_candidates(text: str) -> set[int] | None:
+    """The lines that may name a role, by one literal scan of the whole text: a role noun or
+    title word holds one of the role hints; a line with a web address is always tried (removing
+    the address joins words). None: every line is to be tried.
+
+    A part of a line (a "|" item, a list-item head) is cut at spaces or punctuation, so a role
+    noun in the part is a role noun in the line, and its line holds a hint."""
+    folded = _folded(text)
+    if folded is None:
+        return None
+    found = _lines_holding(folded, _rules()["role_hints"])
+    if "http" in text or "www." in text:
+        found |= _lines_holding(text, ("http://", "https://", "www."))
+    return found
+
+
+def _hiring_matches(text: str) -> list[re.Match]:
+    """The matches of the hiring phrases in text, as finditer gives them, trying the pattern only
+    where one of the words a phrase starts with starts (found by one scan of the folded text)."""
+    rules = _rules()
+    folded = _folded(text)
+    if folded is None:
+        return list(rules["hiring"].finditer(text))
+    found: list[re.Match] = []
+    end = 0
+    for start in sorted({at - length + 1
+                         for at, length in _automaton(rules["hiring_starts"]).iter(folded)}):
+        if start >= end and (m := rules["hiring"].match(text, start)):
+            found.append(m)
+            end = m.end()
+    return found
+
+
 def _level_in(snippet: str, needs_noun: bool) -> str | None:
     """The level of the first level word in snippet that qualifies a role."""
     rules = _rules()
     found: list[tuple[int, str]] = []
+    folded = salary.folded(snippet)
+    if len(folded) != len(snippet):
+        folded = None  # the hints cannot stand for the patterns: try every level
     for level, pattern in rules["level"]:
+        if folded is not None and not any(h in folded for h in rules["level_hints"][level]):
+            continue  # none of the level's words can be in the snippet
         for m in pattern.finditer(snippet):
             lo = max(0, m.start() - 30)
             local = snippet[lo:m.end() + 40]
@@ -399,8 +545,7 @@ def employment_type_stated(text: str) -> str:
     rules = _rules()
     full_text = text
     found: list[tuple[int, str]] = []
-    hints = tuple(h for kind in EMPLOYMENT_TYPES for h in rules["employment_hints"][kind])
-    text = _lines_with(text, hints)
+    text = _lines_with(text, rules["all_employment_hints"])
     lower = text.lower()
     for kind, pattern in rules["employment"]:
         if not any(h in lower for h in rules["employment_hints"][kind]):

@@ -171,23 +171,41 @@ def text_hashes(rows: list[dict], known: Callable[[int], bool] | None) -> pa.Rec
 
 def tag_rows(rows: list[dict], tagger: Tagger) -> pa.RecordBatch:
     """One row per posting x technology: who matched, as written, and by which rule."""
-    out: dict[str, list] = {name: [] for name in STAGED_TECH_SCHEMA.names}
+    posting_ids, tech_ids, names, categories, parents, surfaces, rules, mentions, numbers = (
+        [] for _ in range(9))
     technologies = tagger.technologies
     for row in rows:
         seen: dict[str, int] = {}
+        posting, number = row["posting_id"], row["row"]
         for m in tagger.mentions(posting_text(row["title"], row["description"])):
             tech_id = m.technology.id
-            if tech_id in seen:
-                out["mentions"][seen[tech_id]] += 1
+            at = seen.get(tech_id)
+            if at is not None:
+                mentions[at] += 1
                 continue
-            seen[tech_id] = len(out["posting_id"])
+            seen[tech_id] = len(posting_ids)
             tech = technologies[tech_id]
-            for key, value in (("posting_id", row["posting_id"]), ("technology_id", tech_id),
-                               ("name", tech.name), ("category", tech.category),
-                               ("parent", tech.parent), ("surface", m.surface),
-                               ("rule", m.rule), ("mentions", 1), ("row", row["row"])):
-                out[key].append(value)
-    return pa.RecordBatch.from_pydict(out, schema=STAGED_TECH_SCHEMA)
+            posting_ids.append(posting)
+            tech_ids.append(tech_id)
+            names.append(tech.name)
+            categories.append(tech.category)
+            parents.append(tech.parent)
+            surfaces.append(m.surface)
+            rules.append(m.rule)
+            mentions.append(1)
+            numbers.append(number)
+    return pa.RecordBatch.from_arrays(
+        [pa.array(values, type=field.type) for values, field in zip(
+            (posting_ids, tech_ids, names, categories, parents, surfaces, rules, mentions,
+             numbers), STAGED_TECH_SCHEMA, strict=True)], schema=STAGED_TECH_SCHEMA)
+
+
+def _staging_rows(batch: pa.RecordBatch) -> Iterator[dict]:
+    """The staging rows of a batch as dicts of their non-null values (a column at a time)."""
+    names = batch.schema.names
+    for values in zip(*(column.to_pylist() for column in batch.columns), strict=True):
+        yield {name: value for name, value in zip(names, values, strict=True)
+               if value is not None}
 
 
 def normalised_and_tagged(batch: pa.RecordBatch, source: str, ingested_at: dt.datetime,
@@ -198,17 +216,18 @@ def normalised_and_tagged(batch: pa.RecordBatch, source: str, ingested_at: dt.da
     """
     tagger = Tagger.default()
     rows, rejected = [], []
-    for item in batch.to_pylist():
-        staging = {k: v for k, v in item.items() if v is not None}
+    for staging in _staging_rows(batch):
         row, reason = posting_row(staging, source, ingested_at)
         if row is None:
-            rejected.append(Rejected(source, item["_file"], item["_row"], reason,
+            rejected.append(Rejected(source, staging.get("_file"), staging.get("_row"), reason,
                                      raw_excerpt({k: v for k, v in staging.items()
                                                   if k not in ("seq", "_file", "_row")})))
         else:
-            row["row"] = item["seq"]
+            row["row"] = staging.get("seq")
             rows.append(row)
-    postings = pa.RecordBatch.from_pylist(rows, schema=STAGED_POSTINGS_SCHEMA)
+    postings = pa.RecordBatch.from_arrays(
+        [pa.array([r[f.name] for r in rows], type=f.type) for f in STAGED_POSTINGS_SCHEMA],
+        schema=STAGED_POSTINGS_SCHEMA)
     hashes = text_hashes(rows, known)
     to_tag = [r for r, tag in zip(rows, hashes.column("tagged").to_pylist(), strict=True) if tag]
     return Processed(postings, tag_rows(to_tag, tagger),

@@ -1,0 +1,162 @@
+"""The requirement extractors' pre-filters change nothing (issue 11 item 2).
+
+The fast module (etl/transforms/requirements.py) scans a posting once for the hint words of each
+extractor and reads only the lines holding one; the reference copy
+(tests/reference_code/requirements_before_speed.py) lowers and searches every line for every
+hint. Both read the same word lists, so any difference is the pre-filters' fault.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import astuple
+from pathlib import Path
+
+import pytest
+
+from etl.evaluate_requirements import posting_text
+from etl.sample import write_sample
+from etl.sources import sources
+from etl.transforms import requirements as fast
+from tests.reference_code import requirements_before_speed as reference
+
+EVAL = Path(__file__).parent / "eval"
+
+# Texts made to hit the edges of the pre-filters: case folding that changes a text's length
+# (İ), words run over a line break, web addresses inside a line, "|" lists, long list items,
+# camel-cased runs ("fieldBachelor"), hyphens before a word, carriage returns, empty lines.
+EDGE_TEXTS = [
+    "",
+    "\n\n\n",
+    "Senior Backend Engineer",
+    "İNTERN wanted\nWe are hiring a Senior Engineer (full-time)",
+    "Looking for a product\nmanager, or\nabove. Head\nof Engineering",
+    "Senior or https://example.com/jobs above\nJunior www.example.com developer",
+    "Acme | Senior Backend Engineer | Remote | Full-time | $150k\nInterns welcome",
+    "Sr. Product Manager, Search - There's a huge opportunity for someone who knows search "
+    "ranking and relevance well enough to lead it from day one",
+    "Great roleBachelor's degree in CS required\nfieldMaster's preferred or equivalent",
+    "BS in Computer Science\nMS\nB.S. or M.S. degree\nJ.D. required\nPhD",
+    "Part and Full-Time\nContract-to-hire\n6 month\ncontract role\n-Contract\nabc-Full-Time",
+    "Senior-level engineer, 5+ years\r\nJunior-to-mid developer\r\n3 years of experience",
+    "We are looking for an intern\nBackend, Web or Android Engineer | VISA, REMOTE, INTERNS",
+    "Temporary, seasonal roles\nFixed-term contract (12 months)\nFreelance B2B",
+    "ΣΟΦΙΑ ΣΕΝΙΟΡ engineer\nK\u212a senior ſenior developer\nDevOps Lead",
+    "Title\n\n" + "x" * 300 + " senior engineer\n" + "lead " * 40,
+    "Contract Licensed Clinical Psychologist\nMid-level",
+    "if you are looking for an internship, apply elsewhere\nWe are hiring: Staff Engineer",
+]
+
+
+@pytest.fixture(scope="module")
+def sample_texts(tmp_path_factory) -> list[str]:
+    """Title and body of 3,000 synthetic postings, as the build hands them to the extractors."""
+    raw = tmp_path_factory.mktemp("raw") / "sample"
+    write_sample(raw, n=3000)
+    items = [i for i in sources()["sample"].read(raw) if isinstance(i, dict)]
+    return [f"{' '.join(str(i.get('title') or '').split())}\n\n{i.get('description') or ''}"
+            for i in items]
+
+
+def _labelled_texts(shared: Path) -> list[str]:
+    texts = []
+    for path in sorted(EVAL.glob("*_labels.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                texts.append(posting_text(shared, row["source"], row["file"], str(row["id"])))
+    return texts
+
+
+def _differences(texts: list[str]) -> list[tuple[str, tuple, tuple]]:
+    found = []
+    for text in texts:
+        old = astuple(reference.requirements_in(text))
+        new = astuple(fast.requirements_in(text))
+        if old != new:
+            found.append((text[:80], old, new))
+    return found
+
+
+def test_edge_texts_give_the_same_requirements():
+    assert _differences(EDGE_TEXTS) == []
+
+
+def test_sample_postings_give_the_same_requirements(sample_texts):
+    assert len(sample_texts) > 2900
+    assert _differences(sample_texts) == []
+
+
+def test_labelled_postings_give_the_same_requirements(shared_data):
+    texts = _labelled_texts(shared_data)
+    assert len(texts) > 1000  # every labelled set: tagger and requirement labels
+    assert _differences(texts) == []
+
+
+def test_lines_with_finds_the_lines_searching_finds(sample_texts):
+    rules = fast._rules()
+    cases = [(rules["degree_hints"], rules["degree_hints_cs"], rules["degree_hints_cs_literals"]),
+             (rules["years_hints"], None, ()), (rules["all_employment_hints"], None, ()),
+             (rules["degree_hints"], re.compile(r"(?i)senior\s+engineer"), ())]
+    for text in [*EDGE_TEXTS, *sample_texts[:500]]:
+        for hints, pattern, literals in cases:
+            assert fast._lines_with(text, hints, pattern, literals) == \
+                fast.lines_with_by_search(text, hints, pattern), text[:80]
+
+
+def test_role_contexts_are_the_same(sample_texts):
+    for text in [*EDGE_TEXTS, *sample_texts[:1000]]:
+        assert fast._role_contexts(text) == reference._role_contexts(text), text[:80]
+
+
+def test_factored_patterns_match_the_same_spans(sample_texts):
+    """Employment words and hiring phrases: the word start tried once before all alternatives
+    finds the same matches as trying it before each one."""
+    new, old = fast._rules(), reference._rules()
+    pairs = [(a, b) for (_, a), (_, b) in zip(new["employment"], old["employment"], strict=True)]
+    pairs.append((new["hiring"], old["hiring"]))
+    for text in [*EDGE_TEXTS, *sample_texts[:1000]]:
+        for a, b in pairs:
+            assert [m.span() for m in a.finditer(text)] == [m.span() for m in b.finditer(text)]
+
+
+def test_hiring_phrases_found_where_they_start(sample_texts):
+    """Trying the hiring phrases only where a start word starts finds what finditer finds."""
+    pattern = fast._rules()["hiring"]
+    for text in [*EDGE_TEXTS, "This has an as-is bias; is a senior role\nas a lead", "İs a role",
+                 *sample_texts[:1000]]:
+        assert [m.span() for m in fast._hiring_matches(text)] == \
+            [m.span() for m in pattern.finditer(text)], text[:80]
+
+
+def test_levels_found_with_the_level_hints(sample_texts):
+    """Skipping a level whose hints are not in a snippet changes no level found."""
+    for text in [*EDGE_TEXTS, *sample_texts[:1000]]:
+        for _, snippet, needs_noun in fast._role_contexts(text):
+            assert fast._level_in(snippet, needs_noun) == \
+                reference._level_in(snippet, needs_noun), snippet
+
+
+def test_every_role_noun_and_degree_abbreviation_holds_a_hint():
+    """The hint lists cover their patterns: each role noun and level word holds one of its hints,
+    each hiring phrase starts with a start word, each case-kept degree abbreviation matched holds
+    one of its literals."""
+    rules = fast._rules()
+    hints = rules["role_hints"]
+    words = fast.tomllib.loads(fast.WORDS.read_text(encoding="utf-8"))["seniority"]
+
+    def held(pattern: str, hints: tuple[str, ...]) -> bool:  # "co-?op" holds "coop"
+        plain = pattern.lower()
+        return any(h in plain or h in re.sub(r".\?", "", plain) for h in hints)
+
+    assert [n for n in words["role_nouns"] if not held(n, hints)] == []
+    for level in fast.LEVELS:
+        assert [w for w in words[level] if not held(w, rules["level_hints"][level])] == []
+    assert [p for p in words["hiring_phrases"]
+            if not p.lower().startswith(rules["hiring_starts"])] == []
+    abbreviations = ["BS", "BA", "MS", "MA", "B.S", "B.A", "M.S", "M.A", "BSc", "MSc", "BSEE",
+                     "MSCS", "B.Sc", "M.Sc", "J.D."]
+    for word in abbreviations:
+        for m in rules["degree_hints_cs"].finditer(f"a {word} b"):
+            assert any(lit in m[0] for lit in rules["degree_hints_cs_literals"]), m[0]

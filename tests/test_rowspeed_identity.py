@@ -1,0 +1,95 @@
+"""The faster row-by-row build work stages exactly what it staged before (issue 11 item 2).
+
+normalised_and_tagged (normalise, requirements, pay, text hashes, tags) against the reference
+copy of itself before the speed work (tests/reference_code/build_before_speed.py, which
+normalises through the reference copies of normalize and requirements), batch by batch, on
+synthetic sample postings and on the real postings the labelled sets come from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from etl.sample import write_sample
+from etl.sources import sources
+from etl.transforms import normalize
+from etl.warehouse import build
+from tests.reference_code import build_before_speed, normalize_before_speed
+
+READ_AT = dt.datetime(2026, 12, 2, 3, 0, tzinfo=dt.UTC)
+ARCHIVE_MONTHS = ("2013-12.jsonl.gz", "2019-03.jsonl.gz")  # two months of the HN archive
+
+
+def _batches(source: str, raw_dir: Path) -> list[pa.RecordBatch]:
+    rejected: list = []
+    return list(build.staging_batches(sources()[source], raw_dir, READ_AT, 0, rejected, 500))
+
+
+def _assert_same_staging(source: str, batches: list[pa.RecordBatch]) -> int:
+    """Both versions on every batch; the number of postings compared."""
+    compared = 0
+    for batch in batches:
+        new = build.normalised_and_tagged(batch, source, READ_AT)
+        old = build_before_speed.normalised_and_tagged(batch, source, READ_AT)
+        assert new.postings.equals(old.postings)
+        assert new.technologies.equals(old.technologies)
+        assert new.hashes.equals(old.hashes)
+        assert new.rejected == old.rejected
+        assert new.keys.equals(old.keys)
+        compared += batch.num_rows
+    return compared
+
+
+def test_sample_postings_stage_the_same(tmp_path):
+    raw = tmp_path / "sample"
+    write_sample(raw, n=2000)
+    assert _assert_same_staging("sample", _batches("sample", raw)) > 1990
+
+
+def test_real_labelled_sources_stage_the_same(shared_data, tmp_path):
+    """The HN threads, Firebase runs and archive months and the LinkedIn file the labelled sets
+    point into (each file as the build reads it from a raw folder)."""
+    hn, linkedin = tmp_path / "hn", tmp_path / "linkedin"
+    hn.mkdir()
+    linkedin.mkdir()
+    for path in [*(shared_data / "hn").iterdir(),
+                 *(shared_data / "hn_archive" / m for m in ARCHIVE_MONTHS)]:
+        (hn / path.name).symlink_to(path)
+    for path in (shared_data / "linkedin_arshkon").glob("*.csv"):
+        (linkedin / path.name).symlink_to(path)
+    assert _assert_same_staging("hn", _batches("hn", hn)) > 1000
+    assert _assert_same_staging("linkedin", _batches("linkedin", linkedin)) >= 400
+
+
+@pytest.mark.parametrize("description", [
+    "", "Hybrid role, 3 days a week in the office", "We are fully remote.", "Remote-first team",
+    "This is an onsite role in our office", "ON-SITE ONLY", "İn our office, hybrid work",
+    "Remote (ſenior) HYBRID MODEL", "x" * 4100 + " fully remote", "2 days per week in office",
+])
+def test_remote_from_text_same_as_before(description):
+    for location, title in ((None, "Engineer"), ("Berlin", "Remote Engineer"), ("", "Dev")):
+        assert normalize.remote_from_text(location, title, description) == \
+            normalize_before_speed.remote_from_text(location, title, description)
+
+
+def test_remote_hints_are_in_every_pattern():
+    """Each remote-in-text alternative holds one of its value's hints (so skipping is safe)."""
+    for value, pattern in normalize._REMOTE_IN_TEXT:
+        for alternative in _top_level_alternatives(pattern.pattern.lower()):
+            plain = re.sub(r"\(\?:[^()]*\)\??|\\[bs]|[?]", "", alternative)  # optional groups out
+            assert any(h in plain for h in normalize._REMOTE_IN_TEXT_HINTS[value]), alternative
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(pattern):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    return [*parts, pattern[start:]]
