@@ -124,7 +124,19 @@ def normalise(text: str) -> str:
         for fancy, plain in _PUNCTUATION:
             if fancy in others:
                 text = text.replace(fancy, plain)
+    _last_normalised[0] = (text, others)
     return text
+
+
+# the text normalise returned last and its non-ASCII characters (with perhaps a few it no longer
+# has): the tagger's search key and shape passes read them instead of finding them again
+_last_normalised: list[tuple[str, str]] = [("", "")]
+
+
+def _non_ascii_of(text: str) -> str:
+    """_non_ascii(text), or what normalise found when text is the string it returned last."""
+    last = _last_normalised[0]
+    return last[1] if last[0] is text else _non_ascii(text)
 
 
 def _html_to_text(fragment: str) -> tuple[str, str]:
@@ -163,13 +175,34 @@ def _is_nfkc(text: str, others: str) -> bool:
     return unicodedata.is_normalized("NFKC", text)
 
 
+def _nfkc(text: str, others: str) -> tuple[str, str]:
+    """unicodedata.normalize("NFKC", text) and its non-ASCII characters, in order.
+
+    Most texts that are not NFKC hold a few compatibility characters ("…", "™", a narrow
+    no-break space): each is replaced by its own NFKC form, and when the result is NFKC it is
+    the answer (it has the NFKD of text, since NFKD(NFKC(c)) is NFKD(c) for every character,
+    and NFKC is the composition of NFKD). Otherwise the whole text is normalised, at about 250
+    instructions a character.
+    """
+    replaced, changed = text, False
+    for char in set(others):
+        form = unicodedata.normalize("NFKC", char)
+        if form != char:
+            replaced, changed = replaced.replace(char, form), True
+    if changed:
+        rest = _non_ascii(replaced)
+        if not rest or _is_nfkc(replaced, rest):
+            return replaced, rest
+    text = unicodedata.normalize("NFKC", text)
+    return text, _non_ascii(text)
+
+
 def _plain_to_text(text: str) -> tuple[str, str]:
     """Plain text: Unicode NFKC, runs of spaces as one, lines stripped, blank lines collapsed;
     also the non-ASCII characters of the result, in order."""
     others = _non_ascii(text)  # ASCII text is NFKC already and has no no-break space
     if others and not _is_nfkc(text, others):
-        text = unicodedata.normalize("NFKC", text)
-        others = _non_ascii(text)
+        text, others = _nfkc(text, others)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     # a regex that may start at every space is slow: the runs of spaces are found by one that
@@ -179,7 +212,7 @@ def _plain_to_text(text: str) -> tuple[str, str]:
         others = others.replace("\u00a0", "")
     elif "  " in text:
         text = _DOUBLE_SPACES.sub(" ", text)
-    if " \n" in text or "\n " in text:
+    if "\n" in text:
         text = _without_spaces_at_breaks(text)
     return _BLANK_LINES.sub("\n\n", text).strip(), others
 
@@ -238,17 +271,19 @@ _ASCII_BYTES = bytes(range(128))
 _MAX_REPLACED = 32  # so the time stays linear in the text
 
 
-def _translated(text: str, ascii_table: bytes, table: dict) -> str:
+def _translated(text: str, ascii_table: bytes, table: dict, others: str | None = None) -> str:
     """text.translate(table), faster: str.translate looks up every character in the dict, so
     ASCII characters go through the bytes table, and each other character that occurs is
     looked up once and replaced everywhere (each table maps one character to one, so
     offsets stay). Past _MAX_REPLACED changed characters (a replacement is a pass over the
-    text) or when one's image is another's source, one pass over the runs of them instead."""
+    text) or when one's image is another's source, one pass over the runs of them instead.
+    others: the non-ASCII characters of text when known (more do no harm)."""
     if text.isascii():
         return text.encode("ascii").translate(ascii_table).decode("ascii")
     data = text.encode("utf-8", "surrogatepass")
     mixed = data.translate(ascii_table).decode("utf-8", "surrogatepass")
-    others = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+    if others is None:
+        others = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
     changed = {}
     for char in set(others):
         image = chr(table[ord(char)])
@@ -266,9 +301,10 @@ def search_key(text: str) -> str:
     It has the length of text, so offsets carry over."""
     # each substitution only where its character is (a test for one character is much faster
     # than a regex scan)
+    others = _non_ascii_of(text)  # the dots pass changes only ASCII characters
     if "." in text:
         text = _DOTS.sub(" ", text)
-    key = _translated(text, _ASCII_KEY, _KEY_TABLE)
+    key = _translated(text, _ASCII_KEY, _KEY_TABLE, others)
     if "+" in key:
         key = _PLUS_NOT_SUFFIX.sub(" ", key)
     return _HASH_NOT_SUFFIX.sub(" ", key) if "#" in key else key
@@ -713,7 +749,7 @@ class Tagger:
 
     def _glued_candidates(self, text: str) -> list[_Candidate]:
         """Names inside words glued at a case change ("C++Previous", "ReactNodeTypescript")."""
-        shape = _translated(text, _ASCII_SHAPE, _SHAPE_TABLE)
+        shape = _translated(text, _ASCII_SHAPE, _SHAPE_TABLE, _non_ascii_of(text))
         words = []
         cut = shape.find("aA")
         while cut >= 0:
