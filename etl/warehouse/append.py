@@ -346,7 +346,7 @@ def write_touched_rollups(folder: Path, current: Path,
     """
     subset = folder / "_rollup_months"
     subset.mkdir()
-    con = duckdb.connect()
+    con = b._duckdb(folder, folder / "_rollup_spill")
     month_list = [m.isoformat() for m in months]
     params = {"p": str(folder / "postings.parquet"), "months": month_list}
     for name, query in (
@@ -370,6 +370,7 @@ def write_touched_rollups(folder: Path, current: Path,
     if not all(columns.values()):
         shutil.rmtree(subset)
         con.close()
+        shutil.rmtree(folder / "_rollup_spill", ignore_errors=True)
         return b.write_rollups(folder), False
     counts = {}
     for name in fresh:
@@ -385,6 +386,7 @@ def write_touched_rollups(folder: Path, current: Path,
                                   "months": month_list}, folder / f"{name}.parquet", schema)
     con.close()
     shutil.rmtree(subset)
+    shutil.rmtree(folder / "_rollup_spill", ignore_errors=True)
     return counts, True
 
 

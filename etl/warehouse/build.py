@@ -39,6 +39,11 @@ from etl.warehouse.schema import POSTINGS_SCHEMA, QUARANTINE_SCHEMA, TECH_SCHEMA
 
 BATCH_ROWS = 2000  # staging rows per batch: what one process holds of texts at a time
 DUCKDB_MEMORY = "1GB"  # DuckDB spills to disk beyond this (sorting, first seen)
+# Writing a query's rows to Parquet: fetched this many rows at a time, written in row groups of
+# at most this many rows or bytes (a posting with its description is about 3 KB).
+STREAM_ROWS = 8192
+WRITE_GROUP_ROWS = 100_000
+WRITE_GROUP_BYTES = 128 << 20
 # Staging columns: every posting column a source may give (etl/sources/base.py), typed as in the
 # posting schema but nullable, plus the pay text and where the row came from.
 _DERIVED = ("posting_id", "source", "posted_date", "ingested_at")
@@ -318,10 +323,13 @@ ROLLUP_SQL = {
         group by all""",
     # Postings naming any technology of a category (a posting naming Go and Rust counts once
     # for languages): the role profile's shares without a distinct count over every posting.
+    # The (posting, category) pairs are made distinct first and then counted: a plain grouping
+    # spills to disk under the memory limit where count(distinct) holds every group's set.
     "rollup_categories": """
-        select date_trunc('month', p.posted_date)::date as month, {p_dims}, t.category,
-               count(distinct p.posting_id) as postings
-        from read_parquet($postings) p join read_parquet($techs) t using (posting_id)
+        select month, {dims}, category, count(*) as postings from (
+            select distinct date_trunc('month', p.posted_date)::date as month, {p_dims},
+                   t.category, p.posting_id
+            from read_parquet($postings) p join read_parquet($techs) t using (posting_id))
         group by all""",
     "salaries": """
         select posting_id, date_trunc('month', posted_date)::date as month, {dims},
@@ -332,20 +340,31 @@ ROLLUP_SQL = {
 
 
 def write_rollups(folder: Path) -> dict[str, int]:
-    """Write the rollup tables the pages read; returns their row counts."""
-    con = duckdb.connect()
+    """Write the rollup tables the pages read; returns their row counts.
+
+    Each streams from DuckDB into Parquet under the build's memory limit (spilling to a folder
+    beside the tables), so the step's memory does not grow with the warehouse.
+    """
+    con = _duckdb(folder, folder / ".rollup-spill")
     params = {"postings": str(folder / "postings.parquet"),
               "techs": str(folder / "posting_technologies.parquet")}
     counts = {}
-    for name, sql in ROLLUP_SQL.items():
-        query = sql.format(dims=", ".join(DIMENSIONS),
-                           p_dims=", ".join(f"p.{d}" for d in DIMENSIONS))
-        table = con.sql(query, params={k: v for k, v in params.items() if f"${k}" in query}).arrow()
-        table = table.read_all() if hasattr(table, "read_all") else table
-        pq.write_table(table, folder / f"{name}.parquet")
-        counts[name] = table.num_rows
-    counts.update(write_derived_tables(con, folder))
-    con.close()
+    try:
+        for name, sql in ROLLUP_SQL.items():
+            query = sql.format(dims=", ".join(DIMENSIONS),
+                               p_dims=", ".join(f"p.{d}" for d in DIMENSIONS))
+            counts[name] = _write_sorted(
+                con, query, {k: v for k, v in params.items() if f"${k}" in query},
+                folder / f"{name}.parquet")
+    finally:
+        con.close()
+        shutil.rmtree(folder / ".rollup-spill", ignore_errors=True)
+    # Its own connection: DuckDB cannot move a temporary directory it has spilled to.
+    derived = duckdb.connect()
+    try:
+        counts.update(write_derived_tables(derived, folder, DUCKDB_MEMORY))
+    finally:
+        derived.close()
     return counts
 
 
@@ -429,12 +448,14 @@ def _stager(engine: str | Callable) -> Callable:
     return _stage_postings
 
 
-def _duckdb(folder: Path) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection that spills to the build's staging folder beyond DUCKDB_MEMORY."""
+def _duckdb(folder: Path, spill: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that spills beyond DUCKDB_MEMORY (to the build's staging folder, or
+    ``spill``) and need not keep rows in insertion order (less memory for the same result)."""
     con = duckdb.connect()
     con.execute(f"set memory_limit = '{DUCKDB_MEMORY}'")
     con.execute("set preserve_insertion_order = false")
-    spill = str(folder / "_staging" / "duckdb").replace("'", "''")
+    con.execute("set enable_progress_bar = false")
+    spill = str(spill or folder / "_staging" / "duckdb").replace("'", "''")
     con.execute(f"set temp_directory = '{spill}'")
     return con
 
@@ -514,15 +535,36 @@ def month_drops(key_files: list[Path], first_drops: pa.Table) -> pl.DataFrame:
 
 
 def _write_sorted(con: duckdb.DuckDBPyConnection, query: str, params: dict, path: Path,
-                  schema: pa.Schema) -> int:
-    """Stream a DuckDB query's rows into Parquet in the warehouse schema; returns the rows."""
-    reader = con.sql(query, params=params).arrow()
+                  schema: pa.Schema | None = None) -> int:
+    """Stream a DuckDB query's rows into Parquet (in ``schema``'s types, else the query's own);
+    returns the rows.
+
+    What Python holds is one row group's worth of rows at most (WRITE_GROUP_ROWS rows or
+    WRITE_GROUP_BYTES of Arrow data, whichever comes first), fetched STREAM_ROWS at a time, so
+    the memory this takes does not grow with the table (DuckDB's own share is its memory limit).
+    """
+    reader = con.sql(query, params=params).to_arrow_reader(STREAM_ROWS)
+    schema = schema or reader.schema
     rows = 0
+    pending: list[pa.Table] = []
+    size = count = 0
+
+    def flush(writer: pq.ParquetWriter) -> None:
+        nonlocal size, count
+        if pending:
+            writer.write_table(pa.concat_tables(pending), row_group_size=WRITE_GROUP_ROWS)
+            pending.clear()
+        size = count = 0
+
     with pq.ParquetWriter(path, schema) as writer:
         for batch in reader:
             table = pa.Table.from_batches([batch]).select(schema.names).cast(schema)
-            writer.write_table(table, row_group_size=100_000)
+            pending.append(table)
+            size, count = size + table.nbytes, count + table.num_rows
             rows += table.num_rows
+            if count >= WRITE_GROUP_ROWS or size >= WRITE_GROUP_BYTES:
+                flush(writer)
+        flush(writer)
     return rows
 
 
