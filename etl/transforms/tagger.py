@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import ahocorasick
+import ahocorasick_rs
 
 from etl.jsonl import answer_jsonl
 
@@ -89,6 +90,9 @@ class _Candidate:
 # ("AWS.Experience", "scripting.1+ years"), as in LinkedIn descriptions that lost their breaks
 _DOT_GLUED = re.compile(r"\.(?<=[A-Za-z]{2}\.)(?=[A-Z][a-z]{2,}|\d)(?!Net\b|Js\b|Io\b)")
 _DOT_NOT_IN_WORD = re.compile(r"\.(?!\w)")
+# both in one pass over the text: a character is a word character (\w) exactly when its image
+# in the search key is (checked over every code point), so "not before \w" reads the same
+_DOTS = re.compile(r"\.(?:(?<=[A-Za-z]{2}\.)(?=[A-Z][a-z]{2,}|\d)(?!Net\b|Js\b|Io\b)|(?!\w))")
 # "+" ends a name (C++, kdb+) unless a word follows it at once: "Ruby+Javascript" is two names
 # (one "+" first, then the two conditions: a pattern that opened with a lookbehind would be
 # tried at every character of the text)
@@ -112,16 +116,32 @@ _PUNCTUATION = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"
 def normalise(text: str) -> str:
     """Plain text of a posting: HTML tags and entities decoded, Unicode NFKC, spaces collapsed
     (etl.text.html_to_text), and invisible characters dropped."""
-    text = _html_to_text(text) if "<" in text or "&" in text else _plain_to_text(text)
-    if not text.isascii():
+    if "<" in text or "&" in text:
+        text, others = _html_to_text(text)
+    else:
+        text, others = _plain_to_text(text)
+    if others:  # only the characters present are replaced: one pass each
         for fancy, plain in _PUNCTUATION:
-            if fancy in text:
+            if fancy in others:
                 text = text.replace(fancy, plain)
+    _last_normalised[0] = (text, others)
     return text
 
 
-def _html_to_text(fragment: str) -> str:
-    """etl.text.html_to_text, with its Unicode and whitespace passes done faster."""
+# the text normalise returned last and its non-ASCII characters (with perhaps a few it no longer
+# has): the tagger's search key and shape passes read them instead of finding them again
+_last_normalised: list[tuple[str, str]] = [("", "")]
+
+
+def _non_ascii_of(text: str) -> str:
+    """_non_ascii(text), or what normalise found when text is the string it returned last."""
+    last = _last_normalised[0]
+    return last[1] if last[0] is text else _non_ascii(text)
+
+
+def _html_to_text(fragment: str) -> tuple[str, str]:
+    """etl.text.html_to_text, with its Unicode and whitespace passes done faster; also the
+    non-ASCII characters of the result."""
     text = fragment
     if "<" in text:  # many postings come here for an "&" alone
         text = _LI_TAG.sub("\n- ", text)
@@ -131,22 +151,70 @@ def _html_to_text(fragment: str) -> str:
     return _plain_to_text(text)
 
 
-def _plain_to_text(text: str) -> str:
-    """Plain text: Unicode NFKC, runs of spaces as one, lines stripped, blank lines collapsed."""
-    ascii = text.isascii()  # ASCII text is NFKC already and has no no-break space
-    if not ascii and not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
+def _non_ascii(text: str) -> str:
+    """The characters of text outside ASCII, in order, in two passes over its bytes."""
+    if text.isascii():
+        return ""
+    data = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    return data.decode("utf-8", "surrogatepass")
+
+
+def _is_nfkc(text: str, others: str) -> bool:
+    """unicodedata.is_normalized("NFKC", text), mostly from its non-ASCII characters alone.
+
+    ASCII characters are NFKC, never compose with a following character of combining class 0
+    (every primary composite with an ASCII first character has a combining mark second) and
+    reset the canonical ordering. So when no character of others (the non-ASCII characters of
+    text, in order) is a combining mark, text is NFKC if others is: characters that compose in
+    text are adjacent in it, so adjacent in others too (a failed test there, also for a pair
+    adjacent only there, falls back to the whole text).
+    """
+    if not any(map(unicodedata.combining, set(others))) and \
+            unicodedata.is_normalized("NFKC", others):
+        return True
+    return unicodedata.is_normalized("NFKC", text)
+
+
+def _nfkc(text: str, others: str) -> tuple[str, str]:
+    """unicodedata.normalize("NFKC", text) and its non-ASCII characters, in order.
+
+    Most texts that are not NFKC hold a few compatibility characters ("…", "™", a narrow
+    no-break space): each is replaced by its own NFKC form, and when the result is NFKC it is
+    the answer (it has the NFKD of text, since NFKD(NFKC(c)) is NFKD(c) for every character,
+    and NFKC is the composition of NFKD). Otherwise the whole text is normalised, at about 250
+    instructions a character.
+    """
+    replaced, changed = text, False
+    for char in set(others):
+        form = unicodedata.normalize("NFKC", char)
+        if form != char:
+            replaced, changed = replaced.replace(char, form), True
+    if changed:
+        rest = _non_ascii(replaced)
+        if not rest or _is_nfkc(replaced, rest):
+            return replaced, rest
+    text = unicodedata.normalize("NFKC", text)
+    return text, _non_ascii(text)
+
+
+def _plain_to_text(text: str) -> tuple[str, str]:
+    """Plain text: Unicode NFKC, runs of spaces as one, lines stripped, blank lines collapsed;
+    also the non-ASCII characters of the result, in order."""
+    others = _non_ascii(text)  # ASCII text is NFKC already and has no no-break space
+    if others and not _is_nfkc(text, others):
+        text, others = _nfkc(text, others)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     # a regex that may start at every space is slow: the runs of spaces are found by one that
     # starts at two spaces, unless there is a tab or a no-break space
-    if "\t" in text or (not ascii and "\u00a0" in text):
+    if "\t" in text or "\u00a0" in others:
         text = _SPACES.sub(" ", text)
+        others = others.replace("\u00a0", "")
     elif "  " in text:
         text = _DOUBLE_SPACES.sub(" ", text)
     if "\n" in text:
         text = _without_spaces_at_breaks(text)
-    return _BLANK_LINES.sub("\n\n", text).strip()
+    return _BLANK_LINES.sub("\n\n", text).strip(), others
 
 
 def _without_spaces_at_breaks(text: str) -> str:
@@ -203,17 +271,19 @@ _ASCII_BYTES = bytes(range(128))
 _MAX_REPLACED = 32  # so the time stays linear in the text
 
 
-def _translated(text: str, ascii_table: bytes, table: dict) -> str:
+def _translated(text: str, ascii_table: bytes, table: dict, others: str | None = None) -> str:
     """text.translate(table), faster: str.translate looks up every character in the dict, so
     ASCII characters go through the bytes table, and each other character that occurs is
     looked up once and replaced everywhere (each table maps one character to one, so
     offsets stay). Past _MAX_REPLACED changed characters (a replacement is a pass over the
-    text) or when one's image is another's source, one pass over the runs of them instead."""
+    text) or when one's image is another's source, one pass over the runs of them instead.
+    others: the non-ASCII characters of text when known (more do no harm)."""
     if text.isascii():
         return text.encode("ascii").translate(ascii_table).decode("ascii")
     data = text.encode("utf-8", "surrogatepass")
     mixed = data.translate(ascii_table).decode("utf-8", "surrogatepass")
-    others = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+    if others is None:
+        others = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
     changed = {}
     for char in set(others):
         image = chr(table[ord(char)])
@@ -231,12 +301,10 @@ def search_key(text: str) -> str:
     It has the length of text, so offsets carry over."""
     # each substitution only where its character is (a test for one character is much faster
     # than a regex scan)
-    dots = "." in text
-    if dots:
-        text = _DOT_GLUED.sub(" ", text)
-    key = _translated(text, _ASCII_KEY, _KEY_TABLE)
-    if dots:
-        key = _DOT_NOT_IN_WORD.sub(" ", key)
+    others = _non_ascii_of(text)  # the dots pass changes only ASCII characters
+    if "." in text:
+        text = _DOTS.sub(" ", text)
+    key = _translated(text, _ASCII_KEY, _KEY_TABLE, others)
     if "+" in key:
         key = _PLUS_NOT_SUFFIX.sub(" ", key)
     return _HASH_NOT_SUFFIX.sub(" ", key) if "#" in key else key
@@ -576,17 +644,36 @@ def _substring_finder(forms: Iterable[str]) -> ahocorasick.Automaton:
     return automaton
 
 
-def _automaton(entries: dict[str, Entry]) -> ahocorasick.Automaton:
-    """Keys are ' alias ' in search form, so a hit is always a whole token sequence."""
+_Variants = tuple[tuple[Entry, str, str], ...]  # (entry, form as written, kind)
+
+
+def _alias_keys(entries: dict[str, Entry]) -> dict[str, tuple[int, _Variants]]:
+    """Keys ' alias ' in search form (so a hit is always a whole token sequence), each with its
+    length and the (entry, form, kind) variants written that way."""
     variants: dict[str, list[tuple[Entry, str, str]]] = {}
     for entry in entries.values():
         for form, kind in entry.forms:
             variants.setdefault(f" {search_key(form).strip()} ", []).append((entry, form, kind))
-    automaton = ahocorasick.Automaton()
-    for key, values in variants.items():
-        automaton.add_word(key, (len(key), tuple(values)))
-    automaton.make_automaton()
-    return automaton
+    return {key: (len(key), tuple(values)) for key, values in variants.items()}
+
+
+class _AliasSearch:
+    """Every occurrence of the keys in a string, overlapping ones too (" Python Java " holds
+    " python " and " java ", which share a space): a DFA (ahocorasick_rs), over the bytes of an
+    ASCII string and over the characters of any other; about a third of the instructions of
+    pyahocorasick's trie on the same keys."""
+
+    def __init__(self, keys: list[str]) -> None:
+        dfa = ahocorasick_rs.Implementation.DFA
+        self._bytes = ahocorasick_rs.BytesAhoCorasick([k.encode("utf-8") for k in keys],
+                                                      implementation=dfa)
+        self._chars = ahocorasick_rs.AhoCorasick(keys, implementation=dfa)
+
+    def __call__(self, text: str) -> list[tuple[int, int, int]]:
+        """(key index, start, end) of each occurrence; offsets in characters."""
+        if text.isascii():
+            return self._bytes.find_matches_as_indexes(text.encode("ascii"), overlapping=True)
+        return self._chars.find_matches_as_indexes(text, overlapping=True)
 
 
 # ------------------------------------------------------------------ the tagger
@@ -598,7 +685,9 @@ class Tagger:
         self.version: str = f"{data.get('version', '0')}+{content_hash[:8]}"
         self.entries: dict[str, Entry] = load_entries(data)
         self.technologies: dict[str, Technology] = {k: e.tech for k, e in self.entries.items()}
-        self._automaton = _automaton(self.entries)
+        aliases = _alias_keys(self.entries)
+        self._alias_values = list(aliases.values())
+        self._alias_search = _AliasSearch(list(aliases))
         self._glued = _glued_index(self.entries)
         self._glued_longest = max(map(len, self._glued), default=0)
         self._glued_prefixes = _prefixes(self._glued)
@@ -641,9 +730,11 @@ class Tagger:
     def _candidates(self, text: str) -> list[_Candidate]:
         """Leftmost-longest whole-token alias hits whose letter case fits the alias kind."""
         hits = []
-        for last, (length, variants) in self._automaton.iter(f" {search_key(text)} "):
-            start, end = last - length + 1, last - 1
+        values = self._alias_values
+        for index, start, stop in self._alias_search(f" {search_key(text)} "):
+            end = stop - 2  # the key's spaces: padded offsets are one past the text's
             surface = text[start:end]
+            variants = values[index][1]
             for entry, form, kind in variants:
                 if kind == "any" or surface == form:
                     hits.append(_Candidate(start, end, entry, form, kind))
@@ -658,7 +749,7 @@ class Tagger:
 
     def _glued_candidates(self, text: str) -> list[_Candidate]:
         """Names inside words glued at a case change ("C++Previous", "ReactNodeTypescript")."""
-        shape = _translated(text, _ASCII_SHAPE, _SHAPE_TABLE)
+        shape = _translated(text, _ASCII_SHAPE, _SHAPE_TABLE, _non_ascii_of(text))
         words = []
         cut = shape.find("aA")
         while cut >= 0:
