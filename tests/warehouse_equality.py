@@ -6,6 +6,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from etl.sample import write_sample
@@ -22,6 +24,18 @@ def write_raw_set(root: Path, n: int = 1500) -> Path:
     own_file.ingest(root / "own", file=FIXTURES / "own_postings.csv",
                     map_file=FIXTURES / "own_map.toml", fetch_date=dt.date(2026, 3, 1))
     return root
+
+
+def sorted_rows(table: pa.Table) -> pa.Table:
+    """The table's rows sorted by every column; a list column (e.g. technology_sets' sets)
+    sorts by its elements joined into one string, as Arrow cannot sort lists."""
+    keys = {}
+    for name, kind in zip(table.column_names, table.schema.types, strict=True):
+        keys[name] = (pc.binary_join(table[name], "\x1f") if pa.types.is_list(kind)
+                      else table[name])
+    keyed = pa.table({f"_key{i}": col for i, col in enumerate(keys.values())})
+    order = pc.sort_indices(keyed, [(f"_key{i}", "ascending") for i in range(len(keys))])
+    return table.take(order)
 
 
 def warehouse_differences(a: Path, b: Path, same_clock: bool = True) -> list[str]:
@@ -44,8 +58,7 @@ def warehouse_differences(a: Path, b: Path, same_clock: bool = True) -> list[str
         if not ta.schema.equals(tb.schema):
             problems.append(f"{name}: schema {ta.schema} != {tb.schema}")
             continue
-        order = [(c, "ascending") for c in ta.column_names]
-        if not ta.sort_by(order).equals(tb.sort_by(order)):
+        if not sorted_rows(ta).equals(sorted_rows(tb)):
             problems.append(f"{name}: {ta.num_rows} rows != {tb.num_rows} rows or values differ")
     manifest_a = json.loads((a / "manifest.json").read_text())
     manifest_b = json.loads((b / "manifest.json").read_text())
