@@ -318,6 +318,21 @@ def _figures(text: str, summary: bool = True) -> tuple[list[int], list[int]]:
     """Minimum years of each experience figure in text: (general figures, per-skill figures);
     a job board's summary field ("Experience level: 4 years") only when no other figure is
     given (and only when summary is true: the posting as a whole gives none)."""
+    return _with_summary(*_figure_kinds(text), summary)
+
+
+def _with_summary(general: list[int], skill: list[int], fields: list[int],
+                  summary: bool = True) -> tuple[list[int], list[int]]:
+    """(general, per-skill) figures, the summary fields standing in as general figures when
+    summary is true and the text gives no other figure."""
+    if summary and not general and not skill:
+        return fields, skill
+    return general, skill
+
+
+def _figure_kinds(text: str) -> tuple[list[int], list[int], list[int]]:
+    """Minimum years of each experience figure in text: (general figures, per-skill figures,
+    job-board summary fields such as "Experience level: 4 years")."""
     rules = _rules()
     numbers = rules["numbers"]
     general: list[int] = []
@@ -364,9 +379,7 @@ def _figures(text: str, summary: bool = True) -> tuple[list[int], list[int]]:
         elif word not in ("a", "an") and _clause_before(text, m.start(), 60).lower().rstrip() \
                 .endswith(("minimum", "minimum of", "at least", "min.", "min")):
             general.append(value)
-    if summary and not general and not skill:
-        general = fields
-    return general, skill
+    return general, skill, fields
 
 
 def _narrowed(text: str, start: int, after: str) -> bool:
@@ -383,14 +396,18 @@ def min_years_experience(text: str) -> int | None:
     per-skill figure; when lines naming roles cut the text into several sections with figures,
     the lowest section's (docs/requirements.md); None when the text gives no figure."""
     lines = _lines_with(text, _rules()["years_hints"])
-    if not lines or sum(map(len, _figures(lines))) < 2:
-        return _years_in(text)  # one figure at most: no roles to tell apart
-    stated = sum(map(len, _figures(lines, summary=False))) > 0  # figures besides a summary field
+    if not lines:
+        return None
+    general, skill, fields = _figure_kinds(lines)
+    whole = _years_of(*_with_summary(general, skill, fields))
+    stated = len(general) + len(skill) > 0  # figures besides a summary field
+    if (len(general) + len(skill) if stated else len(fields)) < 2:
+        return whole  # one figure at most: no roles to tell apart
     sections = [v for v in (_years_in(part, summary=not stated) for part in _role_sections(text))
                 if v is not None]
     if len(sections) > 1:  # several roles with their own figures: the lowest the posting accepts
         return min(sections)
-    return _years_in(text)
+    return whole
 
 
 def _role_sections(text: str) -> list[str]:
@@ -408,7 +425,11 @@ def _years_in(text: str, summary: bool = True) -> int | None:
     text = _lines_with(text, _rules()["years_hints"])
     if not text:
         return None
-    general, skill = _figures(text, summary)
+    return _years_of(*_figures(text, summary))
+
+
+def _years_of(general: list[int], skill: list[int]) -> int | None:
+    """The lowest general figure, else the highest per-skill one, else None."""
     if general:
         return min(general)
     if skill:
