@@ -22,6 +22,7 @@ from pathlib import Path
 from etl.sample import write_sample
 from etl.transforms.tagger import Tagger
 from etl.warehouse.build import build, posting_text
+from etl.warehouse.schema import table_files
 
 
 def folder_mb(folder: Path) -> float:
@@ -290,7 +291,8 @@ def bench_pages(warehouse: Path) -> None:
 def bench_tagger(warehouse: Path, n: int = 20_000) -> None:
     """Postings per second through Tagger.mentions on one core (titles and bodies)."""
     import polars as pl
-    frame = pl.read_parquet(warehouse / "postings.parquet", columns=["title", "description"])
+    frame = pl.read_parquet(table_files(warehouse, "postings"),
+                            columns=["title", "description"])
     texts = [posting_text(t, d) for t, d in frame.head(n).iter_rows()]
     tagger = Tagger.default()
     tagger.mentions(texts[0])

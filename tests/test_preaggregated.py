@@ -129,8 +129,8 @@ def test_pay_warehouse_preaggregated_equals_raw(pay_warehouse):
 
 def test_tag_index_is_every_tag_in_technology_and_date_order(sample_warehouse):
     con = duckdb.connect()
-    index = f"'{sample_warehouse}/technology_postings.parquet'"
-    tags = f"'{sample_warehouse}/posting_technologies.parquet'"
+    index = f"'{sample_warehouse}/technology_postings/*.parquet'"
+    tags = f"'{sample_warehouse}/posting_technologies/*.parquet'"
     assert con.sql(f"select count(*) from {index}").fetchall() == \
         con.sql(f"select count(*) from {tags}").fetchall()
     keys = con.sql(f"select technology_id, posted_date from {index}").fetchall()
@@ -144,7 +144,8 @@ def test_preaggregated_tables_are_smaller_than_the_raw(sample_warehouse):
     con = duckdb.connect()
     rows = {name: con.sql(f"select count(*), sum(n) from '{sample_warehouse / name}.parquet'")
             .fetchall()[0] for name in ("salary_values", "salary_technologies")}
-    salaries = con.sql(f"select count(*) from '{sample_warehouse}/salaries.parquet'").fetchall()[0]
+    salaries = con.sql(f"select count(*) from '{sample_warehouse}/salaries/*.parquet'"
+                       ).fetchall()[0]
     assert rows["salary_values"][1] == salaries[0]  # every paid posting counted once
     assert rows["salary_values"][0] < salaries[0]
 
@@ -187,7 +188,7 @@ def test_pair_table_counts_the_postings_naming_both(sample_warehouse):
     cells, the count a self-join of the tags gives; the technology sets count every tagged
     posting once."""
     con = duckdb.connect()
-    tags = f"'{sample_warehouse}/posting_technologies.parquet'"
+    tags = f"'{sample_warehouse}/posting_technologies/*.parquet'"
     want = con.sql(f"""select a.technology_id, b.technology_id, count(*) from {tags} a
                        join {tags} b using (posting_id)
                        where a.technology_id <> b.technology_id group by all order by all

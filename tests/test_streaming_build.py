@@ -18,6 +18,7 @@ from etl.warehouse.build import (
     build,
     process_batch,
 )
+from etl.warehouse.schema import read_table
 from tests.conftest import FixtureSource, fixture_postings
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -107,7 +108,7 @@ def test_first_seen_and_the_month_rule(tmp_path):
     assert sources["snap"]["rows_read"] == 48 and sources["snap"]["duplicates_same_id"] == 24
     assert sources["copies"]["duplicates_near_or_cross"] == 6
     assert manifest["row_counts"]["postings"] == 24 + 6
-    postings = pq.read_table(tmp_path / "wh" / "postings.parquet").to_pylist()
+    postings = read_table(tmp_path / "wh", "postings").to_pylist()
     first = {r["source_id"]: r["posted_date"] for r in postings if r["source"] == "snap"}
     assert first == {r["source_id"]: r["posted_date"] for r in fixture_postings()[:24]}
     assert json.loads((tmp_path / "wh" / "manifest.json").read_text())["row_counts"] == \
