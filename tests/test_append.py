@@ -9,7 +9,6 @@ import gzip
 import json
 import shutil
 
-import pyarrow.parquet as pq
 import pytest
 
 from etl.__main__ import main

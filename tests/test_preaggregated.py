@@ -19,6 +19,7 @@ import pytest
 
 from etl.sample import write_sample
 from etl.warehouse.build import build
+from etl.warehouse.schema import table_path
 from radar import geo, pay, profile, queries
 
 RAW_SQL = Path(__file__).parent / "raw_sql"
@@ -133,7 +134,9 @@ def test_tag_index_is_every_tag_in_technology_and_date_order(sample_warehouse):
     tags = f"'{sample_warehouse}/posting_technologies/*.parquet'"
     assert con.sql(f"select count(*) from {index}").fetchall() == \
         con.sql(f"select count(*) from {tags}").fetchall()
-    keys = con.sql(f"select technology_id, posted_date from {index}").fetchall()
+    # sorted by technology and date within each month file (schema.py: the layout)
+    keys = con.sql(f"select filename, technology_id, posted_date from read_parquet({index}, "
+                   "filename = true)").fetchall()
     assert keys == sorted(keys)
     assert con.sql(f"""select count(*) from {index} i join {tags} t
                        using (posting_id, technology_id, surface, rule)""").fetchall() == \
@@ -157,7 +160,8 @@ def test_a_warehouse_without_the_tables_derives_them(sample_warehouse, tmp_path)
     shutil.copytree(sample_warehouse.resolve(), old)
     for name in ("salary_values", "salary_technologies", "rollup_requirements",
                  "technology_postings", *CO_MENTION_TABLES):
-        (old / f"{name}.parquet").unlink()
+        path = table_path(old, name)
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
     assert check_all(old) > 500
 
 

@@ -7,7 +7,6 @@ import datetime as dt
 import json
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from etl.warehouse import build as build_module
 from etl.warehouse.build import (
@@ -54,7 +53,7 @@ def test_the_batch_function_refuses_rows_with_a_reason():
 def _tables(warehouse) -> dict[str, list[dict]]:
     out = {}
     for name in TABLES:
-        table = pq.read_table(warehouse / f"{name}.parquet")
+        table = read_table(warehouse, name)
         out[name] = sorted(table.drop_columns(
             [c for c in ("ingested_at",) if c in table.column_names]).to_pylist(), key=repr)
     return out
