@@ -482,7 +482,10 @@ def write_touched_rollups(folder: Path, current: Path,
             union all by name select * from read_parquet($new)
             order by {_order_of(name, schema.names, column)}""",
             {"old": str(current / f"{name}.parquet"), "new": str(new), "months": month_list},
-            folder / f"{name}.parquet", schema)
+            folder / f"{name}.parquet",
+            # the touched months alone may have no null where other months have (DuckDB then
+            # writes the column as required): every column may be null
+            pa.schema([f.with_nullable(True) for f in schema]))
     con.close()
     shutil.rmtree(subset)
     shutil.rmtree(folder / "_rollup_spill", ignore_errors=True)
