@@ -38,8 +38,9 @@ bench: setup spark warehouse  ## build time and memory per stage (N=postings), S
 	-$(PY) -m etl.evaluate --bench --texts linkedin  # and on the real LinkedIn descriptions
 
 AT ?= 10000000
-bench-scale: setup browser  ## every named query's warm p50/p95 (default, narrow filters) on the N sample scaled up to AT postings, app memory and first chart (docs/scale.md)
+bench-scale: setup browser  ## every named query's warm p50/p95 (default, narrow filters) on the N sample scaled up to AT postings, app memory and first chart (docs/scale.md), a month appended at AT postings
 	$(PY) -m etl.bench --n $(N) --queries-at $(AT) --app
+	$(PY) -m etl.bench --n $(N) --append-at $(AT)  # a month appended at AT postings (docs/build.md)
 
 eval: setup  ## precision/recall: tagger (dev, hold-out, audit, 2012-2017 era, 2018-2024 fresh), requirements (6 sets); pay rule
 	$(PY) -m etl.evaluate

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import time
 from pathlib import Path
 
 from etl.paths import DEFAULT_EMBEDDED, DEFAULT_RAW, DEFAULT_WAREHOUSE
@@ -109,10 +110,16 @@ def _append(args: argparse.Namespace) -> int:
     only = args.only
     if args.embedded is not None and not only:
         only = real_sources(args.raw, log=lambda m: print(m, file=sys.stderr))
+    started = time.perf_counter()
+
+    def stage(name: str) -> None:  # each stage's start, so a slow one shows
+        print(f"[{time.perf_counter() - started:6.1f} s] {name}", file=sys.stderr)
+
     try:
         manifest = append(Path(args.raw), Path(args.warehouse), only=only,
                           processes=args.processes, log=lambda m: print(m, file=sys.stderr),
-                          embedded=args.embedded)
+                          embedded=args.embedded, stage=stage)
+        stage("done")
     except (AppendRefused, BuildRunning) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

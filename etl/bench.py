@@ -2,7 +2,9 @@
 speed, chart export timings, the app's first chart and server memory (etl/bench_app.py), on a
 synthetic sample of --n postings (make bench N=1000000); the HN archive's ingest and build time
 and peak memory (../shared). ``--queries-at N``: every named query on the sample scaled up to N
-postings (etl/bench_queries.py, docs/scale.md); ``--app WAREHOUSE``: the app alone.
+postings (etl/bench_queries.py, docs/scale.md); ``--append-at N``: a month appended to the
+sample scaled up to N postings (docs/build.md, "Month files"); ``--app WAREHOUSE``: the app
+alone.
 
 Prints figures; asserts nothing (tests do not time things). The machine may be shared: the
 figures carry whatever else it runs at the time.
@@ -22,6 +24,7 @@ from pathlib import Path
 from etl.sample import write_sample
 from etl.transforms.tagger import Tagger
 from etl.warehouse.build import build, posting_text
+from etl.warehouse.schema import table_files
 
 
 def folder_mb(folder: Path) -> float:
@@ -205,6 +208,59 @@ def bench_append(root: Path, held: Path, processes: int) -> None:
           f"{'the same' if same else 'NOT the same'} row counts as the append)")
 
 
+# `python -m etl build --append ...` in a child process that prints its CPU seconds (its own
+# and its workers') and the peak resident memory of the largest of them, in KB.
+APPEND_CHILD = """
+import json, resource, sys
+from etl.__main__ import main
+code = main(json.loads(sys.argv[1]))
+own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps([own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime,
+                  max(own.ru_maxrss, kids.ru_maxrss)]))
+sys.exit(code)
+"""
+
+
+def bench_append_at(target: int, n: int, processes: int, tmp: Path | None = None) -> None:
+    """A month appended to a warehouse of ``target`` postings (``--append-at N``): the n sample
+    built without its last complete month, scaled up to ``target`` postings
+    (etl.bench_queries.scale_up, month files), then that month appended through
+    ``python -m etl build --append`` in a child process, timed with its CPU and peak memory."""
+    import json
+    import subprocess
+    import sys
+
+    from etl.bench_queries import scale_up
+    with tempfile.TemporaryDirectory(dir=tmp) as folder:
+        root = Path(folder)
+        write_sample(root / "raw" / "sample", n=n)
+        held = root / "held" / "postings-zz-appended.jsonl.gz"
+        month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+        n_held = hold_back_month(root / "raw" / "sample", held, month)
+        build(root / "raw", root / "base", processes=processes, log=lambda m: None)
+        start = time.perf_counter()
+        scaled = scale_up(root / "base", root / "warehouse", target)
+        print(f"append at {scaled['row_counts']['postings']:,} postings (the {n:,} sample "
+              f"without {month}, scaled up x{scaled['scaled_up']['factor']} in "
+              f"{time.perf_counter() - start:.0f} s): {n_held:,} postings of {month}")
+        held.rename(root / "raw" / "sample" / held.name)
+        command = ["build", "--append", "--no-embedded", "--raw", str(root / "raw"),
+                   "--warehouse", str(root / "warehouse"), "--processes", str(processes)]
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", APPEND_CHILD, json.dumps(command)],
+                              capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        if done.returncode:
+            raise SystemExit(f"the append failed:\n{done.stderr}")
+        cpu, peak_kb = json.loads(done.stdout.strip().splitlines()[-1])
+        manifest = json.loads((root / "warehouse" / "manifest.json").read_text())
+        last = manifest["appended"][-1]
+        print(f"  python -m etl build --append: {seconds:.1f} s wall, {cpu:.1f} s CPU, peak "
+              f"{peak_kb / 1e6:.2f} GB (largest process); months "
+              f"{', '.join(last['months_touched'])}; now {manifest['row_counts']['postings']:,} "
+              "postings")
+
+
 def pay_query_params(choices) -> dict:
     """The extra parameters of the pay, role profile and map queries (radar.pay and friends)."""
     from radar import geo, pay, profile
@@ -290,7 +346,8 @@ def bench_pages(warehouse: Path) -> None:
 def bench_tagger(warehouse: Path, n: int = 20_000) -> None:
     """Postings per second through Tagger.mentions on one core (titles and bodies)."""
     import polars as pl
-    frame = pl.read_parquet(warehouse / "postings.parquet", columns=["title", "description"])
+    frame = pl.read_parquet(table_files(warehouse, "postings"),
+                            columns=["title", "description"])
     texts = [posting_text(t, d) for t, d in frame.head(n).iter_rows()]
     tagger = Tagger.default()
     tagger.mentions(texts[0])
@@ -395,6 +452,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="time every named query warm (p50/p95, default and narrow filters) "
                              "on a warehouse scaled up to N postings from the --n build "
                              "(etl/bench_queries.py says how); then stop")
+    parser.add_argument("--append-at", type=int, default=None, metavar="N",
+                        help="append the sample's last complete month to the sample (without "
+                             "it) scaled up to N postings: python -m etl build --append's wall "
+                             "time, CPU and peak memory, then stop")
     parser.add_argument("--from-warehouse", type=Path, default=None,
                         help="with --queries-at: scale up this built warehouse instead of "
                              "building the --n sample")
@@ -416,6 +477,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.only_archive:
         bench_archive(args.archive)
+        return 0
+    if args.append_at:
+        bench_append_at(args.append_at, args.n, args.processes, args.tmp)
         return 0
     if args.queries_at:
         from etl.bench_queries import bench_queries_at

@@ -29,6 +29,8 @@ from pathlib import Path
 import duckdb
 
 from etl.warehouse.build import write_rollups
+from etl.warehouse.monthly import write_months
+from etl.warehouse.schema import LAYOUT_VERSION, table_files, table_source
 
 # Tables of the build proper (not the rollups write_rollups makes again).
 REPLICATED = ("postings", "posting_technologies")
@@ -66,31 +68,21 @@ def _copy_query(table: str, factor: int) -> str:
 
 
 def _replicate(con: duckdb.DuckDBPyConnection, source: Path, dest: Path, table: str,
-               factor: int, months: list) -> int:
-    """Write one replicated table a month at a time (memory holds one month's copies), in row
-    groups of about 100,000 rows; returns its rows."""
-    import pyarrow as pa
+                factor: int, months: list) -> int:
+    """Write one replicated table a month at a time (memory holds one month's copies) into its
+    month files (etl/warehouse/schema.py: the layout), in row groups of about 100,000 rows;
+    returns its rows."""
     import pyarrow.parquet as pq
-    schema = pq.read_schema(source / f"{table}.parquet")
-    rows, pending = 0, []
-    with pq.ParquetWriter(dest / f"{table}.parquet", schema, compression="zstd") as writer:
-        for first, last in months:
-            query = _copy_query(table, factor)
-            params = {"src": str(source / f"{table}.parquet"),
-                      "postings": str(source / "postings.parquet"), "first": first,
-                      "last": last}
-            reader = con.sql(query, params={k: v for k, v in params.items()
-                                            if f"${k}" in query}).arrow()
-            for batch in reader:
-                pending.append(pa.Table.from_batches([batch]).cast(schema))
-                if sum(t.num_rows for t in pending) >= 100_000:
-                    chunk = pa.concat_tables(pending)
-                    writer.write_table(chunk, row_group_size=100_000)
-                    rows, pending = rows + chunk.num_rows, []
-        if pending:
-            chunk = pa.concat_tables(pending)
-            writer.write_table(chunk, row_group_size=100_000)
-            rows += chunk.num_rows
+    schema = pq.read_schema(table_files(source, table)[0])
+    rows = 0
+    for first, last in months:
+        query = _copy_query(table, factor)
+        params = {"src": table_source(source, table),
+                  "postings": table_source(source, "postings"), "first": first, "last": last}
+        rows += write_months(con, f"select *, strftime($first, '%Y-%m') as _month "
+                             f"from ({query})", {k: v for k, v in params.items()
+                                                  if f"${k}" in query or k == "first"},
+                             dest / table, schema, compression="zstd")
     return rows
 
 
@@ -110,7 +102,7 @@ def scale_up(source: Path, dest: Path, target: int, memory: str = "2GB") -> dict
         select distinct date_trunc('month', posted_date)::date as first,
                last_day(posted_date) as last
         from read_parquet($p) order by first""",
-                     params={"p": str(source / "postings.parquet")}).fetchall()
+                     params={"p": table_source(source, "postings")}).fetchall()
     counts = dict(manifest["row_counts"])
     for table in REPLICATED:
         counts[table] = _replicate(con, source, dest, table, factor, months)
@@ -120,9 +112,19 @@ def scale_up(source: Path, dest: Path, target: int, memory: str = "2GB") -> dict
     for path in source.glob("*.parquet"):
         if path.stem not in REPLICATED and path.stem not in rollups:
             shutil.copy2(path, dest / path.name)
+    for folder in ("dedup", "tag_cache"):  # so the scaled warehouse takes appends
+        if (source / folder).is_dir():
+            shutil.copytree(source / folder, dest / folder)
     counts.update(rollups)
-    manifest.update(row_counts=counts, scaled_up={"from": str(source), "factor": factor,
-                                                  "base_postings": base})
+    con = duckdb.connect()
+    coverage = [[m, s, e, n, str(lo), str(hi)] for m, s, e, n, lo, hi in con.sql("""
+        select strftime(posted_date, '%Y-%m'), source, description = '', count(*),
+               min(posted_date), max(posted_date)
+        from read_parquet($p) group by all order by 1, 2, 3""",
+        params={"p": table_source(dest, "postings")}).fetchall()]
+    con.close()
+    manifest.update(row_counts=counts, layout=LAYOUT_VERSION, month_coverage=coverage,
+                    scaled_up={"from": str(source), "factor": factor, "base_postings": base})
     (dest / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
     return manifest
 

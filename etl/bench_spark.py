@@ -14,11 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from etl.bench import StageMeter
 from etl.sample import write_sample
 from etl.warehouse.build import build
+from etl.warehouse.schema import MONTHLY_TABLES, read_table
 
 
 def timed_build(root: Path, name: str, n: int, **kwargs) -> tuple[float, dict, list[dict]]:
@@ -47,8 +46,10 @@ def report(label: str, seconds: float, n: int, stages: list[dict]) -> None:
 
 def same_tables(a: Path, b: Path) -> bool:
     """True when every table of two warehouses holds the same rows (sorted by every column)."""
-    for path in sorted(a.glob("*.parquet")):
-        ta, tb = pq.read_table(path), pq.read_table(b / path.name)
+    names = [p.stem for p in a.glob("*.parquet")] + [t for t in MONTHLY_TABLES
+                                                      if (a / t).is_dir()]
+    for name in sorted(names):
+        ta, tb = read_table(a, name), read_table(b, name)
         order = [(c, "ascending") for c in ta.column_names]
         if not ta.sort_by(order).equals(tb.sort_by(order)):
             return False

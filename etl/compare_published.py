@@ -22,6 +22,7 @@ from pathlib import Path
 import polars as pl
 
 from etl.paths import DEFAULT_EMBEDDED, PROJECT_ROOT
+from etl.warehouse.schema import table_files
 
 SHARED = PROJECT_ROOT.parent / "shared" / "data"
 PUBLISHED = SHARED / "hiringtrends" / "published_2024-05.json"
@@ -63,12 +64,12 @@ def our_monthly(data: Path, technology_ids: list[str], rule: pl.Expr | None = No
 
     ``rule`` keeps only the tags whose matching rule it accepts (e.g. the word itself).
     """
-    postings = pl.read_parquet(Path(data) / "postings.parquet",
+    postings = pl.read_parquet(table_files(Path(data), "postings"),
                                columns=["posting_id", "source", "posted_date"]).filter(
         pl.col("source") == "hn").with_columns(pl.col("posted_date").dt.strftime("%Y-%m")
                                                .alias("month"))
     totals = dict(postings.group_by("month").len().iter_rows())
-    techs = pl.read_parquet(Path(data) / "posting_technologies.parquet",
+    techs = pl.read_parquet(table_files(Path(data), "posting_technologies"),
                             columns=["posting_id", "technology_id", "rule"]).filter(
         pl.col("technology_id").is_in(technology_ids), True if rule is None else rule,
     ).select("posting_id", "technology_id").unique()

@@ -24,9 +24,12 @@ from etl.warehouse.rollups import derived_sql, derived_tables_for
 from etl.warehouse.schema import (
     EARLIEST_POSTED,
     INDEX_SCHEMA,
+    MONTHLY_TABLES,
     RESPONDENTS_SCHEMA,
     TECHNOLOGIES_SCHEMA,
     latest_posted,
+    table_exists,
+    table_source,
 )
 from radar import rules
 from radar.filters import Choices, Filters, month_start
@@ -90,11 +93,13 @@ def connection(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnection
             con.execute(f"set memory_limit = '{duckdb_memory()}'")
             spill = Path(tempfile.gettempdir()) / "hiring-radar-duckdb"
             con.execute(f"set temp_directory = '{_quoted(spill)}'")
-            for parquet in sorted(folder.glob("*.parquet")):
-                con.sql(f"create view {parquet.stem} as select * from read_parquet("
-                        f"'{_quoted(parquet)}')")
+            tables = {p.stem for p in folder.glob("*.parquet")}
+            tables |= {t for t in MONTHLY_TABLES if (folder / t).is_dir()}
+            for table in sorted(tables):  # a month folder or a file (schema.py: the layout)
+                con.sql(f"create view {table} as select * from read_parquet("
+                        f"'{_quoted(table_source(folder, table))}')")
             for table, schema in OPTIONAL_TABLES.items():
-                if not (folder / f"{table}.parquet").exists():
+                if not table_exists(folder, table):
                     # not schema.empty_table(): that imports pandas (2 s of a cold start)
                     con.from_arrow(pa.Table.from_batches([], schema)).create(table)
             _derive_missing_rollups(con, folder)
@@ -108,7 +113,7 @@ def _derive_missing_rollups(con: duckdb.DuckDBPyConnection, folder: Path) -> Non
     build's own SQL over the raw tables (the same answers, at the raw tables' cost)."""
     columns = {c for (c,) in con.sql("select column_name from (describe postings)").fetchall()}
     for name in derived_tables_for(columns):
-        if not (folder / f"{name}.parquet").exists():
+        if not table_exists(folder, name):
             con.sql(f"create view {name} as {derived_sql(name)}")
 
 

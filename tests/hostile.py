@@ -671,7 +671,8 @@ def run_case(source: str, case: Hostile, root: Path, upload: bool = True) -> Out
     else:
         store(source, case, raw)
     build(raw, warehouse, log=lambda m: None)
-    table = pq.read_table(warehouse / f"{LANDED_TABLE.get(source, 'postings')}.parquet")
+    from etl.warehouse.schema import read_table
+    table = read_table(warehouse, LANDED_TABLE.get(source, "postings"))
     landed = table.num_rows if source in LANDED_TABLE else sum(
         1 for s in table.column("source").to_pylist() if s == source)
     quarantine = [q for q in pq.read_table(warehouse / "quarantine.parquet").to_pylist()

@@ -9,7 +9,6 @@ import gzip
 import json
 import shutil
 
-import pyarrow.parquet as pq
 import pytest
 
 from etl.__main__ import main
@@ -19,6 +18,7 @@ from etl.warehouse import append as append_module
 from etl.warehouse.append import AppendRefused, append
 from etl.warehouse.build import build
 from etl.warehouse.lock import BuildRunning, build_lock
+from etl.warehouse.schema import MONTHLY_TABLES, read_table
 from tests.test_streaming_build import TABLES
 
 UNTIL = dt.date(2025, 12, 1)
@@ -84,10 +84,11 @@ def raw(tmp_path_factory):
 def _tables(warehouse) -> dict[str, list[dict]]:
     """Every table of the warehouse (rollups included, whatever their names), rows sorted."""
     out = {}
-    names = sorted(p.stem for p in warehouse.glob("*.parquet"))
+    names = sorted([p.stem for p in warehouse.glob("*.parquet")]
+                   + [t for t in MONTHLY_TABLES if (warehouse / t).is_dir()])
     assert set(TABLES) <= set(names)
     for name in names:
-        table = pq.read_table(warehouse / f"{name}.parquet")
+        table = read_table(warehouse, name)
         out[name] = sorted(table.drop_columns(
             [c for c in ("ingested_at",) if c in table.column_names]).to_pylist(), key=repr)
     return out
@@ -128,8 +129,8 @@ def test_append_equals_a_full_build_row_for_row(appended):
 def test_the_month_rule_across_the_warehouse_and_the_new_postings(appended):
     root, before, manifest, _ = appended
     ids = {r["source_id"]: r["posted_date"] for r in
-           pq.read_table(root / "wh" / "postings.parquet",
-                         columns=["source_id", "posted_date"]).to_pylist()}
+           read_table(root / "wh", "postings",
+                      columns=["source_id", "posted_date"]).to_pylist()}
     assert not any(i.startswith("copy-same-month") for i in ids)  # duplicates within November
     assert sum(i.startswith("copy-earlier") for i in ids) == 3  # earlier copies win ...
     assert sum(i.startswith("repost") for i in ids) == 3  # a later month counts again
@@ -152,8 +153,8 @@ def test_rollups_keep_untouched_months_and_gain_the_new_one(appended):
     old_folder = sorted(p for p in root.glob(".wh-*") if p.resolve() != (root / "wh").resolve())
     assert len(old_folder) == 1  # the previous build, kept by the swap
     for name in ROLLUPS:
-        old = pq.read_table(old_folder[0] / f"{name}.parquet").to_pylist()
-        new = pq.read_table(root / "wh" / f"{name}.parquet").to_pylist()
+        old = read_table(old_folder[0], name).to_pylist()
+        new = read_table(root / "wh", name).to_pylist()
         untouched = sorted((r for r in new if str(r["month"]) < "2025-11"), key=repr)
         assert untouched == sorted((r for r in old if str(r["month"]) < "2025-11"), key=repr)
         assert any(str(r["month"]) == "2025-12-01" for r in new), name
@@ -207,7 +208,7 @@ def test_a_crash_leaves_the_previous_warehouse_and_the_lock_is_taken(raw, tmp_pa
                log=lambda m: None)
     assert (tmp_path / "wh").resolve() == target
     assert [p.name for p in tmp_path.glob(".wh-*")] == [target.name]
-    assert pq.read_metadata(tmp_path / "wh" / "postings.parquet").num_rows > 2000
+    assert read_table(tmp_path / "wh", "postings", ["posting_id"]).num_rows > 2000
     monkeypatch.undo()
     with build_lock(tmp_path / "wh"), pytest.raises(BuildRunning):
         append(tmp_path / "raw", tmp_path / "wh", loaders=loaders, log=lambda m: None)

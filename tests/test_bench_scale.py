@@ -28,7 +28,7 @@ def test_counts_are_the_base_times_the_factor(scaled):
     assert counts["posting_technologies"] == 3 * base["posting_technologies"]
     assert counts["salaries"] == 3 * base["salaries"]
     con = duckdb.connect()
-    ids = con.sql(f"select count(distinct posting_id) from '{dest}/postings.parquet'").fetchall()
+    ids = con.sql(f"select count(distinct posting_id) from '{dest}/postings/*.parquet'").fetchall()
     assert ids[0][0] == counts["postings"]
 
 
@@ -48,13 +48,13 @@ def test_months_and_shape_are_kept(scaled, fixture_warehouse):
 def test_sorted_by_date_and_pay_within_its_band(scaled, fixture_warehouse):
     dest, _, _ = scaled
     con = duckdb.connect()
-    dates = [d for (d,) in con.sql(f"select posted_date from '{dest}/postings.parquet'")
+    dates = [d for (d,) in con.sql(f"select posted_date from '{dest}/postings/*.parquet'")
              .fetchall()]
     assert dates == sorted(dates)
     pay = con.sql(f"""
         select max(abs(s.salary_annual_usd / b.salary_annual_usd - 1))
-        from '{dest}/postings.parquet' s
-        join '{fixture_warehouse}/postings.parquet' b
+        from '{dest}/postings/*.parquet' s
+        join '{fixture_warehouse}/postings/*.parquet' b
           on s.posting_id like b.posting_id || '%'
         where b.salary_annual_usd is not null""").fetchall()[0][0]
     assert 0 < pay <= 0.0041

@@ -10,13 +10,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from etl.warehouse.build import build
-from etl.warehouse.schema import POSTINGS_SCHEMA
+from etl.warehouse.schema import POSTINGS_SCHEMA, read_table, table_source
 from tests.conftest import PER_MONTH, FixtureSource, fixture_months
 
 
 def test_tables_and_counts(fixture_warehouse):
     folder = fixture_warehouse.resolve()
-    postings = pq.read_table(folder / "postings.parquet")
+    postings = read_table(folder, "postings")
     assert postings.schema.equals(POSTINGS_SCHEMA)
     assert postings.num_rows == len(fixture_months()) * PER_MONTH == 216
     manifest = json.loads((folder / "manifest.json").read_text())
@@ -31,7 +31,7 @@ def test_tables_and_counts(fixture_warehouse):
 
 def test_technologies_found_in_text(fixture_warehouse):
     con = duckdb.connect()
-    path = str(fixture_warehouse / "posting_technologies.parquet")
+    path = table_source(fixture_warehouse, "posting_technologies")
     counts = dict(con.sql("select technology_id, count(*) from read_parquet($p) group by 1",
                           params={"p": path}).fetchall())
     # Python: i in {0, 2, 4} of 6 per month; Go ("Golang"): i in {0, 3} from 2024-06 (19 months)
@@ -57,7 +57,7 @@ def test_rollups_add_up(fixture_warehouse):
                     params={"p": str(fixture_warehouse / "rollup_postings.parquet")}).fetchall()[0]
     assert total[0] == 216
     paid = con.sql("select count(*) from read_parquet($p)",
-                   params={"p": str(fixture_warehouse / "salaries.parquet")}).fetchall()[0]
+                   params={"p": table_source(fixture_warehouse, "salaries")}).fetchall()[0]
     assert paid[0] == 36 * 2  # i in {0, 3} carry pay
 
 
@@ -77,7 +77,7 @@ def test_a_failed_build_leaves_the_previous_warehouse(tmp_path):
         build(tmp_path / "raw", warehouse, loaders={"fixture": ExplodingSource()}, processes=1,
               log=lambda m: None)
     assert warehouse.resolve() == before
-    assert pq.read_table(warehouse / "postings.parquet").num_rows == 216
+    assert read_table(warehouse, "postings").num_rows == 216
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".warehouse-")]
     assert leftovers == [before.name]
 
@@ -124,5 +124,5 @@ def test_a_changed_taxonomy_retags_everything(tmp_path, monkeypatch):
     assert second["taxonomy_version"] == other.version != first["taxonomy_version"]
     con = duckdb.connect()
     go = con.sql("select count(*) from read_parquet($p) where technology_id = 'go'",
-                 params={"p": str(warehouse / "posting_technologies.parquet")}).fetchall()[0][0]
+                 params={"p": table_source(warehouse, "posting_technologies")}).fetchall()[0][0]
     assert go == 0

@@ -16,6 +16,7 @@ from etl.sources import indeed, so_survey
 from etl.warehouse import progress
 from etl.warehouse.build import build
 from etl.warehouse.lock import build_lock
+from etl.warehouse.schema import table_files
 from radar import admin, report
 from tests.test_data_page import CSV, MAP, write_csv
 
@@ -189,7 +190,7 @@ def test_a_corrected_map_for_a_stored_file_replaces_the_stored_map(tmp_path):
     assert again.left_out == [f"mine-1.csv: already stored as {first.files_written[0]}; its "
                               "column map is replaced by this one (rebuild to use it)"]
     build(raw, tmp_path / "warehouse", log=lambda m: None)
-    companies = pl.read_parquet(tmp_path / "warehouse" / "postings.parquet")["company"]
+    companies = pl.read_parquet(table_files(tmp_path / "warehouse", "postings"))["company"]
     assert sorted(companies) == ["Firm 1", "Firm 1"]
     same = admin.run_ingest(admin.upload_argv("own", path, column_map=MAP), raw,
                             lambda *a: None)

@@ -16,7 +16,7 @@ from etl.paths import DEFAULT_EMBEDDED
 from etl.sources import hn
 from etl.warehouse import embedded
 from etl.warehouse.build import build
-from etl.warehouse.schema import posting_id
+from etl.warehouse.schema import posting_id, table_files
 from tests.conftest import PROJECT_ROOT
 from tests.test_hn_archive import ACME, BODY, record, write_month
 
@@ -79,12 +79,12 @@ def test_build_keeps_the_embedded_history_beside_raw_sources(tiny, tmp_path):
                                                            record(22, "2024-02-05", other)])
     manifest = build(tmp_path / "raw", tmp_path / "wh", processes=1, log=lambda m: None,
                      loaders={"hn": hn.SOURCE}, embedded=out)
-    postings = pl.read_parquet(tmp_path / "wh" / "postings.parquet")
+    postings = pl.read_parquet(table_files(tmp_path / "wh", "postings"))
     assert postings.height == 4
     assert postings["posting_id"].n_unique() == 4
     texts = dict(zip(postings["source_id"], postings["description"], strict=True))
     assert texts["11"] == "" and texts["12"] == "" and "Rust" in texts["21"]
-    techs = pl.read_parquet(tmp_path / "wh" / "posting_technologies.parquet")
+    techs = pl.read_parquet(table_files(tmp_path / "wh", "posting_technologies"))
     of = {sid: set(techs.filter(pl.col("posting_id") == posting_id("hn", sid))["technology_id"])
           for sid in ("11", "21")}
     assert "python" in of["11"] and "rust" in of["21"] and "python" not in of["21"]

@@ -15,6 +15,7 @@ import pytest
 from etl.sources.base import FileSource, RecordProblem
 from etl.warehouse import build as build_module
 from etl.warehouse.build import build, first_seen_drops
+from etl.warehouse.schema import read_table
 
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
 
@@ -78,7 +79,7 @@ def test_the_earliest_posted_then_the_first_read_copy_stays(raw, tmp_path, proce
     monkeypatch.setattr(build_module, "BATCH_ROWS", 3)  # copies in different batches
     manifest = build(raw, tmp_path / "wh", loaders={"board": Board()}, processes=processes,
                      log=lambda m: None, now=NOW, use_tag_cache=False)
-    postings = pq.read_table(tmp_path / "wh" / "postings.parquet").to_pylist()
+    postings = read_table(tmp_path / "wh", "postings").to_pylist()
     kept = {p["source_id"]: (p["posted_date"].isoformat(), p["description"].split(" Posting")[0])
             for p in postings}
     assert kept == {

@@ -14,6 +14,7 @@ import pytest
 
 from etl.sample import write_sample
 from etl.warehouse.build import build
+from etl.warehouse.schema import table_source
 
 UNTIL = dt.date(2026, 6, 30)
 # Technologies the sample writes without traps or aliases the regexes would miss.
@@ -72,7 +73,7 @@ def test_row_counts(sample_build, raw):
     assert manifest["sources"][0]["dedup_rate"] == 0.0
     con = duckdb.connect()
     years = dict(con.sql("select year(posted_date), count(*) from read_parquet($p) group by 1",
-                         params={"p": str(root / "warehouse" / "postings.parquet")}).fetchall())
+                         params={"p": table_source(root / "warehouse", "postings")}).fetchall())
     assert years == dict(per_year)
     assert min(years) == 2016 and max(years) == 2026
 

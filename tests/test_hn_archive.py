@@ -16,7 +16,7 @@ from etl.ingest import file_sha256
 from etl.sources import hn
 from etl.sources.base import Rejected
 from etl.warehouse.build import build
-from etl.warehouse.schema import posting_id
+from etl.warehouse.schema import posting_id, table_source
 from tests.conftest import PROJECT_ROOT
 
 
@@ -185,7 +185,7 @@ def test_month_rule_in_the_warehouse(tmp_path):
         params={"p": str(tmp_path / "wh" / "rollup_technologies.parquet")}).fetchall())
     assert python == {"2024-01": 1, "2024-02": 1, "2024-03": 1}
     kept = {r[0] for r in con.sql("select posting_id from read_parquet($p)", params={
-        "p": str(tmp_path / "wh" / "postings.parquet")}).fetchall()}
+        "p": table_source(tmp_path / "wh", "postings")}).fetchall()}
     assert posting_id("hn", "1") in kept and posting_id("hn", "2") not in kept
     assert posting_id("board", "b1") not in kept and posting_id("board", "b2") in kept
     hn_source = next(s for s in manifest["sources"] if s["name"] == "hn")

@@ -5,10 +5,10 @@ it reaches the raw folder anyway, quarantined whole by the build while the other
 
 from __future__ import annotations
 
-import pyarrow.parquet as pq
 import pytest
 
 from etl.warehouse.build import build
+from etl.warehouse.schema import read_table
 from tests import hostile
 
 CASES = [(source, case) for source, found in hostile.cases().items() for case in found]
@@ -60,10 +60,10 @@ def test_a_failed_build_leaves_the_previous_warehouse_untouched(tmp_path, source
     if not warehouse.exists():
         build(tmp_path / "raw", warehouse, log=lambda m: None)
     before = warehouse.resolve()
-    postings = pq.read_table(warehouse / "postings.parquet")
+    postings = read_table(warehouse, "postings")
     whole = next(c for c in hostile.cases()[source] if c.whole)
     hostile.store(source, whole, tmp_path / "bad")
     with pytest.raises(SystemExit, match="no postings found"):
         build(tmp_path / "bad", warehouse, log=lambda m: None)
     assert warehouse.resolve() == before
-    assert pq.read_table(warehouse / "postings.parquet").equals(postings)
+    assert read_table(warehouse, "postings").equals(postings)

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from etl.transforms.normalize import posting_row
-from etl.warehouse.schema import FUTURE_DAYS, posting_problems
+from etl.warehouse.schema import FUTURE_DAYS, month_name, posting_problems, read_table
 from radar import queries
 from tests.apptest_pages import open_address
 
@@ -60,13 +60,14 @@ def extreme_warehouse(fixture_warehouse, tmp_path_factory):
     Parquet files, as an older or foreign pipeline could leave them."""
     folder = tmp_path_factory.mktemp("extreme") / "warehouse"
     shutil.copytree(fixture_warehouse.resolve(), folder)
-    postings = pq.read_table(folder / "postings.parquet")
+    postings = read_table(folder, "postings")
     extra = postings.slice(0, len(EXTREMES)).to_pylist()
     for row, day in zip(extra, EXTREMES, strict=True):
         row.update(posting_id=f"extreme-{day.year}", source_id=f"extreme-{day.year}",
                    posted_date=day)
-    pq.write_table(pa.concat_tables([postings, pa.Table.from_pylist(extra, postings.schema)]),
-                   folder / "postings.parquet")
+    for row in extra:  # each in its own month file, as the build writes them
+        pq.write_table(pa.Table.from_pylist([row], postings.schema),
+                       folder / "postings" / f"{month_name(row['posted_date'])}.parquet")
     rollup = pq.read_table(folder / "rollup_postings.parquet")
     extra = rollup.slice(0, len(EXTREMES)).to_pylist()
     for row, day in zip(extra, EXTREMES, strict=True):

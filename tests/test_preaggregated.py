@@ -19,6 +19,7 @@ import pytest
 
 from etl.sample import write_sample
 from etl.warehouse.build import build
+from etl.warehouse.schema import table_path
 from radar import geo, pay, profile, queries
 
 RAW_SQL = Path(__file__).parent / "raw_sql"
@@ -129,11 +130,13 @@ def test_pay_warehouse_preaggregated_equals_raw(pay_warehouse):
 
 def test_tag_index_is_every_tag_in_technology_and_date_order(sample_warehouse):
     con = duckdb.connect()
-    index = f"'{sample_warehouse}/technology_postings.parquet'"
-    tags = f"'{sample_warehouse}/posting_technologies.parquet'"
+    index = f"'{sample_warehouse}/technology_postings/*.parquet'"
+    tags = f"'{sample_warehouse}/posting_technologies/*.parquet'"
     assert con.sql(f"select count(*) from {index}").fetchall() == \
         con.sql(f"select count(*) from {tags}").fetchall()
-    keys = con.sql(f"select technology_id, posted_date from {index}").fetchall()
+    # sorted by technology and date within each month file (schema.py: the layout)
+    keys = con.sql(f"select filename, technology_id, posted_date from read_parquet({index}, "
+                   "filename = true)").fetchall()
     assert keys == sorted(keys)
     assert con.sql(f"""select count(*) from {index} i join {tags} t
                        using (posting_id, technology_id, surface, rule)""").fetchall() == \
@@ -144,7 +147,8 @@ def test_preaggregated_tables_are_smaller_than_the_raw(sample_warehouse):
     con = duckdb.connect()
     rows = {name: con.sql(f"select count(*), sum(n) from '{sample_warehouse / name}.parquet'")
             .fetchall()[0] for name in ("salary_values", "salary_technologies")}
-    salaries = con.sql(f"select count(*) from '{sample_warehouse}/salaries.parquet'").fetchall()[0]
+    salaries = con.sql(f"select count(*) from '{sample_warehouse}/salaries/*.parquet'"
+                       ).fetchall()[0]
     assert rows["salary_values"][1] == salaries[0]  # every paid posting counted once
     assert rows["salary_values"][0] < salaries[0]
 
@@ -156,7 +160,8 @@ def test_a_warehouse_without_the_tables_derives_them(sample_warehouse, tmp_path)
     shutil.copytree(sample_warehouse.resolve(), old)
     for name in ("salary_values", "salary_technologies", "rollup_requirements",
                  "technology_postings", *CO_MENTION_TABLES):
-        (old / f"{name}.parquet").unlink()
+        path = table_path(old, name)
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
     assert check_all(old) > 500
 
 
@@ -187,7 +192,7 @@ def test_pair_table_counts_the_postings_naming_both(sample_warehouse):
     cells, the count a self-join of the tags gives; the technology sets count every tagged
     posting once."""
     con = duckdb.connect()
-    tags = f"'{sample_warehouse}/posting_technologies.parquet'"
+    tags = f"'{sample_warehouse}/posting_technologies/*.parquet'"
     want = con.sql(f"""select a.technology_id, b.technology_id, count(*) from {tags} a
                        join {tags} b using (posting_id)
                        where a.technology_id <> b.technology_id group by all order by all

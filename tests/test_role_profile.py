@@ -14,6 +14,8 @@ import pytest
 
 from etl.transforms.tagger import CATEGORIES
 from etl.warehouse.build import write_rollups
+from etl.warehouse.monthly import write_months
+from etl.warehouse.schema import table_source
 from radar import profile, queries
 from radar.filters import Filters
 
@@ -89,19 +91,22 @@ def with_requirements(pay_warehouse, tmp_path_factory):
     folder = tmp_path_factory.mktemp("requirements") / "warehouse"
     shutil.copytree(pay_warehouse, folder)
     con = duckdb.connect()
-    source = folder / "postings.parquet"
-    extended = folder / "postings_new.parquet"
+    source = table_source(folder, "postings")
+    extended = folder / "postings_new"
     drop = [c for c in profile.REQUIREMENT_COLUMNS
             if c in con.sql(f"select * from read_parquet('{source}') limit 0").columns]
     exclude = f" exclude ({', '.join(drop)})" if drop else ""
-    con.sql(f"""copy (select *{exclude},
+    query = (f"""select *{exclude},
         case when description like '%Python%' then 'bachelor'
              when description like '%Java%' then 'master' else 'none_stated' end as degree,
         description like '%Python%' as degree_equivalent,
         case when description like '%Python%' then 5
              when description like '%Java%' then 3 end::smallint as min_years_experience
-        from read_parquet('{source}')) to '{extended}' (format parquet)""")
-    extended.replace(source)
+        from read_parquet('{source}')""")
+    write_months(con, f"select *, strftime(posted_date, '%Y-%m') as _month from ({query}) "
+                 "order by posted_date, posting_id", {}, extended)
+    shutil.rmtree(folder / "postings")
+    extended.replace(folder / "postings")
     write_rollups(folder)  # the build's rollup step, as a build of these postings would run it
     return folder
 

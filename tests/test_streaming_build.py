@@ -7,7 +7,6 @@ import datetime as dt
 import json
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from etl.warehouse import build as build_module
 from etl.warehouse.build import (
@@ -18,6 +17,7 @@ from etl.warehouse.build import (
     build,
     process_batch,
 )
+from etl.warehouse.schema import read_table
 from tests.conftest import FixtureSource, fixture_postings
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -53,7 +53,7 @@ def test_the_batch_function_refuses_rows_with_a_reason():
 def _tables(warehouse) -> dict[str, list[dict]]:
     out = {}
     for name in TABLES:
-        table = pq.read_table(warehouse / f"{name}.parquet")
+        table = read_table(warehouse, name)
         out[name] = sorted(table.drop_columns(
             [c for c in ("ingested_at",) if c in table.column_names]).to_pylist(), key=repr)
     return out
@@ -107,7 +107,7 @@ def test_first_seen_and_the_month_rule(tmp_path):
     assert sources["snap"]["rows_read"] == 48 and sources["snap"]["duplicates_same_id"] == 24
     assert sources["copies"]["duplicates_near_or_cross"] == 6
     assert manifest["row_counts"]["postings"] == 24 + 6
-    postings = pq.read_table(tmp_path / "wh" / "postings.parquet").to_pylist()
+    postings = read_table(tmp_path / "wh", "postings").to_pylist()
     first = {r["source_id"]: r["posted_date"] for r in postings if r["source"] == "snap"}
     assert first == {r["source_id"]: r["posted_date"] for r in fixture_postings()[:24]}
     assert json.loads((tmp_path / "wh" / "manifest.json").read_text())["row_counts"] == \

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 import re
 
-import pyarrow.parquet as pq
 import pytest
 
 from etl.transforms.tagger import Tagger
 from etl.warehouse import tag_cache
 from etl.warehouse.build import build
+from etl.warehouse.schema import read_table
 from tests.conftest import FixtureSource
 from tests.test_streaming_build import Copies, _tables
 
@@ -20,7 +20,7 @@ FIXTURE_POSTINGS = 216
 
 def distinct_texts(warehouse) -> int:
     """Distinct texts the tagger reads (title and body) among a warehouse's postings."""
-    postings = pq.read_table(warehouse / "postings.parquet", columns=["title", "description"])
+    postings = read_table(warehouse, "postings", columns=["title", "description"])
     return len(set(zip(postings["title"].to_pylist(), postings["description"].to_pylist(),
                        strict=True)))
 
@@ -94,7 +94,7 @@ def other_taxonomy(tmp_path, monkeypatch) -> Tagger:
 def test_a_changed_taxonomy_tags_everything_again_and_says_so(tmp_path, monkeypatch,
                                                                  other_taxonomy):
     _build(tmp_path, "wh")
-    techs = pq.read_table(tmp_path / "wh" / "posting_technologies.parquet")
+    techs = read_table(tmp_path / "wh", "posting_technologies")
     assert "Python" in techs["name"].to_pylist()
     monkeypatch.setattr(Tagger, "default", classmethod(lambda cls: other_taxonomy))
     manifest = _build(tmp_path, "wh")
@@ -103,7 +103,7 @@ def test_a_changed_taxonomy_tags_everything_again_and_says_so(tmp_path, monkeypa
     assert "taxonomy_version" in info["reason"] and "test-next" in info["reason"]
     assert info["postings_tagged"] == FIXTURE_POSTINGS and info["postings_from_cache"] == 0
     assert manifest["taxonomy_version"] == info["taxonomy_version"] == other_taxonomy.version
-    techs = pq.read_table(tmp_path / "wh" / "posting_technologies.parquet")
+    techs = read_table(tmp_path / "wh", "posting_technologies")
     names = techs["name"].to_pylist()
     assert "Python (renamed)" in names and "Python" not in names
     again = _build(tmp_path, "wh")

@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 
 from etl.sample import write_sample
 from etl.sources import own_file
+from etl.warehouse.schema import MONTHLY_TABLES, month_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BUILD_TIME = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)  # both builds: same ingested_at
@@ -38,6 +39,18 @@ def sorted_rows(table: pa.Table) -> pa.Table:
     return table.take(order)
 
 
+def _tables(folder: Path) -> list[str]:
+    """The warehouse's table names with their month files (schema.py: the layout)."""
+    names = [p.stem for p in folder.glob("*.parquet")]
+    names += [f"{t}/{m}" for t in MONTHLY_TABLES for m in month_files(folder, t)]
+    return sorted(names)
+
+
+def read_table(folder: Path, name: str) -> pa.Table:
+    """One table, or one month file of a month-file table (``postings/2025-11``)."""
+    return pq.read_table(folder / f"{name}.parquet")
+
+
 def warehouse_differences(a: Path, b: Path, same_clock: bool = True) -> list[str]:
     """What differs between two warehouses: tables (rows sorted by every column) and manifest.
 
@@ -45,14 +58,13 @@ def warehouse_differences(a: Path, b: Path, same_clock: bool = True) -> list[str
     (``ingested_at``, the manifest's ``built_at``) is left out, every other value compared.
     """
     problems = []
-    names_a = sorted(p.name for p in a.glob("*.parquet"))
-    names_b = sorted(p.name for p in b.glob("*.parquet"))
+    names_a, names_b = _tables(a), _tables(b)
     if names_a != names_b:
         problems.append(f"tables {names_a} != {names_b}")
     for name in names_a:
         if name not in names_b:
             continue
-        ta, tb = pq.read_table(a / name), pq.read_table(b / name)
+        ta, tb = read_table(a, name), read_table(b, name)
         if not same_clock and "ingested_at" in ta.column_names:
             ta, tb = ta.drop_columns(["ingested_at"]), tb.drop_columns(["ingested_at"])
         if not ta.schema.equals(tb.schema):

@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterable
@@ -48,10 +49,32 @@ from etl.warehouse import build as b
 from etl.warehouse import embedded as prebuilt
 from etl.warehouse import tag_cache
 from etl.warehouse.lock import build_lock
-from etl.warehouse.schema import POSTINGS_SCHEMA, QUARANTINE_SCHEMA, TECH_SCHEMA
+from etl.warehouse.monthly import write_months
+from etl.warehouse.rollups import DERIVED_SQL
+from etl.warehouse.schema import (
+    EMPTY_MONTH_FILE,
+    LAYOUT_VERSION,
+    MONTHLY_TABLES,
+    POSTINGS_SCHEMA,
+    QUARANTINE_SCHEMA,
+    TECH_SCHEMA,
+    month_files,
+    month_name,
+    table_files,
+    table_source,
+)
 
 OLD_ROWS = 1 << 40  # row numbers of the warehouse's postings in a month's dedup (new rows: 0..)
 OLD_DROPPED_ROWS = 2 << 40  # ... and of the duplicates removed earlier
+
+
+# The warehouse's tags of the touched months but those of postings removed now, with the month
+# their file holds (a tag's month is its posting's).
+OLD_TECHS = """
+    select * exclude (filename), regexp_extract(filename, '([0-9]{4}-[0-9]{2})[.]parquet$', 1)
+           as _month
+    from read_parquet($old_t, filename = true) anti join removed using (posting_id)
+    union all by name"""
 
 
 class AppendRefused(RuntimeError):
@@ -122,6 +145,10 @@ def append(raw_root: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE,
             raise AppendRefused(f"there is no warehouse at {warehouse} to append to: run "
                                 "python -m etl build")
         manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
+        if manifest.get("layout") != LAYOUT_VERSION or "month_coverage" not in manifest:
+            raise AppendRefused(f"the warehouse at {warehouse} is in layout "
+                                f"{manifest.get('layout', 1)}, not {LAYOUT_VERSION} (a file per "
+                                "month of its large tables): run a full build once")
         if not (current / b.DROPPED_KEYS).is_file():
             raise AppendRefused("the warehouse keeps no dedup keys (built before appends "
                                 "existed): run a full build once")
@@ -168,21 +195,19 @@ def _append_into(folder: Path, current: Path, manifest: dict, files: dict[str, d
     staged = staging / "postings.parquet"
     stage("deduplicate")
     con = b._duckdb(folder)
-    params = {"p": str(staged), "old": str(current / "postings.parquet"),
+    params = {"p": str(staged), "old": table_source(current, "postings"),
               "dk": str(current / b.DROPPED_KEYS)}
     first = b.first_seen_drops(con, staged)
     con.register("first_rows", first.select(["row"]))
-    sightings = con.sql("""
+    sightings = pl.from_arrow(con.sql("""
         with new as (select row, source, posting_id, posted_date from read_parquet($p)
                      anti join first_rows using (row)),
-             old as (select posting_id, posted_date, description = '' as embedded
-                     from read_parquet($old)
+             old as (select posting_id, posted_date, true as kept from read_parquet($old)
                      union all
                      select posting_id, date '1970-01-01' + day, false from read_parquet($dk))
-        select n.row, n.source, n.posting_id, n.posted_date, o.posted_date as old_date,
-               o.embedded
-        from new n join old o using (posting_id)""", params=params).arrow().read_all()
-    sightings = pl.from_arrow(sightings)
+        select n.row, n.source, n.posting_id, n.posted_date, o.posted_date as old_date, o.kept
+        from new n join old o using (posting_id)""", params=params).arrow().read_all())
+    sightings = _with_embedded(con, current, sightings)
     earlier = sightings.filter(~pl.col("embedded") & (pl.col("posted_date") < pl.col("old_date")))
     if earlier.height:
         row = earlier.row(0, named=True)
@@ -198,22 +223,33 @@ def _append_into(folder: Path, current: Path, manifest: dict, files: dict[str, d
     removed = replaced | set(removed_keys["posting_id"].to_list())
     con.register("dropped", dropped_new.to_arrow())
     con.register("removed", pa.table({"posting_id": pa.array(sorted(removed), pa.string())}))
+    months = _months_of(key_files, removed_keys, replaced_rows["old_date"].to_list())
+    touched = [month_name(m) for m in months]
     stage("write postings")
     cached_tags = b._tags_from_cache(con, staging, cache)
-    n_postings = b._write_sorted(con, """
-        select * from read_parquet($old) anti join removed using (posting_id)
-        union all by name
-        select * exclude (row) from read_parquet($p) anti join dropped using (row)
-        order by posted_date, posting_id""", {"p": params["p"], "old": params["old"]},
-        folder / "postings.parquet", POSTINGS_SCHEMA)
-    n_techs = b._write_sorted(con, """
-        select * from read_parquet($old_t) anti join removed using (posting_id)
-        union all by name
-        select * exclude (row) from read_parquet([$t, $c]) anti join dropped using (row)
-        order by posting_id, technology_id""",
-        {"old_t": str(current / "posting_technologies.parquet"),
-         "t": str(staging / "technologies.parquet"), "c": str(cached_tags)},
-        folder / "posting_technologies.parquet", TECH_SCHEMA)
+    old_postings = _old_files(current, "postings", touched)
+    write_months(con, f"""
+        select *, strftime(posted_date, '%Y-%m') as _month from (
+            {"select * from read_parquet($old) anti join removed using (posting_id) union all "
+             "by name" if old_postings else ""}
+            select * exclude (row) from read_parquet($p) anti join dropped using (row))
+        order by posted_date, posting_id""",
+                 {"p": params["p"], **({"old": old_postings} if old_postings else {})},
+                 folder / "postings", POSTINGS_SCHEMA)
+    old_techs = _old_files(current, "posting_technologies", touched)
+    write_months(con, f"""
+        select * from (
+            {OLD_TECHS if old_techs else ""}
+            select t.* exclude (row), strftime(p.posted_date, '%Y-%m') as _month
+            from read_parquet([$t, $c]) t anti join dropped using (row)
+            join (select row, posted_date from read_parquet($p)) p using (row))
+        order by _month, posting_id, technology_id""",
+                 {"t": str(staging / "technologies.parquet"), "c": str(cached_tags),
+                  "p": params["p"], **({"old_t": old_techs} if old_techs else {})},
+                 folder / "posting_technologies", TECH_SCHEMA)
+    for table in ("postings", "posting_technologies"):
+        link_untouched(current, folder, table, touched)
+    n_postings, n_techs = table_rows(folder, "postings"), table_rows(folder, "posting_technologies")
     _write_dropped_keys(con, current, key_files, month_dropped, removed_keys, folder)
     cache_info = b._write_tag_cache(con, folder, cache)
     con.close()
@@ -224,7 +260,6 @@ def _append_into(folder: Path, current: Path, manifest: dict, files: dict[str, d
                                           schema=QUARANTINE_SCHEMA)
     pq.write_table(pa.concat_tables([old_quarantine.cast(QUARANTINE_SCHEMA), new_quarantine]),
                    folder / "quarantine.parquet")
-    months = _months_of(key_files, removed_keys, replaced_rows["old_date"].to_list())
     rollups, by_month = write_touched_rollups(folder, current, months)
     for path in sorted(current.glob("*.parquet")):  # the taxonomy and other sources' tables
         if not (folder / path.name).exists():
@@ -240,14 +275,62 @@ def _append_into(folder: Path, current: Path, manifest: dict, files: dict[str, d
     return out
 
 
+def _with_embedded(con: duckdb.DuckDBPyConnection, current: Path,
+                   sightings: pl.DataFrame) -> pl.DataFrame:
+    """The sightings of warehouse postings with ``embedded``: the posting it names is an
+    embedded one (no text), read from the month files of those postings only."""
+    kept = sightings.filter(pl.col("kept"))
+    flags = pl.DataFrame(schema={"posting_id": pl.String, "is_embedded": pl.Boolean})
+    files = _old_files(current, "postings",
+                       sorted({month_name(d) for d in kept["old_date"].to_list()}))
+    if kept.height and files:
+        con.register("hit_ids", kept.select("posting_id").unique().to_arrow())
+        flags = pl.from_arrow(con.sql("""
+            select posting_id, description = '' as is_embedded from read_parquet($f)
+            semi join hit_ids using (posting_id)""", params={"f": files}).arrow().read_all())
+        con.unregister("hit_ids")
+    return (sightings.join(flags, on="posting_id", how="left")
+            .with_columns((pl.col("kept") & pl.col("is_embedded").fill_null(False))
+                          .alias("embedded")).drop("is_embedded"))
+
+
+def _old_files(current: Path, table: str, touched: list[str]) -> list[str]:
+    """The warehouse's month files of a table for the touched months (those it has)."""
+    have = month_files(current, table)
+    return [str(have[m]) for m in touched if m in have]
+
+
+def link_untouched(current: Path, folder: Path, table: str, touched: list[str]) -> None:
+    """Hard-link (copy where linking fails) the warehouse's month files of a table the append
+    did not touch into the new folder; drop the empty-table file once a month has rows."""
+    out = folder / table
+    out.mkdir(exist_ok=True)
+    for month, path in month_files(current, table).items():
+        if month not in touched:
+            try:
+                os.link(path, out / path.name)
+            except OSError:
+                shutil.copy2(path, out / path.name)
+    empty = out / EMPTY_MONTH_FILE
+    if empty.exists() and month_files(folder, table):
+        empty.unlink()
+    elif not any(out.glob("*.parquet")):
+        schema = pq.read_schema(table_files(current, table)[0])
+        pq.write_table(schema.empty_table(), empty)
+
+
+def table_rows(folder: Path, table: str) -> int:
+    """A table's rows, from its files' footers."""
+    return sum(pq.read_metadata(f).num_rows for f in table_files(folder, table))
+
+
 def _old_month_keys(current: Path, month: int, start: int) -> pl.DataFrame:
     """Dedup keys of the warehouse's live postings of one month (row numbers from start)."""
     year, m0 = divmod(month, 12)
-    first = dt.date(year, m0 + 1, 1)
-    after = dt.date(year + (m0 == 11), 1 if m0 == 11 else m0 + 2, 1)
-    rows = (pl.scan_parquet(current / "postings.parquet")
-            .filter((pl.col("posted_date") >= first) & (pl.col("posted_date") < after)
-                    & (pl.col("description") != ""))
+    path = month_files(current, "postings").get(f"{year:04d}-{m0 + 1:02d}")
+    if path is None:
+        return _as_keys(None)
+    rows = (pl.scan_parquet(path).filter(pl.col("description") != "")
             .select(*INPUT_COLUMNS).collect())
     rows = rows.with_columns((pl.int_range(0, rows.height, dtype=pl.Int64) + start).alias("row"))
     return _as_keys(dedup_keys(rows)) if rows.height else _as_keys(None)
@@ -326,13 +409,34 @@ def _date_column(path: Path) -> str | None:
     return None
 
 
-def _order_of(names: list[str], column: str) -> list[str]:
-    """How the build orders a rollup file: by month; a table keyed by posting date (the tag
-    index) by its leading columns through the date, then the posting id."""
+def _order_of(name: str, names: list[str], column: str) -> str:
+    """How the build orders a rollup file: a derived table as its SQL's ``order by`` says,
+    another by month; a table keyed by posting date by its leading columns through the date,
+    then the posting id."""
+    found = re.search(r"order by ([\w, ]+?)\s*$", DERIVED_SQL.get(name, ""))
+    if found:
+        return found.group(1)
     if column == "month":
-        return ["month"]
+        return "month"
     lead = names[:names.index(column) + 1]
-    return lead + (["posting_id"] if "posting_id" in names and "posting_id" not in lead else [])
+    return ", ".join(lead + (["posting_id"] if "posting_id" in names
+                             and "posting_id" not in lead else []))
+
+
+def _link_months(current: Path, folder: Path, touched: list[str], tables: Iterable[str],
+                 into: Path) -> None:
+    """The new folder's month files of the touched months, linked into ``into`` (an empty
+    table's file where a table has none of them)."""
+    for table in tables:
+        out = into / table
+        out.mkdir(parents=True)
+        have = month_files(folder, table)
+        for month in touched:
+            if month in have:
+                os.link(have[month], out / have[month].name)
+        if not any(out.glob("*.parquet")):
+            schema = pq.read_schema(table_files(folder, table)[0])
+            pq.write_table(schema.empty_table(), out / EMPTY_MONTH_FILE)
 
 
 def write_touched_rollups(folder: Path, current: Path,
@@ -341,53 +445,67 @@ def write_touched_rollups(folder: Path, current: Path,
     own write_rollups over the touched months' postings; returns the row counts and whether
     the tables were updated by month (False: recomputed whole).
 
-    A table without a ``month`` or ``posted_date`` date column cannot be updated by month, nor
-    one the old warehouse lacks: all rollups are then recomputed over the whole warehouse.
+    A month-file table (schema.py: MONTHLY_TABLES) takes the touched months' new files and
+    links the others; a single-file one is rewritten from its rows of untouched months and the
+    new ones. A table without a ``month`` or ``posted_date`` date column cannot be updated by
+    month, nor one the old warehouse lacks: all rollups are then recomputed whole.
     """
     subset = folder / "_rollup_months"
-    subset.mkdir()
-    con = b._duckdb(folder, folder / "_rollup_spill")
-    month_list = [m.isoformat() for m in months]
-    params = {"p": str(folder / "postings.parquet"), "months": month_list}
-    for name, query in (
-            ("postings", "select * from read_parquet($p) where "
-                         "list_contains($months, strftime(posted_date, '%Y-%m-01'))"),
-            ("posting_technologies", """
-                select t.* from read_parquet($t) t semi join (
-                    select posting_id from read_parquet($p)
-                    where list_contains($months, strftime(posted_date, '%Y-%m-01')))
-                using (posting_id)
-            """)):
-        query_params = {**params, "t": str(folder / "posting_technologies.parquet")}
-        b._write_sorted(con, query, {k: v for k, v in query_params.items() if f"${k}" in query},
-                        subset / f"{name}.parquet",
-                        POSTINGS_SCHEMA if name == "postings" else TECH_SCHEMA)
+    touched = [month_name(m) for m in months]
+    _link_months(current, folder, touched, ("postings", "posting_technologies"), subset)
     for name in ("technologies.parquet",):  # what else a rollup may read
         if (current / name).is_file():
             os.link(current / name, subset / name)
     fresh = b.write_rollups(subset)
-    columns = {n: _date_column(current / f"{n}.parquet") for n in fresh}
-    if not all(columns.values()):
+    single = [n for n in fresh if n not in MONTHLY_TABLES]
+    columns = {n: _date_column(current / f"{n}.parquet") for n in single}
+    if not all(columns.values()) or not all((current / n).is_dir() for n in fresh
+                                            if n in MONTHLY_TABLES):
         shutil.rmtree(subset)
-        con.close()
-        shutil.rmtree(folder / "_rollup_spill", ignore_errors=True)
         return b.write_rollups(folder), False
     counts = {}
     for name in fresh:
+        if name in MONTHLY_TABLES:
+            (subset / name / EMPTY_MONTH_FILE).unlink(missing_ok=True)
+            (subset / name).rename(folder / name)
+            link_untouched(current, folder, name, touched)
+            counts[name] = table_rows(folder, name)
+    con = b._duckdb(folder, folder / "_rollup_spill")
+    month_list = [m.isoformat() for m in months]
+    for name in single:
         new = subset / f"{name}.parquet"
         schema = pq.read_schema(new)
         column = columns[name]
-        order = ", ".join(_order_of(schema.names, column))
         counts[name] = b._write_sorted(con, f"""
             select * from read_parquet($old)
             where not list_contains($months, strftime({column}, '%Y-%m-01'))
             union all by name select * from read_parquet($new)
-            order by {order}""", {"old": str(current / f"{name}.parquet"), "new": str(new),
-                                  "months": month_list}, folder / f"{name}.parquet", schema)
+            order by {_order_of(name, schema.names, column)}""",
+            {"old": str(current / f"{name}.parquet"), "new": str(new), "months": month_list},
+            folder / f"{name}.parquet",
+            # the touched months alone may have no null where other months have (DuckDB then
+            # writes the column as required): every column may be null
+            pa.schema([f.with_nullable(True) for f in schema]))
     con.close()
     shutil.rmtree(subset)
     shutil.rmtree(folder / "_rollup_spill", ignore_errors=True)
     return counts, True
+
+
+def month_coverage(folder: Path, before: list[list], touched: list[str]) -> list[list]:
+    """The manifest's month coverage rows after an append: the untouched months' rows as they
+    were, the touched months' counted again from their new month files."""
+    files = _old_files(folder, "postings", touched)
+    fresh = []
+    if files:
+        con = duckdb.connect()
+        fresh = [[m, s, e, n, str(lo), str(hi)] for m, s, e, n, lo, hi in con.sql("""
+            select strftime(posted_date, '%Y-%m'), source, description = '', count(*),
+                   min(posted_date), max(posted_date)
+            from read_parquet($f) group by all""", params={"f": files}).fetchall()]
+        con.close()
+    rows = [r for r in before if r[0] not in touched] + fresh
+    return sorted(rows, key=lambda r: (r[0], r[1], r[2]))
 
 
 def _manifest(before: dict, folder: Path, started: dt.datetime,
@@ -397,16 +515,13 @@ def _manifest(before: dict, folder: Path, started: dt.datetime,
               cache_info: dict, months: list[dt.date], by_month: bool) -> dict:
     """The warehouse's manifest after the append: counts, coverage and the append's account."""
     out = json.loads(json.dumps(before, default=str))
-    con = duckdb.connect()
-    postings = str(folder / "postings.parquet")
-    coverage = {s: (n, lo, hi) for s, n, lo, hi in con.sql("""
-        select source, count(*), min(posted_date), max(posted_date) from read_parquet($p)
-        where description <> '' group by source""", params={"p": postings}).fetchall()}
-    out["date_range"] = list(con.sql("select min(posted_date), max(posted_date) from "
-                                     "read_parquet($p)", params={"p": postings}).fetchall()[0])
-    embedded_kept = con.sql("select count(*) from read_parquet($p) where description = ''",
-                            params={"p": postings}).fetchall()[0][0]
-    con.close()
+    rows = month_coverage(folder, before["month_coverage"], [month_name(m) for m in months])
+    coverage = {s: (c["postings"], c["first"], c["last"]) for s, c in b.coverage_of(rows).items()}
+    out["month_coverage"] = rows
+    out["date_range"] = ([dt.date.fromisoformat(min(r[4] for r in rows)),
+                          dt.date.fromisoformat(max(r[5] for r in rows))] if rows
+                         else [None, None])
+    embedded_kept = sum(r[3] for r in rows if r[2])
     same = pl.concat([pl.from_arrow(first).select("source"), same_id.select("source")])
     same_counts = dict(same.group_by("source").len().iter_rows())
     near = pl.concat([month_dropped.select("source"), removed_keys.select("source")])

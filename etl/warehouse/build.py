@@ -34,8 +34,16 @@ from etl.transforms.tagger import Tagger
 from etl.warehouse import embedded as prebuilt
 from etl.warehouse import tag_cache
 from etl.warehouse.lock import build_lock
+from etl.warehouse.monthly import write_months
 from etl.warehouse.rollups import DIMENSIONS, write_derived_tables
-from etl.warehouse.schema import POSTINGS_SCHEMA, QUARANTINE_SCHEMA, TECH_SCHEMA
+from etl.warehouse.schema import (
+    LAYOUT_VERSION,
+    MONTHLY_TABLES,
+    POSTINGS_SCHEMA,
+    QUARANTINE_SCHEMA,
+    TECH_SCHEMA,
+    table_source,
+)
 
 BATCH_ROWS = 2000  # staging rows per batch: what one process holds of texts at a time
 DUCKDB_MEMORY = "1GB"  # DuckDB spills to disk beyond this (sorting, first seen)
@@ -365,16 +373,20 @@ def write_rollups(folder: Path) -> dict[str, int]:
     beside the tables), so the step's memory does not grow with the warehouse.
     """
     con = _duckdb(folder, folder / ".rollup-spill")
-    params = {"postings": str(folder / "postings.parquet"),
-              "techs": str(folder / "posting_technologies.parquet")}
+    params = {"postings": table_source(folder, "postings"),
+              "techs": table_source(folder, "posting_technologies")}
     counts = {}
     try:
         for name, sql in ROLLUP_SQL.items():
             query = sql.format(dims=", ".join(DIMENSIONS),
                                p_dims=", ".join(f"p.{d}" for d in DIMENSIONS))
-            counts[name] = _write_sorted(
-                con, query, {k: v for k, v in params.items() if f"${k}" in query},
-                folder / f"{name}.parquet")
+            used = {k: v for k, v in params.items() if f"${k}" in query}
+            if name in MONTHLY_TABLES:  # salaries: a file per month (schema.py)
+                counts[name] = write_months(
+                    con, f"select *, month as _month from ({query}) order by _month", used,
+                    folder / name)
+            else:
+                counts[name] = _write_sorted(con, query, used, folder / f"{name}.parquet")
     finally:
         con.close()
         shutil.rmtree(folder / ".rollup-spill", ignore_errors=True)
@@ -623,28 +635,30 @@ def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, proces
     cached_tags = _tags_from_cache(con, folder / "_staging", cache)
     embedded_rows = _register_embedded(con, embedded, started)
     live = "select * exclude (row) from read_parquet($p) anti join dropped using (row)"
-    coverage = {source: {"postings": n, "first": first_day, "last": last_day}
-                for source, n, first_day, last_day in con.sql(f"""
-                    select source, count(*), min(posted_date), max(posted_date)
-                    from ({live}) group by source""", params={"p": str(staged)}).fetchall()}
-    n_postings = _write_sorted(con, f"""
+    months = month_coverage(con, live, {"p": str(staged)})
+    coverage = coverage_of(months)
+    n_postings = write_months(con, f"""
         with live as ({live}),
              kept as (select * from embedded_postings anti join live using (posting_id))
-        select * from live union all by name select * from kept
-        order by posted_date, posting_id""", {"p": str(staged)}, folder / "postings.parquet",
+        select *, strftime(posted_date, '%Y-%m') as _month
+        from (select * from live union all by name select * from kept)
+        order by posted_date, posting_id""", {"p": str(staged)}, folder / "postings",
         POSTINGS_SCHEMA)
-    n_techs = _write_sorted(con, """
+    n_techs = write_months(con, """
         with live as (select * from read_parquet([$t, $c]) anti join dropped using (row)),
              kept as (select posting_id from embedded_postings anti join (
                  select posting_id from read_parquet($p) anti join dropped using (row))
                  using (posting_id))
-        select * exclude (row) from live
-        union all by name
-        select * from embedded_techs semi join kept using (posting_id)
-        order by posting_id, technology_id""",
+        select t.*, m._month from (
+            select * exclude (row) from live
+            union all by name
+            select * from embedded_techs semi join kept using (posting_id)) t
+        join (select posting_id, strftime(posted_date, '%Y-%m') as _month
+              from read_parquet($m)) m using (posting_id)
+        order by _month, posting_id, technology_id""",
         {"t": str(folder / "_staging" / "technologies.parquet"), "c": str(cached_tags),
-         "p": str(staged)},
-        folder / "posting_technologies.parquet", TECH_SCHEMA)
+         "p": str(staged), "m": table_source(folder, "postings")},
+        folder / "posting_technologies", TECH_SCHEMA)
     embedded_info = None
     if embedded is not None:
         kept = n_postings - sum(c["postings"] for c in coverage.values())
@@ -664,7 +678,9 @@ def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, proces
     for result in results:
         counts.update(result.tables)
     manifest = _manifest(started, results, counts, dedup, tagger, coverage,
-                         folder / "postings.parquet")
+                         table_source(folder, "postings"))
+    manifest["layout"] = LAYOUT_VERSION
+    manifest["month_coverage"] = months
     if embedded_info is not None:
         manifest["sources"].append(prebuilt.source_entry(embedded_info))
         manifest["embedded"] = embedded_info
@@ -785,10 +801,38 @@ def _register_embedded(con: duckdb.DuckDBPyConnection, embedded: prebuilt.Embedd
     return postings.num_rows
 
 
-def _manifest(started, results, counts, dedup, tagger, coverage: dict, postings: Path) -> dict:
+def month_coverage(con: duckdb.DuckDBPyConnection, live: str, params: dict) -> list[list]:
+    """Each month's postings per source, live and embedded apart, with their first and last
+    days: the manifest's ``month_coverage`` rows ``[YYYY-MM, source, embedded, n, first, last]``
+    (an append recounts only the months it touches); ``live`` the live postings' query."""
+    return [[m, s, e, n, str(lo), str(hi)] for m, s, e, n, lo, hi in con.sql(f"""
+        with live as ({live})
+        select strftime(posted_date, '%Y-%m'), source, false, count(*), min(posted_date),
+               max(posted_date) from live group by all
+        union all
+        select strftime(posted_date, '%Y-%m'), source, true, count(*), min(posted_date),
+               max(posted_date)
+        from (select posted_date, source from embedded_postings anti join live using (posting_id))
+        group by all order by 1, 2, 3""", params=params).fetchall()]
+
+
+def coverage_of(months: list[list]) -> dict:
+    """Each source's live postings and first and last days, from the month coverage rows."""
+    out: dict[str, dict] = {}
+    for _, source, embedded, n, lo, hi in months:
+        if embedded:
+            continue
+        cov = out.setdefault(source, {"postings": 0, "first": lo, "last": hi})
+        cov["postings"] += n
+        cov["first"], cov["last"] = min(cov["first"], lo), max(cov["last"], hi)
+    return {s: {**c, "first": dt.date.fromisoformat(c["first"]),
+                "last": dt.date.fromisoformat(c["last"])} for s, c in out.items()}
+
+
+def _manifest(started, results, counts, dedup, tagger, coverage: dict, postings: str) -> dict:
     con = duckdb.connect()
     date_range = list(con.sql("select min(posted_date), max(posted_date) from read_parquet($p)",
-                              params={"p": str(postings)}).fetchall()[0])
+                              params={"p": postings}).fetchall()[0])
     con.close()
     sources = []
     for r in results:

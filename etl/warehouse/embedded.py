@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from etl.paths import DEFAULT_EMBEDDED
-from etl.warehouse.schema import POSTINGS_SCHEMA
+from etl.warehouse.schema import POSTINGS_SCHEMA, read_table, table_files
 
 POSTINGS_FILE = "postings.parquet"
 TECH_FILE = "posting_technologies.parquet"
@@ -133,9 +133,10 @@ def source_entry(info: dict) -> dict:
 
 def embedded_rows(warehouse: Path) -> tuple[pa.Table, pa.Table]:
     """Postings (without text) and technology rows of a built warehouse, in a stable order."""
-    postings = pl.read_parquet(Path(warehouse) / "postings.parquet", columns=EMBEDDED_SCHEMA.names)
+    postings = pl.read_parquet(table_files(Path(warehouse), "postings"),
+                               columns=EMBEDDED_SCHEMA.names)
     postings = postings.sort("posted_date", "posting_id")
-    techs = pq.read_table(Path(warehouse) / "posting_technologies.parquet")
+    techs = read_table(Path(warehouse), "posting_technologies")
     techs = techs.sort_by([("posting_id", "ascending"), ("technology_id", "ascending")])
     return postings.to_arrow().cast(EMBEDDED_SCHEMA), techs
 

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import duckdb
 
+from etl.warehouse.monthly import write_months
+from etl.warehouse.schema import MONTHLY_TABLES, table_source
+
 DIMENSIONS = ("source", "country", "remote", "seniority", "role_family")
 
 # Pre-aggregated pay: each distinct advertised annual pay (USD) of a cell with the number of
@@ -134,17 +137,25 @@ def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
     con.execute(f"set temp_directory = '{_quoted(spill)}'")
     for table in ("postings", "salaries", "posting_technologies", "rollup_technologies"):
         con.sql(f"create or replace view {table} as select * from "
-                f"read_parquet('{_quoted(folder / f'{table}.parquet')}')")
+                f"read_parquet('{_quoted(table_source(folder, table))}')")
     columns = {c for (c,) in con.sql("select column_name from (describe postings)").fetchall()}
     counts = {}
     try:
         for name in derived_tables_for(columns):
             path = folder / f"{name}.parquet"
-            con.execute(f"copy ({derived_sql(name)}) to '{_quoted(path)}' "
-                        "(format parquet, compression zstd, row_group_size "
-                        f"{ROW_GROUP_ROWS.get(name, 100_000)})")
-            counts[name] = con.sql(f"select count(*) from read_parquet('{_quoted(path)}')"
-                                   ).fetchall()[0][0]
+            if name in MONTHLY_TABLES:  # the tag index: a file per month (schema.py)
+                counts[name] = write_months(
+                    con, f"select *, strftime(posted_date, '%Y-%m') as _month from "
+                    f"({derived_sql(name)}) order by _month, technology_id, posted_date, "
+                    "posting_id", {}, folder / name,
+                    group_rows=ROW_GROUP_ROWS.get(name, 100_000), compression="zstd")
+                path = folder / name / "*.parquet"
+            else:
+                con.execute(f"copy ({derived_sql(name)}) to '{_quoted(path)}' "
+                            "(format parquet, compression zstd, row_group_size "
+                            f"{ROW_GROUP_ROWS.get(name, 100_000)})")
+                counts[name] = con.sql(f"select count(*) from read_parquet('{_quoted(path)}')"
+                                       ).fetchall()[0][0]
             # a later table may be made from this one (technology_pairs from technology_sets)
             con.sql(f"create or replace view {name} as select * from "
                     f"read_parquet('{_quoted(path)}')")

@@ -157,3 +157,57 @@ INDEX_SCHEMA = pa.schema([
     pa.field("sector", pa.string()), pa.field("variable", pa.string(), False),
     pa.field("index_value", pa.float64(), False), pa.field("index_nsa", pa.float64()),
     pa.field("file", pa.string(), False)])
+
+# --- the warehouse's layout on disk -------------------------------------------------------------
+# The tables whose size grows with the number of postings are folders of one Parquet file per
+# calendar month of the posting date, ``<table>/YYYY-MM.parquet`` (a posting's technology tags in
+# its posting's month), each sorted within the month as the single file was, so an append
+# rewrites only the months it touches and hard-links the others (docs/build.md, "Month files").
+# A table with no rows is one empty file, ``<table>/empty.parquet``. Every other table is one
+# ``<table>.parquet``. LAYOUT_VERSION is the manifest's ``layout``: a warehouse without it
+# (single files) is still read, but an append refuses it.
+LAYOUT_VERSION = 2
+MONTHLY_TABLES = ("postings", "posting_technologies", "salaries", "technology_postings")
+EMPTY_MONTH_FILE = "empty.parquet"
+
+
+def month_name(day: dt.date) -> str:
+    """The month file's stem of a date: ``YYYY-MM``."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def table_path(folder, name: str):
+    """Where a warehouse table is: its month folder when it has one, else ``<name>.parquet``."""
+    monthly = folder / name
+    return monthly if name in MONTHLY_TABLES and monthly.is_dir() else folder / f"{name}.parquet"
+
+
+def table_exists(folder, name: str) -> bool:
+    """Whether the warehouse has the table (in either layout)."""
+    return table_path(folder, name).exists()
+
+
+def table_files(folder, name: str) -> list:
+    """The Parquet files of a table, month files in month order."""
+    path = table_path(folder, name)
+    return sorted(path.glob("*.parquet")) if path.is_dir() else [path]
+
+
+def table_source(folder, name: str) -> str:
+    """What DuckDB's read_parquet reads for a table: a month folder's glob or the file."""
+    path = table_path(folder, name)
+    return str(path / "*.parquet") if path.is_dir() else str(path)
+
+
+def month_files(folder, name: str) -> dict[str, object]:
+    """A month-folder table's files by month (``YYYY-MM``), without the empty-table file."""
+    path = folder / name
+    return {p.stem: p for p in sorted(path.glob("*.parquet")) if p.name != EMPTY_MONTH_FILE}
+
+
+def read_table(folder, name: str, columns: list[str] | None = None) -> pa.Table:
+    """A whole table as Arrow (its month files in month order), in either layout."""
+    import pyarrow.parquet as pq
+
+    return pa.concat_tables([pq.read_table(f, columns=columns)
+                             for f in table_files(folder, name)])

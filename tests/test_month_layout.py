@@ -1,0 +1,185 @@
+"""The warehouse's month files (issue 11 item 3; etl/warehouse/schema.py, docs/build.md "Month
+files"): the tables that grow with the postings are one Parquet file per month, sorted within
+the month; an append rewrites only the months it touches and hard-links the others; the query
+layer answers the same from either layout; a warehouse of the old layout is refused by an
+append, not misread."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import os
+import shutil
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from etl.bench_queries import query_params
+from etl.sample import write_sample
+from etl.sources import sources
+from etl.warehouse.append import AppendRefused, append
+from etl.warehouse.build import build
+from etl.warehouse.monthly import write_months
+from etl.warehouse.schema import (
+    EMPTY_MONTH_FILE,
+    LAYOUT_VERSION,
+    MONTHLY_TABLES,
+    month_files,
+    read_table,
+    table_files,
+)
+from radar import queries
+
+NEW_FILE = "postings-zz-2025-12.jsonl.gz"
+
+
+def _loaders() -> dict:
+    return {"sample": sources()["sample"]}
+
+
+@pytest.fixture(scope="module")
+def warehouses(tmp_path_factory):
+    """(root, the build before the append, the appended warehouse, a full build of the same)."""
+    root = tmp_path_factory.mktemp("months")
+    sample = root / "raw" / "sample"
+    write_sample(sample, n=1500, until=dt.date(2025, 12, 1))
+    last_year = sample / "postings-2025.jsonl.gz"
+    with gzip.open(last_year, "rt", encoding="utf-8") as fh:
+        records = [json.loads(line) for line in fh if line.strip()]
+    december = [r for r in records if r["published_at"].startswith("2025-12")]
+    assert len(december) > 10
+    for path, rows in ((last_year, [r for r in records if r not in december]),
+                       (root / NEW_FILE, december)):
+        with gzip.open(path, "wt", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(r) + "\n" for r in rows)
+    build(root / "raw", root / "wh", loaders=_loaders(), processes=1, log=lambda m: None)
+    before = (root / "wh").resolve()
+    shutil.copy(root / NEW_FILE, sample / NEW_FILE)
+    manifest = append(root / "raw", root / "wh", loaders=_loaders(), processes=1,
+                      log=lambda m: None)
+    build(root / "raw", root / "full", loaders=_loaders(), processes=1, log=lambda m: None)
+    return root, before, (root / "wh").resolve(), manifest
+
+
+def test_a_build_writes_one_sorted_file_per_month(warehouses):
+    _, before, _, _ = warehouses
+    manifest = json.loads((before / "manifest.json").read_text())
+    assert manifest["layout"] == LAYOUT_VERSION
+    for table in MONTHLY_TABLES:
+        assert (before / table).is_dir() and not (before / f"{table}.parquet").exists()
+    files = month_files(before, "postings")
+    assert len(files) > 12 and "2025-11" in files and "2025-12" not in files
+    con = duckdb.connect()
+    total = 0
+    for month, path in files.items():
+        rows = pq.read_table(path, columns=["posting_id", "posted_date"]).to_pylist()
+        assert {f"{r['posted_date']:%Y-%m}" for r in rows} == {month}
+        keys = [(r["posted_date"], r["posting_id"]) for r in rows]
+        assert keys == sorted(keys)
+        # each tag file holds the tags of its month's postings, sorted by posting
+        tags = pq.read_table(before / "posting_technologies" / path.name,
+                             columns=["posting_id", "technology_id"]).to_pylist()
+        pairs = [(t["posting_id"], t["technology_id"]) for t in tags]
+        assert pairs == sorted(pairs) and {p for p, _ in pairs} <= {r["posting_id"] for r in rows}
+        total += len(rows)
+    assert total == manifest["row_counts"]["postings"]
+    assert sum(r[3] for r in manifest["month_coverage"]) == total
+    tag_rows = sum(pq.read_metadata(f).num_rows for f in table_files(before,
+                                                                      "posting_technologies"))
+    assert tag_rows == manifest["row_counts"]["posting_technologies"]
+    index = con.sql(f"""select count(*) from read_parquet('{before}/technology_postings/*.parquet',
+                        filename = true)
+                        where strftime(posted_date, '%Y-%m') <> regexp_extract(filename,
+                              '([0-9-]+)[.]parquet$', 1)""").fetchall()[0][0]
+    assert index == 0
+
+
+def test_an_append_links_the_untouched_months_and_rewrites_the_touched(warehouses):
+    _, before, after, manifest = warehouses
+    assert manifest["appended"][-1]["months_touched"] == ["2025-12"]
+    for table in ("postings", "posting_technologies", "salaries", "technology_postings"):
+        old, new = month_files(before, table), month_files(after, table)
+        assert set(new) == set(old) | {"2025-12"}, table
+        for month, path in old.items():
+            # the same file (a hard link), so byte-identical
+            assert os.path.samefile(path, new[month]), (table, month)
+            assert path.read_bytes() == new[month].read_bytes()
+        assert new["2025-12"].stat().st_nlink == 1
+    december = pq.read_table(month_files(after, "postings")["2025-12"])
+    assert december.num_rows == manifest["row_counts"]["postings"] - sum(
+        pq.read_metadata(p).num_rows for p in month_files(before, "postings").values())
+
+
+def test_an_append_equals_a_full_build_file_by_file(warehouses):
+    root, _, after, manifest = warehouses
+    full = (root / "full").resolve()
+    for table in MONTHLY_TABLES:
+        assert set(month_files(after, table)) == set(month_files(full, table))
+        for month, path in month_files(full, table).items():
+            want = pq.read_table(path)
+            got = pq.read_table(month_files(after, table)[month])
+            drop = [c for c in ("ingested_at",) if c in want.column_names]
+            assert got.drop_columns(drop).equals(want.drop_columns(drop)), (table, month)
+    full_manifest = json.loads((full / "manifest.json").read_text())
+    assert manifest["month_coverage"] == full_manifest["month_coverage"]
+
+
+def test_every_named_query_answers_the_same_after_an_append(warehouses):
+    root, _, after, _ = warehouses
+    full = (root / "full").resolve()
+    choices = queries.choices(full)
+    assert choices == queries.choices(after)
+    extra = query_params(choices)
+    compared = 0
+    for name in queries.query_names():
+        want = queries.run(name, choices.defaults(), full, **extra)
+        got = queries.run(name, choices.defaults(), after, **extra)
+        if "ingested_at" in want.columns:
+            want, got = want.drop("ingested_at"), got.drop("ingested_at")
+        assert got.sort(got.columns).equals(want.sort(want.columns)), name
+        compared += want.height > 0
+    assert compared > 15
+
+
+def test_the_query_layer_reads_the_single_file_layout_the_same(warehouses, tmp_path):
+    root, _, after, _ = warehouses
+    old = tmp_path / "old"
+    shutil.copytree(after, old, ignore=shutil.ignore_patterns(*MONTHLY_TABLES))
+    for table in MONTHLY_TABLES:
+        pq.write_table(read_table(after, table), old / f"{table}.parquet")
+    manifest = json.loads((old / "manifest.json").read_text())
+    manifest.pop("layout"), manifest.pop("month_coverage")
+    (old / "manifest.json").write_text(json.dumps(manifest))
+    choices = queries.choices(after)
+    for name in ("postings_by_month", "tech_share_by_month", "postings_behind",
+                 "salary_over_time", "kpis"):
+        want = queries.run(name, choices.defaults(), after, **query_params(choices))
+        got = queries.run(name, choices.defaults(), old, **query_params(choices))
+        assert want.height and got.equals(want), name
+    # ... but an append refuses it, naming the layout, and leaves it as it was
+    (old / "raw").mkdir()
+    with pytest.raises(AppendRefused, match=f"layout 1, not {LAYOUT_VERSION}"):
+        append(root / "raw", old, loaders=_loaders(), log=lambda m: None)
+    assert json.loads((old / "manifest.json").read_text()) == manifest
+
+
+def test_month_writer_splits_rows_by_month_and_marks_an_empty_table(tmp_path):
+    con = duckdb.connect()
+    schema = pa.schema([("posted_date", pa.date32()), ("n", pa.int64())])
+    rows = write_months(con, """
+        select d::date as posted_date, i as n, strftime(d, '%Y-%m') as _month
+        from (select date '2025-01-20' + to_days(i::integer) as d, i from range(0, 60) t(i))
+        order by d""", {}, tmp_path / "t", schema)
+    assert rows == 60
+    files = month_files(tmp_path, "t")
+    assert list(files) == ["2025-01", "2025-02", "2025-03"]
+    assert [pq.read_metadata(p).num_rows for p in files.values()] == [12, 28, 20]
+    assert pq.read_table(files["2025-02"])["n"].to_pylist() == list(range(12, 40))
+    assert write_months(con, "select date '2025-01-01' as posted_date, 1::bigint as n, "
+                        "'2025-01' as _month where false", {}, tmp_path / "e", schema) == 0
+    assert [p.name for p in (tmp_path / "e").iterdir()] == [EMPTY_MONTH_FILE]
+    assert month_files(tmp_path, "e") == {}
+    assert pq.read_schema(tmp_path / "e" / EMPTY_MONTH_FILE).equals(schema)
