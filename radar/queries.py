@@ -104,12 +104,15 @@ def connection(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnection
 
 
 def _derive_missing_rollups(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
-    """Views in place of the pre-aggregated tables a warehouse built before them lacks: the
-    build's own SQL over the raw tables (the same answers, at the raw tables' cost)."""
+    """Views in place of the pre-aggregated tables a warehouse built before them lacks, or
+    holds with other columns (an older build's): the build's own SQL over the raw tables (the
+    same answers, at the raw tables' cost)."""
     columns = {c for (c,) in con.sql("select column_name from (describe postings)").fetchall()}
     for name in derived_tables_for(columns):
         if not (folder / f"{name}.parquet").exists():
             con.sql(f"create view {name} as {derived_sql(name)}")
+        elif con.table(name).columns != con.sql(derived_sql(name)).columns:  # binds only
+            con.sql(f"create or replace view {name} as {derived_sql(name)}")
 
 
 def _quoted(path: Path) -> str:
