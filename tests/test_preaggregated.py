@@ -160,30 +160,6 @@ def test_a_warehouse_without_the_tables_derives_them(sample_warehouse, tmp_path)
     assert check_all(old) > 500
 
 
-def test_an_older_tag_index_is_derived_again(sample_warehouse, tmp_path):
-    """A warehouse whose tag index lacks the filter dimensions (written before they were
-    added): the query layer derives the index with the build's SQL, and the postings behind a
-    figure are still those the raw query lists."""
-    old = tmp_path / "old_index"
-    shutil.copytree(sample_warehouse.resolve(), old)
-    index = old / "technology_postings.parquet"
-    con = duckdb.connect()
-    con.sql(f"""copy (select technology_id, posted_date, posting_id, name, surface, rule
-                      from '{sample_warehouse}/technology_postings.parquet')
-                to '{index}.new' (format parquet)""")
-    Path(f"{index}.new").replace(index)
-    assert "country" not in con.sql(f"select * from '{index}'").columns
-    params = extra_params(queries.choices(old))
-    compared = 0
-    for label, filters in filter_sets(old).items():
-        for name in ("postings_behind", "postings_together"):
-            kw = {**params, "month": filters.date_to, "limit": 20}
-            new = queries.run(name, filters, old, **kw)
-            assert_same(new, raw_answer(name, filters, old, **kw), f"{name} [{label}]")
-            compared += new.height
-    assert compared > 20
-
-
 def test_weighted_quantile_is_quantile_cont():
     """The macro over (value, n) rows equals quantile_cont over the rows they stand for (to
     floating-point rounding: the interpolation may differ in the last bit)."""

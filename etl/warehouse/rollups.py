@@ -32,14 +32,12 @@ DERIVED_SQL = {
                count(*) as n
         from salaries s join posting_technologies t using (posting_id)
         group by all order by category, month, technology_id""",
-    # The tags of each technology in date order, with their posting's filter dimensions: the
-    # postings behind one technology x month figure are one or two row groups (the tags
-    # themselves are sorted by posting id), picked under the filters without reading the
-    # postings; only the texts of the few listed are read from postings.
+    # The tags of each technology in date order: the postings behind one technology x month
+    # figure are one or two row groups (the tags themselves are sorted by posting id).
     "technology_postings": """
-        select t.technology_id, p.posted_date, t.posting_id, t.name, t.surface, t.rule, {p_dims}
-        from posting_technologies t
-        join (select posting_id, posted_date, {dims} from postings) p using (posting_id)
+        select t.technology_id, p.posted_date, t.posting_id, t.name, t.surface, t.rule
+        from posting_technologies t join (select posting_id, posted_date from postings) p
+        using (posting_id)
         order by t.technology_id, p.posted_date, t.posting_id""",
     # The role profile's requirement bands (when the postings have the requirement columns).
     "rollup_requirements": """
@@ -113,8 +111,7 @@ ROW_GROUP_ROWS = {"salary_values": 10_000, "salary_technologies": 20_000,
 def derived_sql(name: str) -> str:
     """The SQL of one derived table, over the warehouse tables by name."""
     return DERIVED_SQL[name].format(dims=", ".join(DIMENSIONS),
-                                    s_dims=", ".join(f"s.{d}" for d in DIMENSIONS),
-                                    p_dims=", ".join(f"p.{d}" for d in DIMENSIONS))
+                                       s_dims=", ".join(f"s.{d}" for d in DIMENSIONS))
 
 
 def derived_tables_for(columns: set[str]) -> list[str]:

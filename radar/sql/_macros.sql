@@ -128,17 +128,6 @@ create or replace macro us_state_technologies_in(date_from, date_to, countries, 
     where kept(month, source, country, remote, seniority, role_family,
                date_from, date_to, sources, countries, remotes, seniorities, roles);
 
--- The tags of the technologies listed (technology_postings: sorted by technology, then date)
--- posted between two dates, under the filters, read without the postings: the index carries
--- each posting's filter dimensions. day_from/day_to are dates; the month range is the filters'.
-create or replace macro tags_in(technology_ids, day_from, day_to, date_from, date_to, countries,
-                                remotes, seniorities, roles, sources) as table
-    select * from technology_postings
-    where list_contains(technology_ids::varchar[], technology_id)
-      and posted_date between day_from::date and day_to::date
-      and kept(date_trunc('month', posted_date)::date, source, country, remote, seniority,
-               role_family, date_from, date_to, sources, countries, remotes, seniorities, roles);
-
 -- The value at 0-based rank r of a group of (value, n) rows, where upto is the running count
 -- of the group through the row's value (sum(n) over (partition by group order by value)).
 create or replace macro value_at_rank(value, upto, r) as min(value) filter (where upto > r);

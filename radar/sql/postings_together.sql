@@ -2,9 +2,8 @@
 -- naming $technology_id when $partners is empty), with the words and rule that matched it and
 -- the partners they name: the postings behind a Stacks, Compare or Learn next figure.
 -- How many match, and from which month on the latest $limit lie, comes from the cells'
--- technology sets; the $limit postings are picked from those months of the tag index (sorted
--- by technology and date, with each posting's filter dimensions), and only their texts are
--- read from the postings (docs/scale.md).
+-- technology sets; only those months of the tag index (sorted by technology and date) and of
+-- the postings (sorted by date) are read (docs/scale.md).
 with sets as (
     select month, sum(postings) as postings
     from technology_sets_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
@@ -20,30 +19,30 @@ window_start as (
     from (select *, sum(postings) over (order by month desc) as later from sets)
 ),
 main as (
-    select posting_id, posted_date, technology_id, name as technology, surface, rule
-    from tags_in([$technology_id], (select since from window_start), last_day($date_to::date),
-                 $date_from, $date_to, $countries, $remote, $seniority, $role_family, $sources)
+    select posting_id, technology_id, name as technology, surface, rule
+    from technology_postings
+    where technology_id = $technology_id
+      and posted_date between (select since from window_start) and last_day($date_to::date)
 ),
 partners as (
     select posting_id, string_agg(distinct name || ' (“' || surface || '”)', ', ') as partners
-    from tags_in($partners, (select since from window_start), last_day($date_to::date),
-                 $date_from, $date_to, $countries, $remote, $seniority, $role_family, $sources)
+    from technology_postings
+    where list_contains($partners::varchar[], technology_id)
+      and posted_date between (select since from window_start) and last_day($date_to::date)
     group by posting_id
 ),
-picked as (
-    select m.*, p.partners
-    from main m left join partners p using (posting_id)
-    where len($partners::varchar[]) = 0 or p.partners is not null
-    order by posted_date desc, posting_id limit $limit
+kept as (
+    select posting_id, posted_date, title, company, source, url, country, description
+    from listings_in($date_from, $date_to, $countries, $remote, $seniority, $role_family, $sources)
+    where posted_date >= (select since from window_start)
 ),
 matched as (
-    select k.posting_id, k.posted_date, k.title, k.company, k.source, k.url, k.country,
-           k.description, m.technology_id, m.technology, m.surface, m.rule, m.partners
-    from postings k join picked m using (posting_id)
-    where k.posted_date between (select min(posted_date) from picked)
-                            and (select max(posted_date) from picked)
+    select k.*, m.technology_id, m.technology, m.surface, m.rule, p.partners
+    from kept k join main m using (posting_id)
+    left join partners p using (posting_id)
+    where len($partners::varchar[]) = 0 or p.partners is not null
 ),
 final as (
     select matched.*, (select matching from window_start)::bigint as matching from matched
 )
-select * from final order by posted_date desc, posting_id
+select * from final order by posted_date desc, posting_id limit $limit
