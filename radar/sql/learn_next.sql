@@ -53,9 +53,11 @@ counts as (
     where not list_contains($technologies::varchar[], r.technology_id)
     group by r.technology_id
 ),
--- the technologies numbered: the running-count windows partition by an integer
+-- the technologies numbered (in id order, so every reference agrees): the running-count
+-- windows partition by an integer
 numbered as (
-    select technology_id, (row_number() over ())::integer as g from technologies
+    select technology_id, (row_number() over (order by technology_id))::integer as g
+    from technologies
 ),
 paid_values as (
     select t.g, s.salary_annual_usd as usd, sum(s.n)::double as n
