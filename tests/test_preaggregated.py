@@ -25,7 +25,7 @@ from radar import geo, pay, profile, queries
 RAW_SQL = Path(__file__).parent / "raw_sql"
 RAW_QUERIES = sorted(p.stem for p in RAW_SQL.glob("*.sql"))
 # The co-mention, US state and source tables (pairs' part of etl/warehouse/rollups.py).
-CO_MENTION_TABLES = ("technology_sets", "technology_pairs", "technology_pairs_by_month",
+CO_MENTION_TABLES = ("technology_sets", "technology_pairs_by_month",
                      "technologies_by_month", "rollup_us_states",
                      "rollup_us_state_technologies", "rollup_sources")
 
@@ -188,21 +188,26 @@ def test_weighted_quantile_is_quantile_cont():
 
 
 def test_pair_table_counts_the_postings_naming_both(sample_warehouse):
-    """Every co-occurring pair in both orders, with the postings naming both: summed over the
-    cells, the count a self-join of the tags gives; the technology sets count every tagged
+    """Every pair that co-occurs in a month, in both orders, with the postings naming both: the
+    count a self-join of the tags gives per month; no pair table per cell is written (filtered
+    pairs are counted from the sets at query time); the technology sets count every tagged
     posting once."""
     con = duckdb.connect()
     tags = f"'{sample_warehouse}/posting_technologies/*.parquet'"
-    want = con.sql(f"""select a.technology_id, b.technology_id, count(*) from {tags} a
-                       join {tags} b using (posting_id)
+    months = (f"(select posting_id, date_trunc('month', posted_date)::date as month "
+              f"from '{sample_warehouse}/postings/*.parquet')")
+    want = con.sql(f"""select m.month, a.technology_id, b.technology_id, count(*)
+                       from {tags} a join {tags} b using (posting_id) join {months} m
+                       using (posting_id)
                        where a.technology_id <> b.technology_id group by all order by all
                     """).fetchall()
-    got = con.sql(f"""select technology_a, technology_b, sum(postings)::bigint
-                      from '{sample_warehouse}/technology_pairs.parquet' group by all
+    got = con.sql(f"""select month, technology_a, technology_b, postings::bigint
+                      from '{sample_warehouse}/technology_pairs_by_month.parquet'
                       order by all""").fetchall()
     assert len(want) > 1000 and got == want
+    assert not (sample_warehouse / "technology_pairs.parquet").exists()
     keys = con.sql(f"select technology_a, month from "
-                   f"'{sample_warehouse}/technology_pairs.parquet'").fetchall()
+                   f"'{sample_warehouse}/technology_pairs_by_month.parquet'").fetchall()
     assert keys == sorted(keys)  # the pairs of a few technologies are a few row groups
     sets = con.sql(f"""select sum(postings), sum(postings * len(technologies)), count(*)
                        from '{sample_warehouse}/technology_sets.parquet'""").fetchall()[0]

@@ -50,7 +50,8 @@ DERIVED_SQL = {
     # Co-mentions (issue 11, item 4; docs/scale.md): each distinct set of technologies a cell's
     # postings name (sorted ids) with the postings naming exactly that set. Any count of
     # postings naming some technologies and any of others is a sum over these rows (learn_next's
-    # postings naming any known technology); the pair table is made from it.
+    # postings naming any known technology, and the pairs of the chosen technologies
+    # under filters); the by-month pair table is made from it.
     "technology_sets": """
         select month, {dims}, technologies, count(*) as postings
         from (select posting_id, list(technology_id order by technology_id) as technologies
@@ -58,21 +59,21 @@ DERIVED_SQL = {
         join (select posting_id, date_trunc('month', posted_date)::date as month, {dims}
               from postings) p using (posting_id)
         group by all order by month""",
-    # Postings naming both technologies of a pair, per cell; only pairs that co-occur, each in
-    # both orders (technology_a, technology_b) and (technology_b, technology_a), sorted by
-    # technology_a then month, so the pairs of a few chosen technologies are a few row groups.
-    # co_mentions and tech_pairs read these instead of joining tags row by row.
-    "technology_pairs": """
-        select month, {dims}, technology_a, technology_b, sum(postings) as postings
-        from (select *, unnest(list_filter(technologies, lambda x: x <> technology_a))
-                        as technology_b
-              from (select *, unnest(technologies) as technology_a from technology_sets))
-        group by all order by technology_a, month""",
-    # The same pairs per month over all cells: what co_mentions and tech_pairs read when no
-    # dimension is filtered (the dashboard's default), a fifth of technology_pairs' rows at 60k.
+    # Postings naming both technologies of a pair per month over all cells (the dashboard's
+    # default: no dimension filtered), each pair in both orders (technology_a, technology_b) and
+    # (technology_b, technology_a), only pairs that co-occur; made from the sets (each set's
+    # pairs weighted by its count), sorted by technology_a then month, so the pairs of a few
+    # chosen technologies are a few row groups. Its rows are bounded by months x co-occurring
+    # pairs, not by postings or cells: the pairs under a filter are counted at query time from
+    # technology_sets (radar/sql/_macros.sql: technology_pairs_in; docs/scale.md).
     "technology_pairs_by_month": """
         select month, technology_a, technology_b, sum(postings) as postings
-        from technology_pairs group by all order by technology_a, month""",
+        from (select month, postings, technology_a,
+                     unnest(list_filter(technologies, lambda x: x <> technology_a))
+                        as technology_b
+              from (select month, postings, technologies, unnest(technologies) as technology_a
+                    from technology_sets))
+        group by all order by technology_a, month""",
     # Postings naming each technology per month over all cells (rollup_technologies without the
     # dimensions), for the same unfiltered case.
     "technologies_by_month": """
@@ -156,7 +157,7 @@ def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
                             f"{ROW_GROUP_ROWS.get(name, 100_000)})")
                 counts[name] = con.sql(f"select count(*) from read_parquet('{_quoted(path)}')"
                                        ).fetchall()[0][0]
-            # a later table may be made from this one (technology_pairs from technology_sets)
+            # a later table may be made from this one (the pairs from technology_sets)
             con.sql(f"create or replace view {name} as select * from "
                     f"read_parquet('{_quoted(path)}')")
     finally:

@@ -80,16 +80,29 @@ create or replace macro unfiltered(countries, remotes, seniorities, roles, sourc
     and len(seniorities::varchar[]) = 0 and len(roles::varchar[]) = 0
     and len(sources::varchar[]) = 0;
 
+-- Postings naming both of a pair (technology_a among the chosen ids, technology_b any other
+-- technology they name) per month under the filters. Unfiltered: the pairs summed per month
+-- (technology_pairs_by_month, sorted by technology_a). Filtered: counted from the cells' sets
+-- that hold a chosen technology, each set's pairs weighted by its postings; no table of pairs
+-- per cell is kept, so the pairs' rows do not grow with the cells (docs/scale.md).
 create or replace macro technology_pairs_in(date_from, date_to, countries, remotes, seniorities,
-                                            roles, sources) as table
-    select month, technology_a, technology_b, postings from technology_pairs
-    where kept(month, source, country, remote, seniority, role_family,
-               date_from, date_to, sources, countries, remotes, seniorities, roles)
-      and not unfiltered(countries, remotes, seniorities, roles, sources)
+                                            roles, sources, chosen) as table
+    select month, technology_a,
+           unnest(list_filter(technologies, lambda x: x <> technology_a)) as technology_b,
+           postings
+    from (select month, technologies, postings,
+                 unnest(list_filter(technologies, lambda x: list_contains(chosen::varchar[], x)))
+                     as technology_a
+          from technology_sets
+          where kept(month, source, country, remote, seniority, role_family,
+                     date_from, date_to, sources, countries, remotes, seniorities, roles)
+            and not unfiltered(countries, remotes, seniorities, roles, sources)
+            and list_has_any(technologies, chosen::varchar[]))
     union all
     select month, technology_a, technology_b, postings from technology_pairs_by_month
     where month between date_from and date_to
-      and unfiltered(countries, remotes, seniorities, roles, sources);
+      and unfiltered(countries, remotes, seniorities, roles, sources)
+      and list_contains(chosen::varchar[], technology_a);
 
 -- Postings naming each technology per month (rollup_technologies without its dimensions).
 create or replace macro technology_counts_in(date_from, date_to, countries, remotes,

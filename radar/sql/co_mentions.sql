@@ -18,8 +18,7 @@ both_counts as (
     select year(month) as year, technology_a as chosen_id, technology_b as technology_id,
            sum(postings) as both_postings
     from technology_pairs_in($date_from, $date_to, $countries, $remote, $seniority,
-                             $role_family, $sources)
-    where list_contains($technologies::varchar[], technology_a)
+                             $role_family, $sources, $technologies)
     group by all
 ),
 pairs as (

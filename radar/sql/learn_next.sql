@@ -53,21 +53,28 @@ counts as (
     where not list_contains($technologies::varchar[], r.technology_id)
     group by r.technology_id
 ),
+-- the technologies numbered (in id order, so every reference agrees): the running-count
+-- windows partition by an integer
+numbered as (
+    select technology_id, (row_number() over (order by technology_id))::integer as g
+    from technologies
+),
 paid_values as (
-    select technology_id, salary_annual_usd as usd, sum(n)::double as n
+    select t.g, s.salary_annual_usd as usd, sum(s.n)::double as n
     from salary_technologies_in($date_from, $date_to, $countries, $remote, $seniority,
-                                $role_family, $sources)
+                                $role_family, $sources) s
+    join numbered t using (technology_id)
     group by all
 ),
 paid_ranked as (
-    select *, sum(n) over (partition by technology_id order by usd) as upto,
-           sum(n) over (partition by technology_id) as total
+    select *, sum(n) over (partition by g order by usd) as upto,
+           sum(n) over (partition by g) as total
     from paid_values
 ),
 paid as (
-    select technology_id, any_value(total) as paid_postings,
+    select t.technology_id, any_value(total) as paid_postings,
            weighted_quantile(usd, upto, total, 0.5) as paid_median
-    from paid_ranked group by technology_id
+    from paid_ranked join numbered t using (g) group by t.technology_id
 ),
 market_values as (
     select salary_annual_usd as usd, sum(n)::double as n

@@ -15,9 +15,8 @@ singles as (
 pairs as (
     select technology_a, technology_b, sum(postings) as both_postings
     from technology_pairs_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
-                             $sources)
-    where list_contains($technologies::varchar[], technology_a)
-      and list_contains($technologies::varchar[], technology_b) and technology_a < technology_b
+                             $sources, $technologies)
+    where list_contains($technologies::varchar[], technology_b) and technology_a < technology_b
     group by all
 ),
 final as (
