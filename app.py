@@ -42,6 +42,7 @@ PAGES = {
 }
 
 navigation = st.navigation(PAGES, expanded=True)
+ui.load_plotly_early()
 ui.start_run()
 try:
     ui.sidebar_filters()

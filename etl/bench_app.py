@@ -99,6 +99,39 @@ def server_marks(path: Path, started_wall: float) -> list[tuple[float, str]]:
     return sorted((t, label) for label, t in seen.items())
 
 
+# Installed in the page before any of its scripts: the main thread's long tasks (over 50 ms:
+# script parsing and evaluation, layout, Plotly drawing) as (start, duration) in ms after the
+# page's navigation started.
+LONG_TASKS_SCRIPT = """
+window.__longTasks = [];
+new PerformanceObserver(list => { for (const e of list.getEntries())
+  window.__longTasks.push([e.startTime, e.duration]); })
+  .observe({type: 'longtask', buffered: true});
+"""
+
+# The page's own account, read after the first chart: when its navigation started (epoch ms),
+# each script's fetch (start, end) and the long tasks so far.
+BROWSER_TIMINGS_SCRIPT = """() => ({
+  origin: performance.timeOrigin,
+  scripts: performance.getEntriesByType('resource').filter(r => r.name.endsWith('.js'))
+    .map(r => [r.name.split('/').pop().split('.')[0], r.startTime, r.responseEnd]),
+  longTasks: window.__longTasks || []})"""
+
+
+def browser_marks(timings: dict, started_wall: float) -> list[tuple[float, str]]:
+    """The page's own timings as (seconds after server start, label): the Plotly bundle's fetch
+    and the main thread's long tasks (busy seconds per stretch) until the first chart."""
+    at = timings["origin"] / 1000 - started_wall
+    out = []
+    for name, start, end in timings["scripts"]:
+        if name in ("PlotlyChart", "index"):
+            out += [(at + start / 1000, f"browser: {name}.js fetch starts"),
+                    (at + end / 1000, f"browser: {name}.js fetched")]
+    for start, duration in timings["longTasks"]:
+        out.append((at + start / 1000, f"browser: main thread busy {duration / 1000:.2f} s"))
+    return out
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -145,6 +178,7 @@ def bench_app(warehouse: Path) -> dict:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.add_init_script(LONG_TASKS_SCRIPT)
         started, started_wall = time.perf_counter(), time.time()
         server = subprocess.Popen(server_argv(port), cwd=PROJECT_ROOT, env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -174,6 +208,7 @@ def bench_app(warehouse: Path) -> dict:
             page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=180_000)
             now = time.perf_counter()
             seen("browser: first chart drawn")
+            timings = page.evaluate(BROWSER_TIMINGS_SCRIPT)
             out["cpu_server_s"] = cpu_seconds([server.pid]) - cpu_server
             out["cpu_browser_s"] = {
                 kind: sum(cpu_seconds([pid]) - cpu_before.get(pid, 0.0) for pid in pids)
@@ -199,6 +234,7 @@ def bench_app(warehouse: Path) -> dict:
             except subprocess.TimeoutExpired:
                 server.kill()
     out["timeline"] = sorted([*server_marks(marks, started_wall),
+                              *browser_marks(timings, started_wall),
                               *((t, label) for label, t in browser_events.items())])
     print(f"\napp on {warehouse} (real server + Chromium; a shared machine makes it noisy; "
           f"load average {out['load_before'][0]:.1f} before, "

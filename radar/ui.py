@@ -19,7 +19,7 @@ import polars as pl
 import streamlit as st
 
 from etl.transforms.normalize import country_names
-from radar import categories, charts, queries, report, rules, timeline
+from radar import categories, charts, frontend, queries, report, rules, timeline
 from radar.filters import URL_KEYS, Choices, Filters, from_query_params, to_query_params
 
 CATEGORY_TITLES = {c: categories.titles()[c] for c in categories.HEADLINE}
@@ -90,6 +90,34 @@ def warm_first_page(mark: Callable[[str], None] = lambda _: None) -> None:
     for name, params in first_page_queries():
         data(name, filters, **params)
         mark(f"warm_up {name}")
+    warm_first_page_figures(filters, options.incomplete_month)
+    mark("warm_up figures")
+
+
+def warm_first_page_figures(filters: Filters, incomplete: dt.date | None) -> list:
+    """The Overview's first two figures made once from the warmed results and turned to JSON,
+    so Plotly has imported the property checks of line and bar charts (about 0.2-0.3 s on a
+    process's first figure) before the first session draws them; returns the figures."""
+    by_month = rules.monthly_figures(rules.postings_series(data("postings_by_month", filters)),
+                                     Display.months, Display.min_postings, incomplete)
+    top = data("tech_ranking", filters, category=categories.HEADLINE[0]).head(10)
+    figures = [charts.postings_lines(by_month, "", Display.months, Display.min_postings),
+               charts.top_bar(top, "", "")]
+    for fig in figures:
+        fig.to_json()
+    return figures
+
+
+def load_plotly_early() -> None:
+    """Have the browser load and run Plotly's chart code now (app.py, first thing in a run),
+    while the server computes the page: Streamlit's frontend asks for it only when the first
+    chart arrives, so a cold browser would draw the first chart a bundle-download-and-parse
+    later. Drawn once in the sidebar, as an invisible script element; the module it loads is
+    the one the frontend's charts import (same address), so nothing runs twice."""
+    name = frontend.plotly_bundle()
+    if name:
+        st.sidebar.html(f'<script type="module" src="./static/js/{name}"></script>',
+                        unsafe_allow_javascript=True)
 
 
 def _months(first: dt.date, last: dt.date) -> list[dt.date]:

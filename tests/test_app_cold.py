@@ -50,7 +50,8 @@ def test_warm_first_page_leaves_the_first_session_no_query_of_its_own(
     st.cache_data.clear()
     steps: list[str] = []
     ui.warm_first_page(steps.append)  # outside any session, as radar/serve.py's thread does
-    assert steps == ["warm_up choices", *(f"warm_up {n}" for n, _ in ui.first_page_queries())]
+    assert steps == ["warm_up choices", *(f"warm_up {n}" for n, _ in ui.first_page_queries()),
+                     "warm_up figures"]
     ran = _recording(monkeypatch)
     at = app_test()
     at.run()

@@ -1,0 +1,67 @@
+"""A cold browser loads Plotly's chart code while the page starts (the served index.html names
+it) and runs it as soon as the app's run begins, not when the first chart's data reaches it
+(Streamlit's frontend would ask for it only then); the script element that runs it takes no
+room in the sidebar."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from radar import frontend
+from tests.browser.test_browser import HEADINGS, open_page, ready
+
+pytestmark = pytest.mark.browser
+
+
+def bundle_requests(page) -> list[str]:
+    """The addresses of Plotly's chart code the page asks for, from now on."""
+    bundle = frontend.plotly_bundle()
+    assert bundle and bundle.startswith("PlotlyChart.")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if r.url.endswith(f"/{bundle}") else None)
+    return asked
+
+
+def test_plotly_code_asked_for_before_the_app_connects(page, app_url):
+    """The served index.html names Plotly's code: the browser asks for it while the page
+    starts, before the frontend opens its websocket to the server (and so before any chart)."""
+    events: list[str] = []
+    bundle = frontend.plotly_bundle()
+    page.on("request", lambda r: events.append("bundle") if r.url.endswith(f"/{bundle}")
+            else None)
+    page.on("websocket", lambda _ws: events.append("websocket"))
+    open_page(page, app_url, HEADINGS["overview"], charts=2)
+    assert events[:2] == ["bundle", "websocket"], events
+    assert events.count("bundle") == 1  # the charts use the module loaded then
+
+
+def test_plotly_code_run_by_the_app_and_fetched_once(page, app_url):
+    """A page without charts runs it too (a module script in the sidebar, made by the app's
+    run, not by a chart), from the one fetch the preload made; the Overview's charts then draw
+    with that module (no second request)."""
+    asked = bundle_requests(page)
+    open_page(page, f"{app_url}/about", HEADINGS["about"])
+    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(0)
+    bundle = frontend.plotly_bundle()
+    script = page.get_by_test_id("stSidebar").locator("script[type=module]")
+    expect(script).to_have_count(1)
+    assert script.get_attribute("src") == f"./static/js/{bundle}"
+    page.wait_for_function("n => performance.getEntriesByType('resource').some("
+                           "r => r.name.endsWith(n) && r.responseEnd > 0)", arg=bundle)
+    assert asked == [f"{app_url}/static/js/{bundle}"]
+    page.get_by_role("link", name="Overview").click()
+    ready(page, charts=2)
+    page.get_by_role("tab", name="Databases").click()
+    expect(page.locator("[data-testid='stPlotlyChart'] .gtitle").filter(
+        has_text="Databases")).to_have_count(1)
+    assert len(asked) == 1
+
+
+def test_the_early_script_takes_no_room(page, app_url):
+    open_page(page, app_url, HEADINGS["overview"], charts=2)
+    script = page.get_by_test_id("stSidebar").get_by_test_id("stHtml")
+    expect(script).to_have_count(1)
+    assert script.bounding_box()["height"] == 0
+    header = page.get_by_test_id("stSidebar").get_by_role("heading", name="Filters")
+    expect(header).to_be_visible()
