@@ -355,6 +355,16 @@ def bench_archive(archive: Path) -> None:
               f"{manifest['row_counts']['posting_technologies']:,} technology tags")
 
 
+def keep_warehouse(warehouse: Path, dest: Path | None) -> None:
+    """Move the built warehouse out of the temporary folder to ``dest`` (when given)."""
+    if dest is None:
+        return
+    import shutil
+    # a build swaps a versioned folder in behind a symlink: move the folder, not the link
+    shutil.move(str(warehouse.resolve()), str(dest))
+    print(f"warehouse kept in {dest}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl.bench", description=__doc__)
     parser.add_argument("--n", type=int, default=60_000, help="sample postings (%(default)s)")
@@ -366,6 +376,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="hold the last full month back, build, time a rebuild with and "
                              "without the tag cache, then append the month (build --append) "
                              "and a full build of the same files")
+    parser.add_argument("--keep-warehouse", type=Path, default=None, metavar="DIR",
+                        help="move the sample's built warehouse to DIR when done (to time "
+                             "queries or the app on it later: --app DIR); DIR must not exist")
     parser.add_argument("--tmp", type=Path, default=None,
                         help="folder for the sample and warehouse (default: a temporary one)")
     parser.add_argument("--sample", type=Path, default=None, metavar="DIR",
@@ -393,6 +406,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.sample is not None and args.incremental:
         parser.error("--sample cannot be used with --incremental (it moves a month out of the "
                      "sample)")
+    if args.keep_warehouse is not None and args.keep_warehouse.exists():
+        parser.error(f"--keep-warehouse {args.keep_warehouse} exists: name a new folder")
     if args.tmp is not None:
         args.tmp.mkdir(parents=True, exist_ok=True)  # --tmp may name a folder not made yet
     if args.app and not args.queries_at:
@@ -424,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"warehouse: {folder_mb(root / 'warehouse'):.1f} MB; rows: "
               + ", ".join(f"{k} {v:,}" for k, v in manifest["row_counts"].items()))
         if args.build_only:
+            keep_warehouse(root / "warehouse", args.keep_warehouse)
             return 0
         bench_queries(root / "warehouse")
         bench_pages(root / "warehouse")
@@ -434,6 +450,7 @@ def main(argv: list[str] | None = None) -> int:
         from etl.bench_app import CHROMIUM, bench_app
         if CHROMIUM.exists():
             bench_app(root / "warehouse")
+        keep_warehouse(root / "warehouse", args.keep_warehouse)
     bench_archive(args.archive)
     return 0
 
