@@ -41,16 +41,22 @@ def client(**kw) -> HttpClient:
 
 
 def read(source, raw_dir: Path) -> tuple[dict[str, dict], list[Rejected]]:
-    """Staging rows by source id, and the rejections, of one source's raw folder."""
+    """Staging rows by source id, and the rejections, of one source's raw folder.
+
+    A source passes every copy of a posting on (one per snapshot); the copy kept is the one the
+    build's first seen keeps (etl/warehouse/build.first_seen_drops): the earliest posted, then
+    the first read.
+    """
     rows, rejected = {}, []
     for item in source.read(raw_dir):
         if isinstance(item, Rejected):
             rejected.append(item)
         else:
-            assert item["source_id"] not in rows, "a posting was yielded twice"
             assert item.pop("_row") == item["source_id"]
             assert item.pop("_file").endswith((".json", ".csv"))
-            rows[item["source_id"]] = item
+            kept = rows.get(item["source_id"])
+            if kept is None or item["posted_date"] < kept["posted_date"]:
+                rows[item["source_id"]] = item
     return rows, rejected
 
 

@@ -130,26 +130,6 @@ def source_folder(raw_dir: Path, name: str) -> Path:
     return raw_dir
 
 
-def first_seen(items: Iterable[dict | Rejected]) -> Iterator[dict | Rejected]:
-    """Each ``source_id`` once: the copy read first stays, later copies are dropped.
-
-    The one place a source decides which copy of a posting it gives when its files hold the same
-    posting more than once. A source orders its files so that the copy it trusts is read first
-    (API snapshots: oldest run first, so a posting keeps the date it was first seen; LinkedIn
-    and HN: newest file first, the latest copy of the text). Across sources (a live source and
-    the embedded default giving the same posting id) the build keeps the earliest posted.
-    """
-    seen: set[str] = set()
-    for item in items:
-        if isinstance(item, Rejected):
-            yield item
-            continue
-        key = str(item["source_id"])
-        if key not in seen:
-            seen.add(key)
-            yield item
-
-
 # --- CSV ---------------------------------------------------------------------------------------
 
 def csv_reader(handle: TextIO):
@@ -214,7 +194,13 @@ class FileSource:
     Subclasses give ``read_records(path)`` — (row, raw record) pairs, a RecordProblem in place of
     a record that cannot be read — and ``make_row(raw, path)`` — a staging row, raising
     RecordProblem when it cannot make one. ``suffixes``: the file name endings read;
-    ``newest_first``: which copy of a posting stays when files repeat it (see :func:`first_seen`).
+    ``newest_first``: the reading order of the files (newest first, or oldest first).
+
+    Every record is passed on, a posting its files repeat as often as they repeat it: which copy
+    stays is decided once, by the build over the staged rows
+    (:func:`etl.warehouse.build.first_seen_drops`: the earliest posted, then the first read), so
+    a source orders its files so that, of copies posted the same day, the one it trusts is read
+    first. Nothing here remembers the ids it has read (memory does not grow with the files).
     """
 
     name: str = ""
@@ -243,10 +229,13 @@ class FileSource:
         raise NotImplementedError
 
     def read(self, raw_dir: Path) -> Iterator[dict | Rejected]:
-        """Staging rows of every file, each source id once, and the rejections."""
+        """Staging rows of every file, in reading order, and the rejections.
+
+        A posting repeated by several files comes once per file: the build keeps one copy
+        (:func:`etl.warehouse.build.first_seen_drops`)."""
         folder = source_folder(raw_dir, self.name)
-        return first_seen(item for path in self.files(folder)
-                          for item in self.read_file(path, file_label(path, folder)))
+        return (item for path in self.files(folder)
+                for item in self.read_file(path, file_label(path, folder)))
 
     def tables(self, raw_dir: Path) -> tuple[dict[str, pa.Table], list[Rejected]]:
         """Postings sources have no tables of their own."""

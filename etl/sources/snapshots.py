@@ -131,8 +131,8 @@ RowMaker = Callable[[dict, Snapshot], dict]
 
 @dataclass(frozen=True)
 class SnapshotSource(FileSource):
-    """A postings source read from dated API snapshots, each posting once (first seen wins:
-    snapshots are read oldest run first).
+    """A postings source read from dated API snapshots, oldest run first (a posting in several
+    runs is kept once by the build's first seen: the earliest posted, then the first read).
 
     ``records(path)`` returns the raw postings of one stored file (a RecordProblem in place of
     one it cannot read); ``source_id(record)`` their id; ``to_row(record, snapshot)`` a staging

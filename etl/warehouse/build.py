@@ -539,17 +539,24 @@ def _stage_postings(folder: Path, loaders: dict, raw_root: Path, started: dt.dat
 
 
 def first_seen_drops(con: duckdb.DuckDBPyConnection, staged: Path) -> pa.Table:
-    """(row, source): the later sightings of a posting_id seen more than once (snapshots).
+    """(row, source): the later sightings of a posting_id staged more than once.
 
-    One row per posting_id stays: the earliest posted, then the first read.
+    The one place "first seen" is decided (docs/build.md, "First seen"): of the staged rows of
+    one posting_id, the earliest posted stays, then the first read (``row`` is the reading
+    order: sources in turn, each source's files in its order, records in file order). Sources
+    pass every copy on (etl/sources/base.py) and an append drops what this leaves against the
+    warehouse's own rows. DuckDB does it over three narrow columns of the staged postings and
+    spills beyond its memory limit, so no set of ids grows in Python.
     """
+    # Repeated ids are found by a 64-bit hash of the id (a narrower grouping than the text): a
+    # hash two ids share only adds a posting with one copy to the window, which keeps it.
     return con.sql("""
         with repeated as (
-            select posting_id from read_parquet($p) group by posting_id having count(*) > 1)
+            select hash(posting_id) as h from read_parquet($p) group by h having count(*) > 1)
         select row, source from (
             select row, source, row_number() over (
                 partition by posting_id order by posted_date, row) as n
-            from read_parquet($p) semi join repeated using (posting_id))
+            from read_parquet($p) where hash(posting_id) in (select h from repeated))
         where n > 1""", params={"p": str(staged)}).arrow().read_all()
 
 
