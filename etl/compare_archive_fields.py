@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from etl.sources.base import RecordProblem
 from etl.sources.hn import parse_header
 from etl.transforms.normalize import place_from_location, posting_row
 
@@ -70,10 +71,10 @@ def our_fields(text: str, ts: int) -> dict:
     staging = parse_header(text.split("\n", 1)[0], text)
     staging.update(source_id="x", description=text,
                    posted_date=dt.datetime.fromtimestamp(ts, dt.UTC).date())
-    row, _ = posting_row(staging, "hn", dt.datetime.now(dt.UTC))
-    if row is None:  # no usable row: nothing read
+    try:
+        return posting_row(staging, "hn", dt.datetime.now(dt.UTC))
+    except RecordProblem:  # no usable row: nothing read
         return {}
-    return row
 
 
 # ------------------------------------------------------------------ comparing

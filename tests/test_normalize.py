@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from etl.sources.base import RecordProblem
 from etl.transforms.normalize import (
     place_from_location,
     posting_row,
@@ -66,9 +67,8 @@ def staging(**kw) -> dict:
 
 
 def test_posting_row_fills_every_column():
-    row, reason = posting_row(staging(salary_min=70_000.0, salary_max=90_000.0,
-                                      salary_currency="EUR", salary_period="year"), "src", NOW)
-    assert reason == ""
+    row = posting_row(staging(salary_min=70_000.0, salary_max=90_000.0,
+                              salary_currency="EUR", salary_period="year"), "src", NOW)
     assert tuple(row) == COLUMN_NAMES
     assert row["posting_id"] == posting_id("src", "42")
     assert (row["country"], row["city"], row["seniority"]) == ("DE", "Munich", "senior")
@@ -78,17 +78,17 @@ def test_posting_row_fills_every_column():
 
 
 def test_salary_text_is_parsed_with_the_country_currency():
-    row, _ = posting_row(staging(salary_text="€85k–€110k"), "src", NOW)
+    row = posting_row(staging(salary_text="€85k–€110k"), "src", NOW)
     assert (row["salary_min"], row["salary_max"], row["salary_currency"]) == (85_000, 110_000,
                                                                                 "EUR")
     assert row["salary_period"] == "year"
 
 
 def test_hourly_pay_is_annualised_and_outliers_flagged():
-    row, _ = posting_row(staging(salary_min=60.0, salary_max=60.0, salary_currency="USD",
+    row = posting_row(staging(salary_min=60.0, salary_max=60.0, salary_currency="USD",
                                  salary_period="hour"), "src", NOW)
     assert row["salary_annual_usd"] == 60 * 2080
-    row, _ = posting_row(staging(salary_min=5.0, salary_max=5.0, salary_currency="USD",
+    row = posting_row(staging(salary_min=5.0, salary_max=5.0, salary_currency="USD",
                                  salary_period="year"), "src", NOW)
     assert row["salary_is_outlier"] is True
 
@@ -102,27 +102,27 @@ def test_hourly_pay_is_annualised_and_outliers_flagged():
     ({"remote": "sometimes"}, "remote='sometimes' is not one of remote, hybrid, onsite, unknown"),
 ])
 def test_bad_rows_are_refused_with_a_reason(change, reason):
-    row, why = posting_row(staging(**change), "src", NOW)
-    assert row is None
-    assert why == reason
+    with pytest.raises(RecordProblem) as refused:
+        posting_row(staging(**change), "src", NOW)
+    assert refused.value.reason == reason
 
 
 def test_pay_stated_only_in_the_description_is_found():
     text = ("Strong PHP.\nWe raised $50M in our Series C.\n"
             "Compensation: INR 17,00,000 - 24,00,000 per annum\n")
-    row, _ = posting_row(staging(description=text, location_raw="Bangalore, India"), "src", NOW)
+    row = posting_row(staging(description=text, location_raw="Bangalore, India"), "src", NOW)
     assert (row["salary_min"], row["salary_max"], row["salary_currency"],
             row["salary_period"]) == (1_700_000, 2_400_000, "INR", "year")
 
 
 def test_numbers_that_are_not_pay_are_left_alone():
     text = "We raised $50M.\nOur base is Berlin; 10k users a day.\n401k matching."
-    row, _ = posting_row(staging(description=text), "src", NOW)
+    row = posting_row(staging(description=text), "src", NOW)
     assert row["salary_min"] is None and row["salary_annual_usd"] is None
 
 
 def test_a_pay_line_needs_no_pay_word_when_it_names_a_currency():
-    row, _ = posting_row(staging(description="Great team.\n£14,000–£18,000 DOE\n",
+    row = posting_row(staging(description="Great team.\n£14,000–£18,000 DOE\n",
                                  location_raw="Leeds, UK"), "src", NOW)
     assert (row["salary_min"], row["salary_max"], row["salary_currency"]) == (14_000, 18_000,
                                                                                 "GBP")

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from etl.sources.base import RecordProblem
 from etl.transforms.normalize import posting_row
 from etl.warehouse.schema import FUTURE_DAYS, month_name, posting_problems, read_table
 from radar import queries
@@ -31,21 +32,21 @@ def staging(posted) -> dict:
     (dt.datetime(9999, 12, 31, 23, 59), "posted_date 9999-12-31 is more than"),
 ])
 def test_implausible_dates_are_refused_with_their_reason(posted, reason):
-    row, why = posting_row(staging(posted), "own", READ_AT)
-    assert row is None
-    assert why.startswith(reason)
+    with pytest.raises(RecordProblem) as refused:
+        posting_row(staging(posted), "own", READ_AT)
+    assert refused.value.reason.startswith(reason)
 
 
 @pytest.mark.parametrize("posted", [dt.date(1995, 1, 1), dt.date(2011, 4, 1),
                                     READ_AT.date() + dt.timedelta(days=FUTURE_DAYS)])
 def test_plausible_dates_are_kept(posted):
-    row, why = posting_row(staging(posted), "own", READ_AT)
-    assert why == "" and row["posted_date"] == posted
+    row = posting_row(staging(posted), "own", READ_AT)
+    assert row["posted_date"] == posted
     assert posting_problems(row) == []
 
 
 def test_schema_check_names_the_date_problem():
-    row, _ = posting_row(staging(dt.date(2020, 1, 1)), "own", READ_AT)
+    row = posting_row(staging(dt.date(2020, 1, 1)), "own", READ_AT)
     row["posted_date"] = dt.date(3000, 1, 1)
     assert posting_problems(row) == ["posted_date 3000-01-01 is more than 7 days after the "
                                      "build date 2026-06-15"]

@@ -28,15 +28,14 @@ def test_columns_are_nullable_with_the_agreed_types():
 
 
 def test_values_given_by_a_source_flow_through_posting_row():
-    row, reason = posting_row(staging(degree="master", degree_equivalent=True,
-                                      min_years_experience=4), "src", NOW)
-    assert reason == ""
+    row = posting_row(staging(degree="master", degree_equivalent=True,
+                              min_years_experience=4), "src", NOW)
     assert (row["degree"], row["degree_equivalent"], row["min_years_experience"]) == (
         "master", True, 4)
     pa.Table.from_pylist([row], schema=POSTINGS_SCHEMA)  # fits the Arrow schema
 
 
 def test_a_degree_outside_the_list_is_a_problem():
-    row, _ = posting_row(staging(), "src", NOW)
+    row = posting_row(staging(), "src", NOW)
     assert posting_problems({**row, "degree": "diploma"}) == [
         "degree='diploma' is not one of none_stated, bachelor, master, phd"]

@@ -243,8 +243,7 @@ def test_posting_row_reads_requirements_from_the_text_when_the_source_is_silent(
     staging = {"source_id": "1", "posted_date": dt.date(2024, 1, 5), "title": "Backend Engineer",
                "description": "Acme | Senior Backend Engineer | Contract\nMaster's degree in CS."
                               "\n3+ years of Go experience."}
-    row, reason = posting_row(staging, "src", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
-    assert reason == ""
+    row = posting_row(staging, "src", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     assert (row["degree"], row["degree_equivalent"], row["min_years_experience"],
             row["seniority"], row["employment_type"]) == ("master", False, 3, "senior", "contract")
 
@@ -253,7 +252,7 @@ def test_title_and_source_values_win_over_the_text():
     staging = {"source_id": "2", "posted_date": dt.date(2024, 1, 5),
                "title": "Junior Backend Engineer", "employment_type": "full_time",
                "description": "We are hiring a senior engineer on contract. PhD required."}
-    row, _ = posting_row(staging, "src", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    row = posting_row(staging, "src", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     assert (row["seniority"], row["employment_type"], row["degree"]) == (
         "junior", "full_time", "phd")
 

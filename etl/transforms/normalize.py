@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from etl.jsonl import LineProblem, answer_jsonl
+from etl.sources.base import RecordProblem
 from etl.transforms import requirements, salary
 from etl.warehouse.schema import COLUMN_NAMES, posted_date_problem, posting_id, posting_problems
 
@@ -301,21 +302,26 @@ def _known(value: str) -> str | None:
     return None if value == "unknown" else value
 
 
-def _requirement_fields(staging: dict, asked: requirements.Requirements) -> dict:
+def _requirement_fields(staging: dict, text: str) -> dict:
     """Degree, equivalent experience and minimum years: as the source gives them, else as the
-    text states them (docs/requirements.md)."""
+    text states them (docs/requirements.md). Each is read from the text only when the source
+    does not give it (the extractors are pure, so skipping one changes no value)."""
     if staging.get("degree") is not None:
         return {"degree": staging["degree"],
                 "degree_equivalent": staging.get("degree_equivalent"),
-                "min_years_experience": staging.get("min_years_experience",
-                                                    asked.min_years_experience)}
+                "min_years_experience": staging["min_years_experience"]
+                if "min_years_experience" in staging
+                else requirements.min_years_experience(text)}
     years = staging.get("min_years_experience")
-    return {"degree": asked.degree, "degree_equivalent": asked.degree_equivalent,
-            "min_years_experience": asked.min_years_experience if years is None else years}
+    degree, equivalent = requirements.degree_asked(text)
+    return {"degree": degree, "degree_equivalent": equivalent,
+            "min_years_experience": requirements.min_years_experience(text) if years is None
+            else years}
 
 
-def posting_row(staging: dict, source: str, ingested_at: dt.datetime) -> tuple[dict | None, str]:
-    """A schema row from a staging row, or (None, reason) when the row cannot be used."""
+def posting_row(staging: dict, source: str, ingested_at: dt.datetime) -> dict:
+    """A schema row from a staging row; raises RecordProblem (the sources' one way to refuse a
+    record, etl/sources/base.py) with the reason when the row cannot be used."""
     source_id = str(staging.get("source_id") or "").strip()
     title = " ".join(str(staging.get("title") or "").split())
     description = staging.get("description") or ""
@@ -323,17 +329,17 @@ def posting_row(staging: dict, source: str, ingested_at: dt.datetime) -> tuple[d
     if isinstance(posted, dt.datetime):
         posted = posted.date()
     if not source_id:
-        return None, "source_id is missing"
+        raise RecordProblem("source_id is missing")
     if not title:
-        return None, "title is missing"
+        raise RecordProblem("title is missing")
     if not isinstance(posted, dt.date):
-        return None, f"posted_date {posted!r} is not a date"
+        raise RecordProblem(f"posted_date {posted!r} is not a date")
     implausible = posted_date_problem(posted, ingested_at.date())
     if implausible:
-        return None, implausible
+        raise RecordProblem(implausible)
     location = staging.get("location_raw")
     place = place_from_location(location)
-    asked = requirements.requirements_in(f"{title}\n\n{description}")
+    text = f"{title}\n\n{description}"  # what the requirement extractors read
     country = staging.get("country") or place.country
     row = {
         "posting_id": posting_id(source, source_id),
@@ -347,10 +353,11 @@ def posting_row(staging: dict, source: str, ingested_at: dt.datetime) -> tuple[d
         "city": staging.get("city") or place.city,
         "remote": staging.get("remote") or remote_from_text(location, title, description),
         "seniority": staging.get("seniority") or _known(seniority_from_title(title))
-        or asked.seniority,
+        or requirements.seniority_stated(text),
         "role_family": staging.get("role_family") or role_family_from_title(title),
-        "employment_type": staging.get("employment_type") or asked.employment_type,
-        **_requirement_fields(staging, asked),
+        "employment_type": staging.get("employment_type")
+        or requirements.employment_type_stated(text),
+        **_requirement_fields(staging, text),
         **_salary_fields(staging, country, posted.year),
         "description": description,
         "url": staging.get("url"),
@@ -358,11 +365,12 @@ def posting_row(staging: dict, source: str, ingested_at: dt.datetime) -> tuple[d
     }
     if row["salary_min"] is not None and row["salary_max"] is not None \
             and row["salary_min"] > row["salary_max"]:
-        return None, f"salary_min {row['salary_min']} is above salary_max {row['salary_max']}"
+        raise RecordProblem(
+            f"salary_min {row['salary_min']} is above salary_max {row['salary_max']}")
     problems = posting_problems(row)
     if problems:
-        return None, "; ".join(problems)
-    return {name: row[name] for name in COLUMN_NAMES}, ""
+        raise RecordProblem("; ".join(problems))
+    return {name: row[name] for name in COLUMN_NAMES}
 
 
 @cache

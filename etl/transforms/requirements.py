@@ -15,6 +15,8 @@ from functools import cache, lru_cache
 from itertools import accumulate
 from pathlib import Path
 
+import ahocorasick_rs
+
 from etl.transforms import salary
 
 WORDS = Path(__file__).resolve().parents[1] / "data" / "requirements.toml"
@@ -200,24 +202,34 @@ def _folded(text: str) -> str | None:
 
 
 @cache
-def _automaton(words: tuple[str, ...]):
-    """An Aho-Corasick automaton of literal words (none holding a line break)."""
-    import ahocorasick
+def _automaton(words: tuple[str, ...]) -> tuple[ahocorasick_rs.BytesAhoCorasick,
+                                                ahocorasick_rs.AhoCorasick]:
+    """Aho-Corasick DFAs of literal words (none holding a line break): over the bytes of an
+    ASCII text, over the characters of any other."""
     if not words or any("\n" in w or not w for w in words):
         raise ValueError(f"hint words must be non-empty and hold no line break: {words}")
-    automaton = ahocorasick.Automaton()
-    for word in words:
-        automaton.add_word(word, len(word))
-    automaton.make_automaton()
-    return automaton
+    dfa = ahocorasick_rs.Implementation.DFA
+    return (ahocorasick_rs.BytesAhoCorasick([w.encode("utf-8") for w in words],
+                                            implementation=dfa),
+            ahocorasick_rs.AhoCorasick(list(words), implementation=dfa))
+
+
+def _starts(text: str, words: tuple[str, ...]) -> list[int]:
+    """Offsets where one of the literal words starts in text (every occurrence, overlapping
+    ones too), in order, each once."""
+    in_bytes, in_chars = _automaton(words)
+    if text.isascii():  # byte offsets are character offsets
+        hits = in_bytes.find_matches_as_indexes(text.encode("ascii"), overlapping=True)
+    else:
+        hits = in_chars.find_matches_as_indexes(text, overlapping=True)
+    return sorted({start for _, start, _ in hits})
 
 
 def _lines_holding(text: str, words: tuple[str, ...]) -> set[int]:
     """Numbers of the lines (text.split("\n")) holding one of the literal words."""
     found: set[int] = set()
     number, counted = 0, 0
-    for end, length in _automaton(words).iter(text):
-        start = end - length + 1
+    for start in _starts(text, words):
         if start > counted:
             number += text.count("\n", counted, start)
             counted = start
@@ -499,8 +511,7 @@ def _hiring_matches(text: str) -> list[re.Match]:
         return list(rules["hiring"].finditer(text))
     found: list[re.Match] = []
     end = 0
-    for start in sorted({at - length + 1
-                         for at, length in _automaton(rules["hiring_starts"]).iter(folded)}):
+    for start in _starts(folded, rules["hiring_starts"]):
         if start >= end and (m := rules["hiring"].match(text, start)):
             found.append(m)
             end = m.end()

@@ -22,6 +22,8 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+import ahocorasick_rs
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 FX_YEARLY = DATA / "reference" / "fx_yearly.csv"
 FX_MONTHLY = DATA / "reference" / "fx_monthly.csv"
@@ -463,17 +465,28 @@ PAY_LINE_LITERALS = (
     "brl", "jpy", "mxn")
 MAX_PAY_LINES = 5
 _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines splits on
+_OTHER_BREAKS = _LINE_BREAKS[1:]
 
 
 @cache
-def _pay_literals():
-    """An Aho-Corasick automaton of PAY_LINE_LITERALS."""
-    import ahocorasick
-    automaton = ahocorasick.Automaton()
-    for word in PAY_LINE_LITERALS:
-        automaton.add_word(word, len(word))
-    automaton.make_automaton()
-    return automaton
+def _pay_literals() -> tuple[ahocorasick_rs.BytesAhoCorasick, ahocorasick_rs.AhoCorasick]:
+    """DFAs of PAY_LINE_LITERALS: over the bytes of an ASCII text, over the characters of any
+    other."""
+    dfa = ahocorasick_rs.Implementation.DFA
+    return (ahocorasick_rs.BytesAhoCorasick([w.encode("utf-8") for w in PAY_LINE_LITERALS],
+                                            implementation=dfa),
+            ahocorasick_rs.AhoCorasick(list(PAY_LINE_LITERALS), implementation=dfa))
+
+
+def _literal_starts(text: str) -> list[int]:
+    """Offsets where a pay literal starts in text (every occurrence, overlapping ones too), in
+    order, each once."""
+    in_bytes, in_chars = _pay_literals()
+    if text.isascii():  # byte offsets are character offsets
+        hits = in_bytes.find_matches_as_indexes(text.encode("ascii"), overlapping=True)
+    else:
+        hits = in_chars.find_matches_as_indexes(text, overlapping=True)
+    return sorted({start for _, start, _ in hits})
 
 
 def folded(text: str) -> str:
@@ -495,23 +508,37 @@ def pay_lines(description: str) -> list[str]:
     folding changes the text's length (positions no longer line up) every line is searched.
     """
     text = folded(description)
-    hits = list(_pay_literals().iter(text))
-    if not hits:
+    starts = _literal_starts(text)
+    if not starts:
         return []
     if len(text) != len(description):
         return pay_lines_by_search(description)
+    if any(map(description.__contains__, _OTHER_BREAKS)):
+        return _pay_lines_of_split(description, starts)
+    # lines end at "\n" only: each hit's line is found around it, and PAY_LINE is tried in the
+    # text between the line's ends (its \b sees a line break before the line as a line start)
+    found: dict[int, str] = {}
+    for start in starts:
+        first = description.rfind("\n", 0, start) + 1
+        if first in found:
+            continue
+        stop = description.find("\n", start)
+        stop = len(description) if stop < 0 else stop
+        if PAY_LINE.match(description, start, stop):
+            found[first] = description[first:stop]
+    return [found[first] for first in sorted(found)][:MAX_PAY_LINES]
+
+
+def _pay_lines_of_split(description: str, hits: list[int]) -> list[str]:
+    """pay_lines of a text with line breaks other than "\n", from where the literals start in
+    its case-folded text: the text split into lines, PAY_LINE tried in the line of each."""
     lines = description.splitlines(keepends=True)
     starts, position = [], 0
     for line in lines:
         starts.append(position)
         position += len(line)
     found: set[int] = set()
-    tried: set[int] = set()
-    for end, length in hits:
-        start = end - length + 1
-        if start in tried:
-            continue
-        tried.add(start)
+    for start in hits:
         i = bisect.bisect_right(starts, start) - 1
         if i not in found and PAY_LINE.match(lines[i].rstrip(_LINE_BREAKS), start - starts[i]):
             found.add(i)

@@ -5,6 +5,7 @@ The policy the tagger follows is docs/tagging_policy.md; docs/tagger.md explains
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import heapq
 import html
@@ -507,12 +508,46 @@ def _named_as_employer(text: str, cand: _Candidate) -> bool:
     return bool(match) and (cand.start == 0 or not match.group().endswith("|"))
 
 
-def _named_as_partner(text: str, start: int) -> bool:
-    """Whether the mention ends a list of names introduced as customers, investors, partners."""
-    sentence = text[max(0, start - 150):start]
+@cache
+def _stem_search() -> ahocorasick_rs.BytesAhoCorasick:
+    """A DFA of the partner stems (lower case ASCII), every occurrence found."""
+    return ahocorasick_rs.BytesAhoCorasick([s.encode("ascii") for s in _PARTNER_STEMS],
+                                           implementation=ahocorasick_rs.Implementation.DFA)
+
+
+def partner_stem_spans(text: str) -> tuple[list[int], list[int]] | None:
+    """(starts, ends) of every occurrence of a partner stem in an ASCII text, case ignored,
+    ordered by start (one scan of the text for all its mentions); None for any other text."""
+    if not text.isascii():
+        return None
+    spans = sorted((start, end) for _, start, end in _stem_search().find_matches_as_indexes(
+        text.lower().encode("ascii"), overlapping=True))
+    return [start for start, _ in spans], [end for _, end in spans]
+
+
+def _holds_stem(spans: tuple[list[int], list[int]], first: int, stop: int) -> bool:
+    """Whether a stem occurrence of spans lies within text[first:stop]."""
+    starts, ends = spans
+    i = bisect.bisect_left(starts, first)
+    while i < len(starts) and starts[i] < stop:
+        if ends[i] <= stop:
+            return True
+        i += 1
+    return False
+
+
+def _named_as_partner(text: str, start: int,
+                      spans: tuple[list[int], list[int]] | None = None) -> bool:
+    """Whether the mention ends a list of names introduced as customers, investors, partners.
+    spans: partner_stem_spans(text) when known (text is ASCII): where the stems are."""
+    first = max(0, start - 150)
+    sentence = text[first:start]
     cut = max(sentence.rfind(". "), sentence.rfind("\n"), sentence.rfind(";"))
     sentence = sentence[cut + 1:]
-    if sentence.isascii():
+    if spans is not None:
+        if not _holds_stem(spans, first + cut + 1, start):
+            return False  # as below, from the stems found once in the whole text
+    elif sentence.isascii():
         lower = sentence.lower()
         if not any(map(lower.__contains__, _PARTNER_STEMS)):
             return False  # no introduction can match (the regex is tried at every character)
@@ -528,9 +563,11 @@ def _may_name_partners(text: str) -> bool:
     return any(map(text.lower().__contains__, _PARTNER_HINTS))
 
 
-def _excluded(text: str, cand: _Candidate, head: int, partners: Callable[[], bool]) -> str | None:
+def _excluded(text: str, cand: _Candidate, head: int, partners: Callable[[], bool],
+              spans: tuple[list[int], list[int]] | None = None) -> str | None:
     """Why an accepted mention is not one: negated, a comparison, a partner (head: the start of
-    the list it is in; partners: whether the posting may name partners at all)."""
+    the list it is in; partners: whether the posting may name partners at all; spans: where the
+    partner stems are in text, partner_stem_spans)."""
     after = _window_after(text, cand.end)
     if after[:1] in ("-", " ", ",", "'") and _COMPARISON_AFTER.match(after):
         return "comparison or partner"
@@ -543,15 +580,48 @@ def _excluded(text: str, cand: _Candidate, head: int, partners: Callable[[], boo
         why = _excluded_by_before(before, after)
         if why:
             return why
-    if _named_as_partner(text, head) and partners():
+    if _named_as_partner(text, head, spans) and partners():
         return "comparison or partner"
     return None
 
 
+# The last word each alternative of _NEGATION and of _COMPARISON_BEFORE can end with (lower
+# case; both patterns end in spaces, one optional punctuation mark and the end of the window).
+# An ASCII window whose last word (past those) ends otherwise is not searched (speed only: a
+# window closing a bullet, "skills:\n- ", would cost three regex scans of every position).
+_NEGATION_ENDS = ("no", "more", "legacy", "using", "not", "a", "an", "the", "use", "in", "never",
+                  "without", "nor", "neither", "avoid", "avoiding", "want", "kein", "keine",
+                  "keinen", "keiner", "ohne", "nicht", "de", "d'", "sans", "aucun", "aucune",
+                  "ni")
+_COMPARISON_ENDS = ("to", "of", "like", "include", "including", "as", "with", "by", "than",
+                    "for", "la", "former", "formerly", "at", "partner", "partnered", "partners",
+                    "partnering", "investor", "investors", "ex-", "think", "@")
+
+
+def _tail(before: str, marks: str) -> str:
+    """before without what ends both patterns: spaces, one of marks, spaces (lower case)."""
+    tail = before.rstrip()
+    if tail and tail[-1] in marks:
+        tail = tail[:-1].rstrip()
+    return tail.lower()
+
+
 def _excluded_by_before(before: str, after: str) -> str | None:
-    if _NEGATION.search(before) and not _NEGATION_EXCEPTION.match(after):
+    """Negated or a comparison by the words before a mention (before: the window before its
+    list). In ASCII text, where ignoring case is lower case, a pattern is searched only when the
+    window ends with a word one of its alternatives ends with."""
+    fast = before.isascii()
+    if (not fast or _tail(before, "-:").endswith(_NEGATION_ENDS)) \
+            and _NEGATION.search(before) and not _NEGATION_EXCEPTION.match(after):
         return "negated"
-    if _COMPARISON_BEFORE.search(before) or _like_is_comparison(before, after):
+    if not fast:
+        comparison = _COMPARISON_BEFORE.search(before) or _like_is_comparison(before, after)
+    else:
+        tail = _tail(before, ":,")
+        comparison = ((tail.endswith(_COMPARISON_ENDS) or "like" in tail)
+                      and _COMPARISON_BEFORE.search(before)) or (
+            tail.endswith("like") and _like_is_comparison(before, after))
+    if comparison:
         return "comparison or partner"
     return None
 
@@ -831,7 +901,8 @@ class Tagger:
 
         heads = _list_heads(text, cands)
         self.work["list"] += len(cands)
-        exclusions = [_excluded(text, c, head, partners) if c.status else None
+        spans = partner_stem_spans(text)
+        exclusions = [_excluded(text, c, head, partners, spans) if c.status else None
                       for c, head in zip(cands, heads, strict=True)]
         for cand, why in zip(cands, exclusions, strict=True):
             if why:

@@ -27,7 +27,7 @@ from tqdm import tqdm
 
 from etl.paths import DEFAULT_RAW, DEFAULT_WAREHOUSE
 from etl.sources import sources as registered_sources
-from etl.sources.base import Rejected, raw_excerpt
+from etl.sources.base import RecordProblem, Rejected, raw_excerpt
 from etl.transforms.dedup import INPUT_COLUMNS, dedup_keys, month_links, resolved_groups
 from etl.transforms.normalize import posting_row
 from etl.transforms.tagger import Tagger
@@ -118,6 +118,16 @@ def _staging_value(kind: pa.DataType, value):
     return value if isinstance(value, str) else str(value)
 
 
+def refusal(staging: dict, source: str, ingested_at: dt.datetime) -> str:
+    """Why posting_row refuses a staging row (the reason of its RecordProblem), "" when it
+    does not."""
+    try:
+        posting_row(staging, source, ingested_at)
+    except RecordProblem as problem:
+        return problem.reason
+    return ""
+
+
 def staging_record(item: dict, seq: int, n: int, source: str, raw_dir: Path,
                    ingested_at: dt.datetime) -> dict | Rejected:
     """One staging row in STAGING_SCHEMA's types, or its rejection (a date that is no date)."""
@@ -126,7 +136,7 @@ def staging_record(item: dict, seq: int, n: int, source: str, raw_dir: Path,
     posted = item.get("posted_date")
     if isinstance(posted, dt.datetime):
         posted = posted.date()
-    problem = "" if isinstance(posted, dt.date) else posting_row(item, source, ingested_at)[1]
+    problem = "" if isinstance(posted, dt.date) else refusal(item, source, ingested_at)
     try:
         for column in STAGING_SCHEMA:
             name = column.name
@@ -225,14 +235,16 @@ def normalised_and_tagged(batch: pa.RecordBatch, source: str, ingested_at: dt.da
     tagger = Tagger.default()
     rows, rejected = [], []
     for staging in _staging_rows(batch):
-        row, reason = posting_row(staging, source, ingested_at)
-        if row is None:
-            rejected.append(Rejected(source, staging.get("_file"), staging.get("_row"), reason,
+        try:
+            row = posting_row(staging, source, ingested_at)
+        except RecordProblem as problem:
+            rejected.append(Rejected(source, staging.get("_file"), staging.get("_row"),
+                                     problem.reason,
                                      raw_excerpt({k: v for k, v in staging.items()
                                                   if k not in ("seq", "_file", "_row")})))
-        else:
-            row["row"] = staging.get("seq")
-            rows.append(row)
+            continue
+        row["row"] = staging.get("seq")
+        rows.append(row)
     postings = pa.RecordBatch.from_arrays(
         [pa.array([r[f.name] for r in rows], type=f.type) for f in STAGED_POSTINGS_SCHEMA],
         schema=STAGED_POSTINGS_SCHEMA)
