@@ -34,7 +34,7 @@ from etl.transforms.tagger import Tagger
 from etl.warehouse import embedded as prebuilt
 from etl.warehouse import tag_cache
 from etl.warehouse.lock import build_lock
-from etl.warehouse.monthly import write_months
+from etl.warehouse.monthly import GROUP_BYTES, GROUP_ROWS, STREAM_ROWS, RowGroupWriter, write_months
 from etl.warehouse.rollups import DIMENSIONS, write_derived_tables
 from etl.warehouse.schema import (
     LAYOUT_VERSION,
@@ -47,11 +47,11 @@ from etl.warehouse.schema import (
 
 BATCH_ROWS = 2000  # staging rows per batch: what one process holds of texts at a time
 DUCKDB_MEMORY = "1GB"  # DuckDB spills to disk beyond this (sorting, first seen)
-# Writing a query's rows to Parquet: fetched this many rows at a time, written in row groups of
-# at most this many rows or bytes (a posting with its description is about 3 KB).
-STREAM_ROWS = 8192
-WRITE_GROUP_ROWS = 100_000
-WRITE_GROUP_BYTES = 128 << 20
+# Writing a query's rows to Parquet: fetched STREAM_ROWS rows at a time, written in row groups
+# of at most this many rows or bytes (a posting with its description is about 3 KB); the same
+# figures as the month files' (etl/warehouse/monthly.py).
+WRITE_GROUP_ROWS = GROUP_ROWS
+WRITE_GROUP_BYTES = GROUP_BYTES
 # Staging columns: every posting column a source may give (etl/sources/base.py), typed as in the
 # posting schema but nullable, plus the pay text and where the row came from.
 _DERIVED = ("posting_id", "source", "posted_date", "ingested_at")
@@ -594,28 +594,10 @@ def _write_sorted(con: duckdb.DuckDBPyConnection, query: str, params: dict, path
     the memory this takes does not grow with the table (DuckDB's own share is its memory limit).
     """
     reader = con.sql(query, params=params).to_arrow_reader(STREAM_ROWS)
-    schema = schema or reader.schema
-    rows = 0
-    pending: list[pa.Table] = []
-    size = count = 0
-
-    def flush(writer: pq.ParquetWriter) -> None:
-        nonlocal size, count
-        if pending:
-            writer.write_table(pa.concat_tables(pending), row_group_size=WRITE_GROUP_ROWS)
-            pending.clear()
-        size = count = 0
-
-    with pq.ParquetWriter(path, schema) as writer:
-        for batch in reader:
-            table = pa.Table.from_batches([batch]).select(schema.names).cast(schema)
-            pending.append(table)
-            size, count = size + table.nbytes, count + table.num_rows
-            rows += table.num_rows
-            if count >= WRITE_GROUP_ROWS or size >= WRITE_GROUP_BYTES:
-                flush(writer)
-        flush(writer)
-    return rows
+    writer = RowGroupWriter(path, schema or reader.schema, WRITE_GROUP_ROWS, WRITE_GROUP_BYTES)
+    for batch in reader:
+        writer.add(pa.Table.from_batches([batch]))
+    return writer.close()
 
 
 def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, processes: int, log,

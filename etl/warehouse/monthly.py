@@ -28,6 +28,40 @@ def _stem(value) -> str:
     return str(value)[:7]
 
 
+class RowGroupWriter:
+    """One Parquet file written a row group at a time: rows are held until they make
+    ``group_rows`` rows or ``group_bytes`` of Arrow data, then written, so what Python holds
+    does not grow with the table (the build's single files and each month file alike)."""
+
+    def __init__(self, path: Path, schema: pa.Schema, group_rows: int = GROUP_ROWS,
+                 group_bytes: int = GROUP_BYTES, compression: str = "snappy"):
+        self.schema, self.group_rows, self.group_bytes = schema, group_rows, group_bytes
+        self.writer = pq.ParquetWriter(path, schema, compression=compression)
+        self.pending: list[pa.Table] = []
+        self.size = self.count = self.rows = 0
+
+    def add(self, table: pa.Table) -> None:
+        """Add rows (cast to the file's schema), writing a row group once enough are held."""
+        part = table.select(self.schema.names).cast(self.schema)
+        self.pending.append(part)
+        self.size, self.count = self.size + part.nbytes, self.count + part.num_rows
+        self.rows += part.num_rows
+        if self.count >= self.group_rows or self.size >= self.group_bytes:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.pending:
+            self.writer.write_table(pa.concat_tables(self.pending), row_group_size=self.group_rows)
+            self.pending.clear()
+        self.size = self.count = 0
+
+    def close(self) -> int:
+        """Write what is held and close the file; the rows written."""
+        self._flush()
+        self.writer.close()
+        return self.rows
+
+
 class MonthWriter:
     """Writes Arrow tables (ordered by ``_month``) into ``<folder>/YYYY-MM.parquet`` files."""
 
@@ -36,9 +70,8 @@ class MonthWriter:
         self.folder, self.schema, self.group_rows = folder, schema, group_rows
         self.compression = compression
         self.month: str | None = None
-        self.writer: pq.ParquetWriter | None = None
-        self.pending: list[pa.Table] = []
-        self.size = self.rows = 0
+        self.file: RowGroupWriter | None = None
+        self.rows = 0
         self.written: list[str] = []
         folder.mkdir(parents=True, exist_ok=True)
 
@@ -52,35 +85,18 @@ class MonthWriter:
                 self._close()
                 self.month = stem
                 self.written.append(stem)
+                self.file = RowGroupWriter(self.folder / f"{stem}.parquet", self.schema,
+                                           self.group_rows, compression=self.compression)
             same = pc.equal(months.slice(start), months[start])
             run = pc.index(same, False).as_py()
             end = table.num_rows if run < 0 else start + run
-            self._add(table.slice(start, end - start))
+            self.file.add(table.slice(start, end - start))
             start = end
 
-    def _add(self, part: pa.Table) -> None:
-        part = part.select(self.schema.names).cast(self.schema)
-        self.pending.append(part)
-        self.size += part.nbytes
-        self.rows += part.num_rows
-        if sum(t.num_rows for t in self.pending) >= self.group_rows or self.size >= GROUP_BYTES:
-            self._flush()
-
-    def _flush(self) -> None:
-        if not self.pending:
-            return
-        if self.writer is None:
-            self.writer = pq.ParquetWriter(self.folder / f"{self.month}.parquet", self.schema,
-                                           compression=self.compression)
-        self.writer.write_table(pa.concat_tables(self.pending), row_group_size=self.group_rows)
-        self.pending.clear()
-        self.size = 0
-
     def _close(self) -> None:
-        self._flush()
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
+        if self.file is not None:
+            self.rows += self.file.close()
+            self.file = None
 
     def close(self) -> int:
         """Finish the last month (an empty table gets one empty file); the rows written."""
