@@ -180,26 +180,43 @@ def _parquet_files(warehouse: Path) -> dict[str, pa.Table]:
             for p in sorted(folder.rglob("*.parquet"))}
 
 
-def test_reading_in_pieces_in_two_processes_builds_the_same_warehouse(tmp_path, monkeypatch):
-    loaders = _multi_file_raw(tmp_path / "raw")
-    build(tmp_path / "raw", tmp_path / "one", loaders=loaders, processes=1, log=lambda m: None,
-          now=BUILD_TIME, use_tag_cache=False)
-    monkeypatch.setattr(build_module, "BATCH_ROWS", 7)  # many pieces a file, files split
-    build(tmp_path / "raw", tmp_path / "two", loaders=loaders, processes=2, log=lambda m: None,
-          now=BUILD_TIME, use_tag_cache=False)
+class ReadWhole:
+    """A source seen through its read() alone (not a FileSource): the build reads it in the
+    main process into staging batches, as before pieces (and as the Spark engine's driver)."""
 
-    assert warehouse_differences(tmp_path / "one", tmp_path / "two") == []
-    one, two = _parquet_files(tmp_path / "one"), _parquet_files(tmp_path / "two")
-    assert list(one) == list(two)
-    for name in one:  # every file, the dedup keys and tag cache too
-        assert sorted_rows(one[name]).equals(sorted_rows(two[name])), name
-        if name.startswith(("postings/", "posting_technologies/")):
-            assert one[name].equals(two[name]), name  # and in the same order
+    def __init__(self, source):
+        self.source = source
+        self.name, self.title, self.kind = source.name, source.title, source.kind
+        self.licence = source.licence
+
+    def read(self, raw_dir):
+        return self.source.read(raw_dir)
+
+
+def test_reading_in_pieces_in_one_or_two_processes_builds_the_same_warehouse(tmp_path,
+                                                                              monkeypatch):
+    loaders = _multi_file_raw(tmp_path / "raw")
+    whole = {name: ReadWhole(source) for name, source in loaders.items()}
+    options = {"log": lambda m: None, "now": BUILD_TIME, "use_tag_cache": False}
+    build(tmp_path / "raw", tmp_path / "read", loaders=whole, processes=1, **options)
+    build(tmp_path / "raw", tmp_path / "one", loaders=loaders, processes=1, **options)
+    monkeypatch.setattr(build_module, "BATCH_ROWS", 7)  # many pieces a file, files split
+    build(tmp_path / "raw", tmp_path / "two", loaders=loaders, processes=2, **options)
+
+    files = {name: _parquet_files(tmp_path / name) for name in ("read", "one", "two")}
+    for other in ("one", "two"):
+        assert warehouse_differences(tmp_path / "read", tmp_path / other) == []
+        assert list(files[other]) == list(files["read"])
+        for name, table in files["read"].items():  # every file, dedup keys and tag cache too
+            assert sorted_rows(files[other][name]).equals(sorted_rows(table)), name
+            if name.startswith(("postings/", "posting_technologies/")):
+                assert files[other][name].equals(table), name  # and in the same order
     manifest = json.loads((tmp_path / "two" / "manifest.json").read_text())
     read = {s["name"]: s["rows_read"] for s in manifest["sources"]}
     assert read["sample"] > 300 and read["hn"] == 17 and read["own"] > 0 and read["flaky"] == 33
     refused = {q["file"].rsplit("/", 1)[-1]: (q["row"], q["reason"])
-               for q in one["quarantine.parquet"].to_pylist() if "which are kept" in q["reason"]}
+               for q in files["two"]["quarantine.parquet"].to_pylist()
+               if "which are kept" in q["reason"]}
     assert refused.pop("b.jsonl") == ("21", "the reader gave up (after 20 rows, which are kept)")
     assert refused.pop("a.jsonl") == ("14", "the reader gave up (after 13 rows, which are kept)")
     row, reason = refused.pop("postings-2015.jsonl.gz")  # gzip cut short, read in the main
