@@ -1,13 +1,19 @@
-"""The streaming build: batch function, batch size and processes do not change the warehouse;
-first seen and the month rule hold across sources."""
+"""The streaming build: batch function, batch size and processes do not change the warehouse
+(files read in pieces by worker processes included); first seen and the month rule hold across
+sources."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
+from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
+from etl.sources import sources
+from etl.sources.base import FileSource, RecordProblem, line_pieces
 from etl.warehouse import build as build_module
 from etl.warehouse.build import (
     KEYS_SCHEMA,
@@ -19,6 +25,8 @@ from etl.warehouse.build import (
 )
 from etl.warehouse.schema import read_table
 from tests.conftest import FixtureSource, fixture_postings
+from tests.test_hn_archive import record, write_month
+from tests.warehouse_equality import BUILD_TIME, sorted_rows, warehouse_differences, write_raw_set
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 TABLES = ("postings", "posting_technologies", "rollup_postings", "rollup_technologies",
@@ -112,3 +120,104 @@ def test_first_seen_and_the_month_rule(tmp_path):
     assert first == {r["source_id"]: r["posted_date"] for r in fixture_postings()[:24]}
     assert json.loads((tmp_path / "wh" / "manifest.json").read_text())["row_counts"] == \
         manifest["row_counts"]
+
+
+@dataclass(frozen=True)
+class Flaky(FileSource):
+    """JSON Lines files whose reading fails at a line "BOOM" (in the worker's part of reading:
+    piece_records), so the file is refused from there on, after the rows before it."""
+
+    name: str = "flaky"
+    suffixes: tuple[str, ...] = (".jsonl",)
+
+    def read_records(self, path: Path):
+        with open(path, encoding="utf-8") as handle:
+            yield from self._records(enumerate(handle, start=1))
+
+    def read_pieces(self, path: Path, size: int):
+        with open(path, encoding="utf-8") as handle:
+            yield from line_pieces(handle, size)
+
+    def piece_records(self, piece, path: Path):
+        return self._records(piece.numbered())
+
+    def _records(self, lines):
+        for number, line in lines:
+            if line.strip() == "BOOM":
+                raise RecordProblem("the reader gave up", row=number)
+            yield number, json.loads(line)
+
+    def make_row(self, raw: object, path: Path) -> dict:
+        return {"source_id": raw["id"], "posted_date": dt.date.fromisoformat(raw["date"]),
+                "title": "Backend engineer", "company": "Flaky Ltd",
+                "description": f"Posting {raw['id']}: Python and Go on Kubernetes."}
+
+
+def _multi_file_raw(root: Path) -> dict:
+    """Several sources of several files each: the synthetic sample (a file per year, one of
+    them cut short: gzip fails part-way, in the main process's reading), HN archive months,
+    the own-file CSV, and Flaky (fails part-way in a worker's reading)."""
+    write_raw_set(root, n=300)
+    sample = root / "sample"
+    whole = (sample / "postings-2024.jsonl.gz").read_bytes()
+    (sample / "postings-2015.jsonl.gz").write_bytes(whole[: len(whole) * 2 // 3])
+    for month, ids in (("2024-03", range(1, 9)), ("2024-04", range(5, 14))):
+        lines = [record(i, f"{month}-1{i % 9}", f"Acme {i} | Engineer | Remote\nWe use Python "
+                        f"and Rust. Posting {i}.") for i in ids]
+        write_month(root / "hn", month, [*lines[:3], "{not json", "", *lines[3:]])
+    (root / "flaky").mkdir()
+    for name, first in (("b.jsonl", 0), ("a.jsonl", 100)):
+        lines = [json.dumps({"id": f"f{first + i}", "date": f"2025-0{1 + i % 9}-1{i % 9}"})
+                 for i in range(20)]
+        lines.insert(13 if first else 20, "BOOM")
+        (root / "flaky" / name).write_text("\n".join(lines) + "\n")
+    return {**{name: sources()[name] for name in ("sample", "hn", "own")}, "flaky": Flaky()}
+
+
+def _parquet_files(warehouse: Path) -> dict[str, pa.Table]:
+    folder = warehouse.resolve()
+    return {p.relative_to(folder).as_posix(): pq.read_table(p)
+            for p in sorted(folder.rglob("*.parquet"))}
+
+
+class ReadWhole:
+    """A source seen through its read() alone (not a FileSource): the build reads it in the
+    main process into staging batches, as before pieces (and as the Spark engine's driver)."""
+
+    def __init__(self, source):
+        self.source = source
+        self.name, self.title, self.kind = source.name, source.title, source.kind
+        self.licence = source.licence
+
+    def read(self, raw_dir):
+        return self.source.read(raw_dir)
+
+
+def test_reading_in_pieces_in_one_or_two_processes_builds_the_same_warehouse(tmp_path,
+                                                                              monkeypatch):
+    loaders = _multi_file_raw(tmp_path / "raw")
+    whole = {name: ReadWhole(source) for name, source in loaders.items()}
+    options = {"log": lambda m: None, "now": BUILD_TIME, "use_tag_cache": False}
+    build(tmp_path / "raw", tmp_path / "read", loaders=whole, processes=1, **options)
+    build(tmp_path / "raw", tmp_path / "one", loaders=loaders, processes=1, **options)
+    monkeypatch.setattr(build_module, "BATCH_ROWS", 7)  # many pieces a file, files split
+    build(tmp_path / "raw", tmp_path / "two", loaders=loaders, processes=2, **options)
+
+    files = {name: _parquet_files(tmp_path / name) for name in ("read", "one", "two")}
+    for other in ("one", "two"):
+        assert warehouse_differences(tmp_path / "read", tmp_path / other) == []
+        assert list(files[other]) == list(files["read"])
+        for name, table in files["read"].items():  # every file, dedup keys and tag cache too
+            assert sorted_rows(files[other][name]).equals(sorted_rows(table)), name
+            if name.startswith(("postings/", "posting_technologies/")):
+                assert files[other][name].equals(table), name  # and in the same order
+    manifest = json.loads((tmp_path / "two" / "manifest.json").read_text())
+    read = {s["name"]: s["rows_read"] for s in manifest["sources"]}
+    assert read["sample"] > 300 and read["hn"] == 17 and read["own"] > 0 and read["flaky"] == 33
+    refused = {q["file"].rsplit("/", 1)[-1]: (q["row"], q["reason"])
+               for q in files["two"]["quarantine.parquet"].to_pylist()
+               if "which are kept" in q["reason"]}
+    assert refused.pop("b.jsonl") == ("21", "the reader gave up (after 20 rows, which are kept)")
+    assert refused.pop("a.jsonl") == ("14", "the reader gave up (after 13 rows, which are kept)")
+    row, reason = refused.pop("postings-2015.jsonl.gz")  # gzip cut short, read in the main
+    assert row == "-" and reason.startswith("cannot read the file (EOFError") and not refused

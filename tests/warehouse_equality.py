@@ -29,11 +29,11 @@ def write_raw_set(root: Path, n: int = 1500) -> Path:
 
 def sorted_rows(table: pa.Table) -> pa.Table:
     """The table's rows sorted by every column; a list column (e.g. technology_sets' sets)
-    sorts by its elements joined into one string, as Arrow cannot sort lists."""
+    sorts by its elements, as text, joined into one string, as Arrow cannot sort lists."""
     keys = {}
     for name, kind in zip(table.column_names, table.schema.types, strict=True):
-        keys[name] = (pc.binary_join(table[name], "\x1f") if pa.types.is_list(kind)
-                      else table[name])
+        keys[name] = (pc.binary_join(table[name].cast(pa.list_(pa.string())), "\x1f")
+                      if pa.types.is_list(kind) else table[name])
     keyed = pa.table({f"_key{i}": col for i, col in enumerate(keys.values())})
     order = pc.sort_indices(keyed, [(f"_key{i}", "ascending") for i in range(len(keys))])
     return table.take(order)

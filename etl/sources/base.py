@@ -12,8 +12,14 @@ role family, annual USD salary) the same way for all.
 Every file-fed loader is a :class:`FileSource`: it says which files it reads
 (:meth:`FileSource.files`), how to split one file into raw records
 (:meth:`FileSource.read_records`) and how one raw record becomes a staging row
-(:meth:`FileSource.make_row`). Loader code refuses in ONE way: it raises :class:`RecordProblem`
-(or a records reader yields one in place of a record). The base turns that into quarantine:
+(:meth:`FileSource.make_row`). A build reads a file in *pieces* (:meth:`FileSource.read_pieces`,
+the cheap part, done by the build's main process) and makes the records and rows of each piece in
+a worker process (:meth:`FileSource.piece_items`). By default a piece is a run of
+``read_records``'s records; a source with one record a line (JSON Lines) cuts runs of raw lines
+instead, so that parsing them runs in the workers too.
+
+Loader code refuses in ONE way: it raises :class:`RecordProblem` (or a records reader yields one
+in place of a record). The base turns that into quarantine:
 
 - raised for one record: that record is quarantined with its file, row and reason;
 - raised, or any other exception escaping, while a file is opened or read (a header that is
@@ -114,6 +120,14 @@ def raw_excerpt(value: object, limit: int = 500) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def failure_of(err: Exception) -> tuple[str, object]:
+    """(reason, row) of an error that stops a file being read: what its quarantine entry says
+    (a plain pair, which a worker process can send where the error may not pickle)."""
+    if isinstance(err, RecordProblem):
+        return err.reason, err.row
+    return f"cannot read the file ({type(err).__name__}: {err})", None
+
+
 def file_label(path: Path, raw_dir: Path) -> str:
     """How quarantine names a raw file: its path from the raw root (``<source>/<date>/name``)."""
     try:
@@ -185,6 +199,49 @@ def csv_records(handle: TextIO) -> Iterator[tuple[int, dict[str, str] | RecordPr
         yield number, dict(zip(header, record, strict=True))
 
 
+# --- pieces: a file cut for the build's worker processes ---------------------------------------
+
+@dataclass(frozen=True)
+class Lines:
+    """A run of a text file's lines (newlines kept), the first one numbered ``first``: a piece
+    of a file with one record a line."""
+
+    first: int
+    lines: list[str]
+
+    def numbered(self) -> Iterator[tuple[int, str]]:
+        """(line number, line) of the run, numbered as enumerate(handle, start=1) numbers the
+        whole file."""
+        return enumerate(self.lines, start=self.first)
+
+
+def runs(items: Iterable, size: int) -> Iterator[list]:
+    """The items in lists of ``size`` (the last may be shorter). When reading fails part-way,
+    the items read before the failure come as a last list, then the error is raised: what a
+    reader passing items on one at a time would have passed on before it failed."""
+    run: list = []
+    try:
+        for item in items:
+            run.append(item)
+            if len(run) >= size:
+                yield run
+                run = []
+    except Exception:
+        if run:
+            yield run
+        raise
+    if run:
+        yield run
+
+
+def line_pieces(handle: Iterable[str], size: int) -> Iterator[Lines]:
+    """A text file's lines in runs of ``size``, numbered from 1 (see runs)."""
+    first = 1
+    for lines in runs(handle, size):
+        yield Lines(first, lines)
+        first += len(lines)
+
+
 # --- the file-source base ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -194,7 +251,9 @@ class FileSource:
     Subclasses give ``read_records(path)`` — (row, raw record) pairs, a RecordProblem in place of
     a record that cannot be read — and ``make_row(raw, path)`` — a staging row, raising
     RecordProblem when it cannot make one. ``suffixes``: the file name endings read;
-    ``newest_first``: the reading order of the files (newest first, or oldest first).
+    ``newest_first``: the reading order of the files (newest first, or oldest first). A source
+    may also give ``read_pieces``/``piece_records`` (a file cut cheaply, each piece's records
+    made in a build's worker process); the records must be read_records's, in its order.
 
     Every record is passed on, a posting its files repeat as often as they repeat it: which copy
     stays is decided once, by the build over the staged rows
@@ -227,6 +286,24 @@ class FileSource:
     def make_row(self, raw: object, path: Path) -> dict:
         """A staging row from one raw record; raises RecordProblem when it cannot."""
         raise NotImplementedError
+
+    def read_pieces(self, path: Path, size: int) -> Iterator[object]:
+        """One file cut into pieces of about ``size`` records, in reading order, for
+        ``piece_records``: the part of reading a build's main process does, so it should be
+        cheap. By default the pieces are lists of read_records's (row, raw record) pairs (the
+        reading runs here, ``make_row`` in the workers). Raises what reading the file raises,
+        after the pieces read before (see runs)."""
+        return runs(self.read_records(path), size)
+
+    def piece_records(self, piece: object, path: Path) -> Iterable[tuple[object, object]]:
+        """(row, raw record) of one piece of read_pieces, as read_records gives them."""
+        return piece
+
+    def piece_items(self, piece: object, path: Path, label: str) -> Iterator[dict | Rejected]:
+        """Staging rows and record rejections of one piece (the work of a build's worker); raises
+        what reading the file raises at that point, as read_records would."""
+        for row, raw in self.piece_records(piece, path):
+            yield self.one_record(raw, path, label, row)
 
     def read(self, raw_dir: Path) -> Iterator[dict | Rejected]:
         """Staging rows of every file, in reading order, and the rejections.
@@ -288,12 +365,11 @@ class FileSource:
         made.setdefault("_row", str(row))
         return made
 
-    def file_refused(self, label: str, err: Exception, rows: int, dropped: bool) -> Rejected:
-        """The quarantine entry of a file that cannot be read (from some point on)."""
-        if isinstance(err, RecordProblem):
-            reason, row = err.reason, err.row
-        else:
-            reason, row = f"cannot read the file ({type(err).__name__}: {err})", None
+    def file_refused(self, label: str, err: Exception | tuple[str, object], rows: int,
+                     dropped: bool) -> Rejected:
+        """The quarantine entry of a file that cannot be read (from some point on); ``err``
+        the error or its failure_of."""
+        reason, row = err if isinstance(err, tuple) else failure_of(err)
         reason += (f" (after {rows} rows, which are kept)" if rows and not dropped
                    else f" {WHOLE_FILE}")
         return Rejected(self.name, label, str(row or "-"), reason)

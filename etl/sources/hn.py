@@ -30,14 +30,14 @@ import json
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from etl.http import FetchError, HttpClient
 from etl.ingest import IngestReport, Progress, copy_files, no_progress, write_bytes
-from etl.sources.base import FileSource, RecordProblem
+from etl.sources.base import FileSource, Lines, RecordProblem, line_pieces
 from etl.text import html_to_text
 from etl.transforms.normalize import names_a_place
 from etl.transforms.requirements import other_role_before
@@ -72,6 +72,24 @@ class HnSource(FileSource):
     def read_records(self, path: Path) -> Iterator[tuple[str, dict | RecordProblem]]:
         """(item, staging row) of one stored thread, run or archive month file."""
         return _read_archive(path) if ".jsonl" in path.name else _read_file(path)
+
+    def read_pieces(self, path: Path, size: int) -> Iterator[object]:
+        """An archive month file in runs of raw lines (parsed in the build's workers); a thread
+        or run (one JSON document) as read_records's records."""
+        if ".jsonl" not in path.name:
+            return super().read_pieces(path, size)
+        return self._archive_pieces(path, size)
+
+    def _archive_pieces(self, path: Path, size: int) -> Iterator[Lines]:
+        with _open_text(path) as handle:
+            yield from line_pieces(handle, size)
+
+    def piece_records(self, piece: object, path: Path) -> Iterable[tuple[str, object]]:
+        """(item, staging row or problem) of a run of an archive file's lines, or the records
+        of a thread or run."""
+        if isinstance(piece, Lines):
+            return _archive_records(piece.numbered(), _archive_month(path))
+        return piece
 
     def make_row(self, raw: dict, path: Path) -> dict:
         """The reader made the row already (the header line needs the whole comment)."""
@@ -130,23 +148,33 @@ def _item_problem(item: object) -> str | None:
 def _read_archive(path: Path) -> Iterator[tuple[str, dict | RecordProblem]]:
     """(line, staging row or problem) of one archive month file (JSON Lines, gzipped or not);
     a file that cannot be read (a broken gzip stream) raises, from the line it stops at."""
-    name = ARCHIVE_FILE.match(path.name)
-    month = (int(name["year"]), int(name["month"])) if name else None
     with _open_text(path) as handle:
-        for line_no, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-            except ValueError as err:
-                yield str(line_no), RecordProblem(f"not valid JSON ({err})", raw=line)
-                continue
-            if not isinstance(item, dict) or "id" not in item:
-                yield str(line_no), RecordProblem("not a posting (no id)", raw=line)
-                continue
-            text = item.get("text")
-            yield str(line_no), _posting(item, _plain_text(text) if isinstance(text, str)
-                                         else None, item.get("ts"), month=month)
+        yield from _archive_records(enumerate(handle, start=1), _archive_month(path))
+
+
+def _archive_month(path: Path) -> tuple[int, int] | None:
+    """The (year, month) an archive file's name gives, None when it gives none."""
+    name = ARCHIVE_FILE.match(path.name)
+    return (int(name["year"]), int(name["month"])) if name else None
+
+
+def _archive_records(lines: Iterable[tuple[int, str]], month: tuple[int, int] | None
+                     ) -> Iterator[tuple[str, dict | RecordProblem]]:
+    """(line, staging row or problem) of numbered lines of an archive month file."""
+    for line_no, line in lines:
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except ValueError as err:
+            yield str(line_no), RecordProblem(f"not valid JSON ({err})", raw=line)
+            continue
+        if not isinstance(item, dict) or "id" not in item:
+            yield str(line_no), RecordProblem("not a posting (no id)", raw=line)
+            continue
+        text = item.get("text")
+        yield str(line_no), _posting(item, _plain_text(text) if isinstance(text, str)
+                                     else None, item.get("ts"), month=month)
 
 
 def _open_text(path: Path):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.sources.base import FileSource, RecordProblem, source_folder
+from etl.sources.base import FileSource, Lines, RecordProblem, line_pieces, source_folder
 from etl.text import html_to_text
 
 FILE_GLOB = "postings-*.jsonl.gz"
@@ -87,6 +87,19 @@ def staging_row(record: dict) -> dict:
     return row | salary
 
 
+def json_records(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, object]]:
+    """(line, decoded JSON) of numbered JSON Lines; blank lines skipped, a line that is not
+    JSON as its RecordProblem."""
+    for line_no, line in lines:
+        if not line.strip():
+            continue
+        try:
+            yield line_no, json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield line_no, RecordProblem(f"invalid JSON: {exc.msg} at column {exc.colno}",
+                                         raw=line.rstrip("\n"))
+
+
 @dataclass(frozen=True)
 class SampleSource(FileSource):
     """The embedded synthetic sample written by ``python -m etl sample``."""
@@ -104,14 +117,16 @@ class SampleSource(FileSource):
     def read_records(self, path: Path) -> Iterator[tuple[int, object]]:
         """(line, decoded JSON) of one gzipped JSON Lines file."""
         with gzip.open(path, "rt", encoding="utf-8") as fh:
-            for line_no, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    yield line_no, json.loads(line)
-                except json.JSONDecodeError as exc:
-                    yield line_no, RecordProblem(f"invalid JSON: {exc.msg} at column "
-                                                 f"{exc.colno}", raw=line.rstrip("\n"))
+            yield from json_records(enumerate(fh, start=1))
+
+    def read_pieces(self, path: Path, size: int) -> Iterator[Lines]:
+        """Runs of ``size`` raw lines (gunzipped and decoded; parsed in the build's workers)."""
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            yield from line_pieces(fh, size)
+
+    def piece_records(self, piece: Lines, path: Path) -> Iterator[tuple[int, object]]:
+        """(line, decoded JSON) of one run of lines."""
+        return json_records(piece.numbered())
 
     def make_row(self, raw: object, path: Path) -> dict:
         """A staging row of one sample record."""

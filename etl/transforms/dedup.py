@@ -60,7 +60,9 @@ def company_key(expr: pl.Expr) -> pl.Expr:
 
 
 def shingle_hashes(texts: pl.DataFrame) -> pl.DataFrame:
-    """(row, h): one row per distinct word 5-shingle of each text (the whole text when shorter)."""
+    """(row, h): one row per word 5-shingle of each text (the whole text when shorter), a
+    shingle repeated in a text once per time (signatures reads minima and distinct values, so
+    repeats change nothing, and leaving them costs less than removing them)."""
     words = texts.select(
         "row", pl.col("text_key").str.split(" ").alias("w"),
     ).with_columns(
@@ -75,7 +77,7 @@ def shingle_hashes(texts: pl.DataFrame) -> pl.DataFrame:
     return words.select(
         "row", pl.when(short).then(pl.col("h")).otherwise(mixed).alias("h"),
         ((pl.col("pos") + SHINGLE_WORDS <= pl.col("n")) | short).alias("keep"),
-    ).filter("keep").select("row", "h").unique()
+    ).filter("keep").select("row", "h")
 
 
 def signatures(shingles: pl.DataFrame) -> pl.DataFrame:
@@ -85,7 +87,8 @@ def signatures(shingles: pl.DataFrame) -> pl.DataFrame:
     each bin keeps its minimum; a band's key mixes the minima of its bins (and the band number).
     """
     bins = BANDS * ROWS_PER_BAND
-    minima = shingles.group_by("row", (pl.col("h") % bins).alias("bin")).agg(pl.col("h").min())
+    minima = shingles.group_by("row", (pl.col("h") % bins).cast(pl.UInt8).alias("bin")).agg(
+        pl.col("h").min())
     bands = minima.with_columns(
         (pl.col("bin") // ROWS_PER_BAND).alias("band"),
         (pl.col("h") * pl.col("bin").replace_strict(dict(enumerate(_BIN_MIX)),
@@ -94,9 +97,9 @@ def signatures(shingles: pl.DataFrame) -> pl.DataFrame:
         "row", (pl.col("mix") ^ pl.col("band").replace_strict(
             dict(enumerate(_BAND_SALT)), return_dtype=pl.UInt64)).alias("key"),
     ).group_by("row").agg(pl.col("key").sort().alias("bands"))
-    small = shingles.select("row", (pl.col("h") // (1 << 32)).cast(pl.UInt32).alias("s")).unique()
-    sketch = small.group_by("row").agg(pl.col("s").sort().head(SKETCH).alias("sketch"),
-                                       pl.len().cast(pl.Int32).alias("shingles"))
+    small = (pl.col("h") // (1 << 32)).cast(pl.UInt32)
+    sketch = shingles.group_by("row").agg(small.unique().sort().head(SKETCH).alias("sketch"),
+                                          small.n_unique().cast(pl.Int32).alias("shingles"))
     return bands.join(sketch, on="row", how="full", coalesce=True)
 
 

@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import pickle
 import shutil
 import sys
 import uuid
@@ -27,7 +28,15 @@ from tqdm import tqdm
 
 from etl.paths import DEFAULT_RAW, DEFAULT_WAREHOUSE
 from etl.sources import sources as registered_sources
-from etl.sources.base import RecordProblem, Rejected, raw_excerpt
+from etl.sources.base import (
+    FileSource,
+    RecordProblem,
+    Rejected,
+    failure_of,
+    file_label,
+    raw_excerpt,
+    source_folder,
+)
 from etl.transforms.dedup import INPUT_COLUMNS, dedup_keys, month_links, resolved_groups
 from etl.transforms.normalize import posting_row
 from etl.transforms.tagger import Tagger
@@ -97,6 +106,19 @@ class Processed:
     keys: pa.RecordBatch  # KEYS_SCHEMA: compact dedup keys (no texts)
     rejected: list[Rejected]
     hashes: pa.RecordBatch | None = None  # HASHES_SCHEMA: text hashes, tagged or from the cache
+
+
+@dataclass
+class PieceDone:
+    """What a worker makes of one piece of a raw file (all picklable): the batch function's
+    output with rows numbered from 0 (the main process numbers them in reading order), the
+    records refused while read, how many records became staging rows, and why the file could
+    not be read on from this piece, if it could not (failure_of: reason, row)."""
+
+    done: Processed
+    read_rejected: list[Rejected]
+    made: int
+    failure: tuple[str, object] | None = None
 
 
 def _progress(iterable: Iterable, desc: str, total: int | None = None, unit: str = "rows"):
@@ -275,43 +297,191 @@ def process_batch(batch: pa.RecordBatch, source: str, ingested_at: dt.datetime,
     return with_keys(normalised_and_tagged(batch, source, ingested_at, known))
 
 
-# The tag cache's membership test, set before the worker pool forks (the workers inherit it
-# instead of receiving it with every batch).
+# The tag cache's membership test: set by build() (and append) before the stage; the worker
+# pool's processes get it when they start (_start_worker).
 _KNOWN: Callable[[int], bool] | None = None
 
 
-def _normalise_star(args: tuple) -> Processed:
-    return normalised_and_tagged(*args, known=_KNOWN)
+def _processed(batch: pa.RecordBatch, source: str, ingested_at: dt.datetime) -> Processed:
+    return process_batch(batch, source, ingested_at, known=_KNOWN)
+
+
+def _in_order(pool, jobs: Iterable[tuple[Callable | None, tuple, object]],
+              in_flight: int) -> Iterator[tuple[object, object]]:
+    """(tag, result) of each job (function, arguments, tag), in the jobs' order: ``function(
+    *arguments)`` in the pool when there is one, at most ``in_flight`` jobs out at once (so
+    memory holds a few jobs whatever the size of the source; Pool.imap would read the whole
+    source ahead), else here. A job without a function is no work: its result is its arguments.
+    """
+    if pool is None:
+        for function, args, tag in jobs:
+            yield tag, (args if function is None else function(*args))
+        return
+    pending: deque = deque()
+    for function, args, tag in jobs:
+        pending.append((tag, args if function is None else pool.apply_async(function, args)))
+        if len(pending) >= in_flight:
+            tag, out = pending.popleft()
+            yield tag, (out if isinstance(out, tuple) else out.get())
+    while pending:
+        tag, out = pending.popleft()
+        yield tag, (out if isinstance(out, tuple) else out.get())
 
 
 def processed_batches(batches: Iterable[pa.RecordBatch], source: str, ingested_at: dt.datetime,
                       pool=None, in_flight: int = 4) -> Iterator[Processed]:
-    """process_batch over batches, in order; the row-by-row part in the pool when there is one.
+    """process_batch over staging batches, in order; in the pool's processes when there is one."""
+    jobs = ((_processed, (batch, source, ingested_at), None) for batch in batches)
+    for _, done in _in_order(pool, jobs, in_flight):
+        yield done
 
-    Workers are forked and run pure Python (normalise, pay, tag); the keys pass uses Polars, whose
-    thread pool does not survive a fork, so it runs here. At most ``in_flight`` batches are out
-    at once, so memory holds a few batches whatever the size of the source (Pool.imap would read
-    the whole source ahead).
+
+def _until_failure(items: Iterator, failed: list) -> Iterator:
+    """The items, until reading the next one raises: the error's failure_of goes to ``failed``."""
+    while True:
+        try:
+            item = next(items)
+        except StopIteration:
+            return
+        except Exception as err:  # the file cannot be read on from here (FileSource._items)
+            failed.append(failure_of(err))
+            return
+        yield item
+
+
+def staged_piece(source: FileSource, piece: object, path: Path, label: str,
+                 ingested_at: dt.datetime) -> PieceDone:
+    """All the per-batch work of one piece of a raw file, in a worker: the source's records and
+    staging rows of the piece (FileSource.piece_items), their staging batch (rows numbered
+    from 0) and process_batch over it."""
+    records, rejected, failed = [], [], []
+    made = 0
+    for item in _until_failure(source.piece_items(piece, path, label), failed):
+        if isinstance(item, Rejected):
+            rejected.append(item)
+            continue
+        made += 1
+        record = staging_record(item, len(records), made, source.name, path, ingested_at)
+        if isinstance(record, Rejected):
+            rejected.append(record)
+            continue
+        records.append(record)
+    batch = pa.RecordBatch.from_pylist(records, schema=STAGING_SCHEMA)
+    return PieceDone(_processed(batch, source.name, ingested_at), rejected, made,
+                     failed[0] if failed else None)
+
+
+def _piece_jobs(source: FileSource, raw_dir: Path, ingested_at: dt.datetime,
+                failed: set[int]) -> Iterator[tuple[Callable | None, tuple, object]]:
+    """The _in_order jobs of a file source: one staged_piece per piece of each file, in reading
+    order, tagged (file number, label); a file whose reading fails here ends with a job of no
+    work whose result is its failure_of. A file in ``failed`` (a worker could not read it on)
+    is not read further."""
+    folder = source_folder(raw_dir, source.name)
+    for number, path in enumerate(source.files(folder)):
+        label = file_label(path, folder)
+        try:
+            for piece in source.read_pieces(path, BATCH_ROWS):
+                if number in failed:
+                    break
+                yield staged_piece, (source, piece, path, label, ingested_at), (number, label)
+        except Exception as err:  # the safety net of FileSource._items, for the main's part
+            yield None, failure_of(err), (number, label)
+
+
+def reads_in_pieces(source) -> bool:
+    """Whether the build reads the source's files in pieces in the workers: a FileSource whose
+    files count row by row (not ``whole_file``) and that can be sent to a worker process."""
+    if not isinstance(source, FileSource) or source.whole_file:
+        return False
+    try:
+        pickle.dumps(source)
+    except (pickle.PicklingError, AttributeError, TypeError):  # e.g. a class made in a function
+        return False
+    return True
+
+
+def renumbered(done: Processed, first: int) -> Processed:
+    """The batch with its rows numbered from ``first`` instead of 0."""
+    if not first:
+        return done
+
+    def shift(batch: pa.RecordBatch) -> pa.RecordBatch:
+        at = batch.schema.get_field_index("row")
+        return batch.set_column(at, batch.schema.field(at), pc.add(batch.column(at), first))
+
+    return Processed(shift(done.postings), shift(done.technologies), shift(done.keys),
+                     done.rejected, None if done.hashes is None else shift(done.hashes))
+
+
+def staged_source(source, raw_dir: Path, ingested_at: dt.datetime, first_seq: int,
+                  rejected: list[Rejected], pool=None, in_flight: int = 4) -> Iterator[Processed]:
+    """A postings source's processed batches in reading order, rows numbered from first_seq;
+    the rows refused while reading (and files refused) go to ``rejected`` in reading order.
+
+    A file source's files are read in pieces (FileSource.read_pieces: the cheap part, here) and
+    each piece's records, staging rows and process_batch run in the pool (staged_piece); the
+    rows are numbered here as results come back in order, so the numbering (the reading order
+    that decides "first seen") is the one staging_batches gives. Other sources are read here
+    into staging batches (staging_batches) and process_batch runs in the pool.
     """
-    jobs = ((batch, source, ingested_at) for batch in batches)
-    if pool is None:
-        yield from (process_batch(*job, known=_KNOWN) for job in jobs)
+    if not reads_in_pieces(source):
+        yield from processed_batches(
+            staging_batches(source, raw_dir, ingested_at, first_seq, rejected), source.name,
+            ingested_at, pool, in_flight)
         return
-    pending: deque = deque()
-    for job in jobs:
-        pending.append(pool.apply_async(_normalise_star, (job,)))
-        if len(pending) >= in_flight:
-            yield with_keys(pending.popleft().get())
-    while pending:
-        yield with_keys(pending.popleft().get())
+    seq = first_seq
+    made: dict[int, int] = {}  # records made into rows so far, per file: a refusal counts them
+    failed: set[int] = set()
+    jobs = _piece_jobs(source, raw_dir, ingested_at, failed)
+    for (number, label), out in _progress(_in_order(pool, jobs, in_flight),
+                                          f"read {source.name}", unit="batches"):
+        if number in failed:  # read ahead before a worker found the file unreadable
+            continue
+        if not isinstance(out, PieceDone):  # the file could not be read on, here
+            rejected.append(source.file_refused(label, out, made.get(number, 0), dropped=False))
+            continue
+        rejected.extend(out.read_rejected)
+        made[number] = made.get(number, 0) + out.made
+        done = renumbered(out.done, seq)
+        seq += done.postings.num_rows + len(done.rejected)
+        yield done
+        if out.failure is not None:
+            failed.add(number)
+            rejected.append(source.file_refused(label, out.failure, made[number], dropped=False))
 
 
 def worker_pool(processes: int):
-    """A pool of forked worker processes, or a null context when one process does the work."""
+    """A pool of worker processes, or a null context when one process does the work.
+
+    The workers come from a forkserver (a clean process that imported this module, forked
+    for each worker): Polars' thread pool does not survive a fork of a process that used it,
+    and the workers run the keys pass. Each worker runs Polars on one thread (two workers
+    fill two cores) and gets the tag cache's membership test once, when it starts.
+    """
     if processes <= 1:
         return contextlib.nullcontext(None)
     import multiprocessing as mp
-    return mp.get_context("fork").Pool(processes)
+    context = mp.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    before = os.environ.get(POLARS_THREADS)
+    os.environ[POLARS_THREADS] = "1"  # the forkserver, when this starts it, and its workers
+    try:
+        return context.Pool(processes, initializer=_start_worker, initargs=(_KNOWN,))
+    finally:
+        if before is None:
+            os.environ.pop(POLARS_THREADS)
+        else:
+            os.environ[POLARS_THREADS] = before
+
+
+POLARS_THREADS = "POLARS_MAX_THREADS"  # read by Polars when it first runs a query
+
+
+def _start_worker(known: Callable[[int], bool] | None) -> None:
+    os.environ[POLARS_THREADS] = "1"
+    global _KNOWN
+    _KNOWN = known
 
 
 class MonthFiles:
@@ -527,8 +697,8 @@ def _stage_postings(folder: Path, loaders: dict, raw_root: Path, started: dt.dat
             result = SourceResult(name, source.title, source.kind, getattr(source, "licence", ""))
             rejected: list[Rejected] = []
             if source.kind == "postings":
-                batches = staging_batches(source, raw_dir, started, seq, rejected)
-                for done in processed_batches(batches, name, started, pool, 2 * processes):
+                for done in staged_source(source, raw_dir, started, seq, rejected, pool,
+                                          2 * processes):
                     postings.write_batch(done.postings)
                     techs.write_batch(done.technologies)
                     if done.hashes is not None:
