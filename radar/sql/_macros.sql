@@ -36,11 +36,12 @@ create or replace macro salaries_in(date_from, date_to, countries, remotes, seni
 
 -- The postings themselves: the date range is a range of posted_date, the sort key of
 -- postings.parquet, so DuckDB skips the row groups outside it (a filter on
--- date_trunc('month', posted_date) would read every row group).
+-- date_trunc('month', posted_date) would read every row group), and only the range's month
+-- files are opened (postings_of_months, radar/queries.py).
 create or replace macro listings_in(date_from, date_to, countries, remotes, seniorities, roles,
                                     sources) as table
     select date_trunc('month', posted_date)::date as month, *
-    from postings
+    from postings_of_months(date_from, date_to)
     where posted_date between date_from::date and last_day(date_to::date)
       and kept(date_trunc('month', posted_date)::date, source, country, remote, seniority,
                role_family, date_from, date_to, sources, countries, remotes, seniorities, roles);
