@@ -141,3 +141,20 @@ create or replace macro weighted_quantile(value, upto, total, q) as
     + (value_at_rank(value, upto, ceil((total::double - 1) * q))
        - value_at_rank(value, upto, floor((total::double - 1) * q)))
       * ((any_value(total)::double - 1) * q - floor((any_value(total)::double - 1) * q));
+
+-- Exact quantiles without sorting every value (docs/scale.md, "Banded quantiles"): a group's
+-- (value, n) rows are first counted per band of values (pay_band: monotone in the value, so
+-- every value of a lower band is smaller), the running count over a group's bands finds the
+-- bands that hold the ranks a quantile needs, and only those bands' values are sorted. A row's
+-- running count within its band plus the count of the group's lower bands (before) is its
+-- running count in the whole group, so value_at_rank and weighted_quantile over those rows
+-- give the value at any rank of a band kept: the answers are those over every value.
+create or replace macro pay_band(value) as floor(value / 1000);
+
+-- Whether a band (its running count upto through it, its own count n) holds 0-based rank r.
+create or replace macro holds_rank(upto, n, r) as r >= upto - n and r < upto;
+
+-- Whether a band holds a rank weighted_quantile(..., total, q) reads (floor and ceil).
+create or replace macro holds_quantile(upto, n, total, q) as
+    holds_rank(upto, n, floor((total::double - 1) * q))
+    or holds_rank(upto, n, ceil((total::double - 1) * q));
