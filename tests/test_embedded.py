@@ -242,3 +242,28 @@ def test_files_made_before_a_new_nullable_column_still_load(tiny):
     assert rows.columns == POSTINGS_SCHEMA.names
     assert rows["degree"].null_count() == rows.height == 3
     assert rows.to_arrow().cast(POSTINGS_SCHEMA).num_rows == 3
+
+
+def test_an_append_replaces_an_embedded_posting_as_a_full_build_does(tiny, tmp_path):
+    """A live copy appended later replaces its embedded posting (it is not a later sighting of
+    it); the appended warehouse has the full build's rows."""
+    from etl.warehouse.append import append
+    from tests.test_append import _tables
+
+    _, out = tiny
+    raw = tmp_path / "raw" / "hn" / "d"
+    other = "Initech | Android Engineer | Austin, TX\n\nKotlin all day, on our own servers."
+    write_month(raw, "2024-01", [record(31, "2024-01-20", other)])
+    options = {"processes": 1, "log": lambda m: None, "loaders": {"hn": hn.SOURCE},
+               "embedded": out}
+    build(tmp_path / "raw", tmp_path / "wh", **options)
+    write_month(raw, "2024-02", [record(21, "2024-02-01", ACME.replace("Python", "Rust"))])
+    appended = append(tmp_path / "raw", tmp_path / "wh", **options)
+    full = build(tmp_path / "raw", tmp_path / "full", **options)
+    postings = pl.read_parquet(table_files(tmp_path / "wh", "postings"))
+    texts = dict(zip(postings["source_id"], postings["description"], strict=True))
+    assert sorted(texts) == ["11", "12", "21", "31"]
+    assert texts["11"] == texts["12"] == "" and "Rust" in texts["21"]
+    assert appended["embedded"]["replaced_by_live"] == full["embedded"]["replaced_by_live"] == 1
+    assert appended["appended"][-1]["earlier_postings_removed"] == 1
+    assert _tables(tmp_path / "wh") == _tables(tmp_path / "full")

@@ -110,5 +110,30 @@ def test_first_seen_drops_orders_by_date_then_reading_order(tmp_path):
     con = build_module.duckdb.connect()
     drops = first_seen_drops(con, staged).sort_by("row").to_pylist()
     # a: row 2 (3 Jan, read before row 5 of the same day) stays; b: row 1 (first read) stays
-    assert drops == [{"row": 0, "source": "s"}, {"row": 4, "source": "s"},
-                     {"row": 5, "source": "s"}]
+    assert drops == [{"row": 0, "source": "s", "posting_id": "a"},
+                     {"row": 4, "source": "s", "posting_id": "b"},
+                     {"row": 5, "source": "s", "posting_id": "a"}]
+
+
+def test_first_seen_drops_reads_held_rows_before_the_staged(tmp_path):
+    """An append's warehouse rows (held) were read first: a staged copy posted the same day or
+    later is the later sighting; one posted earlier makes the held row the later one."""
+    staged = tmp_path / "postings.parquet"
+    pq.write_table(pa.table({
+        "row": pa.array([0, 1, 2, 3], pa.int64()),
+        "posting_id": ["a", "b", "c", "c"],
+        "source": ["s", "s", "t", "t"],
+        "posted_date": pa.array([dt.date(2026, 1, d) for d in (5, 2, 7, 8)], pa.date32())}),
+        staged)
+    con = build_module.duckdb.connect()
+    con.register("held", pa.table({
+        "posting_id": ["a", "b", "z", "c", "c"],
+        "posted_date": pa.array([dt.date(2026, 1, d) for d in (5, 4, 1, 7, 9)], pa.date32())}))
+    drops = first_seen_drops(con, staged, held="held").to_pylist()
+    by_id = sorted(drops, key=lambda d: (d["posting_id"], d["row"] is not None, d["row"] or 0))
+    # a: held of the same day stays (read first); b: the staged copy of 2 Jan is earlier, so the
+    # held row of 4 Jan is the later sighting (row null); c: the held 7 Jan (its earliest) stays
+    assert by_id == [{"row": 0, "source": "s", "posting_id": "a"},
+                     {"row": None, "source": None, "posting_id": "b"},
+                     {"row": 2, "source": "t", "posting_id": "c"},
+                     {"row": 3, "source": "t", "posting_id": "c"}]

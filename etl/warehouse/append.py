@@ -38,6 +38,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from etl.paths import DEFAULT_RAW, DEFAULT_WAREHOUSE
@@ -197,27 +198,25 @@ def _append_into(folder: Path, current: Path, manifest: dict, files: dict[str, d
     con = b._duckdb(folder)
     params = {"p": str(staged), "old": table_source(current, "postings"),
               "dk": str(current / b.DROPPED_KEYS)}
-    first = b.first_seen_drops(con, staged)
-    con.register("first_rows", first.select(["row"]))
-    sightings = pl.from_arrow(con.sql("""
-        with new as (select row, source, posting_id, posted_date from read_parquet($p)
-                     anti join first_rows using (row)),
-             old as (select posting_id, posted_date, true as kept from read_parquet($old)
+    # The warehouse's rows of the staged ids: kept postings and the duplicates removed earlier
+    # (whose keys dedup/ keeps); an embedded posting is not a sighting but is replaced.
+    hits = pl.from_arrow(con.sql("""
+        with old as (select posting_id, posted_date, true as kept from read_parquet($old)
                      union all
                      select posting_id, date '1970-01-01' + day, false from read_parquet($dk))
-        select n.row, n.source, n.posting_id, n.posted_date, o.posted_date as old_date, o.kept
-        from new n join old o using (posting_id)""", params=params).arrow().read_all())
-    sightings = _with_embedded(con, current, sightings)
-    earlier = sightings.filter(~pl.col("embedded") & (pl.col("posted_date") < pl.col("old_date")))
-    if earlier.height:
-        row = earlier.row(0, named=True)
-        raise AppendRefused(f"{row['source']} posting {row['posting_id']} dated "
-                            f"{row['posted_date']} is an earlier sighting of one the warehouse "
-                            f"holds from {row['old_date']}: run a full build")
-    same_id = sightings.filter(~pl.col("embedded")).select("row", "source").unique()
-    replaced_rows = sightings.filter(pl.col("embedded"))
+        select posting_id, posted_date as old_date, kept from old
+        semi join read_parquet($p) using (posting_id)""", params=params).arrow().read_all())
+    hits = _with_embedded(con, current, hits)
+    con.register("held", hits.filter(~pl.col("embedded"))
+                 .select("posting_id", pl.col("old_date").alias("posted_date")).to_arrow())
+    first = b.first_seen_drops(con, staged, held="held")
+    lost = pl.from_arrow(first).filter(pl.col("row").is_null())
+    if lost.height:
+        raise AppendRefused(_earlier_sighting(con, params["p"], lost["posting_id"][0], hits))
+    first = first.filter(pc.is_valid(first["row"]))
+    replaced_rows = hits.filter(pl.col("embedded"))
     replaced = set(replaced_rows["posting_id"].to_list())
-    gone = pl.concat([pl.from_arrow(first).select("row", "source"), same_id])
+    gone = pl.from_arrow(first).select("row", "source")
     month_dropped, removed_keys = _touched_months(key_files, gone, current)
     dropped_new = pl.concat([gone.select("row"), month_dropped.select("row")])
     removed = replaced | set(removed_keys["posting_id"].to_list())
@@ -264,7 +263,7 @@ def _append_into(folder: Path, current: Path, manifest: dict, files: dict[str, d
     for path in sorted(current.glob("*.parquet")):  # the taxonomy and other sources' tables
         if not (folder / path.name).exists():
             os.link(path, folder / path.name)
-    out = _manifest(manifest, folder, started, results, files, first, same_id, month_dropped,
+    out = _manifest(manifest, folder, started, results, files, first, month_dropped,
                     removed_keys, replaced, rollups, n_postings, n_techs, cache_info, months,
                     by_month)
     (folder / "manifest.json").write_text(json.dumps(out, indent=2, default=str) + "\n")
@@ -273,6 +272,17 @@ def _append_into(folder: Path, current: Path, manifest: dict, files: dict[str, d
         f"{len(months)}; "
         f"postings now {n_postings}")
     return out
+
+
+def _earlier_sighting(con: duckdb.DuckDBPyConnection, staged: str, posting_id: str,
+                      hits: pl.DataFrame) -> str:
+    """Why an append refuses a staged posting dated before the warehouse's row of its id."""
+    source, posted = con.sql("""
+        select source, posted_date from read_parquet($p) where posting_id = $id
+        order by posted_date, row limit 1""", params={"p": staged, "id": posting_id}).fetchall()[0]
+    old_date = hits.filter(pl.col("posting_id") == posting_id)["old_date"].min()
+    return (f"{source} posting {posting_id} dated {posted} is an earlier sighting of one the "
+            f"warehouse holds from {old_date}: run a full build")
 
 
 def _with_embedded(con: duckdb.DuckDBPyConnection, current: Path,
@@ -510,7 +520,7 @@ def month_coverage(folder: Path, before: list[list], touched: list[str]) -> list
 
 def _manifest(before: dict, folder: Path, started: dt.datetime,
               results: list[b.SourceResult], files: dict[str, dict[str, int]], first: pa.Table,
-              same_id: pl.DataFrame, month_dropped: pl.DataFrame, removed_keys: pl.DataFrame,
+              month_dropped: pl.DataFrame, removed_keys: pl.DataFrame,
               replaced: set[str], rollups: dict[str, int], n_postings: int, n_techs: int,
               cache_info: dict, months: list[dt.date], by_month: bool) -> dict:
     """The warehouse's manifest after the append: counts, coverage and the append's account."""
@@ -522,8 +532,7 @@ def _manifest(before: dict, folder: Path, started: dt.datetime,
                           dt.date.fromisoformat(max(r[5] for r in rows))] if rows
                          else [None, None])
     embedded_kept = sum(r[3] for r in rows if r[2])
-    same = pl.concat([pl.from_arrow(first).select("source"), same_id.select("source")])
-    same_counts = dict(same.group_by("source").len().iter_rows())
+    same_counts = dict(pl.from_arrow(first).group_by("source").len().iter_rows())
     near = pl.concat([month_dropped.select("source"), removed_keys.select("source")])
     near_counts = dict(near.group_by("source").len().iter_rows())
     entries = {s["name"]: s for s in out["sources"] if "embedded history" not in s["title"]}

@@ -550,25 +550,36 @@ def _stage_postings(folder: Path, loaders: dict, raw_root: Path, started: dt.dat
     return months.close()
 
 
-def first_seen_drops(con: duckdb.DuckDBPyConnection, staged: Path) -> pa.Table:
-    """(row, source): the later sightings of a posting_id staged more than once.
+def first_seen_drops(con: duckdb.DuckDBPyConnection, staged: Path,
+                     held: str | None = None) -> pa.Table:
+    """(row, source, posting_id): the later sightings of a posting_id read more than once.
 
-    The one place "first seen" is decided (docs/build.md, "First seen"): of the staged rows of
-    one posting_id, the earliest posted stays, then the first read (``row`` is the reading
-    order: sources in turn, each source's files in its order, records in file order). Sources
-    pass every copy on (etl/sources/base.py) and an append drops what this leaves against the
-    warehouse's own rows. DuckDB does it over three narrow columns of the staged postings and
-    spills beyond its memory limit, so no set of ids grows in Python.
+    The one place "first seen" is decided (docs/build.md, "First seen"): of the rows of one
+    posting_id, the earliest posted stays, then the first read (``row`` is the reading order:
+    sources in turn, each source's files in its order, records in file order). Sources pass
+    every copy on (etl/sources/base.py). ``held`` names a relation of (posting_id, posted_date)
+    an append's warehouse already holds: those rows were read before every staged row, so a
+    staged copy of a held id is a later sighting unless it is posted earlier; then the held row
+    is the later one and comes back with a null ``row`` and ``source`` (only a full build can
+    drop it: the append refuses). DuckDB does it over three narrow columns of the staged
+    postings and spills beyond its memory limit, so no set of ids grows in Python.
     """
+    # Held rows matter only where a staged row shares their id; of one held id the earliest
+    # counts (the warehouse decided between its own rows when it was built).
+    held_rows = "" if held is None else f"""
+        union all
+        select null::bigint, null::varchar, posting_id, min(posted_date)
+        from {held} semi join staged using (posting_id) group by posting_id"""
     # Repeated ids are found by a 64-bit hash of the id (a narrower grouping than the text): a
     # hash two ids share only adds a posting with one copy to the window, which keeps it.
-    return con.sql("""
-        with repeated as (
-            select hash(posting_id) as h from read_parquet($p) group by h having count(*) > 1)
-        select row, source from (
-            select row, source, row_number() over (
-                partition by posting_id order by posted_date, row) as n
-            from read_parquet($p) where hash(posting_id) in (select h from repeated))
+    return con.sql(f"""
+        with staged as (select row, source, posting_id, posted_date from read_parquet($p)),
+             seen as (select * from staged {held_rows}),
+             repeated as (select hash(posting_id) as h from seen group by h having count(*) > 1)
+        select row, source, posting_id from (
+            select row, source, posting_id, row_number() over (
+                partition by posting_id order by posted_date, row nulls first) as n
+            from seen where hash(posting_id) in (select h from repeated))
         where n > 1""", params={"p": str(staged)}).arrow().read_all()
 
 
