@@ -155,7 +155,7 @@ def test_the_query_layer_reads_the_single_file_layout_the_same(warehouses, tmp_p
     (old / "manifest.json").write_text(json.dumps(manifest))
     choices = queries.choices(after)
     for name in ("postings_by_month", "tech_share_by_month", "postings_behind",
-                 "salary_over_time", "kpis"):
+                 "postings_together", "salary_over_time", "kpis"):
         want = queries.run(name, choices.defaults(), after, **query_params(choices))
         got = queries.run(name, choices.defaults(), old, **query_params(choices))
         assert want.height and got.equals(want), name

@@ -187,6 +187,45 @@ def test_weighted_quantile_is_quantile_cont():
         assert math.isclose(got, want, rel_tol=1e-12), (trial, values, q)
 
 
+def test_banded_quantile_is_quantile_cont():
+    """Counting per band of 1,000 first and sorting only the bands that hold the ranks (as
+    learn_next and pay_by_technology do) gives quantile_cont over the rows the (value, n) rows
+    stand for: ties, one row, values on band edges, groups whose ranks fall in different
+    bands, a group whose every value is in one band."""
+    rng = random.Random(7)
+    con = duckdb.connect()
+    macros = queries.sql_text("_macros")
+    con.sql(macros[macros.index("create or replace macro value_at_rank"):])
+    edges = [999.99, 1000.0, 1000.01, 1999.99, 2000.0, 2000.0, 150_000.0, 150_999.99]
+    groups = {0: [42_000.0], 1: [5_000.0] * 7, 2: [1000.0, 1999.99, 1500.0], 3: edges}
+    for g in range(4, 60):
+        groups[g] = [rng.choice([*edges, round(rng.uniform(1e4, 4e5), 2),
+                                 float(rng.randrange(20, 300) * 1000)])
+                     for _ in range(rng.randint(1, 80))]
+    con.register("raw", pl.DataFrame({"g": [g for g, vs in groups.items() for _ in vs],
+                                      "v": [v for vs in groups.values() for v in vs]}))
+    for q in (0.25, 0.5, 0.75, 0.1, 0.9):
+        want = con.sql(f"select g, quantile_cont(v, {q}), count(*) from raw group by g "
+                       "order by g").fetchall()
+        got = con.sql(f"""
+            with w as (select g, v, count(*)::double as n from raw group by all),
+            bands as (
+                select g, band, n, sum(n) over (partition by g order by band) as upto,
+                       sum(n) over (partition by g) as total
+                from (select g, pay_band(v) as band, sum(n) as n from w group by all)),
+            ranked as (
+                select w.g, w.v, b.total,
+                       b.upto - b.n + sum(w.n) over (partition by w.g, b.band order by w.v)
+                           as upto
+                from w join bands b on b.g = w.g and b.band = pay_band(w.v)
+                where holds_quantile(b.upto, b.n, b.total, {q}))
+            select g, weighted_quantile(v, upto, total, {q}), any_value(total)::bigint
+            from ranked group by g order by g""").fetchall()
+        assert len(got) == len(groups)
+        for (g, a, n), (g2, b, n2) in zip(got, want, strict=True):
+            assert (g, n) == (g2, n2) and math.isclose(a, b, rel_tol=1e-12), (q, g, a, b)
+
+
 def test_pair_table_counts_the_postings_naming_both(sample_warehouse):
     """Every pair that co-occurs in a month, in both orders, with the postings naming both: the
     count a self-join of the tags gives per month; no pair table per cell is written (filtered

@@ -161,3 +161,43 @@ def test_indeed_index_is_empty_without_index_data(run):
     frame = run("indeed_index")
     assert frame.height == 0
     assert frame.columns == ["date", "country", "series", "index_value"]
+
+
+def test_month_macros_open_only_the_months_asked(fixture_warehouse):
+    """postings_of_months reads the month files from its first date's month through its last
+    date's (DuckDB drops the others while planning): the rows those months hold, no others."""
+    con = queries.connection(fixture_warehouse)
+    months = {"first": dt.date(2024, 3, 15), "last": dt.date(2024, 4, 1)}
+    got = con.sql("select posting_id from postings_of_months($first, $last) order by all",
+                  params=months).fetchall()
+    want = con.sql("select posting_id from postings where posted_date between '2024-03-01' "
+                   "and '2024-04-30' order by all").fetchall()
+    assert len(got) == 12 and got == want  # 6 postings a month
+    plan = con.sql("explain select posting_id from postings_of_months($first, $last)",
+                   params=months).fetchall()[0][1]
+    assert "Scanning Files: 2/36" in plan
+    none = con.sql("select count(*) from technology_postings_of_months($first, $last) "
+                   "where posted_date < '2024-03-01'", params=months).fetchall()
+    assert none == [(0,)]
+
+
+def test_a_query_of_two_statements_binds_the_first_rows_columns(fixture_warehouse, tmp_path,
+                                                                monkeypatch):
+    """A statement before the last returns one row; its columns are named parameters of the
+    statements after it (values bound, never put into the SQL text)."""
+    (tmp_path / "_macros.sql").write_text(queries.sql_text("_macros"))
+    (tmp_path / "two.sql").write_text(
+        "-- first; then\nselect max(posted_date) as latest, count(*) as n from postings\n"
+        "where country = $country;\n"
+        "select $latest::date as latest, $n::bigint as n, $country as country;\n")
+    (tmp_path / "many.sql").write_text("select * from range(2);\nselect 1 as x;\n")
+    monkeypatch.setattr(queries, "SQL_DIR", tmp_path)
+    queries.sql_text.cache_clear(), queries.statements.cache_clear()
+    try:
+        assert [len(names) for _, names in queries.statements("two")] == [1, 3]
+        row = queries.run("two", warehouse=fixture_warehouse, country="DE").row(0, named=True)
+        assert row == {"latest": dt.date(2025, 12, 5), "n": 72, "country": "DE"}  # day 1 + i
+        with pytest.raises(ValueError, match="returned 2 rows, not one"):
+            queries.run("many", warehouse=fixture_warehouse)
+    finally:
+        queries.sql_text.cache_clear(), queries.statements.cache_clear()

@@ -36,11 +36,12 @@ create or replace macro salaries_in(date_from, date_to, countries, remotes, seni
 
 -- The postings themselves: the date range is a range of posted_date, the sort key of
 -- postings.parquet, so DuckDB skips the row groups outside it (a filter on
--- date_trunc('month', posted_date) would read every row group).
+-- date_trunc('month', posted_date) would read every row group), and only the range's month
+-- files are opened (postings_of_months, radar/queries.py).
 create or replace macro listings_in(date_from, date_to, countries, remotes, seniorities, roles,
                                     sources) as table
     select date_trunc('month', posted_date)::date as month, *
-    from postings
+    from postings_of_months(date_from, date_to)
     where posted_date between date_from::date and last_day(date_to::date)
       and kept(date_trunc('month', posted_date)::date, source, country, remote, seniority,
                role_family, date_from, date_to, sources, countries, remotes, seniorities, roles);
@@ -140,3 +141,20 @@ create or replace macro weighted_quantile(value, upto, total, q) as
     + (value_at_rank(value, upto, ceil((total::double - 1) * q))
        - value_at_rank(value, upto, floor((total::double - 1) * q)))
       * ((any_value(total)::double - 1) * q - floor((any_value(total)::double - 1) * q));
+
+-- Exact quantiles without sorting every value (docs/scale.md, "Banded quantiles"): a group's
+-- (value, n) rows are first counted per band of values (pay_band: monotone in the value, so
+-- every value of a lower band is smaller), the running count over a group's bands finds the
+-- bands that hold the ranks a quantile needs, and only those bands' values are sorted. A row's
+-- running count within its band plus the count of the group's lower bands (before) is its
+-- running count in the whole group, so value_at_rank and weighted_quantile over those rows
+-- give the value at any rank of a band kept: the answers are those over every value.
+create or replace macro pay_band(value) as floor(value / 1000);
+
+-- Whether a band (its running count upto through it, its own count n) holds 0-based rank r.
+create or replace macro holds_rank(upto, n, r) as r >= upto - n and r < upto;
+
+-- Whether a band holds a rank weighted_quantile(..., total, q) reads (floor and ceil).
+create or replace macro holds_quantile(upto, n, total, q) as
+    holds_rank(upto, n, floor((total::double - 1) * q))
+    or holds_rank(upto, n, ceil((total::double - 1) * q));

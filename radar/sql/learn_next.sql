@@ -59,17 +59,27 @@ numbered as (
     select technology_id, (row_number() over (order by technology_id))::integer as g
     from technologies
 ),
+-- the pay medians per technology, exactly, sorting only the values of the band (of 1,000
+-- USD) that holds a technology's median (_macros.sql: pay_band, holds_quantile)
 paid_values as (
-    select t.g, s.salary_annual_usd as usd, sum(s.n)::double as n
+    select t.g, s.salary_annual_usd as usd, s.n::double as n
     from salary_technologies_in($date_from, $date_to, $countries, $remote, $seniority,
                                 $role_family, $sources) s
     join numbered t using (technology_id)
-    group by all
+),
+paid_bands as (
+    select g, band, n, sum(n) over (partition by g order by band) as upto,
+           sum(n) over (partition by g) as total
+    from (select g, pay_band(usd) as band, sum(n) as n from paid_values group by all)
+),
+paid_needed as (
+    select g, band, upto - n as before, total from paid_bands
+    where holds_quantile(upto, n, total, 0.5)
 ),
 paid_ranked as (
-    select *, sum(n) over (partition by g order by usd) as upto,
-           sum(n) over (partition by g) as total
-    from paid_values
+    select v.g, v.usd, b.total,
+           b.before + sum(v.n) over (partition by v.g, b.band order by v.usd) as upto
+    from paid_values v join paid_needed b on b.g = v.g and b.band = pay_band(v.usd)
 ),
 paid as (
     select t.technology_id, any_value(total) as paid_postings,
@@ -77,13 +87,19 @@ paid as (
     from paid_ranked join numbered t using (g) group by t.technology_id
 ),
 market_values as (
-    select salary_annual_usd as usd, sum(n)::double as n
+    select salary_annual_usd as usd, n::double as n
     from salary_values_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
                           $sources)
-    group by all
+),
+market_bands as (
+    select band, n, sum(n) over (order by band) as upto, sum(n) over () as total
+    from (select pay_band(usd) as band, sum(n) as n from market_values group by all)
 ),
 market_ranked as (
-    select *, sum(n) over (order by usd) as upto, sum(n) over () as total from market_values
+    select v.usd, b.total,
+           b.upto - b.n + sum(v.n) over (partition by b.band order by v.usd) as upto
+    from market_values v join market_bands b on b.band = pay_band(v.usd)
+    where holds_quantile(b.upto, b.n, b.total, 0.5)
 ),
 market as (
     select coalesce(any_value(total), 0) as market_paid,

@@ -1,8 +1,9 @@
 -- Advertised annual pay per technology of a category ($category, '' for all): quartiles in US
 -- dollars and, through $rates (see pay_by_country.sql), in the local currency: the page shows
 -- the local figures when one country is chosen. Reads the pre-aggregated (value, n) rows; the
--- quartiles are exact (weighted_quantile). The technologies are numbered first: the
--- running-count windows partition by an integer.
+-- quartiles are exact (weighted_quantile over the bands that hold their ranks: _macros.sql,
+-- holds_quantile). The technologies are numbered first: the running-count windows partition
+-- by an integer.
 with rates as (
     select unnest($rates::struct(country varchar, year integer, units double)[], recursive := true)
 ),
@@ -11,26 +12,28 @@ numbered as (
     from technologies
     where $category = '' or category = $category
 ),
-cells as (
-    select t.g, year(s.month) as year, s.country, s.salary_annual_usd as usd,
-           sum(s.n)::double as n
+valued as (
+    select t.g, s.salary_annual_usd as usd, s.salary_annual_usd * r.units as local_pay,
+           s.n::double as n
     from salary_technologies_in($date_from, $date_to, $countries, $remote, $seniority,
                                 $role_family, $sources) s
     join numbered t using (technology_id)
+    left join rates r on r.country = s.country and r.year = year(s.month)
     where $category = '' or s.category = $category
-    group by all
 ),
-valued as (
-    select c.g, c.usd, c.usd * r.units as local_pay, c.n
-    from cells c left join rates r on r.country = c.country and r.year = c.year
-),
-usd as (
-    select g, usd, sum(n) as n from valued group by all
+-- the quartiles sort only the values of the bands that hold their ranks (pay_band: 1,000
+-- US dollars, or local units)
+usd_bands as (
+    select g, band, n, sum(n) over (partition by g order by band) as upto,
+           sum(n) over (partition by g) as total
+    from (select g, pay_band(usd) as band, sum(n) as n from valued group by all)
 ),
 usd_ranked as (
-    select *, sum(n) over (partition by g order by usd) as upto,
-           sum(n) over (partition by g) as total
-    from usd
+    select v.g, v.usd, b.total,
+           b.upto - b.n + sum(v.n) over (partition by v.g, b.band order by v.usd) as upto
+    from valued v join usd_bands b on b.g = v.g and b.band = pay_band(v.usd)
+    where holds_quantile(b.upto, b.n, b.total, 0.25) or holds_quantile(b.upto, b.n, b.total, 0.5)
+       or holds_quantile(b.upto, b.n, b.total, 0.75)
 ),
 usd_quartiles as (
     select g, any_value(total)::bigint as postings,
@@ -39,14 +42,18 @@ usd_quartiles as (
            weighted_quantile(usd, upto, total, 0.75) as p75_usd
     from usd_ranked group by g
 ),
-local_values as (
-    select g, local_pay, sum(n) as n
-    from valued where local_pay is not null group by all
+local_bands as (
+    select g, band, n, sum(n) over (partition by g order by band) as upto,
+           sum(n) over (partition by g) as total
+    from (select g, pay_band(local_pay) as band, sum(n) as n from valued
+          where local_pay is not null group by all)
 ),
 local_ranked as (
-    select *, sum(n) over (partition by g order by local_pay) as upto,
-           sum(n) over (partition by g) as total
-    from local_values
+    select v.g, v.local_pay, b.total,
+           b.upto - b.n + sum(v.n) over (partition by v.g, b.band order by v.local_pay) as upto
+    from valued v join local_bands b on b.g = v.g and b.band = pay_band(v.local_pay)
+    where holds_quantile(b.upto, b.n, b.total, 0.25) or holds_quantile(b.upto, b.n, b.total, 0.5)
+       or holds_quantile(b.upto, b.n, b.total, 0.75)
 ),
 local_quartiles as (
     select g, weighted_quantile(local_pay, upto, total, 0.25) as p25_local,

@@ -1,10 +1,11 @@
 -- The postings behind one technology x month figure, with the words and rule that matched.
 -- The month narrows the date range; both the tags (technology_postings: sorted by technology
 -- and date) and the postings (sorted by date) are read by a range of posted_date, so only the
--- row groups of that technology and month are read.
+-- row groups of that technology and month are read, from that month's files only.
 with tagged as (
     select posting_id, technology_id, name as technology, surface, rule
-    from technology_postings
+    from technology_postings_of_months(greatest($date_from::date, $month::date),
+                                       least($date_to::date, $month::date))
     where technology_id = $technology_id
       and posted_date between greatest($date_from::date, $month::date)
                           and last_day(least($date_to::date, $month::date))
