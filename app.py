@@ -11,9 +11,7 @@ from radar.queries import WarehouseMissing
 
 timeline.mark("app.py run starts")
 
-# The favicon is an emoji (drawn as an inline data: SVG by the browser): a :material/...: favicon
-# is fetched from fonts.gstatic.com, and no request may leave the app's host.
-st.set_page_config(page_title="Hiring Radar", page_icon="📡", layout="wide")
+st.set_page_config(page_title="Hiring Radar", page_icon=ui.PAGE_ICON, layout="wide")
 
 PAGES = {
     "": [

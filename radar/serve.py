@@ -50,16 +50,30 @@ def _runtime_ready(timeout: float = 60.0) -> bool:
     return True
 
 
+def warm_streamlit_first_run(page_icon: str) -> None:
+    """Pay now what Streamlit pays once per process in its first script run, in that run's
+    first steps: the emoji table ``st.set_page_config`` checks the page icon against (a regular
+    expression of every emoji, compiled when imported) and inspect's map of module files (the
+    first element a process sends asks whether it runs in a REPL, through inspect.stack()).
+    Together about 0.1 s of CPU in front of the first session's first elements."""
+    from streamlit import env_util, string_util
+    string_util.is_emoji(page_icon)
+    env_util.is_repl()
+
+
 def warm_up() -> None:
-    """Import the modules every page uses, open the warehouse (views, macros) and fill the
-    result caches the first page opens with under the default filters, so the first session
-    finds them there; a problem is left for the app's first run to report."""
+    """Import the modules every page uses, open the warehouse (views, macros), pay Streamlit's
+    own first-run costs (:func:`warm_streamlit_first_run`) and fill the result caches the
+    first page opens with under the default filters, so the first session finds them there; a
+    problem is left for the app's first run to report."""
     try:
         timeline.mark("warm_up start")
         from radar import blocks, charts, context, queries, rules, ui  # noqa: F401
         timeline.mark("warm_up imported")
         queries.connection()
         timeline.mark("warm_up connected")
+        warm_streamlit_first_run(ui.PAGE_ICON)
+        timeline.mark("warm_up streamlit first run")
         if _runtime_ready():
             ui.warm_first_page(timeline.mark)
         timeline.mark("warm_up done")

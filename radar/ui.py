@@ -23,6 +23,10 @@ from radar import categories, charts, frontend, queries, report, rules, timeline
 from radar.filters import URL_KEYS, Choices, Filters, from_query_params, to_query_params
 
 CATEGORY_TITLES = {c: categories.titles()[c] for c in categories.HEADLINE}
+# The page icon (app.py). An emoji, drawn as an inline data: SVG by the browser: a
+# :material/...: favicon is fetched from fonts.gstatic.com, and no request may leave the app's
+# host.
+PAGE_ICON = "📡"
 MIN_POSTINGS_FOR_SALARY = 20
 
 

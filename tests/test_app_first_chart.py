@@ -1,20 +1,28 @@
-"""What shortens a cold app's first chart: the served index.html asks for Plotly's chart code
-while the page starts, every run begins by running that code in the browser (a script element in
-the sidebar), and the server's warm-up makes the Overview's first figures once. (The browser's
-side is in tests/browser/test_browser_first_chart.py; the timings in ``python -m etl.bench
---app``, never in tests.)"""
+"""What shortens a cold app's first chart: the served index.html asks for Plotly's chart code and
+the code of the start page's other elements while the page starts, every run begins by running
+the Plotly code in the browser (a script element in the sidebar), and the server's warm-up pays
+Streamlit's first-run costs and makes the Overview's first figures once. (The browser's side is
+in tests/browser/test_browser_first_chart.py; the timings in ``python -m etl.bench --app``,
+never in tests.)"""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import streamlit as st
 from streamlit.file_util import get_static_dir
 
 from radar import frontend, queries, ui
+from tests.conftest import PROJECT_ROOT
 
 LINK = '<link rel="modulepreload" crossorigin href="./static/js/PlotlyChart.abc.js">'
+
+
+def _low(name: str) -> str:
+    return f'<link rel="modulepreload" crossorigin href="./static/js/{name}" fetchpriority="low">'
 
 
 def test_the_installed_frontend_has_one_plotly_bundle():
@@ -27,22 +35,70 @@ def test_the_installed_frontend_has_one_plotly_bundle():
     assert bundle in index
 
 
-def test_index_gets_one_preload_link_in_its_head():
-    html = "<html><head><title>x</title></head><body></body></html>"
-    out = frontend.index_with_preload(html, "PlotlyChart.abc.js")
-    assert out.count(LINK) == 1 and out.index(LINK) < out.index("</head>")
-    assert frontend.index_with_preload(out, "PlotlyChart.abc.js") == out  # once only
-    assert frontend.index_with_preload("<p>no head</p>", "PlotlyChart.abc.js") == "<p>no head</p>"
+def test_index_gets_one_preload_link_per_file_in_its_head():
+    html = ('<html><head><script type="module" src="./static/js/index.x.js"></script>'
+            "</head><body></body></html>")
+    files = ["PlotlyChart.abc.js", "dep.a.js", "index.x.js", "Slider.b.js"]
+    out = frontend.index_with_preload(html, files)
+    # the Plotly bundle at the browser's usual priority, the others low; none the page names
+    assert out.count(LINK) == 1 and out.count(_low("dep.a.js")) == 1
+    assert out.count(_low("Slider.b.js")) == 1 and out.count("index.x.js") == 1
+    assert out.index(LINK) < out.index(_low("dep.a.js")) < out.index(_low("Slider.b.js")) \
+        < out.index("</head>")
+    assert frontend.index_with_preload(out, files) == out  # once only
+    assert frontend.index_with_preload("<p>no head</p>", files) == "<p>no head</p>"
+
+
+def test_static_imports_are_the_import_statements_not_the_lazy_ones():
+    code = ('import{a as b,c as d}from"./one.A1.js";import"./two.B-2.js";import*as e from'
+            '"./three.C$3.js";const f=()=>import("./lazy.D4.js"),g=import(`./lazy.E5.js`);')
+    assert frontend.static_imports(code) == ["one.A1.js", "two.B-2.js", "three.C$3.js"]
 
 
 def _frontend(root: Path, with_bundle: bool = True) -> Path:
     js = root / "static" / "js"
     js.mkdir(parents=True)
     if with_bundle:
-        (js / "PlotlyChart.abc.js").write_text("export default 1")
+        (js / "PlotlyChart.abc.js").write_text(
+            'import{a}from"./index.x.js";import{b}from"./wrap.w.js";export default 1')
+    (js / "wrap.w.js").write_text('import"./index.x.js";import"./gone.g.js";export const b=2')
+    (js / "index.x.js").write_text('import"./shared.s.js";export const a=1')
+    (js / "shared.s.js").write_text("export const s=1")
+    (js / "Slider.sl.js").write_text('import"./wrap.w.js";import"./moment.m.js";export default 3')
+    (js / "moment.m.js").write_text("export default 4")
     (root / "favicon.png").write_bytes(b"png")
-    (root / "index.html").write_text("<html><head></head><body></body></html>")
+    (root / "index.html").write_text(
+        '<html><head><script type="module" src="./static/js/index.x.js"></script>'
+        '<link rel="modulepreload" href="./static/js/shared.s.js"></head><body></body></html>')
     return root
+
+
+def test_first_chart_files_are_each_chunk_then_what_it_imports_once(tmp_path):
+    static = _frontend(tmp_path / "streamlit")
+    js = static / "static" / "js"
+    # imports before importers; a missing file (gone.g.js) left out
+    assert frontend.import_closure(js, "Slider.sl.js") == [
+        "shared.s.js", "index.x.js", "wrap.w.js", "moment.m.js", "Slider.sl.js"]
+    known = frontend.named_scripts((static / "index.html").read_text())
+    assert known == {"index.x.js", "shared.s.js"}
+    # the Plotly bundle first; what index.html loads already (and its imports) left out
+    assert frontend.first_chart_files(static, ("PlotlyChart", "Slider", "Absent"), known) == [
+        "PlotlyChart.abc.js", "wrap.w.js", "Slider.sl.js", "moment.m.js"]
+    (js / "PlotlyChart.abc.js").unlink()
+    assert frontend.first_chart_files(static, ("PlotlyChart", "Slider"), known) == []
+
+
+def test_the_installed_frontend_has_a_chunk_for_every_first_chart_element():
+    static = Path(get_static_dir())
+    html = (static / "index.html").read_text()
+    files = frontend.first_chart_files(static, known=frontend.named_scripts(html))
+    assert files[0] == frontend.plotly_bundle()
+    for kind in frontend.FIRST_CHART_CHUNKS:
+        assert any(f.startswith(f"{kind}.") for f in files), kind
+    # the Plotly bundle's own imports that index.html does not load are among them
+    assert "withFullScreenWrapper" in " ".join(files)
+    assert len(files) == len(set(files))
+    assert not frontend.named_scripts(html) & set(files)
 
 
 def test_the_served_folder_is_the_frontend_with_the_patched_index(tmp_path):
@@ -50,8 +106,10 @@ def test_the_served_folder_is_the_frontend_with_the_patched_index(tmp_path):
     served = frontend.with_preload(static, (tmp_path / "served"))
     assert served == tmp_path / "served"
     assert sorted(p.name for p in served.iterdir()) == ["favicon.png", "index.html", "static"]
-    assert (served / "static" / "js" / "PlotlyChart.abc.js").read_text() == "export default 1"
-    assert LINK in (served / "index.html").read_text()
+    assert (served / "static" / "js" / "PlotlyChart.abc.js").read_text().endswith("default 1")
+    html = (served / "index.html").read_text()
+    assert LINK in html and _low("wrap.w.js") in html and _low("Slider.sl.js") in html
+    assert html.count("shared.s.js") == 1  # named by Streamlit's page already
     assert LINK not in (static / "index.html").read_text()  # Streamlit's own file untouched
 
 
@@ -60,6 +118,20 @@ def test_no_folder_when_there_is_no_bundle(tmp_path):
     (tmp_path / "served").mkdir()
     assert frontend.with_preload(static, tmp_path / "served") is None
     assert list((tmp_path / "served").iterdir()) == []
+
+
+def test_warm_up_pays_streamlits_first_run_costs():
+    """In a fresh process (this one has paid them already): the emoji table the page icon is
+    checked against is imported and inspect's map of module files is filled."""
+    code = ("import inspect, sys\n"
+            "from radar import serve, ui\n"
+            "assert 'streamlit.emojis' not in sys.modules and not inspect.modulesbyfile\n"
+            "serve.warm_streamlit_first_run(ui.PAGE_ICON)\n"
+            "assert 'streamlit.emojis' in sys.modules\n"
+            "assert inspect.getabsfile(serve) in inspect.modulesbyfile\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def test_every_run_starts_the_plotly_code_from_the_sidebar(app_test):

@@ -1,12 +1,16 @@
-"""A cold browser loads Plotly's chart code while the page starts (the served index.html names
-it) and runs it as soon as the app's run begins, not when the first chart's data reaches it
-(Streamlit's frontend would ask for it only then); the script element that runs it takes no
-room in the sidebar."""
+"""A cold browser loads Plotly's chart code, and the code of the start page's other elements,
+while the page starts (the served index.html names them) and runs the Plotly code as soon as the
+app's run begins, not when the first chart's data reaches it (Streamlit's frontend would ask for
+each only when its first element arrives); the script element that runs it takes no room in the
+sidebar."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
+from streamlit.file_util import get_static_dir
 
 from radar import frontend
 from tests.browser.test_browser import HEADINGS, open_page, ready
@@ -34,6 +38,29 @@ def test_plotly_code_asked_for_before_the_app_connects(page, app_url):
     open_page(page, app_url, HEADINGS["overview"], charts=2)
     assert events[:2] == ["bundle", "websocket"], events
     assert events.count("bundle") == 1  # the charts use the module loaded then
+
+
+def test_start_page_element_code_asked_for_before_the_app_connects(page, app_url):
+    """Every chunk the start page draws with up to its first chart (Plotly and the sidebar's
+    slider, filters, toggle and number input, the metrics, and what each imports) is asked for
+    while the page starts, before the websocket opens, and only once: none is left for the
+    frontend to fetch when its element arrives, from a server then busy running the page."""
+    static = Path(get_static_dir())
+    named = frontend.named_scripts((static / "index.html").read_text(encoding="utf-8"))
+    wanted = frontend.first_chart_files(static, known=named)
+    assert len(wanted) > len(frontend.FIRST_CHART_CHUNKS)  # the chunks and their imports
+    events: list[str] = []
+    page.on("request", lambda r: events.append(r.url.rsplit("/", 1)[-1])
+            if "/static/js/" in r.url else None)
+    page.on("websocket", lambda _ws: events.append("websocket"))
+    open_page(page, app_url, HEADINGS["overview"], charts=2)
+    assert "websocket" in events
+    before = events[:events.index("websocket")]
+    assert [f for f in wanted if f not in before] == []
+    assert [f for f in wanted if events.count(f) != 1] == []
+    # and the elements were drawn with them: the slider, a filter, the toggle, the metrics
+    for element in ("stSlider", "stMultiSelect", "stCheckbox", "stNumberInput", "stMetric"):
+        expect(page.get_by_test_id(element).first).to_be_visible()
 
 
 def test_plotly_code_run_by_the_app_and_fetched_once(page, app_url):

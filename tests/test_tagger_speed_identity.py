@@ -1,0 +1,133 @@
+"""The tagger's third-pass shortcuts (issue 11 item 2) answer what the full passes answer.
+
+The alias automaton holds four keys that never match (they turn its prefilter off), and the
+glued-word pass finds every case change of a posting in one scan instead of one str.find per
+word. Each is compared here with the pass it shortcuts: the automaton without the extra keys,
+and the glued-word pass of the reference tagger (tests/test_tagger_fast_path.py), on edge texts,
+generated text and sample postings.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import ahocorasick_rs
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from etl.sample import write_sample
+from etl.text import html_to_text
+from etl.transforms import tagger as fast
+from etl.transforms.tagger import _ASCII_KEY, _KEY_TABLE, _SHAPE_TABLE, Tagger, _alias_keys
+from tests.test_tagger_fast_path import _FAST, _REFERENCE
+
+_PIECES = ["Python", "Go", "C++", "C#", "Node.js", "ReactNode", "NodeJS", "TypeScriptPython",
+           "experienceExperience", "teamPython", "skillsPostgreSQLand", "aboutC++Previous",
+           "stackReactNode", "AWS.Experience", "Ruby+Javascript", "kdb+", "GoDaddy", "iOS",
+           "macOS", "PostgreSQL", "MySQLServer", "aB", "aBaBaB", "abcDEF", "x_Y", "a1B", "éA",
+           "aÉ", "İstanbul", "ǅungla", "ΣQL", "K8s", "Amazon RDS", "&amp;", "<li>", "’", "é"]
+_GAPS = [" ", "", "\n", ", ", ". ", "/", "-", "\u00a0", "\t", "(", ")"]
+_EDGES = ["", "a", "A", "aA", "Aa", "aA aA", "aAaA", "aB" * 500, "a+B", "a#B", "+B", "#B",
+          "C++Previous", "é" + "aB" * 50, "ReactNodeTypescriptComfortability", "x" * 40 + "Y",
+          "descriptionA leading", "offSchedule", "ΣaB", "aǅb"]
+
+
+def _sample_texts(tmp_path, n: int) -> list[str]:
+    raw = write_sample(tmp_path / "raw", seed=3, n=n)
+    texts = []
+    for path in sorted(raw.glob("postings-*.jsonl.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            for i, line in enumerate(handle):
+                record = json.loads(line)
+                title, body = record.get("title") or "", record.get("description_html") or ""
+                texts.append(f"{title}\n\n{html_to_text(body)}")
+                if i % 4 == 0:
+                    texts.append(f"{title}\n\n{body}")
+    return texts
+
+
+# ------------------------------------------------------------------ the alias automaton
+
+def test_keys_that_never_match_are_no_search_key_character():
+    for key in fast._NEVER_IN_A_KEY:
+        assert len(key) == 1 and key.isascii()
+        assert _ASCII_KEY[ord(key)] == 32 and _KEY_TABLE[ord(key)] == 32
+        assert fast.search_key(f"a{key}b") == "a b"
+        assert key not in _alias_keys(Tagger.default().entries)
+
+
+def test_alias_search_same_as_without_the_extra_keys(tmp_path):
+    tagger = Tagger.default()
+    keys = list(_alias_keys(tagger.entries))
+    dfa = ahocorasick_rs.Implementation.DFA
+    plain_bytes = ahocorasick_rs.BytesAhoCorasick([k.encode() for k in keys], implementation=dfa)
+    plain_chars = ahocorasick_rs.AhoCorasick(keys, implementation=dfa)
+    texts = (_sample_texts(tmp_path, 2_000) + _EDGES
+             + [f"{p}{g}{q}" for p in _PIECES for g in _GAPS[:3] for q in _PIECES])
+    assert sum(not t.isascii() for t in texts) > 300
+    found = 0
+    for text in texts:
+        key = f" {fast.search_key(fast.normalise(text))} "
+        want = (plain_bytes.find_matches_as_indexes(key.encode("ascii"), overlapping=True)
+                if key.isascii() else plain_chars.find_matches_as_indexes(key, overlapping=True))
+        assert tagger._alias_search(key) == want
+        found += len(want)
+    assert found > 5_000
+
+
+# ------------------------------------------------------------------ glued words
+
+def _glued_words_one_find_per_word(text: str) -> list[tuple[int, int]]:
+    """The glued words as the pass found them before: a str.find from each word's end."""
+    shape = text.translate(_SHAPE_TABLE)
+    words = []
+    cut = shape.find("aA")
+    while cut >= 0:
+        start = shape.rfind(" ", 0, cut) + 1
+        end = shape.find(" ", cut)
+        end = len(shape) if end < 0 else end
+        words.append((start, end))
+        cut = shape.find("aA", end)
+    return words
+
+
+def _glued_words_seen(tagger: Tagger, text: str) -> list[tuple[int, int]]:
+    """The words _glued_candidates hands to _may_hold_glued_forms (none when it stops before)."""
+    seen: list[tuple[int, int]] = []
+    tagger._may_hold_glued_forms = lambda _text, _shape, words: seen.extend(words) or True
+    try:
+        tagger._glued_candidates(text)
+    finally:
+        del tagger._may_hold_glued_forms
+    return seen
+
+
+def _same_glued(texts: list[str]) -> int:
+    """Asserts the fast glued pass equals the reference on every text; returns words seen."""
+    tagger = Tagger.default()
+    words = 0
+    for text in texts:
+        normalised = fast.normalise(text)
+        want = _glued_words_one_find_per_word(normalised)
+        assert _glued_words_seen(tagger, normalised) == want, text[:80]
+        got = [(c.start, c.end, c.form, c.kind) for c in _FAST._glued_candidates(normalised)]
+        ref = [(c.start, c.end, c.form, c.kind) for c in _REFERENCE._glued_candidates(normalised)]
+        assert got == ref, text[:80]
+        words += len(want)
+    return words
+
+
+def test_glued_words_same_on_edge_texts():
+    assert _same_glued(_EDGES) >= 15
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(_PIECES), st.sampled_from(_GAPS)), max_size=30))
+def test_glued_words_same_on_generated_text(parts):
+    _same_glued(["".join(piece + gap for piece, gap in parts)])
+
+
+def test_glued_words_same_on_sample_text(tmp_path):
+    texts = _sample_texts(tmp_path, 2_000)
+    assert _same_glued(texts) > 100
