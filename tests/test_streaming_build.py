@@ -12,6 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from etl.sample import write_sample
 from etl.sources import sources
 from etl.sources.base import FileSource, RecordProblem, line_pieces
 from etl.warehouse import build as build_module
@@ -221,3 +222,29 @@ def test_reading_in_pieces_in_one_or_two_processes_builds_the_same_warehouse(tmp
     assert refused.pop("a.jsonl") == ("14", "the reader gave up (after 13 rows, which are kept)")
     row, reason = refused.pop("postings-2015.jsonl.gz")  # gzip cut short, read in the main
     assert row == "-" and reason.startswith("cannot read the file (EOFError") and not refused
+
+
+def test_workers_start_without_the_callers_main_script(tmp_path, monkeypatch):
+    """The pool's workers do not run the caller's __main__ first: here a main script that fails
+    when run again (as the app's page script does under AppTest, which made the pool wait for
+    ever) and has no __main__ guard; the two-process build finishes and equals the one-process
+    build."""
+    import sys
+    import types
+
+    script = tmp_path / "page.py"
+    script.write_text("raise RuntimeError('the page script ran again in a worker')\n")
+    fake = types.ModuleType("__main__")
+    fake.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", fake)
+    raw = tmp_path / "raw"
+    write_sample(raw / "sample", seed=5, n=120, until=dt.date(2025, 6, 1))
+    loaders = {"sample": sources()["sample"]}
+    for processes in (1, 2):
+        build(raw, tmp_path / f"wh{processes}", loaders=loaders, processes=processes,
+              log=lambda m: None)
+    one, two = (read_table(tmp_path / f"wh{n}", "postings").drop_columns(["ingested_at"])
+                for n in (1, 2))
+    assert one.num_rows > 100
+    assert one.equals(two)
+    assert sys.modules["__main__"] is fake

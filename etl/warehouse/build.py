@@ -13,6 +13,7 @@ import os
 import pickle
 import shutil
 import sys
+import types
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -467,12 +468,32 @@ def worker_pool(processes: int):
     before = os.environ.get(POLARS_THREADS)
     os.environ[POLARS_THREADS] = "1"  # the forkserver, when this starts it, and its workers
     try:
-        return context.Pool(processes, initializer=_start_worker, initargs=(_KNOWN,))
+        with _main_left_out():
+            return context.Pool(processes, initializer=_start_worker, initargs=(_KNOWN,))
     finally:
         if before is None:
             os.environ.pop(POLARS_THREADS)
         else:
             os.environ[POLARS_THREADS] = before
+
+
+@contextlib.contextmanager
+def _main_left_out() -> Iterator[None]:
+    """Workers started here do not run the caller's ``__main__`` first. A new multiprocessing
+    worker re-imports the main script (or module) of the process that starts it; the workers
+    need only this module, and a main script may not be safe to run again: a script without an
+    ``if __name__ == "__main__"`` guard would start workers without end, and under Streamlit's
+    AppTest ``__main__`` is the app's page script, which fails outside a session (the workers
+    then die as they start and the pool waits for ever)."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is None:
+            sys.modules.pop("__main__", None)
+        else:
+            sys.modules["__main__"] = main
 
 
 POLARS_THREADS = "POLARS_MAX_THREADS"  # read by Polars when it first runs a query
