@@ -225,18 +225,24 @@ def test_the_same_mentions_on_every_labelled_posting(shared_data, taggers):
     assert tagged >= 400  # the comparison covers postings that name technologies
 
 
-def test_the_same_mentions_on_the_golden_sample(tmp_path, taggers):
-    raw = write_sample(tmp_path / "raw", seed=7, n=60_000, until=dt.date(2026, 6, 30))
+def sample_texts(raw: Path, raw_every: int) -> list[str]:
+    """A written sample's texts as the build reads them (title and body as plain text), and
+    every ``raw_every``-th one with its raw HTML body too."""
     texts = []
     for path in sorted(raw.glob("postings-*.jsonl.gz")):
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             for i, line in enumerate(handle):
                 record = json.loads(line)
                 title, body = record.get("title") or "", record.get("description_html") or ""
-                # as the build reads it (body as plain text), and every tenth raw HTML too
                 texts.append(f"{title}\n\n{html_to_text(body)}")
-                if i % 10 == 0:
+                if i % raw_every == 0:
                     texts.append(f"{title}\n\n{body}")
+    return texts
+
+
+def test_the_same_mentions_on_the_golden_sample(tmp_path, taggers):
+    raw = write_sample(tmp_path / "raw", seed=7, n=60_000, until=dt.date(2026, 6, 30))
+    texts = sample_texts(raw, raw_every=10)
     assert len(texts) >= 60_000
     assert _differences(taggers, texts) == []
 

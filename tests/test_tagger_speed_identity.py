@@ -9,18 +9,14 @@ generated text and sample postings.
 
 from __future__ import annotations
 
-import gzip
-import json
-
 import ahocorasick_rs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl.sample import write_sample
-from etl.text import html_to_text
 from etl.transforms import tagger as fast
 from etl.transforms.tagger import _ASCII_KEY, _KEY_TABLE, _SHAPE_TABLE, Tagger, _alias_keys
-from tests.test_tagger_fast_path import _FAST, _REFERENCE
+from tests.test_tagger_fast_path import _FAST, _REFERENCE, sample_texts
 
 _PIECES = ["Python", "Go", "C++", "C#", "Node.js", "ReactNode", "NodeJS", "TypeScriptPython",
            "experienceExperience", "teamPython", "skillsPostgreSQLand", "aboutC++Previous",
@@ -34,17 +30,7 @@ _EDGES = ["", "a", "A", "aA", "Aa", "aA aA", "aAaA", "aB" * 500, "a+B", "a#B", "
 
 
 def _sample_texts(tmp_path, n: int) -> list[str]:
-    raw = write_sample(tmp_path / "raw", seed=3, n=n)
-    texts = []
-    for path in sorted(raw.glob("postings-*.jsonl.gz")):
-        with gzip.open(path, "rt", encoding="utf-8") as handle:
-            for i, line in enumerate(handle):
-                record = json.loads(line)
-                title, body = record.get("title") or "", record.get("description_html") or ""
-                texts.append(f"{title}\n\n{html_to_text(body)}")
-                if i % 4 == 0:
-                    texts.append(f"{title}\n\n{body}")
-    return texts
+    return sample_texts(write_sample(tmp_path / "raw", seed=3, n=n), raw_every=4)
 
 
 # ------------------------------------------------------------------ the alias automaton
