@@ -26,7 +26,14 @@ NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     ("Hybrid — Amsterdam", "NL", "Amsterdam"), ("San Francisco, CA", "US", "San Francisco"),
     ("NYC | REMOTE", "US", "New York"), ("Bengaluru, India", "IN", "Bangalore"),
     ("Austin, TX", "US", "Austin"), ("Zürich", "CH", "Zurich"), (None, None, None),
-    ("Springfield, IL", "US", None),
+    ("Springfield, IL", "US", None), ("Paris, TX", "US", None), ("Cambridge, MA", "US", None),
+    ("London, ON", "CA", None), ("Vancouver, WA", "US", None), ("Paris, France", "FR", "Paris"),
+    ("London, UK or Austin, TX", "GB", "London"), ("Vancouver, BC", "CA", "Vancouver"),
+    ("Amsterdam + Boulder, CO", "NL", "Amsterdam"), ("Dublin, CA, USA", "US", None),
+    ("London, Remote OK", "GB", "London"), ("Vancouver & Victoria, BC, Canada", "CA", "Vancouver"),
+    ("New York, NY & Toronto, ON", "US", "New York"), ("Tokyo and California", "JP", "Tokyo"),
+    ("Toronto, CA", "CA", "Toronto"), ("Gurgaon, IN", "IN", "Gurgaon"),
+    ("Boston, MA and Munich, Germany", "US", "Boston"), ("Vienna, VA", "US", None),
 ])
 def test_place_from_location(location, country, city):
     place = place_from_location(location)

@@ -21,6 +21,7 @@ from etl.warehouse.build import (
     STAGED_POSTINGS_SCHEMA,
     STAGED_TECH_SCHEMA,
     STAGING_SCHEMA,
+    MonthFiles,
     build,
     process_batch,
 )
@@ -78,6 +79,66 @@ def test_batch_size_and_processes_do_not_change_the_warehouse(tmp_path, monkeypa
     one, many = _tables(tmp_path / "one"), _tables(tmp_path / "many")
     assert len(one["postings"]) == 216 and len(one["posting_technologies"]) > 216
     assert one == many
+
+
+def test_staging_files_gather_batches_into_row_groups(tmp_path, monkeypatch):
+    """A Parquet writer holds every row group's metadata until it closes, so one row group a
+    batch grew the main process with the input (about 27 KB a staged-postings group): staging
+    row groups gather batches up to STAGE_GROUP_ROWS (or STAGE_GROUP_BYTES)."""
+    (tmp_path / "raw" / "fixture").mkdir(parents=True)
+    build(tmp_path / "raw", tmp_path / "plain", loaders={"fixture": FixtureSource()},
+          processes=1, log=lambda m: None)
+    monkeypatch.setattr(build_module, "BATCH_ROWS", 7)
+    monkeypatch.setattr(build_module, "STAGE_GROUP_ROWS", 50)
+    groups: dict[str, list[int]] = {}
+
+    def stager(folder, *args):
+        key_files = build_module._stage_postings(folder, *args)
+        for name in ("postings", "technologies", "hashes"):
+            meta = pq.ParquetFile(folder / "_staging" / f"{name}.parquet").metadata
+            groups[name] = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+        return key_files
+
+    build(tmp_path / "raw", tmp_path / "w", loaders={"fixture": FixtureSource()}, processes=1,
+          log=lambda m: None, engine=stager)
+    staged = sum(groups["postings"])
+    assert staged >= 216  # every row read (first seen and duplicates are decided later)
+    assert max(groups["postings"]) == 50  # a group is written once 50 rows are held
+    assert len(groups["postings"]) <= 2 * staged // 50 + 1 < staged // 7  # not one a batch
+    tags = sum(groups["technologies"])
+    assert max(groups["technologies"]) == 50 and len(groups["technologies"]) <= 2 * tags // 50 + 1
+    assert _tables(tmp_path / "w") == _tables(tmp_path / "plain")
+
+
+def _keys(month: int, first_row: int, n: int) -> pa.RecordBatch:
+    return pa.RecordBatch.from_pylist([
+        {"row": first_row + i, "posting_id": f"p{first_row + i}", "source": "s",
+         "source_id": str(first_row + i), "month": month, "day": 1, "company_key": "c",
+         "title_key": "t", "location_key": "l", "fingerprint": first_row + i, "bands": [1, 2],
+         "sketch": [3, 4], "shingles": 9} for i in range(n)], schema=KEYS_SCHEMA)
+
+
+def test_month_key_files_stop_holding_the_months_no_longer_read(tmp_path):
+    """Keys are held per month until flush_rows, or until idle_writes batches bring none of
+    that month: input sorted by date holds the months being read, not every month read."""
+    files = MonthFiles(tmp_path, flush_rows=100, idle_writes=2)
+    row = 0
+    for month in range(1, 8):
+        for _ in range(2):
+            files.write(_keys(month, row, 30))
+            row += 30
+        assert set(files.buffers) <= {month - 1, month}
+    files.write(_keys(3, row, 5))  # a late key of an old month still reaches its file
+    paths = files.close()
+    assert [p.name for p in paths] == [f"{m}.parquet" for m in range(1, 8)]
+    tables = [pq.read_table(p) for p in paths]
+    assert [t.num_rows for t in tables] == [60, 60, 65, 60, 60, 60, 60]
+    assert tables[2]["row"].to_pylist() == [*range(120, 180), *range(420, 425)]
+    held = MonthFiles(tmp_path / "all", flush_rows=100, idle_writes=100)  # the old rule
+    for month in range(1, 8):
+        held.write(_keys(month, 0, 30))
+    assert len(held.buffers) == 7
+    held.close()
 
 
 class TwoSightings(FixtureSource):

@@ -115,6 +115,22 @@ def names_a_place(segment: str) -> bool:
         _lookup(key)[0] != "region" or len(key) > 3 for key in keys)
 
 
+def _city_country(country: str, after: list[str]) -> str:
+    """The country of a city name, unless the part right after it is the code of a state or
+    province of another country, in capitals: "Paris, TX", "Cambridge, MA", "London, ON",
+    "Vienna, VA". Not when the code is also the city's own country's ("Toronto, CA", "Gurgaon,
+    IN": Canada and India) or a later part names the city's country ("London (Victoria), UK");
+    a name written out ("Tokyo and California") may be another place of a list."""
+    code = after[0].strip(" .-") if after else ""
+    if not (2 <= len(code) <= 3 and code.isupper()) or code == country:
+        return country
+    hit = _lookup(code.lower())
+    if hit is None or hit[0] != "region" or any(
+            _lookup(part.strip(" .-").lower()) == ("country", country) for part in after):
+        return country
+    return hit[1]
+
+
 def place_from_location(location: str | None) -> Place:
     """Country (ISO alpha-2) and city named in a location string such as "Berlin, Germany"."""
     if not location:
@@ -124,7 +140,7 @@ def place_from_location(location: str | None) -> Place:
     country = city = None
     region = None
     named_region = False
-    for part in parts:
+    for i, part in enumerate(parts):
         key = _NOT_PLACE.sub("", part).strip(" .-").lower()
         if not key:
             continue
@@ -142,7 +158,7 @@ def place_from_location(location: str | None) -> Place:
                 country = value
             elif kind == "city" and city is None:
                 city = value
-                country = country or cities[value.lower()].country
+                country = country or _city_country(cities[value.lower()].country, parts[i + 1:])
             elif kind == "region" and region is None:
                 region = value
     if country is None and region is not None and (len(parts) > 1 or city or named_region):

@@ -62,6 +62,9 @@ DUCKDB_MEMORY = "1GB"  # DuckDB spills to disk beyond this (sorting, first seen)
 # figures as the month files' (etl/warehouse/monthly.py).
 WRITE_GROUP_ROWS = GROUP_ROWS
 WRITE_GROUP_BYTES = GROUP_BYTES
+# Staging files (staged_writer): row groups of many batches, at most this many rows or bytes.
+STAGE_GROUP_ROWS = GROUP_ROWS
+STAGE_GROUP_BYTES = 32 << 20
 # Staging columns: every posting column a source may give (etl/sources/base.py), typed as in the
 # posting schema but nullable, plus the pay text and where the row came from.
 _DERIVED = ("posting_id", "source", "posted_date", "ingested_at")
@@ -506,10 +509,19 @@ def _start_worker(known: Callable[[int], bool] | None) -> None:
 
 
 class MonthFiles:
-    """Dedup keys written to one Parquet file per posted month, buffered to few row groups."""
+    """Dedup keys written to one Parquet file per posted month, buffered to few row groups.
 
-    def __init__(self, folder: Path, flush_rows: int = 5000):
-        self.folder, self.flush_rows = folder, flush_rows
+    A month's keys are held until they make ``flush_rows`` rows, or until ``idle_writes``
+    batches have passed without a row of that month. Without the second rule the last rows of
+    every month already read stayed held to the end (a 10-year input sorted by date held about
+    130 months of up to 5,000 rows of about 1 KB each), so the build's main process grew with
+    the months it had read; now it holds the months still being read.
+    """
+
+    def __init__(self, folder: Path, flush_rows: int = 5000, idle_writes: int = 8):
+        self.folder, self.flush_rows, self.idle_writes = folder, flush_rows, idle_writes
+        self.writes = 0
+        self.last_write: dict[int, int] = {}
         folder.mkdir(parents=True, exist_ok=True)
         self.buffers: dict[int, list[pa.Table]] = {}
         self.sizes: dict[int, int] = {}
@@ -524,8 +536,13 @@ class MonthFiles:
             part = table.filter(pc.equal(table["month"], month))
             self.buffers.setdefault(month, []).append(part)
             self.sizes[month] = self.sizes.get(month, 0) + part.num_rows
+            self.last_write[month] = self.writes
             if self.sizes[month] >= self.flush_rows:
                 self._flush(month)
+        self.writes += 1
+        idle = [m for m in self.buffers if self.last_write[m] < self.writes - self.idle_writes]
+        for month in idle:
+            self._flush(month)
 
     def _flush(self, month: int) -> None:
         if month not in self.writers:
@@ -694,6 +711,17 @@ def _duckdb(folder: Path, spill: Path | None = None) -> duckdb.DuckDBPyConnectio
     return con
 
 
+def staged_writer(path: Path, schema: pa.Schema) -> RowGroupWriter:
+    """A staging file written in row groups of STAGE_GROUP_ROWS rows or STAGE_GROUP_BYTES.
+
+    Not one row group a batch: a Parquet writer holds every row group's metadata until it
+    closes (about 27 KB a row group of the staged postings' 27 columns), so row groups of one
+    batch each grew the main process by about 0.17 GB at 10 million postings (5,000 groups);
+    the bytes held for one group are bounded instead.
+    """
+    return RowGroupWriter(path, schema, STAGE_GROUP_ROWS, STAGE_GROUP_BYTES)
+
+
 def _stage_postings(folder: Path, loaders: dict, raw_root: Path, started: dt.datetime, only,
                     processes: int, log, results: list[SourceResult],
                     quarantine: list[Rejected]) -> list[Path]:
@@ -707,9 +735,9 @@ def _stage_postings(folder: Path, loaders: dict, raw_root: Path, started: dt.dat
     months = MonthFiles(staging / "keys")
     chosen = set(only) if only else None
     seq = 0
-    with pq.ParquetWriter(staging / "postings.parquet", STAGED_POSTINGS_SCHEMA) as postings, \
-            pq.ParquetWriter(staging / "technologies.parquet", STAGED_TECH_SCHEMA) as techs, \
-            pq.ParquetWriter(staging / "hashes.parquet", HASHES_SCHEMA) as hashes, \
+    with staged_writer(staging / "postings.parquet", STAGED_POSTINGS_SCHEMA) as postings, \
+            staged_writer(staging / "technologies.parquet", STAGED_TECH_SCHEMA) as techs, \
+            staged_writer(staging / "hashes.parquet", HASHES_SCHEMA) as hashes, \
             worker_pool(processes) as pool:
         for name, source in loaders.items():
             raw_dir = raw_root / name
@@ -720,10 +748,10 @@ def _stage_postings(folder: Path, loaders: dict, raw_root: Path, started: dt.dat
             if source.kind == "postings":
                 for done in staged_source(source, raw_dir, started, seq, rejected, pool,
                                           2 * processes):
-                    postings.write_batch(done.postings)
-                    techs.write_batch(done.technologies)
+                    postings.add(pa.Table.from_batches([done.postings]))
+                    techs.add(pa.Table.from_batches([done.technologies]))
                     if done.hashes is not None:
-                        hashes.write_batch(done.hashes)
+                        hashes.add(pa.Table.from_batches([done.hashes]))
                     months.write(done.keys)
                     rejected.extend(done.rejected)
                     result.rows += done.postings.num_rows
@@ -922,7 +950,8 @@ def _ensure_hashes(staging: Path) -> None:
         return
     source = pq.ParquetFile(staging / "postings.parquet")
     with pq.ParquetWriter(path, HASHES_SCHEMA) as writer:
-        for batch in source.iter_batches(columns=["row", "posting_id", "title", "description"]):
+        for batch in source.iter_batches(BATCH_ROWS,
+                                         columns=["row", "posting_id", "title", "description"]):
             writer.write_batch(text_hashes(batch.to_pylist(), None))
 
 

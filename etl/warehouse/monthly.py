@@ -61,6 +61,15 @@ class RowGroupWriter:
         self.writer.close()
         return self.rows
 
+    def __enter__(self) -> RowGroupWriter:
+        return self
+
+    def __exit__(self, kind, *exc) -> None:
+        if kind is None:
+            self.close()
+        else:  # a failed build's folder is discarded: close the file, write nothing more
+            self.writer.close()
+
 
 class MonthWriter:
     """Writes Arrow tables (ordered by ``_month``) into ``<folder>/YYYY-MM.parquet`` files."""
