@@ -514,7 +514,7 @@ class MonthFiles:
     A month's keys are held until they make ``flush_rows`` rows, or until ``idle_writes``
     batches have passed without a row of that month. Without the second rule the last rows of
     every month already read stayed held to the end (a 10-year input sorted by date held about
-    130 months of up to 5,000 rows of about 1 KB each), so the build's main process grew with
+    130 months of up to 5,000 rows of about 670 bytes each), so the build's main process grew with
     the months it had read; now it holds the months still being read.
     """
 
