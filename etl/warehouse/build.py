@@ -748,10 +748,10 @@ def _stage_postings(folder: Path, loaders: dict, raw_root: Path, started: dt.dat
             if source.kind == "postings":
                 for done in staged_source(source, raw_dir, started, seq, rejected, pool,
                                           2 * processes):
-                    postings.add(pa.Table.from_batches([done.postings]))
-                    techs.add(pa.Table.from_batches([done.technologies]))
+                    postings.add(done.postings)
+                    techs.add(done.technologies)
                     if done.hashes is not None:
-                        hashes.add(pa.Table.from_batches([done.hashes]))
+                        hashes.add(done.hashes)
                     months.write(done.keys)
                     rejected.extend(done.rejected)
                     result.rows += done.postings.num_rows
@@ -826,7 +826,7 @@ def _write_sorted(con: duckdb.DuckDBPyConnection, query: str, params: dict, path
     reader = con.sql(query, params=params).to_arrow_reader(STREAM_ROWS)
     writer = RowGroupWriter(path, schema or reader.schema, WRITE_GROUP_ROWS, WRITE_GROUP_BYTES)
     for batch in reader:
-        writer.add(pa.Table.from_batches([batch]))
+        writer.add(batch)
     return writer.close()
 
 

@@ -40,8 +40,9 @@ class RowGroupWriter:
         self.pending: list[pa.Table] = []
         self.size = self.count = self.rows = 0
 
-    def add(self, table: pa.Table) -> None:
+    def add(self, rows: pa.Table | pa.RecordBatch) -> None:
         """Add rows (cast to the file's schema), writing a row group once enough are held."""
+        table = pa.Table.from_batches([rows]) if isinstance(rows, pa.RecordBatch) else rows
         part = table.select(self.schema.names).cast(self.schema)
         self.pending.append(part)
         self.size, self.count = self.size + part.nbytes, self.count + part.num_rows
