@@ -3,11 +3,16 @@ plain definitions (docs/build.md, docs/scale.md: build memory)."""
 
 from __future__ import annotations
 
+import shutil
+
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from etl.warehouse import build as b
-from etl.warehouse.rollups import DIMENSIONS
+from etl.warehouse.monthly import views_of
+from etl.warehouse.rollups import BY_MONTH, DIMENSIONS, derived_sql
 from etl.warehouse.schema import table_files, table_source
 
 
@@ -46,3 +51,59 @@ def test_rollups_equal_their_plain_definitions(fixture_warehouse):
         "r": str(fixture_warehouse / "rollup_postings.parquet")}).fetchall()[0][0]
     assert total == sum(pq.read_metadata(f).num_rows
                         for f in table_files(fixture_warehouse, "postings"))
+
+
+def test_a_table_that_fails_to_write_is_named_in_the_error(fixture_warehouse, tmp_path):
+    # Tags without their technology: the first rollup over the tags cannot be made. DuckDB's
+    # own message names a column (or, out of memory, an operator), never the table being made.
+    folder = tmp_path / "warehouse"
+    shutil.copytree(fixture_warehouse / "postings", folder / "postings")
+    (folder / "posting_technologies").mkdir()
+    for path in table_files(fixture_warehouse, "posting_technologies"):
+        pq.write_table(pq.read_table(path).drop_columns(["technology_id"]),
+                       folder / "posting_technologies" / path.name)
+    with pytest.raises(duckdb.BinderException, match="^writing the table rollup_technologies: "):
+        b.write_rollups(folder)
+    assert pq.read_metadata(folder / "rollup_postings.parquet").num_rows > 10  # made before it
+
+
+def test_tables_made_a_month_at_a_time_equal_their_queries_over_whole_tables(fixture_warehouse,
+                                                                               tmp_path):
+    # The rollups and the derived tables grouped by month are made from one month's files at a
+    # time (month_parts): the rows must be those of the same query over the whole tables, also
+    # for a month with postings but no tags and one with postings but no pay (stand-in files).
+    folder = tmp_path / "warehouse"
+    for table in ("postings", "posting_technologies"):
+        shutil.copytree(fixture_warehouse / table, folder / table)
+    months = [p.stem for p in table_files(folder, "postings")]
+    no_tags, no_pay = months[1], months[2]
+    tags = folder / "posting_technologies" / f"{no_tags}.parquet"
+    assert pq.read_metadata(tags).num_rows > 0
+    tags.unlink()
+    path = folder / "postings" / f"{no_pay}.parquet"
+    postings = pq.read_table(path)
+    assert postings["salary_annual_usd"].null_count < postings.num_rows
+    column = postings.schema.get_field_index("salary_annual_usd")
+    pq.write_table(postings.set_column(column, postings.schema.field(column),
+                                       pa.nulls(postings.num_rows, pa.float64())), path)
+    counts = b.write_rollups(folder)
+    con = duckdb.connect()
+    views_of(con, {t: table_source(folder, t)
+                   for t in ("postings", "posting_technologies", "salaries")})
+    queries = {name: sql.format(dims=", ".join(DIMENSIONS),
+                                p_dims=", ".join(f"p.{d}" for d in DIMENSIONS))
+               for name, sql in b.ROLLUP_SQL.items()}
+    queries.update({name: derived_sql(name) for name in BY_MONTH})
+    for name, query in queries.items():
+        expected = sorted(map(str, con.sql(query).fetchall()))
+        written = sorted(map(str, con.sql("select * from read_parquet($t)", params={
+            "t": table_source(folder, name)}).fetchall()))
+        assert written == expected, name
+        assert counts[name] == len(expected) > 0, name
+    months_of = "select distinct strftime(month, '%Y-%m') from read_parquet($t)"
+    tagged = {m for (m,) in con.sql(months_of, params={
+        "t": str(folder / "rollup_technologies.parquet")}).fetchall()}
+    paid = {m for (m,) in con.sql(months_of, params={
+        "t": table_source(folder, "salary_values")}).fetchall()}
+    assert no_tags not in tagged and months[0] in tagged and no_pay not in paid
+    assert not list((folder / "salaries").glob(f"{no_pay}*"))

@@ -7,7 +7,9 @@ each file in the query's order, so every month file is sorted as the single tabl
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -15,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from etl.warehouse.schema import EMPTY_MONTH_FILE
+from etl.warehouse.schema import EMPTY_MONTH_FILE, month_files, table_files, table_source
 
 STREAM_ROWS = 8192
 GROUP_ROWS = 100_000
@@ -26,6 +28,16 @@ def _stem(value) -> str:
     if isinstance(value, dt.date):
         return f"{value.year:04d}-{value.month:02d}"
     return str(value)[:7]
+
+
+@contextlib.contextmanager
+def naming_table(name: str) -> Iterator[None]:
+    """While a table is written: a DuckDB error names it, keeping its type (an out-of-memory
+    error names only the operator that ran out, not the table the query was for)."""
+    try:
+        yield
+    except duckdb.Error as err:
+        raise type(err)(f"writing the table {name}: {err}") from err
 
 
 class RowGroupWriter:
@@ -125,4 +137,61 @@ def write_months(con: duckdb.DuckDBPyConnection, query: str, params: dict, folde
     writer = MonthWriter(folder, schema, group_rows, compression)
     for batch in reader:
         writer.write(pa.Table.from_batches([batch]))
+    return writer.close()
+
+
+def month_parts(folder: Path, tables: tuple[str, ...], stand_ins: Path) -> list[dict[str, str]]:
+    """Each month's file of each table (by table name), in month order, for a query made a month
+    at a time (write_by_month); the months are the first table's, and a month another table
+    lacks gets an empty file of that table's schema (written in ``stand_ins``). A warehouse whose
+    tables are single files, or that holds no month yet, is one part: the whole tables."""
+    months = month_files(folder, tables[0])
+    if not months or not all((folder / t).is_dir() for t in tables):
+        return [{t: table_source(folder, t) for t in tables}]
+    files = {t: month_files(folder, t) for t in tables}
+    parts = []
+    for month in months:
+        part = {}
+        for table in tables:
+            if month not in files[table]:
+                empty = stand_ins / f"{table}.parquet"
+                if not empty.exists():
+                    stand_ins.mkdir(parents=True, exist_ok=True)
+                    pq.write_table(pq.read_schema(table_files(folder, table)[0]).empty_table(),
+                                   empty)
+                files[table][month] = empty
+            part[table] = str(files[table][month])
+        parts.append(part)
+    return parts
+
+
+def views_of(con: duckdb.DuckDBPyConnection, part: dict[str, str]) -> None:
+    """Name each table's files as a view (``postings`` reads the part's postings, and so on)."""
+    for table, source in part.items():
+        con.sql(f"create or replace view {table} as select * from "
+                f"read_parquet('{source.replace(chr(39), chr(39) * 2)}')")
+
+
+def write_by_month(con: duckdb.DuckDBPyConnection, query: str, parts: list[dict[str, str]],
+                   path: Path, monthly: bool = False, group_rows: int = GROUP_ROWS,
+                   group_bytes: int = GROUP_BYTES, compression: str = "snappy") -> int:
+    """Stream a query over the tables by name, run on each part in turn (month_parts: the
+    tables' views point at that month's files), into one Parquet file, or into month files
+    (``monthly``: the query gives ``_month``); returns the rows. A query grouped by month gives
+    the rows it would give over the whole tables, and DuckDB holds one month's rows at a time.
+    The views are left pointing at the last part."""
+    writer: MonthWriter | RowGroupWriter | None = None
+    for part in parts:
+        views_of(con, part)
+        reader = con.sql(query).to_arrow_reader(STREAM_ROWS)
+        if writer is None and monthly:
+            writer = MonthWriter(path, pa.schema([f for f in reader.schema if f.name != "_month"]),
+                                 group_rows, compression)
+        elif writer is None:
+            writer = RowGroupWriter(path, reader.schema, group_rows, group_bytes, compression)
+        for batch in reader:
+            if monthly:
+                writer.write(pa.Table.from_batches([batch]))
+            else:
+                writer.add(batch)
     return writer.close()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.warehouse.monthly import write_months
+from etl.warehouse.monthly import month_parts, naming_table, views_of, write_by_month
 from etl.warehouse.schema import MONTHLY_TABLES, table_source
 
 DIMENSIONS = ("source", "country", "remote", "seniority", "role_family")
@@ -111,6 +111,14 @@ ROW_GROUP_ROWS = {"salary_values": 10_000, "salary_technologies": 20_000,
                   "rollup_requirements": 10_000}
 
 
+# The derived tables grouped (or ordered) by month first, made a month at a time as the rollups
+# are (etl/warehouse/monthly.py: write_by_month): over 10 million postings at once, the tag index's
+# join and sort spilled 8 GB to disk. The others are ordered by technology first and read
+# smaller tables (salaries, the sets, the rollups).
+BY_MONTH = ("salary_values", "technology_postings", "rollup_requirements", "technology_sets",
+            "rollup_us_states", "rollup_us_state_technologies", "rollup_sources")
+
+
 def derived_sql(name: str) -> str:
     """The SQL of one derived table, over the warehouse tables by name."""
     return DERIVED_SQL[name].format(dims=", ".join(DIMENSIONS),
@@ -136,30 +144,44 @@ def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
     con.execute(f"set memory_limit = '{memory}'")
     con.execute("set enable_progress_bar = false")
     con.execute(f"set temp_directory = '{_quoted(spill)}'")
-    for table in ("postings", "salaries", "posting_technologies", "rollup_technologies"):
-        con.sql(f"create or replace view {table} as select * from "
-                f"read_parquet('{_quoted(table_source(folder, table))}')")
+    whole = {table: table_source(folder, table) for table in
+             ("postings", "salaries", "posting_technologies", "rollup_technologies")}
+    views_of(con, whole)
+    parts = month_parts(folder, ("postings", "salaries", "posting_technologies"),
+                        spill / "stand-ins")
     columns = {c for (c,) in con.sql("select column_name from (describe postings)").fetchall()}
     counts = {}
     try:
         for name in derived_tables_for(columns):
             path = folder / f"{name}.parquet"
-            if name in MONTHLY_TABLES:  # the tag index: a file per month (schema.py)
-                counts[name] = write_months(
-                    con, f"select *, strftime(posted_date, '%Y-%m') as _month from "
-                    f"({derived_sql(name)}) order by _month, technology_id, posted_date, "
-                    "posting_id", {}, folder / name,
-                    group_rows=ROW_GROUP_ROWS.get(name, 100_000), compression="zstd")
-                path = folder / name / "*.parquet"
-            else:
-                con.execute(f"copy ({derived_sql(name)}) to '{_quoted(path)}' "
-                            "(format parquet, compression zstd, row_group_size "
-                            f"{ROW_GROUP_ROWS.get(name, 100_000)})")
-                counts[name] = con.sql(f"select count(*) from read_parquet('{_quoted(path)}')"
-                                       ).fetchall()[0][0]
+            with naming_table(name):
+                if name in BY_MONTH:
+                    counts[name] = _write_by_month(con, name, parts, folder)
+                    views_of(con, whole)  # write_by_month leaves them on its last month
+                    if name in MONTHLY_TABLES:
+                        path = folder / name / "*.parquet"
+                else:
+                    con.execute(f"copy ({derived_sql(name)}) to '{_quoted(path)}' "
+                                "(format parquet, compression zstd, row_group_size "
+                                f"{ROW_GROUP_ROWS.get(name, 100_000)})")
+                    counts[name] = con.sql(f"select count(*) from read_parquet('{_quoted(path)}')"
+                                           ).fetchall()[0][0]
             # a later table may be made from this one (the pairs from technology_sets)
             con.sql(f"create or replace view {name} as select * from "
                     f"read_parquet('{_quoted(path)}')")
     finally:
         shutil.rmtree(spill, ignore_errors=True)
     return counts
+
+
+def _write_by_month(con: duckdb.DuckDBPyConnection, name: str, parts: list[dict[str, str]],
+                    folder: Path) -> int:
+    """Write one derived table of BY_MONTH a month at a time; its rows."""
+    query, group = derived_sql(name), ROW_GROUP_ROWS.get(name, 100_000)
+    if name in MONTHLY_TABLES:  # the tag index: a file per month (schema.py)
+        return write_by_month(
+            con, f"select *, strftime(posted_date, '%Y-%m') as _month from ({query}) "
+            "order by _month, technology_id, posted_date, posting_id", parts, folder / name,
+            monthly=True, group_rows=group, compression="zstd")
+    return write_by_month(con, query, parts, folder / f"{name}.parquet", group_rows=group,
+                          compression="zstd")
