@@ -17,7 +17,7 @@ from pathlib import Path
 from etl.bench import StageMeter
 from etl.sample import write_sample
 from etl.warehouse.build import build
-from etl.warehouse.schema import MONTHLY_TABLES, read_table
+from etl.warehouse.equality import warehouse_differences
 
 
 def timed_build(root: Path, name: str, n: int, **kwargs) -> tuple[float, dict, list[dict]]:
@@ -44,18 +44,6 @@ def report(label: str, seconds: float, n: int, stages: list[dict]) -> None:
               f"largest process, {s['total'] / 1000:5.2f} GB all (JVM and workers included)")
 
 
-def same_tables(a: Path, b: Path) -> bool:
-    """True when every table of two warehouses holds the same rows (sorted by every column)."""
-    names = [p.stem for p in a.glob("*.parquet")] + [t for t in MONTHLY_TABLES
-                                                      if (a / t).is_dir()]
-    for name in sorted(names):
-        ta, tb = read_table(a, name), read_table(b, name)
-        order = [(c, "ascending") for c in ta.column_names]
-        if not ta.sort_by(order).equals(tb.sort_by(order)):
-            return False
-    return True
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl.bench_spark", description=__doc__)
     parser.add_argument("--n", type=int, default=60_000, help="sample postings (%(default)s)")
@@ -71,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(tmp)
         write_sample(root / "raw" / "sample", n=args.n, until=dt.date.today().replace(day=1))
         print(f"Spark beside in-process, {args.n:,} sample postings (shared machine: noisy)")
-        seconds, manifest, stages = timed_build(root, "in-process", args.n,
+        seconds, _, stages = timed_build(root, "in-process", args.n,
                                                 processes=args.processes, now=now)
         report(f"in-process build ({args.processes} processes)", seconds, args.n, stages)
         start = time.perf_counter()
@@ -85,10 +73,12 @@ def main(argv: list[str] | None = None) -> int:
         report(f"spark build ({args.master})", spark_seconds, args.n, stages)
         print(f"  session start {started:.1f} s (not in the build time); spark / in-process: "
               f"{spark_seconds / seconds:.2f}x")
-        same = (manifest == spark_manifest
-                and same_tables(root / "in-process", root / "spark"))
+        differences = warehouse_differences(root / "in-process", root / "spark")
+        same = not differences
         print(f"  same warehouse: {'yes' if same else 'NO'} "
               f"({spark_manifest['row_counts']['postings']:,} postings)")
+        for difference in differences:
+            print(f"    {difference[:300]}")
     return 0 if same else 1
 
 

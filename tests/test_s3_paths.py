@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from etl.warehouse.build import build
+from etl.warehouse.equality import warehouse_differences
 from etl.warehouse.storage import (
     POINTER,
     build_at,
@@ -16,7 +17,7 @@ from etl.warehouse.storage import (
     local_raw,
 )
 from tests.s3_server import BUCKET, keys_under, s3_server, upload
-from tests.warehouse_equality import BUILD_TIME, SOURCES, warehouse_differences, write_raw_set
+from tests.warehouse_equality import BUILD_TIME, SOURCES, write_raw_set
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from etl.warehouse.build import build
+from etl.warehouse.equality import warehouse_differences
 from etl.warehouse.spark import SparkStager, spark_session, spark_uri
-from tests.warehouse_equality import BUILD_TIME, SOURCES, warehouse_differences, write_raw_set
+from tests.warehouse_equality import BUILD_TIME, SOURCES, write_raw_set
 
 pytestmark = pytest.mark.spark
 

@@ -25,10 +25,11 @@ from etl.warehouse.build import (
     build,
     process_batch,
 )
+from etl.warehouse.equality import sorted_rows, warehouse_differences
 from etl.warehouse.schema import read_table
 from tests.conftest import FixtureSource, fixture_postings
 from tests.test_hn_archive import record, write_month
-from tests.warehouse_equality import BUILD_TIME, sorted_rows, warehouse_differences, write_raw_set
+from tests.warehouse_equality import BUILD_TIME, write_raw_set
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 TABLES = ("postings", "posting_technologies", "rollup_postings", "rollup_technologies",

@@ -1,18 +1,13 @@
-"""Small raw sets and a row-for-row comparison of two warehouses (the Spark and S3 tests)."""
+"""Small raw sets for the Spark and S3 tests; the row-for-row comparison of two warehouses is
+etl/warehouse/equality.py (python -m etl.bench_spark uses it too)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
-
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from etl.sample import write_sample
 from etl.sources import own_file
-from etl.warehouse.schema import MONTHLY_TABLES, month_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BUILD_TIME = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)  # both builds: same ingested_at
@@ -25,57 +20,3 @@ def write_raw_set(root: Path, n: int = 1500) -> Path:
     own_file.ingest(root / "own", file=FIXTURES / "own_postings.csv",
                     map_file=FIXTURES / "own_map.toml", fetch_date=dt.date(2026, 3, 1))
     return root
-
-
-def sorted_rows(table: pa.Table) -> pa.Table:
-    """The table's rows sorted by every column; a list column (e.g. technology_sets' sets)
-    sorts by its elements, as text, joined into one string, as Arrow cannot sort lists."""
-    keys = {}
-    for name, kind in zip(table.column_names, table.schema.types, strict=True):
-        keys[name] = (pc.binary_join(table[name].cast(pa.list_(pa.string())), "\x1f")
-                      if pa.types.is_list(kind) else table[name])
-    keyed = pa.table({f"_key{i}": col for i, col in enumerate(keys.values())})
-    order = pc.sort_indices(keyed, [(f"_key{i}", "ascending") for i in range(len(keys))])
-    return table.take(order)
-
-
-def _tables(folder: Path) -> list[str]:
-    """The warehouse's table names with their month files (schema.py: the layout)."""
-    names = [p.stem for p in folder.glob("*.parquet")]
-    names += [f"{t}/{m}" for t in MONTHLY_TABLES for m in month_files(folder, t)]
-    return sorted(names)
-
-
-def read_table(folder: Path, name: str) -> pa.Table:
-    """One table, or one month file of a month-file table (``postings/2025-11``)."""
-    return pq.read_table(folder / f"{name}.parquet")
-
-
-def warehouse_differences(a: Path, b: Path, same_clock: bool = True) -> list[str]:
-    """What differs between two warehouses: tables (rows sorted by every column) and manifest.
-
-    same_clock=False: builds started at different times (the command line's): the build time
-    (``ingested_at``, the manifest's ``built_at``) is left out, every other value compared.
-    """
-    problems = []
-    names_a, names_b = _tables(a), _tables(b)
-    if names_a != names_b:
-        problems.append(f"tables {names_a} != {names_b}")
-    for name in names_a:
-        if name not in names_b:
-            continue
-        ta, tb = read_table(a, name), read_table(b, name)
-        if not same_clock and "ingested_at" in ta.column_names:
-            ta, tb = ta.drop_columns(["ingested_at"]), tb.drop_columns(["ingested_at"])
-        if not ta.schema.equals(tb.schema):
-            problems.append(f"{name}: schema {ta.schema} != {tb.schema}")
-            continue
-        if not sorted_rows(ta).equals(sorted_rows(tb)):
-            problems.append(f"{name}: {ta.num_rows} rows != {tb.num_rows} rows or values differ")
-    manifest_a = json.loads((a / "manifest.json").read_text())
-    manifest_b = json.loads((b / "manifest.json").read_text())
-    if not same_clock:
-        manifest_a.pop("built_at"), manifest_b.pop("built_at")
-    if manifest_a != manifest_b:
-        problems.append(f"manifest: {manifest_a} != {manifest_b}")
-    return problems

@@ -85,7 +85,7 @@ class RowGroupWriter:
 
 
 class MonthWriter:
-    """Writes Arrow tables (ordered by ``_month``) into ``<folder>/YYYY-MM.parquet`` files."""
+    """Writes Arrow rows (ordered by ``_month``) into ``<folder>/YYYY-MM.parquet`` files."""
 
     def __init__(self, folder: Path, schema: pa.Schema, group_rows: int = GROUP_ROWS,
                  compression: str = "snappy"):
@@ -97,8 +97,10 @@ class MonthWriter:
         self.written: list[str] = []
         folder.mkdir(parents=True, exist_ok=True)
 
-    def write(self, table: pa.Table) -> None:
-        """Add rows (ordered by ``_month``, continuing the previous call's order)."""
+    def add(self, rows: pa.Table | pa.RecordBatch) -> None:
+        """Add rows (ordered by ``_month``, continuing the previous call's order), as
+        RowGroupWriter.add does for a single file."""
+        table = pa.Table.from_batches([rows]) if isinstance(rows, pa.RecordBatch) else rows
         months = table.column("_month")
         start = 0
         while start < table.num_rows:
@@ -136,7 +138,7 @@ def write_months(con: duckdb.DuckDBPyConnection, query: str, params: dict, folde
     schema = schema or pa.schema([f for f in reader.schema if f.name != "_month"])
     writer = MonthWriter(folder, schema, group_rows, compression)
     for batch in reader:
-        writer.write(pa.Table.from_batches([batch]))
+        writer.add(batch)
     return writer.close()
 
 
@@ -165,11 +167,16 @@ def month_parts(folder: Path, tables: tuple[str, ...], stand_ins: Path) -> list[
     return parts
 
 
+def sql_quoted(path: Path | str) -> str:
+    """A path as the inside of a SQL string literal (quotes doubled)."""
+    return str(path).replace("'", "''")
+
+
 def views_of(con: duckdb.DuckDBPyConnection, part: dict[str, str]) -> None:
     """Name each table's files as a view (``postings`` reads the part's postings, and so on)."""
     for table, source in part.items():
         con.sql(f"create or replace view {table} as select * from "
-                f"read_parquet('{source.replace(chr(39), chr(39) * 2)}')")
+                f"read_parquet('{sql_quoted(source)}')")
 
 
 def write_by_month(con: duckdb.DuckDBPyConnection, query: str, parts: list[dict[str, str]],
@@ -190,8 +197,5 @@ def write_by_month(con: duckdb.DuckDBPyConnection, query: str, parts: list[dict[
         elif writer is None:
             writer = RowGroupWriter(path, reader.schema, group_rows, group_bytes, compression)
         for batch in reader:
-            if monthly:
-                writer.write(pa.Table.from_batches([batch]))
-            else:
-                writer.add(batch)
+            writer.add(batch)
     return writer.close()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.warehouse.monthly import month_parts, naming_table, views_of, write_by_month
+from etl.warehouse.monthly import month_parts, naming_table, sql_quoted, views_of, write_by_month
 from etl.warehouse.schema import MONTHLY_TABLES, table_source
 
 DIMENSIONS = ("source", "country", "remote", "seniority", "role_family")
@@ -131,10 +131,6 @@ def derived_tables_for(columns: set[str]) -> list[str]:
             if name != "rollup_requirements" or set(REQUIREMENT_COLUMNS) <= columns]
 
 
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
 def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
                          memory: str = "1GB") -> dict[str, int]:
     """Write the pre-aggregated pay and requirement tables and the tag index (after
@@ -143,7 +139,7 @@ def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
     spill = folder / ".derived-spill"
     con.execute(f"set memory_limit = '{memory}'")
     con.execute("set enable_progress_bar = false")
-    con.execute(f"set temp_directory = '{_quoted(spill)}'")
+    con.execute(f"set temp_directory = '{sql_quoted(spill)}'")
     whole = {table: table_source(folder, table) for table in
              ("postings", "salaries", "posting_technologies", "rollup_technologies")}
     views_of(con, whole)
@@ -161,14 +157,14 @@ def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
                     if name in MONTHLY_TABLES:
                         path = folder / name / "*.parquet"
                 else:
-                    con.execute(f"copy ({derived_sql(name)}) to '{_quoted(path)}' "
+                    con.execute(f"copy ({derived_sql(name)}) to '{sql_quoted(path)}' "
                                 "(format parquet, compression zstd, row_group_size "
                                 f"{ROW_GROUP_ROWS.get(name, 100_000)})")
-                    counts[name] = con.sql(f"select count(*) from read_parquet('{_quoted(path)}')"
-                                           ).fetchall()[0][0]
+                    counts[name] = con.sql("select count(*) from read_parquet("
+                                           f"'{sql_quoted(path)}')").fetchall()[0][0]
             # a later table may be made from this one (the pairs from technology_sets)
             con.sql(f"create or replace view {name} as select * from "
-                    f"read_parquet('{_quoted(path)}')")
+                    f"read_parquet('{sql_quoted(path)}')")
     finally:
         shutil.rmtree(spill, ignore_errors=True)
     return counts
