@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         write_sample(root / "raw" / "sample", n=args.n, until=dt.date.today().replace(day=1))
         print(f"Spark beside in-process, {args.n:,} sample postings (shared machine: noisy)")
         seconds, _, stages = timed_build(root, "in-process", args.n,
-                                                processes=args.processes, now=now)
+                                         processes=args.processes, now=now)
         report(f"in-process build ({args.processes} processes)", seconds, args.n, stages)
         start = time.perf_counter()
         session = spark_session(args.master)
