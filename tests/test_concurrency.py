@@ -3,17 +3,19 @@ another holds the lock, a build and an ingest killed with a signal."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from etl.warehouse.lock import BuildRunning, build_lock
+from etl.warehouse.lock import BuildRunning, build_lock, lock_path
 from tests.conftest import PROJECT_ROOT
 
 ENV = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
@@ -72,6 +74,24 @@ def test_two_builds_at_once_never_break_each_other(raw, expected, tmp_path):
     # no build folder is left behind beside the current one
     leftovers = [p for p in tmp_path.glob(".warehouse-*") if p.resolve() != warehouse.resolve()]
     assert len(leftovers) <= 1  # at most the previous build, kept for open sessions
+
+
+def test_a_refusal_names_a_holder_caught_before_it_wrote_its_pid(tmp_path):
+    """The race CI once hit: the second build read the lock file between the first one's
+    flock and its pid write, and refused without saying who holds the lock."""
+    warehouse = tmp_path / "warehouse"
+    path = lock_path(warehouse)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    writer = threading.Timer(0.3, os.pwrite, (fd, b"pid 4242, started 2026-12-03", 0))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held, nothing written yet
+        writer.start()
+        with pytest.raises(BuildRunning, match=r"already running \(pid 4242, started 2026"):
+            with build_lock(warehouse):
+                pass
+    finally:
+        writer.join()
+        os.close(fd)
 
 
 def test_a_build_says_when_another_holds_the_lock_and_runs_once_it_is_killed(raw, expected,

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+UNNAMED_HOLDER_GRACE = 2.0  # seconds a held lock may show no holder before a refusal says so
+
 
 class BuildRunning(RuntimeError):
     """Another build of the same warehouse holds the lock."""
@@ -46,10 +48,13 @@ def build_lock(warehouse: Path, wait: float = 0.0) -> Iterator[None]:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                if time.monotonic() >= deadline:
+                now, holder = time.monotonic(), _holder(path)
+                # An empty file under a held lock is a holder between taking the lock and
+                # writing its pid (or between clearing it and letting go): ask again shortly.
+                if now >= deadline and (holder or now >= deadline + UNNAMED_HOLDER_GRACE):
                     raise BuildRunning(f"a build of {warehouse} is already running"
-                                       f"{_holder(path)}; wait for it to finish") from None
-                time.sleep(0.2)
+                                       f"{holder}; wait for it to finish") from None
+                time.sleep(0.2 if holder else 0.02)
         started = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}, started {started}".encode(), 0)
