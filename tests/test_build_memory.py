@@ -4,6 +4,7 @@ plain definitions (docs/build.md, docs/scale.md: build memory)."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -11,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from etl.warehouse import build as b
+from etl.warehouse import monthly
 from etl.warehouse.monthly import views_of
 from etl.warehouse.rollups import BY_MONTH, DIMENSIONS, derived_sql
 from etl.warehouse.schema import table_files, table_source
@@ -67,11 +69,48 @@ def test_a_table_that_fails_to_write_is_named_in_the_error(fixture_warehouse, tm
     assert pq.read_metadata(folder / "rollup_postings.parquet").num_rows > 10  # made before it
 
 
+def test_month_parts_join_consecutive_months_up_to_the_part_rows(tmp_path):
+    folder = tmp_path / "warehouse"
+    rows = {"2024-01": 3, "2024-02": 4, "2024-03": 2, "2024-04": 9, "2024-05": 1}
+    tables = ("postings", "posting_technologies")
+    for table in tables:
+        (folder / table).mkdir(parents=True)
+        for month, n in rows.items():
+            if table == "posting_technologies" and month == "2024-03":
+                continue  # a month the second table lacks: an empty stand-in in its place
+            pq.write_table(pa.table({"i": pa.array(range(n), pa.int64())}),
+                           folder / table / f"{month}.parquet")
+    stand_ins = tmp_path / "stand-ins"
+
+    def months(part_rows):
+        parts = monthly.month_parts(folder, tables, stand_ins, part_rows)
+        assert all(len(p["postings"]) == len(p["posting_technologies"]) for p in parts)
+        return [[Path(f).stem for f in p["postings"]] for p in parts]
+
+    # 3+4 fit in 7; 2 starts a part (2+9 would not fit); 9 is over 7, a part alone; then 1
+    assert months(7) == [["2024-01", "2024-02"], ["2024-03"], ["2024-04"], ["2024-05"]]
+    assert months(1) == [[m] for m in rows]
+    assert months(10**9) == [list(rows)]
+    tags = monthly.month_parts(folder, tables, stand_ins, 10**9)[0]["posting_technologies"]
+    assert tags[2] == str(stand_ins / "posting_technologies.parquet")
+    assert pq.read_metadata(tags[2]).num_rows == 0
+    con = duckdb.connect()
+    views_of(con, monthly.month_parts(folder, tables, stand_ins, 7)[0])
+    assert con.sql("select count(*) from postings").fetchall() == [(7,)]
+    assert con.sql("select count(*) from posting_technologies").fetchall() == [(7,)]
+
+
+@pytest.mark.parametrize("part_rows", [1, None], ids=["a month per part", "default parts"])
 def test_tables_made_a_month_at_a_time_equal_their_queries_over_whole_tables(fixture_warehouse,
-                                                                               tmp_path):
-    # The rollups and the derived tables grouped by month are made from one month's files at a
-    # time (month_parts): the rows must be those of the same query over the whole tables, also
-    # for a month with postings but no tags and one with postings but no pay (stand-in files).
+                                                                               tmp_path,
+                                                                               monkeypatch,
+                                                                               part_rows):
+    # The rollups and the derived tables grouped by month are made a part (one or more
+    # months' files) at a time (month_parts): the rows must be those of the same query over the
+    # whole tables, also for a month with postings but no tags and one with postings but no pay
+    # (stand-in files), with a month per part and with the default parts (here: one).
+    if part_rows is not None:
+        monkeypatch.setattr(monthly, "PART_ROWS", part_rows)
     folder = tmp_path / "warehouse"
     for table in ("postings", "posting_technologies"):
         shutil.copytree(fixture_warehouse / table, folder / table)

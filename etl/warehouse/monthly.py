@@ -22,6 +22,11 @@ from etl.warehouse.schema import EMPTY_MONTH_FILE, month_files, table_files, tab
 STREAM_ROWS = 8192
 GROUP_ROWS = 100_000
 GROUP_BYTES = 128 << 20
+# Rows (of the first table: the postings) a part of a query made a part at a time holds at most
+# (month_parts): about one month at 10 million postings, where one query over every month spilled
+# gigabytes; a small warehouse is one part, since every part costs each query's fixed overhead
+# (at 60k postings a month per part made the rollups 5x slower).
+PART_ROWS = 100_000
 
 
 def _stem(value) -> str:
@@ -142,18 +147,23 @@ def write_months(con: duckdb.DuckDBPyConnection, query: str, params: dict, folde
     return writer.close()
 
 
-def month_parts(folder: Path, tables: tuple[str, ...], stand_ins: Path) -> list[dict[str, str]]:
-    """Each month's file of each table (by table name), in month order, for a query made a month
-    at a time (write_by_month); the months are the first table's, and a month another table
-    lacks gets an empty file of that table's schema (written in ``stand_ins``). A warehouse whose
-    tables are single files, or that holds no month yet, is one part: the whole tables."""
+def month_parts(folder: Path, tables: tuple[str, ...], stand_ins: Path,
+                part_rows: int | None = None) -> list[dict[str, list[str]]]:
+    """The files of each table (by table name) for each part of a query made a part at a time
+    (write_by_month): consecutive months, in month order, joined into one part while the first
+    table's rows in it stay within ``part_rows`` (PART_ROWS; a larger month is a part alone), so
+    a small warehouse is one part and a large one a month per part. The months are the first
+    table's; a month another table lacks gets an empty file of that table's schema (written in
+    ``stand_ins``). A warehouse whose tables are single files, or that holds no month yet, is
+    one part: the whole tables."""
+    limit = PART_ROWS if part_rows is None else part_rows
     months = month_files(folder, tables[0])
     if not months or not all((folder / t).is_dir() for t in tables):
-        return [{t: table_source(folder, t) for t in tables}]
+        return [{t: [table_source(folder, t)] for t in tables}]
     files = {t: month_files(folder, t) for t in tables}
-    parts = []
+    parts: list[dict[str, list[str]]] = []
+    held = 0
     for month in months:
-        part = {}
         for table in tables:
             if month not in files[table]:
                 empty = stand_ins / f"{table}.parquet"
@@ -162,8 +172,14 @@ def month_parts(folder: Path, tables: tuple[str, ...], stand_ins: Path) -> list[
                     pq.write_table(pq.read_schema(table_files(folder, table)[0]).empty_table(),
                                    empty)
                 files[table][month] = empty
-            part[table] = str(files[table][month])
-        parts.append(part)
+        rows = pq.read_metadata(files[tables[0]][month]).num_rows
+        if parts and held + rows <= limit:
+            for table in tables:
+                parts[-1][table].append(str(files[table][month]))
+            held += rows
+        else:
+            parts.append({table: [str(files[table][month])] for table in tables})
+            held = rows
     return parts
 
 
@@ -172,14 +188,17 @@ def sql_quoted(path: Path | str) -> str:
     return str(path).replace("'", "''")
 
 
-def views_of(con: duckdb.DuckDBPyConnection, part: dict[str, str]) -> None:
-    """Name each table's files as a view (``postings`` reads the part's postings, and so on)."""
+def views_of(con: duckdb.DuckDBPyConnection, part: dict[str, str | list[str]]) -> None:
+    """Name each table's files as a view (``postings`` reads the part's postings, and so on):
+    a file, a glob, or a list of them per table."""
     for table, source in part.items():
-        con.sql(f"create or replace view {table} as select * from "
-                f"read_parquet('{sql_quoted(source)}')")
+        files = [source] if isinstance(source, str) else source
+        listing = ", ".join(f"'{sql_quoted(f)}'" for f in files)
+        con.sql(f"create or replace view {table} as select * from read_parquet([{listing}])")
 
 
-def write_by_month(con: duckdb.DuckDBPyConnection, query: str, parts: list[dict[str, str]],
+def write_by_month(con: duckdb.DuckDBPyConnection, query: str,
+                   parts: list[dict[str, list[str]]],
                    path: Path, monthly: bool = False, group_rows: int = GROUP_ROWS,
                    group_bytes: int = GROUP_BYTES, compression: str = "snappy") -> int:
     """Stream a query over the tables by name, run on each part in turn (month_parts: the

@@ -170,7 +170,7 @@ def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
     return counts
 
 
-def _write_by_month(con: duckdb.DuckDBPyConnection, name: str, parts: list[dict[str, str]],
+def _write_by_month(con: duckdb.DuckDBPyConnection, name: str, parts: list[dict[str, list[str]]],
                     folder: Path) -> int:
     """Write one derived table of BY_MONTH a month at a time; its rows."""
     query, group = derived_sql(name), ROW_GROUP_ROWS.get(name, 100_000)
