@@ -268,3 +268,29 @@ def test_postings_together_lists_the_latest_from_the_months_that_hold_them(sampl
             old = raw_answer("postings_together", filters, sample_warehouse, **kw)
             assert_same(new, old, f"postings_together [{label}, {partners}, limit {limit}]")
             assert label != "default" or new.height == limit  # the list was cut
+
+
+@pytest.mark.parametrize("known", [["python"], ["python", "go"], []])
+def test_learn_next_with_one_known_technology_or_several_equals_raw(sample_warehouse, known):
+    """One known technology without narrowing reads the pair and month tables, several (or
+    any narrowing) the cells' sets: both give the raw answer."""
+    params = {**extra_params(queries.choices(sample_warehouse)), "technologies": known}
+    for label, filters in filter_sets(sample_warehouse).items():
+        kw = {**params, "month": filters.date_to}
+        new = queries.run("learn_next", filters, sample_warehouse, **kw)
+        old = raw_answer("learn_next", filters, sample_warehouse, **kw)
+        assert_same(new, old, f"learn_next [{label}, {known}]")
+        if label == "default":
+            assert new.height > 20 and new["with_known"].sum() > (0 if known else -1)
+            assert (new["known_total"] > 0).all() == bool(known)
+
+
+def test_postings_together_with_two_partners_equals_raw(sample_warehouse):
+    params = {**extra_params(queries.choices(sample_warehouse)), "limit": 20,
+              "partners": ["postgresql", "redis"]}
+    for label, filters in filter_sets(sample_warehouse).items():
+        kw = {**params, "month": filters.date_to}
+        new = queries.run("postings_together", filters, sample_warehouse, **kw)
+        old = raw_answer("postings_together", filters, sample_warehouse, **kw)
+        assert_same(new, old, f"postings_together [{label}, two partners]")
+        assert label != "default" or new["matching"][0] > 20

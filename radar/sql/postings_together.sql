@@ -6,12 +6,29 @@
 -- the postings (sorted by date) are read (docs/scale.md).
 -- Two statements: the first finds that month ($since) and the count ($matching), the second
 -- opens only the month files from $since on (radar/queries.py: statements).
+-- With no narrowing and at most one partner (the pages' links), the months' counts come from
+-- the per-technology and pair month tables (a few row groups) instead of the sets (about a
+-- row per posting at 10M).
 with sets as (
     select month, sum(postings) as postings
-    from technology_sets_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
-                            $sources)
-    where list_contains(technologies, $technology_id)
-      and (len($partners::varchar[]) = 0 or list_has_any(technologies, $partners::varchar[]))
+    from (select month, postings
+          from technology_sets_in($date_from, $date_to, $countries, $remote, $seniority,
+                                  $role_family, $sources)
+          where not (unfiltered($countries, $remote, $seniority, $role_family, $sources)
+                     and len($partners::varchar[]) <= 1)
+            and list_contains(technologies, $technology_id)
+            and (len($partners::varchar[]) = 0 or names_any(technologies, $partners))
+          union all
+          select month, postings from technologies_by_month
+          where month between $date_from and $date_to
+            and unfiltered($countries, $remote, $seniority, $role_family, $sources)
+            and len($partners::varchar[]) = 0 and technology_id = $technology_id
+          union all
+          select month, postings from technology_pairs_by_month
+          where month between $date_from and $date_to
+            and unfiltered($countries, $remote, $seniority, $role_family, $sources)
+            and len($partners::varchar[]) = 1 and technology_a = $technology_id
+            and technology_b = ($partners::varchar[])[1])
     group by month
 )
 -- the latest month from which on at least $limit postings match (all months when fewer)
@@ -26,7 +43,8 @@ with main as (
       and posted_date between $since and last_day($date_to::date)
 ),
 partners as (
-    select posting_id, string_agg(distinct name || ' (“' || surface || '”)', ', ') as partners
+    select posting_id, string_agg(distinct name || ' (“' || surface || '”)', ', '
+                                   order by name || ' (“' || surface || '”)') as partners
     from technology_postings_of_months($since, $date_to)
     where list_contains($partners::varchar[], technology_id)
       and posted_date between $since and last_day($date_to::date)

@@ -10,7 +10,8 @@ main as (
     from posting_technologies where technology_id = $technology_id
 ),
 partners as (
-    select posting_id, string_agg(distinct name || ' (“' || surface || '”)', ', ') as partners
+    select posting_id, string_agg(distinct name || ' (“' || surface || '”)', ', '
+                                   order by name || ' (“' || surface || '”)') as partners
     from posting_technologies
     where list_contains($partners::varchar[], technology_id)
     group by posting_id
