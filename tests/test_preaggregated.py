@@ -285,12 +285,14 @@ def test_learn_next_with_one_known_technology_or_several_equals_raw(sample_wareh
             assert (new["known_total"] > 0).all() == bool(known)
 
 
-def test_postings_together_with_two_partners_equals_raw(sample_warehouse):
+@pytest.mark.parametrize("partners", [["postgresql", "redis"], ["python"]],
+                         ids=["two partners", "the technology itself"])
+def test_postings_together_with_two_partners_or_itself_equals_raw(sample_warehouse, partners):
     params = {**extra_params(queries.choices(sample_warehouse)), "limit": 20,
-              "partners": ["postgresql", "redis"]}
+              "technology_id": "python", "partners": partners}
     for label, filters in filter_sets(sample_warehouse).items():
         kw = {**params, "month": filters.date_to}
         new = queries.run("postings_together", filters, sample_warehouse, **kw)
         old = raw_answer("postings_together", filters, sample_warehouse, **kw)
-        assert_same(new, old, f"postings_together [{label}, two partners]")
+        assert_same(new, old, f"postings_together [{label}, {partners}]")
         assert label != "default" or new["matching"][0] > 20

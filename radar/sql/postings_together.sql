@@ -19,10 +19,13 @@ with sets as (
             and list_contains(technologies, $technology_id)
             and (len($partners::varchar[]) = 0 or names_any(technologies, $partners))
           union all
+          -- no partner, or the technology itself (a pair is of two technologies)
           select month, postings from technologies_by_month
           where month between $date_from and $date_to
             and unfiltered($countries, $remote, $seniority, $role_family, $sources)
-            and len($partners::varchar[]) = 0 and technology_id = $technology_id
+            and (len($partners::varchar[]) = 0
+                 or $partners::varchar[] = [$technology_id]::varchar[])
+            and technology_id = $technology_id
           union all
           select month, postings from technology_pairs_by_month
           where month between $date_from and $date_to
