@@ -17,15 +17,14 @@ kept as (
     group by month
 ),
 -- postings naming any known technology: the cells' technology sets that hold one. One known
--- technology and no narrowing (the page's first view): its pairs and month counts over all
--- cells instead, a few row groups where the sets are about a row per posting at 10M.
+-- technology (the page's first view): its month counts and pairs instead (technology_counts_in,
+-- technology_pairs_in: with no filter narrowed, a few row groups of the tables summed over the
+-- cells, where the sets are about a row per posting at 10M).
 known_sets as (
     select technologies, postings
     from technology_sets_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
                             $sources)
-    where not (unfiltered($countries, $remote, $seniority, $role_family, $sources)
-               and len($technologies::varchar[]) = 1)
-      and names_any(technologies, $technologies)
+    where len($technologies::varchar[]) <> 1 and names_any(technologies, $technologies)
 ),
 totals as (
     select coalesce(sum(postings) filter (where month >= recent_start), 0) as recent_total,
@@ -34,10 +33,10 @@ totals as (
            coalesce(sum(postings) filter (where month >= prior24_start and month <= prior24_end),
                     0) as prior24_total,
            (select coalesce(sum(postings), 0) from known_sets)
-           + (select coalesce(sum(postings), 0) from technologies_by_month
-              where month between $date_from and $date_to
-                and unfiltered($countries, $remote, $seniority, $role_family, $sources)
-                and len($technologies::varchar[]) = 1
+           + (select coalesce(sum(postings), 0)
+              from technology_counts_in($date_from, $date_to, $countries, $remote, $seniority,
+                                        $role_family, $sources)
+              where len($technologies::varchar[]) = 1
                 and technology_id = ($technologies::varchar[])[1]) as known_total,
            min(month) <= any_value(prior12_start) as reaches_12,
            min(month) <= any_value(prior24_start) as reaches_24
@@ -47,11 +46,10 @@ with_known as (
     select technology_id, sum(postings) as with_known
     from (select unnest(technologies) as technology_id, postings from known_sets
           union all
-          select technology_b, postings from technology_pairs_by_month
-          where month between $date_from and $date_to
-            and unfiltered($countries, $remote, $seniority, $role_family, $sources)
-            and len($technologies::varchar[]) = 1
-            and technology_a = ($technologies::varchar[])[1])
+          select technology_b, postings
+          from technology_pairs_in($date_from, $date_to, $countries, $remote, $seniority,
+                                   $role_family, $sources, $technologies)
+          where len($technologies::varchar[]) = 1)
     group by technology_id
 ),
 counts as (
