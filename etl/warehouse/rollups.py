@@ -111,7 +111,7 @@ ROW_GROUP_ROWS = {"salary_values": 10_000, "salary_technologies": 20_000,
                   "rollup_requirements": 10_000}
 
 
-# The derived tables grouped (or ordered) by month first, made a month at a time as the rollups
+# The derived tables grouped (or ordered) by month first, made a part at a time as the rollups
 # are (etl/warehouse/monthly.py: write_by_month): over 10 million postings at once, the tag index's
 # join and sort spilled 8 GB to disk. The others are ordered by technology first and read
 # smaller tables (salaries, the sets, the rollups).
@@ -172,7 +172,7 @@ def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
 
 def _write_by_month(con: duckdb.DuckDBPyConnection, name: str, parts: list[dict[str, list[str]]],
                     folder: Path) -> int:
-    """Write one derived table of BY_MONTH a month at a time; its rows."""
+    """Write one derived table of BY_MONTH a part (of whole months) at a time; its rows."""
     query, group = derived_sql(name), ROW_GROUP_ROWS.get(name, 100_000)
     if name in MONTHLY_TABLES:  # the tag index: a file per month (schema.py)
         return write_by_month(
