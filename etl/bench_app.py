@@ -13,7 +13,6 @@ import socket
 import subprocess
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from radar.timeline import ENV as TIMELINE_ENV
@@ -149,26 +148,13 @@ def _wait_idle(page, timeout: float = 600.0) -> None:
         timeout=timeout * 1000, polling=100)
 
 
-def _wait_healthy(url: str, server: subprocess.Popen) -> None:
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except OSError:
-            pass
-        if server.poll() is not None:
-            raise RuntimeError("the app server did not start")
-        time.sleep(0.05)  # polling a server that is starting; nothing to wait on instead
-
-
 def bench_app(warehouse: Path) -> dict:
     """Start the server on the warehouse, time the first chart, visit every page; prints and
     returns the figures. Chromium is started first, so the time from server start is the app's
     (a user's browser is already open), and the page is opened as soon as the server answers."""
     from playwright.sync_api import sync_playwright
 
-    from radar.serve import server_argv
+    from radar.serve import server_argv, wait_healthy
     port = _free_port()
     marks = Path(tempfile.mkdtemp(prefix="hiring-radar-bench-")) / "timeline.tsv"
     env = {**os.environ, "HIRING_RADAR_WAREHOUSE": str(warehouse), TIMELINE_ENV: str(marks)}
@@ -191,7 +177,7 @@ def bench_app(warehouse: Path) -> dict:
             return chromium_processes(sorted(mine))
 
         try:
-            _wait_healthy(url, server)
+            wait_healthy(url, server)
             out["health_s"] = time.perf_counter() - started
             out["rss_idle_mb"] = rss_mb(server.pid)
             page.on("websocket", lambda _ws: seen("browser: websocket open"))

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import atexit
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 from streamlit import file_util
@@ -36,6 +38,26 @@ def server_argv(port: int) -> list[str]:
     return [sys.executable, "-m", "radar.serve", "run", "app.py", "--server.address",
             "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
             "--server.headless", "true", "--server.fileWatcherType", "none"]
+
+
+def wait_healthy(url: str, server: subprocess.Popen, timeout: float | None = None,
+                 interval: float = 0.05) -> None:
+    """Until the server started as ``server`` answers its health check at ``url``. Raises
+    RuntimeError when its process ends first, or after ``timeout`` seconds (None: no limit)."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            pass
+        if server.poll() is not None:
+            raise RuntimeError(f"the app server ended (exit code {server.returncode}) before "
+                               "it answered")
+        if deadline is not None and time.monotonic() > deadline:
+            raise RuntimeError(f"the app server did not answer within {timeout:g} s")
+        time.sleep(interval)  # polling a server that is starting; nothing to wait on instead
 
 
 def _runtime_ready(timeout: float = 60.0) -> bool:

@@ -12,15 +12,13 @@ import os
 import shutil
 import socket
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from etl.bench_app import CHROMIUM, LAUNCH_ARGS
-from radar.serve import server_argv
+from radar.serve import server_argv, wait_healthy
 from tests.conftest import PROJECT_ROOT
 
 ARTEFACTS = PROJECT_ROOT / "test-artefacts"
@@ -68,17 +66,10 @@ def app_url(fixture_warehouse, chromium, tmp_path_factory) -> str:
             server_argv(port), cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the app did not start:\n{log.read_text()[-2000:]}")
-            time.sleep(0.25)  # polling a server that is starting; nothing to wait on instead
+        try:
+            wait_healthy(url, server, timeout=90, interval=0.25)
+        except RuntimeError as problem:
+            pytest.fail(f"{problem}:\n{log.read_text()[-2000:]}")
         yield url
     finally:
         server.terminate()
