@@ -20,6 +20,7 @@ import polars as pl
 import pyarrow as pa
 
 from etl.paths import DEFAULT_WAREHOUSE
+from etl.warehouse.monthly import sql_quoted
 from etl.warehouse.rollups import derived_sql, derived_tables_for
 from etl.warehouse.schema import (
     EARLIEST_POSTED,
@@ -105,7 +106,7 @@ def connection(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnection
             # temporary folder beyond this, so the server stays small on a large warehouse.
             con.execute(f"set memory_limit = '{duckdb_memory()}'")
             spill = Path(tempfile.gettempdir()) / "hiring-radar-duckdb"
-            con.execute(f"set temp_directory = '{_quoted(spill)}'")
+            con.execute(f"set temp_directory = '{sql_quoted(spill)}'")
             # Parquet footers (row-group statistics) parsed once per connection, not at every
             # query's planning: at 10M the tag index's footer alone cost about 20 ms CPU per
             # query. A new build is a new folder, so a new connection.
@@ -114,7 +115,7 @@ def connection(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnection
             tables |= {t for t in MONTHLY_TABLES if (folder / t).is_dir()}
             for table in sorted(tables):  # a month folder or a file (schema.py: the layout)
                 con.sql(f"create view {table} as select * from read_parquet("
-                        f"'{_quoted(table_source(folder, table))}')")
+                        f"'{sql_quoted(table_source(folder, table))}')")
             for table, schema in OPTIONAL_TABLES.items():
                 if not table_exists(folder, table):
                     # not schema.empty_table(): that imports pandas (2 s of a cold start)
@@ -148,16 +149,12 @@ def _months_macro(folder: Path, table: str) -> str:
     derived as a view) is returned whole."""
     if (folder / table).is_dir():
         body = (f"select * exclude (filename) from read_parquet("
-                f"'{_quoted(Path(table_source(folder, table)))}', filename = true) "
+                f"'{sql_quoted(Path(table_source(folder, table)))}', filename = true) "
                 "where parse_filename(filename, true) "
                 "between strftime(first::date, '%Y-%m') and strftime(last::date, '%Y-%m')")
     else:
         body = f"select * from {table}"
     return f"create or replace macro {table}_of_months(first, last) as table {body}"
-
-
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 

@@ -52,6 +52,7 @@ from etl.warehouse.monthly import (
     RowGroupWriter,
     month_parts,
     naming_table,
+    sql_quoted,
     write_by_month,
     write_months,
 )
@@ -602,10 +603,11 @@ ROLLUP_SQL = {
 def write_rollups(folder: Path) -> dict[str, int]:
     """Write the rollup tables the pages read; returns their row counts.
 
-    Each is grouped by month, so each is made a month at a time (month_parts, write_by_month):
-    a query over one month's postings and tags, streamed from DuckDB into the table's Parquet
-    under the build's memory limit (spilling to a folder beside the tables), so what the step
-    holds is one month's, not the warehouse's (docs/build.md, "Memory").
+    Each is grouped by month, so each is made a part at a time (month_parts, write_by_month: a
+    part is consecutive whole months of up to monthly.PART_ROWS postings): a query over one part's
+    postings and tags, streamed from DuckDB into the table's Parquet under the build's memory
+    limit (spilling to a folder beside the tables), so what the step holds is one part's, not
+    the warehouse's (docs/build.md, "Memory").
     """
     spill = folder / ".rollup-spill"
     con = _duckdb(folder, spill)
@@ -723,8 +725,7 @@ def _duckdb(folder: Path, spill: Path | None = None) -> duckdb.DuckDBPyConnectio
     con.execute(f"set memory_limit = '{DUCKDB_MEMORY}'")
     con.execute("set preserve_insertion_order = false")
     con.execute("set enable_progress_bar = false")
-    spill = str(spill or folder / "_staging" / "duckdb").replace("'", "''")
-    con.execute(f"set temp_directory = '{spill}'")
+    con.execute(f"set temp_directory = '{sql_quoted(spill or folder / '_staging' / 'duckdb')}'")
     return con
 
 

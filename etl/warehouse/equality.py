@@ -33,11 +33,6 @@ def table_names(folder: Path) -> list[str]:
     return sorted(names)
 
 
-def read_named(folder: Path, name: str) -> pa.Table:
-    """One table, or one month file of a month-file table (``postings/2025-11``)."""
-    return pq.read_table(folder / f"{name}.parquet")
-
-
 def warehouse_differences(a: Path, b: Path, same_clock: bool = True) -> list[str]:
     """What differs between two warehouses: tables (rows sorted by every column) and manifest.
 
@@ -51,7 +46,8 @@ def warehouse_differences(a: Path, b: Path, same_clock: bool = True) -> list[str
     for name in names_a:
         if name not in names_b:
             continue
-        ta, tb = read_named(a, name), read_named(b, name)
+        # a table, or one month file of a month-file table (``postings/2025-11``)
+        ta, tb = pq.read_table(a / f"{name}.parquet"), pq.read_table(b / f"{name}.parquet")
         if not same_clock and "ingested_at" in ta.column_names:
             ta, tb = ta.drop_columns(["ingested_at"]), tb.drop_columns(["ingested_at"])
         if not ta.schema.equals(tb.schema):
