@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from etl import text as text_passes
 from etl.evaluate import load_labels, posting_text
 from etl.sample import write_sample
 from etl.text import html_to_text
@@ -61,15 +62,15 @@ def reference_plain_to_text(text: str) -> str:
         text = unicodedata.normalize("NFKC", text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _LINE_EDGES.sub("\n", fast._SPACES.sub(" ", text))
-    return fast._BLANK_LINES.sub("\n\n", text).strip()
+    text = _LINE_EDGES.sub("\n", text_passes._SPACES.sub(" ", text))
+    return text_passes._BLANK_LINES.sub("\n\n", text).strip()
 
 
 def reference_normalise(text: str) -> str:
     if "<" in text or "&" in text:
-        text = fast._LI_TAG.sub("\n- ", text)
-        text = fast._BLOCK_TAGS.sub("\n", text)
-        text = fast._ANY_TAG.sub("", text)
+        text = text_passes._LI_TAG.sub("\n- ", text)
+        text = text_passes._BLOCK_TAGS.sub("\n", text)
+        text = text_passes._ANY_TAG.sub("", text)
         text = html.unescape(html.unescape(text)) if "&amp;#" in text else html.unescape(text)
     text = reference_plain_to_text(text)
     for fancy, plain in fast._PUNCTUATION:

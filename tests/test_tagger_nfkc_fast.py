@@ -1,9 +1,10 @@
 """The tagger's NFKC shortcuts give what unicodedata gives.
 
 normalise decides whether a text is NFKC from its non-ASCII characters alone, and normalises a
-text that is not by replacing its few compatibility characters one by one (etl/transforms/
-tagger.py, _is_nfkc and _nfkc). Both are compared with unicodedata on hand-picked hard cases
-(compositions, combining marks, Hangul jamo, Indic vowel signs) and on generated text.
+text that is not by replacing its few compatibility characters one by one (etl/text.py,
+is_nfkc and nfkc, which the tagger's normalise and html_to_text use). Both are compared with
+unicodedata on hand-picked hard cases (compositions, combining marks, Hangul jamo, Indic vowel
+signs) and on generated text.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl.transforms import tagger as fast
+from etl import text as fast
+from etl.transforms.tagger import normalise
 from tests.test_tagger_fast_path import reference_normalise
 
 HARD = [
@@ -30,18 +32,18 @@ HARD = [
 
 
 def _nfkc(text: str) -> str:
-    others = fast._non_ascii(text)
-    if not others or fast._is_nfkc(text, others):
+    others = fast.non_ascii(text)
+    if not others or fast.is_nfkc(text, others):
         return text
-    return fast._nfkc(text, others)[0]
+    return fast.nfkc(text, others)[0]
 
 
 def test_hard_cases_against_unicodedata():
     for text in HARD:
-        others = fast._non_ascii(text)
-        assert fast._is_nfkc(text, others) == unicodedata.is_normalized("NFKC", text), text
+        others = fast.non_ascii(text)
+        assert fast.is_nfkc(text, others) == unicodedata.is_normalized("NFKC", text), text
         assert _nfkc(text) == unicodedata.normalize("NFKC", text), text
-        assert fast.normalise(text) == reference_normalise(text), text
+        assert normalise(text) == reference_normalise(text), text
 
 
 def test_the_common_case_takes_the_shortcut(monkeypatch):
@@ -69,7 +71,7 @@ CHARS = st.one_of(st.characters(max_codepoint=0x7F),
 @settings(max_examples=1500, deadline=None)
 @given(st.text(CHARS, max_size=12))
 def test_generated_text_against_unicodedata(text):
-    others = fast._non_ascii(text)
+    others = fast.non_ascii(text)
     if others:
-        assert fast._is_nfkc(text, others) == unicodedata.is_normalized("NFKC", text)
+        assert fast.is_nfkc(text, others) == unicodedata.is_normalized("NFKC", text)
     assert _nfkc(text) == unicodedata.normalize("NFKC", text)

@@ -8,10 +8,8 @@ from __future__ import annotations
 import bisect
 import hashlib
 import heapq
-import html
 import re
 import tomllib
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ import ahocorasick
 import ahocorasick_rs
 
 from etl.jsonl import answer_jsonl
+from etl.text import ASCII_BYTES, html_text, non_ascii, plain_text
 
 TAXONOMY_PATH = Path(__file__).resolve().parents[1] / "data" / "taxonomy.toml"
 CATEGORIES = ("language", "database", "cloud", "cloud_service", "web_server", "framework",
@@ -99,13 +98,6 @@ _DOTS = re.compile(r"\.(?:(?<=[A-Za-z]{2}\.)(?=[A-Z][a-z]{2,}|\d)(?!Net\b|Js\b|I
 # tried at every character of the text)
 _PLUS_NOT_SUFFIX = re.compile(r"\+(?:(?<![\w+]\+)|(?<=\w\+)(?=[A-Za-z]))")
 _HASH_NOT_SUFFIX = re.compile(r"#(?<!\w#)")
-_BLOCK_TAGS = re.compile(r"<\s*(?:br|/p|p|/div|div|/li|li|/h\d|h\d|/tr|tr|/ul|ul|/ol|ol)\b[^>]*>",
-                         re.IGNORECASE)
-_LI_TAG = re.compile(r"<\s*li\b[^>]*>", re.IGNORECASE)
-_ANY_TAG = re.compile(r"<[^>]{0,2000}>")
-_SPACES = re.compile(r" [ \t\u00a0]+|[\t\u00a0][ \t\u00a0]*")  # only runs that change
-_DOUBLE_SPACES = re.compile("  +")  # the same runs in text with no tab or no-break space
-_BLANK_LINES = re.compile(r"\n\s*\n+")
 # typographic punctuation as its ASCII twin ("let’s go" reads like "let's go"); invisible
 # characters dropped
 _PUNCTUATION = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'),
@@ -116,11 +108,11 @@ _PUNCTUATION = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"
 
 def normalise(text: str) -> str:
     """Plain text of a posting: HTML tags and entities decoded, Unicode NFKC, spaces collapsed
-    (etl.text.html_to_text), and invisible characters dropped."""
+    (etl.text.html_text), typographic punctuation as ASCII and invisible characters dropped."""
     if "<" in text or "&" in text:
-        text, others = _html_to_text(text)
+        text, others = html_text(text)
     else:
-        text, others = _plain_to_text(text)
+        text, others = plain_text(text)
     if others:  # only the characters present are replaced: one pass each
         for fancy, plain in _PUNCTUATION:
             if fancy in others:
@@ -135,97 +127,9 @@ _last_normalised: list[tuple[str, str]] = [("", "")]
 
 
 def _non_ascii_of(text: str) -> str:
-    """_non_ascii(text), or what normalise found when text is the string it returned last."""
+    """non_ascii(text), or what normalise found when text is the string it returned last."""
     last = _last_normalised[0]
-    return last[1] if last[0] is text else _non_ascii(text)
-
-
-def _html_to_text(fragment: str) -> tuple[str, str]:
-    """etl.text.html_to_text, with its Unicode and whitespace passes done faster; also the
-    non-ASCII characters of the result."""
-    text = fragment
-    if "<" in text:  # many postings come here for an "&" alone
-        text = _LI_TAG.sub("\n- ", text)
-        text = _BLOCK_TAGS.sub("\n", text)
-        text = _ANY_TAG.sub("", text)
-    text = html.unescape(html.unescape(text)) if "&amp;#" in text else html.unescape(text)
-    return _plain_to_text(text)
-
-
-def _non_ascii(text: str) -> str:
-    """The characters of text outside ASCII, in order, in two passes over its bytes."""
-    if text.isascii():
-        return ""
-    data = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
-    return data.decode("utf-8", "surrogatepass")
-
-
-def _is_nfkc(text: str, others: str) -> bool:
-    """unicodedata.is_normalized("NFKC", text), mostly from its non-ASCII characters alone.
-
-    ASCII characters are NFKC, never compose with a following character of combining class 0
-    (every primary composite with an ASCII first character has a combining mark second) and
-    reset the canonical ordering. So when no character of others (the non-ASCII characters of
-    text, in order) is a combining mark, text is NFKC if others is: characters that compose in
-    text are adjacent in it, so adjacent in others too (a failed test there, also for a pair
-    adjacent only there, falls back to the whole text).
-    """
-    if not any(map(unicodedata.combining, set(others))) and \
-            unicodedata.is_normalized("NFKC", others):
-        return True
-    return unicodedata.is_normalized("NFKC", text)
-
-
-def _nfkc(text: str, others: str) -> tuple[str, str]:
-    """unicodedata.normalize("NFKC", text) and its non-ASCII characters, in order.
-
-    Most texts that are not NFKC hold a few compatibility characters ("…", "™", a narrow
-    no-break space): each is replaced by its own NFKC form, and when the result is NFKC it is
-    the answer (it has the NFKD of text, since NFKD(NFKC(c)) is NFKD(c) for every character,
-    and NFKC is the composition of NFKD). Otherwise the whole text is normalised, at about 250
-    instructions a character.
-    """
-    replaced, changed = text, False
-    for char in set(others):
-        form = unicodedata.normalize("NFKC", char)
-        if form != char:
-            replaced, changed = replaced.replace(char, form), True
-    if changed:
-        rest = _non_ascii(replaced)
-        if not rest or _is_nfkc(replaced, rest):
-            return replaced, rest
-    text = unicodedata.normalize("NFKC", text)
-    return text, _non_ascii(text)
-
-
-def _plain_to_text(text: str) -> tuple[str, str]:
-    """Plain text: Unicode NFKC, runs of spaces as one, lines stripped, blank lines collapsed;
-    also the non-ASCII characters of the result, in order."""
-    others = _non_ascii(text)  # ASCII text is NFKC already and has no no-break space
-    if others and not _is_nfkc(text, others):
-        text, others = _nfkc(text, others)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # a regex that may start at every space is slow: the runs of spaces are found by one that
-    # starts at two spaces, unless there is a tab or a no-break space
-    if "\t" in text or "\u00a0" in others:
-        text = _SPACES.sub(" ", text)
-        others = others.replace("\u00a0", "")
-    elif "  " in text:
-        text = _DOUBLE_SPACES.sub(" ", text)
-    if "\n" in text:
-        text = _without_spaces_at_breaks(text)
-    return _BLANK_LINES.sub("\n\n", text).strip(), others
-
-
-def _without_spaces_at_breaks(text: str) -> str:
-    """Drops the space before and after each line break (spaces are single here): a search for
-    two characters starting with a space is slow where spaces are everywhere, one for a line
-    break is not."""
-    lines = text.split("\n")
-    edges = [line.strip(" ") for line in lines]
-    edges[0], edges[-1] = lines[0].rstrip(" "), lines[-1].lstrip(" ")
-    return "\n".join(edges)
+    return last[1] if last[0] is text else non_ascii(text)
 
 
 class _KeyTable(dict):
@@ -268,7 +172,6 @@ _ASCII_SHAPE = bytes(_SHAPE_TABLE[i] for i in range(128)) + bytes(range(128, 256
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
-_ASCII_BYTES = bytes(range(128))
 _MAX_REPLACED = 32  # so the time stays linear in the text
 
 
@@ -284,7 +187,7 @@ def _translated(text: str, ascii_table: bytes, table: dict, others: str | None =
     data = text.encode("utf-8", "surrogatepass")
     mixed = data.translate(ascii_table).decode("utf-8", "surrogatepass")
     if others is None:
-        others = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+        others = data.translate(None, ASCII_BYTES).decode("utf-8", "surrogatepass")
     changed = {}
     for char in set(others):
         image = chr(table[ord(char)])
