@@ -9,6 +9,7 @@ import gzip
 import json
 import shutil
 
+import pyarrow.parquet as pq
 import pytest
 
 from etl.__main__ import main
@@ -16,7 +17,7 @@ from etl.sample import write_sample
 from etl.sources import sources
 from etl.warehouse import append as append_module
 from etl.warehouse.append import AppendRefused, append
-from etl.warehouse.build import build
+from etl.warehouse.build import DROPPED_KEYS, KEYS_SCHEMA, build
 from etl.warehouse.lock import BuildRunning, build_lock
 from etl.warehouse.schema import MONTHLY_TABLES, read_table
 from tests.test_streaming_build import TABLES
@@ -101,6 +102,7 @@ def appended(raw, tmp_path_factory):
     loaders = {"sample": sources()["sample"]}
     shutil.copytree(raw / "raw", root / "raw")
     before = build(root / "raw", root / "wh", loaders=loaders, processes=1, log=lambda m: None)
+    shutil.copytree(root / "wh", root / "before-append")  # as built, before the append
     assert "2025-12" not in str(before["date_range"][1])
     shutil.copy(raw / "new" / NEW_FILE, root / "raw" / "sample" / NEW_FILE)
     manifest = append(root / "raw", root / "wh", loaders=loaders, processes=2,
@@ -146,6 +148,28 @@ def test_the_month_rule_across_the_warehouse_and_the_new_postings(appended):
     assert sample["duplicates_near_or_cross"] - was["duplicates_near_or_cross"] == 5 + 3 + 1
     assert manifest["row_counts"]["postings"] - before["row_counts"]["postings"] == \
         last["postings_read"] - 2 - 5 - 1 - 3
+
+
+def _dropped_keys(warehouse) -> list[dict]:
+    """The warehouse's stored keys of the rows a month's duplicates removed, sorted, without the
+    row number (a build's reading order, which an append's differs from)."""
+    table = pq.read_table(warehouse / DROPPED_KEYS)
+    assert table.schema.equals(KEYS_SCHEMA)
+    return sorted(table.drop_columns(["row"]).to_pylist(), key=repr)
+
+
+def test_the_removed_duplicates_keys_are_the_same_as_a_full_builds(appended):
+    """A build keeps the keys of exactly the postings a month's duplicates removed (the source's
+    duplicates_near_or_cross), and the append's keys are the full build's."""
+    root, before, manifest, full = appended
+    got, want = _dropped_keys(root / "wh"), _dropped_keys(root / "full")
+    assert len(want) == full["sources"][0]["duplicates_near_or_cross"] > 5
+    assert len(_dropped_keys(root / "before-append")) == \
+        before["sources"][0]["duplicates_near_or_cross"]
+    kept = {r["posting_id"] for r in read_table(root / "full", "postings",
+                                                columns=["posting_id"]).to_pylist()}
+    assert not {r["posting_id"] for r in want} & kept
+    assert got == want
 
 
 def test_rollups_keep_untouched_months_and_gain_the_new_one(appended):

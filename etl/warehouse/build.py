@@ -835,14 +835,22 @@ def first_seen_drops(con: duckdb.DuckDBPyConnection, staged: Path,
         where n > 1""", params={"p": str(staged)}).arrow().read_all()
 
 
-def month_drops(key_files: list[Path], first_drops: pa.Table) -> pl.DataFrame:
-    """(row, source, reason) of every row a month's exact or near duplicate links to an earlier."""
+def month_drops(key_files: list[Path], first_drops: pa.Table,
+                kept_keys: RowGroupWriter | None = None) -> pl.DataFrame:
+    """(row, source, reason) of every row a month's exact or near duplicate links to an earlier.
+
+    ``kept_keys``: where the dedup keys of those rows go (``dedup/``, so an append can link a
+    new posting to a duplicate removed earlier: docs/build.md), from the month's keys already
+    read here, so the key files are read once."""
     dropped_rows = pl.from_arrow(first_drops.select(["row"]))
     out = []
     for path in _progress(key_files, "dedup", len(key_files), "months"):
         keys = pl.read_parquet(path).join(dropped_rows, on="row", how="anti")
         groups = resolved_groups(keys, month_links(keys))
-        out.append(groups.filter(pl.col("reason") != "unique").select("row", "source", "reason"))
+        drops = groups.filter(pl.col("reason") != "unique").select("row", "source", "reason")
+        if kept_keys is not None and drops.height:
+            kept_keys.add(keys.join(drops.select("row"), on="row", how="semi").to_arrow())
+        out.append(drops)
     return pl.concat(out) if out else pl.DataFrame(
         schema={"row": pl.Int64, "source": pl.String, "reason": pl.String})
 
@@ -882,13 +890,14 @@ def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, proces
     stage("deduplicate")
     con = _duckdb(folder)
     first = first_seen_drops(con, staged)
-    later = month_drops(key_files, first)
+    (folder / DROPPED_KEYS).parent.mkdir()
+    with RowGroupWriter(folder / DROPPED_KEYS, KEYS_SCHEMA) as dropped_keys:
+        later = month_drops(key_files, first, dropped_keys)
     dropped = pa.concat_tables([first.select(["row"]).cast(pa.schema([("row", pa.int64())])),
                                 later.select("row").to_arrow().cast(
                                     pa.schema([("row", pa.int64())]))])
     con.register("dropped", dropped)
     dedup = _dedup_summary(first, later, results)
-    write_dropped_keys(con, key_files, later.select("row").to_arrow(), folder)
     release_free_memory()
     stage("write postings")
     cached_tags = _tags_from_cache(con, folder / "_staging", cache)
@@ -954,22 +963,6 @@ def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, proces
 
 
 DROPPED_KEYS = Path("dedup") / "dropped_keys.parquet"
-
-
-def write_dropped_keys(con: duckdb.DuckDBPyConnection, key_files: list[Path], rows: pa.Table,
-                       folder: Path, extra: list[Path] = ()) -> int:
-    """Keep the dedup keys of the rows a month's duplicates removed (``dedup/``), so an append
-    can link a new posting to a duplicate removed earlier (docs/build.md); returns the rows."""
-    (folder / DROPPED_KEYS).parent.mkdir(exist_ok=True)
-    files = [str(f) for f in (*key_files, *extra)]
-    if not files:
-        pq.write_table(KEYS_SCHEMA.empty_table(), folder / DROPPED_KEYS)
-        return 0
-    con.register("dropped_rows", rows.select(["row"]).cast(pa.schema([("row", pa.int64())])))
-    n = _write_sorted(con, "select * from read_parquet($k) semi join dropped_rows using (row)",
-                      {"k": files}, folder / DROPPED_KEYS, KEYS_SCHEMA)
-    con.unregister("dropped_rows")
-    return n
 
 
 def raw_files(raw_dir: Path) -> dict[str, int]:
