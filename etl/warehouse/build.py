@@ -890,9 +890,12 @@ def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, proces
     stage("deduplicate")
     con = _duckdb(folder)
     first = first_seen_drops(con, staged)
+    con.close()  # what DuckDB held for it is not kept beside the month pass's frames
+    release_free_memory()
     (folder / DROPPED_KEYS).parent.mkdir()
     with RowGroupWriter(folder / DROPPED_KEYS, KEYS_SCHEMA) as dropped_keys:
         later = month_drops(key_files, first, dropped_keys)
+    con = _duckdb(folder)
     dropped = pa.concat_tables([first.select(["row"]).cast(pa.schema([("row", pa.int64())])),
                                 later.select("row").to_arrow().cast(
                                     pa.schema([("row", pa.int64())]))])
