@@ -157,8 +157,6 @@ def _months_macro(folder: Path, table: str) -> str:
     return f"create or replace macro {table}_of_months(first, last) as table {body}"
 
 
-
-
 def run(name: str, filters: Filters | None = None, warehouse: Path | str | None = None,
         **params) -> pl.DataFrame:
     """Run the named query with the filters' parameters plus extra named ones; a Polars frame."""
