@@ -18,7 +18,6 @@ _ANY_TAG = re.compile(r"<[^>]{0,2000}>")
 _SPACES = re.compile(r" [ \t\u00a0]+|[\t\u00a0][ \t\u00a0]*")  # only runs that change
 _DOUBLE_SPACES = re.compile("  +")  # the same runs in text with no tab or no-break space
 _BLANK_LINES = re.compile(r"\n\s*\n+")
-_ALL_SPACES = re.compile(r"[ \t\u00a0]+")
 # The characters other than " \t\n\r" that str.strip() takes for whitespace or str.splitlines()
 # for a line break, and NFKC keeps (no other character's NFKC holds one: tests/test_text.py).
 # html_to_text strips lines with str.strip() after str.splitlines(); plain_text only knows
@@ -41,7 +40,7 @@ def html_to_text(fragment: str | None) -> str:
 def _line_by_line(text: str) -> str:
     """The plain text passes of html_to_text one after the other, over the whole text."""
     text = unicodedata.normalize("NFKC", text)
-    text = _ALL_SPACES.sub(" ", text)
+    text = _SPACES.sub(" ", text)  # every run of spaces, tabs and no-break spaces as one space
     text = "\n".join(line.strip() for line in text.splitlines())
     return _BLANK_LINES.sub("\n\n", text).strip()
 
