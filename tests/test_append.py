@@ -102,7 +102,6 @@ def appended(raw, tmp_path_factory):
     loaders = {"sample": sources()["sample"]}
     shutil.copytree(raw / "raw", root / "raw")
     before = build(root / "raw", root / "wh", loaders=loaders, processes=1, log=lambda m: None)
-    shutil.copytree(root / "wh", root / "before-append")  # as built, before the append
     assert "2025-12" not in str(before["date_range"][1])
     shutil.copy(raw / "new" / NEW_FILE, root / "raw" / "sample" / NEW_FILE)
     manifest = append(root / "raw", root / "wh", loaders=loaders, processes=2,
@@ -150,6 +149,13 @@ def test_the_month_rule_across_the_warehouse_and_the_new_postings(appended):
         last["postings_read"] - 2 - 5 - 1 - 3
 
 
+def _previous_build(root):
+    """The warehouse as built before the append: its folder, which the append's swap keeps."""
+    old_folder = sorted(p for p in root.glob(".wh-*") if p.resolve() != (root / "wh").resolve())
+    assert len(old_folder) == 1
+    return old_folder[0]
+
+
 def _dropped_keys(warehouse) -> list[dict]:
     """The warehouse's stored keys of the rows a month's duplicates removed, sorted, without the
     row number (a build's reading order, which an append's differs from)."""
@@ -164,7 +170,7 @@ def test_the_removed_duplicates_keys_are_the_same_as_a_full_builds(appended):
     root, before, manifest, full = appended
     got, want = _dropped_keys(root / "wh"), _dropped_keys(root / "full")
     assert len(want) == full["sources"][0]["duplicates_near_or_cross"] > 5
-    assert len(_dropped_keys(root / "before-append")) == \
+    assert len(_dropped_keys(_previous_build(root))) == \
         before["sources"][0]["duplicates_near_or_cross"]
     kept = {r["posting_id"] for r in read_table(root / "full", "postings",
                                                 columns=["posting_id"]).to_pylist()}
@@ -174,10 +180,9 @@ def test_the_removed_duplicates_keys_are_the_same_as_a_full_builds(appended):
 
 def test_rollups_keep_untouched_months_and_gain_the_new_one(appended):
     root, *_ = appended
-    old_folder = sorted(p for p in root.glob(".wh-*") if p.resolve() != (root / "wh").resolve())
-    assert len(old_folder) == 1  # the previous build, kept by the swap
+    old_folder = _previous_build(root)
     for name in ROLLUPS:
-        old = read_table(old_folder[0], name).to_pylist()
+        old = read_table(old_folder, name).to_pylist()
         new = read_table(root / "wh", name).to_pylist()
         untouched = sorted((r for r in new if str(r["month"]) < "2025-11"), key=repr)
         assert untouched == sorted((r for r in old if str(r["month"]) < "2025-11"), key=repr)

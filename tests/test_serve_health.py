@@ -33,7 +33,7 @@ class _Health(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def health_server():
-    def start(failures: int) -> str:
+    def start(failures: int) -> tuple[str, type[_Health]]:
         handler = type("Handler", (_Health,), {"failures": failures, "asked": 0})
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
