@@ -272,6 +272,7 @@ def pay_query_params(choices) -> dict:
 
 def bench_queries(warehouse: Path, warm_runs: int = 20) -> None:
     """Each named query with the default filters: first call, then median and p95 of warm calls."""
+    from etl.bench_queries import page_params
     from radar import profile, queries
     choices = queries.choices(warehouse)
     filters = choices.defaults()
@@ -286,10 +287,11 @@ def bench_queries(warehouse: Path, warm_runs: int = 20) -> None:
         if name == "profile_requirements" and not set(profile.REQUIREMENT_COLUMNS) <= columns:
             print(f"  {name:<24} skipped: the warehouse has no requirement columns")
             continue
-        cold, frame = timed(lambda n=name: queries.run(n, filters, warehouse, **extra))
+        params = page_params(name, filters, extra)
+        cold, frame = timed(lambda n=name, p=params: queries.run(n, filters, warehouse, **p))
         warm = []
         for _ in range(warm_runs):
-            seconds, frame = timed(lambda n=name: queries.run(n, filters, warehouse, **extra))
+            seconds, frame = timed(lambda n=name, p=params: queries.run(n, filters, warehouse, **p))
             warm.append(seconds)
         p95 = statistics.quantiles(warm, n=20)[-1]
         print(f"  {name:<24} first {cold * 1000:7.1f} ms  warm median "

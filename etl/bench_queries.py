@@ -139,6 +139,15 @@ def query_params(choices) -> dict:
             "partners": ["postgresql"], **pay_query_params(choices)}
 
 
+def page_params(name: str, filters, extra: dict) -> dict:
+    """A query's extra parameters as its page passes them under these filters: the Salary page
+    asks pay_by_technology for local figures only when one country is chosen."""
+    from radar import pay
+    if name == "pay_by_technology":
+        return {**extra, "rates": pay.technology_rates(filters.countries, extra["rates"])}
+    return extra
+
+
 def narrow_filters(warehouse: Path):
     """Narrow filters: the last 12 months of the default range, the commonest country and
     senior postings only."""
@@ -174,7 +183,7 @@ def time_queries(warehouse: Path, warm_runs: int = 20, log=print) -> list[dict]:
             continue
         row = {"query": name}
         for label, filters in sets.items():
-            params = {**extra, "month": filters.date_to}
+            params = page_params(name, filters, {**extra, "month": filters.date_to})
             start = time.perf_counter()
             queries.run(name, filters, warehouse, **params)
             first = time.perf_counter() - start

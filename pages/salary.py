@@ -65,7 +65,8 @@ category = ui.url_control(st.radio, "Category", "salary_category", list(ui.CATEG
                           "language", horizontal=True, format_func=ui.CATEGORY_TITLES.get)
 min_n = ui.url_control(st.slider, "Minimum postings behind a figure", "salary_min_n",
                        range(5, 201), ui.MIN_POSTINGS_FOR_SALARY, min_value=5, max_value=200)
-by_tech = ui.data("pay_by_technology", filters, category=category, rates=rates)
+by_tech = ui.data("pay_by_technology", filters, category=category,
+                  rates=pay.technology_rates(filters.countries, rates))
 shown = by_tech.filter(pl.col("postings") >= min_n)
 if local:
     shown = shown.with_columns(median=pl.col("median_local"), p25=pl.col("p25_local"),

@@ -71,6 +71,13 @@ def local_currency(countries: Iterable[str]) -> str | None:
     return currency_of(chosen[0]) if len(chosen) == 1 else None
 
 
+def technology_rates(countries: Iterable[str], rates: list[dict]) -> list[dict]:
+    """The rates pay_by_technology needs: the rows when pay is shown in one country's currency,
+    else none (its local quartiles are not shown, and with no rates and no dimension narrowed
+    it reads the build's whole-range quartiles: radar/sql/pay_by_technology.sql)."""
+    return rates if local_currency(countries) is not None else []
+
+
 def mixes_markets(countries_with_pay: Iterable[str]) -> bool:
     """True when a pooled figure would mix more than one country's pay."""
     return len(set(countries_with_pay)) > 1

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from etl.paths import DEFAULT_WAREHOUSE
 from etl.warehouse.monthly import sql_quoted
-from etl.warehouse.rollups import derived_sql, derived_tables_for
+from etl.warehouse.rollups import ANSWER_TABLES, QUANTILE_MACROS, derived_sql, derived_tables_for
 from etl.warehouse.schema import (
     EARLIEST_POSTED,
     INDEX_SCHEMA,
@@ -120,6 +120,7 @@ def connection(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnection
                 if not table_exists(folder, table):
                     # not schema.empty_table(): that imports pandas (2 s of a cold start)
                     con.from_arrow(pa.Table.from_batches([], schema)).create(table)
+            con.execute(QUANTILE_MACROS)
             _derive_missing_rollups(con, folder)
             views = {v for (v,) in con.sql("select view_name from duckdb_views()").fetchall()}
             for table in MONTHLY_TABLES:
@@ -132,11 +133,13 @@ def connection(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnection
 
 def _derive_missing_rollups(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     """Views in place of the pre-aggregated tables a warehouse built before them lacks: the
-    build's own SQL over the raw tables (the same answers, at the raw tables' cost)."""
+    build's own SQL over the raw tables (the same answers, at the raw tables' cost); an answer
+    table (ANSWER_TABLES) is an empty stand-in, so the queries compute what it would hold."""
     columns = {c for (c,) in con.sql("select column_name from (describe postings)").fetchall()}
     for name in derived_tables_for(columns):
         if not table_exists(folder, name):
-            con.sql(f"create view {name} as {derived_sql(name)}")
+            empty = " limit 0" if name in ANSWER_TABLES else ""  # the queries compute instead
+            con.sql(f"create view {name} as select * from ({derived_sql(name)}){empty}")
 
 
 def _months_macro(folder: Path, table: str) -> str:

@@ -15,10 +15,12 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 
 from etl.sample import write_sample
 from etl.warehouse.build import build
+from etl.warehouse.rollups import QUANTILE_MACROS
 from etl.warehouse.schema import table_path
 from radar import geo, pay, profile, queries
 
@@ -96,10 +98,16 @@ def check_all(warehouse: Path) -> int:
             kw = {**params, "month": filters.date_to}
             for category in ("", "language"):
                 kw["category"] = category
-                new = queries.run(name, filters, warehouse, **kw)
-                old = raw_answer(name, filters, warehouse, **kw)
-                assert_same(new, old, f"{name} [{label}, category {category!r}]")
-                compared += new.height
+                # the Salary page asks pay_by_technology for local figures with one country
+                # only: without rates, unnarrowed, it reads the whole-range quartiles
+                for rates in ([params["rates"], []] if name == "pay_by_technology"
+                              else [params["rates"]]):
+                    kw["rates"] = rates
+                    new = queries.run(name, filters, warehouse, **kw)
+                    old = raw_answer(name, filters, warehouse, **kw)
+                    assert_same(new, old, f"{name} [{label}, category {category!r}, "
+                                f"{len(rates)} rates]")
+                    compared += new.height
     return compared
 
 
@@ -159,10 +167,75 @@ def test_a_warehouse_without_the_tables_derives_them(sample_warehouse, tmp_path)
     old = tmp_path / "old"
     shutil.copytree(sample_warehouse.resolve(), old)
     for name in ("salary_values", "salary_technologies", "rollup_requirements",
-                 "technology_postings", *CO_MENTION_TABLES):
+                 "technology_postings", *CO_MENTION_TABLES, "pay_quartiles_whole"):
         path = table_path(old, name)
         shutil.rmtree(path) if path.is_dir() else path.unlink()
     assert check_all(old) > 500
+
+
+def test_whole_range_quartiles_answer_the_default_view(sample_warehouse, tmp_path):
+    """The build's whole-range pay quartiles (pay_quartiles_whole) hold, for the last month
+    with pay and the one before, every technology's quartiles and the market's over all months
+    through it; the pay queries read them (not the pay tables) exactly when no dimension is
+    narrowed and the date range takes those months, and compute otherwise."""
+    con = duckdb.connect()
+    stored = pl.from_arrow(con.sql(
+        f"select * from '{sample_warehouse}/pay_quartiles_whole.parquet'").arrow())
+    months = sorted({m for (m,) in con.sql(
+        f"select distinct month from '{sample_warehouse}/salary_values.parquet'").fetchall()})
+    assert sorted(set(stored["upto_month"])) == months[-2:]
+    assert set(stored["first_month"]) == {months[0]}
+    for end, after in ((months[-1], None), (months[-2], months[-1])):
+        rows = stored.filter(pl.col("upto_month") == end)
+        assert set(rows["next_month"]) == {after}
+        paid = con.sql(f"select technology_id, sum(n) from "
+                       f"'{sample_warehouse}/salary_technologies.parquet' "
+                       f"where month <= $end group by all", params={"end": end}).fetchall()
+        assert dict(rows.filter(pl.col("technology_id").is_not_null())
+                    .select("technology_id", "postings").iter_rows()) == dict(paid)
+        market = rows.filter(pl.col("technology_id").is_null()).row(0, named=True)
+        values = con.sql(f"select quantile_cont(salary_annual_usd, [0.25, 0.5, 0.75]), count(*) "
+                         f"from '{sample_warehouse}/salaries/*.parquet' where month <= $end",
+                         params={"end": end}).fetchall()[0]
+        assert market["postings"] == values[1] > 100
+        for got, want in zip((market["p25"], market["median"], market["p75"]), values[0],
+                             strict=True):
+            assert math.isclose(got, want, rel_tol=1e-12)
+    # A copy whose pay tables hold no rows: only the stored answers can give the default view
+    # its figures; a narrowed view (or a range that is not the whole) finds nothing to compute.
+    copy = tmp_path / "copy"
+    shutil.copytree(sample_warehouse.resolve(), copy)
+    for name in ("salary_values", "salary_technologies"):
+        path = copy / f"{name}.parquet"
+        empty = pq.read_schema(path).empty_table()
+        path.unlink()
+        pq.write_table(empty, path)
+    choices = queries.choices(sample_warehouse)
+    base = choices.defaults()
+    params = {**extra_params(choices), "technologies": ["python"], "rates": []}
+    ranges = {"default": base,
+              "through the month before the last with pay": replace(base, date_to=months[-2]),
+              "to a later month": replace(base, date_to=months[-1].replace(year=2030)),
+              "from before the first": replace(base, date_from=dt.date(2000, 1, 1))}
+    narrowed = {"a later start": replace(base, date_from=months[1]),
+                "through two months before the last": replace(base, date_to=months[-3]),
+                "senior": replace(base, seniority=("senior",)),
+                "a source": replace(base, sources=("sample",))}
+    for label, filters in {**ranges, **narrowed}.items():
+        for name in ("salary_by_technology", "pay_by_technology", "learn_next"):
+            got = queries.run(name, filters, copy, **params)
+            want = raw_answer(name, filters, sample_warehouse, **params)
+            paid = "paid_postings" if name == "learn_next" else "postings"
+            if label in ranges:
+                assert want[paid].sum() > 100, (name, label)
+                assert_same(got, want, f"{name} [{label}]")
+            elif name == "learn_next":  # the counts are there; no pay to compute from
+                assert got[paid].sum() == 0 and got["market_paid"].sum() == 0, label
+            else:
+                assert got.is_empty(), (name, label)
+    # with local figures asked for, pay_by_technology computes (nothing, in the copy)
+    assert queries.run("pay_by_technology", base, copy,
+                       **{**params, "rates": extra_params(choices)["rates"]}).is_empty()
 
 
 def test_weighted_quantile_is_quantile_cont():
@@ -170,8 +243,7 @@ def test_weighted_quantile_is_quantile_cont():
     floating-point rounding: the interpolation may differ in the last bit)."""
     rng = random.Random(5)
     con = duckdb.connect()
-    macros = queries.sql_text("_macros")
-    con.sql(macros[macros.index("create or replace macro value_at_rank"):])
+    con.sql(QUANTILE_MACROS)  # shared by the build and the queries
     for trial in range(200):
         values = [rng.choice([50_000.0, 61_250.5, 75_000.0, 99_999.99, 120_000.0,
                               rng.uniform(1e4, 5e5)]) for _ in range(rng.randint(1, 40))]
@@ -194,8 +266,7 @@ def test_banded_quantile_is_quantile_cont():
     bands, a group whose every value is in one band."""
     rng = random.Random(7)
     con = duckdb.connect()
-    macros = queries.sql_text("_macros")
-    con.sql(macros[macros.index("create or replace macro value_at_rank"):])
+    con.sql(QUANTILE_MACROS)  # shared by the build and the queries
     edges = [999.99, 1000.0, 1000.01, 1999.99, 2000.0, 2000.0, 150_000.0, 150_999.99]
     groups = {0: [42_000.0], 1: [5_000.0] * 7, 2: [1000.0, 1999.99, 1500.0], 3: edges}
     for g in range(4, 60):

@@ -51,7 +51,7 @@ from etl.warehouse import embedded as prebuilt
 from etl.warehouse import tag_cache
 from etl.warehouse.lock import build_lock
 from etl.warehouse.monthly import write_months
-from etl.warehouse.rollups import DERIVED_SQL
+from etl.warehouse.rollups import ANSWER_TABLES, DERIVED_SQL, write_answer_tables
 from etl.warehouse.schema import (
     EMPTY_MONTH_FILE,
     LAYOUT_VERSION,
@@ -467,7 +467,7 @@ def write_touched_rollups(folder: Path, current: Path,
         if (current / name).is_file():
             os.link(current / name, subset / name)
     fresh = b.write_rollups(subset)
-    single = [n for n in fresh if n not in MONTHLY_TABLES]
+    single = [n for n in fresh if n not in MONTHLY_TABLES and n not in ANSWER_TABLES]
     columns = {n: _date_column(current / f"{n}.parquet") for n in single}
     if not all(columns.values()) or not all((current / n).is_dir() for n in fresh
                                             if n in MONTHLY_TABLES):
@@ -497,6 +497,7 @@ def write_touched_rollups(folder: Path, current: Path,
             # writes the column as required): every column may be null
             pa.schema([f.with_nullable(True) for f in schema]))
     con.close()
+    counts.update(write_answer_tables(folder, b.DUCKDB_MEMORY))  # whole-range: from the merged
     shutil.rmtree(subset)
     shutil.rmtree(folder / "_rollup_spill", ignore_errors=True)
     return counts, True

@@ -20,7 +20,7 @@ DIMENSIONS = ("source", "country", "remote", "seniority", "role_family")
 
 # Pre-aggregated pay: each distinct advertised annual pay (USD) of a cell with the number of
 # postings at it. Quantiles over these (value, count) rows are exactly those over the postings
-# (radar/sql/_macros.sql: weighted_quantile), and advertised pay is mostly round figures, so a
+# (QUANTILE_MACROS below: weighted_quantile), and advertised pay is mostly round figures, so a
 # cell holds few distinct values. Sorted by month, so a date range skips row groups. The SQL
 # reads the warehouse tables by name: the query layer runs the same text as views over a
 # warehouse built before these tables existed (radar/queries.py).
@@ -93,6 +93,71 @@ DERIVED_SQL = {
               from postings where country = 'US') p
         join posting_technologies t using (posting_id)
         group by all order by month""",
+    # The pay quartiles of every technology, and the market's (technology_id null), over all
+    # cells and every month with pay through ``upto_month``: the answer of the pay queries
+    # with no dimension narrowed and a date range that takes exactly those months (the
+    # dashboard's default view), which would otherwise read every row of salary_technologies.
+    # Two ends: the last month with pay and the one before it (the default range stops before
+    # an incomplete last month). ``first_month`` and ``next_month`` (the month with pay after
+    # the end) say which date ranges take those months (radar/sql/_macros.sql:
+    # whole_pay_upto). Made from the (value, n) rows above with the queries' own banded
+    # quantile (QUANTILE_MACROS), so the figures are theirs.
+    "pay_quartiles_whole": """
+        with months as (
+            select month, lead(month) over (order by month) as next_month,
+                   min(month) over () as first_month,
+                   row_number() over (order by month desc) as from_last
+            from (select distinct month from salary_values)
+        ),
+        ends as (select month as upto_month, first_month, next_month, from_last from months
+                 where from_last <= 2),
+        -- each distinct pay of a technology (and the market's) counted over every month and
+        -- over the months before the last: one pass over each table for both ends
+        summed as materialized (
+            select technology_id, category, salary_annual_usd as usd, sum(n)::double as n_all,
+                   sum(n) filter (where month < (select upto_month from ends
+                                                 where from_last = 1))::double as n_before
+            from salary_technologies group by all
+            union all
+            select null, null, salary_annual_usd, sum(n)::double,
+                   sum(n) filter (where month < (select upto_month from ends
+                                                 where from_last = 1))::double
+            from salary_values group by all
+        ),
+        cells as materialized (
+            select e.upto_month, s.technology_id, s.category, s.usd,
+                   if(e.from_last = 1, s.n_all, s.n_before) as n
+            from summed s cross join ends e
+            where if(e.from_last = 1, s.n_all, s.n_before) > 0
+        ),
+        -- the quartiles sort only the values of the bands holding their ranks (pay_band), as
+        -- the queries do
+        bands as (
+            select upto_month, technology_id, band, n,
+                   sum(n) over (partition by upto_month, technology_id order by band) as upto,
+                   sum(n) over (partition by upto_month, technology_id) as total
+            from (select upto_month, technology_id, pay_band(usd) as band, sum(n) as n
+                  from cells group by all)
+        ),
+        ranked as (
+            select c.upto_month, c.technology_id, c.category, c.usd, b.total,
+                   b.upto - b.n + sum(c.n) over (
+                       partition by c.upto_month, c.technology_id, b.band order by c.usd) as upto
+            from cells c join bands b on b.upto_month = c.upto_month
+                 and b.technology_id is not distinct from c.technology_id
+                 and b.band = pay_band(c.usd)
+            where holds_quantile(b.upto, b.n, b.total, 0.25)
+               or holds_quantile(b.upto, b.n, b.total, 0.5)
+               or holds_quantile(b.upto, b.n, b.total, 0.75)
+        )
+        select e.upto_month, any_value(e.first_month) as first_month,
+               any_value(e.next_month) as next_month, r.technology_id,
+               any_value(r.category) as category, any_value(r.total)::bigint as postings,
+               weighted_quantile(r.usd, r.upto, r.total, 0.25) as p25,
+               weighted_quantile(r.usd, r.upto, r.total, 0.5) as median,
+               weighted_quantile(r.usd, r.upto, r.total, 0.75) as p75
+        from ranked r join ends e using (upto_month)
+        group by e.upto_month, r.technology_id order by upto_month, technology_id""",
     # Each source's postings per month, dates and coverage, for coverage_by_source.
     "rollup_sources": """
         select source, date_trunc('month', posted_date)::date as month, count(*) as postings,
@@ -102,6 +167,45 @@ DERIVED_SQL = {
         from postings group by all order by month""",
 }
 REQUIREMENT_COLUMNS = ("degree", "degree_equivalent", "min_years_experience")
+
+# Tables that hold answers rather than rows to aggregate: a warehouse built before one existed
+# gets an empty stand-in (radar/queries.py), not a view computing it at every query, so the
+# queries take their computing branch there.
+ANSWER_TABLES = ("pay_quartiles_whole",)
+
+# Exact quantiles over (value, n) rows, for the build's answer tables and the queries
+# (radar.queries loads these before radar/sql/_macros.sql).
+QUANTILE_MACROS = """
+-- The value at 0-based rank r of a group of (value, n) rows, where upto is the running count
+-- of the group through the row's value (sum(n) over (partition by group order by value)).
+create or replace macro value_at_rank(value, upto, r) as min(value) filter (where upto > r);
+
+-- quantile_cont(value, q) over the postings a group of (value, n) rows stands for, exactly:
+-- total is the group's count; linear interpolation between the values at ranks floor and
+-- ceil of (total - 1) * q, as DuckDB's quantile_cont does.
+create or replace macro weighted_quantile(value, upto, total, q) as
+    value_at_rank(value, upto, floor((total::double - 1) * q))
+    + (value_at_rank(value, upto, ceil((total::double - 1) * q))
+       - value_at_rank(value, upto, floor((total::double - 1) * q)))
+      * ((any_value(total)::double - 1) * q - floor((any_value(total)::double - 1) * q));
+
+-- Exact quantiles without sorting every value (docs/scale.md, "Banded quantiles"): a group's
+-- (value, n) rows are first counted per band of values (pay_band: monotone in the value, so
+-- every value of a lower band is smaller), the running count over a group's bands finds the
+-- bands that hold the ranks a quantile needs, and only those bands' values are sorted. A row's
+-- running count within its band plus the count of the group's lower bands (before) is its
+-- running count in the whole group, so value_at_rank and weighted_quantile over those rows
+-- give the value at any rank of a band kept: the answers are those over every value.
+create or replace macro pay_band(value) as floor(value / 1000);
+
+-- Whether a band (its running count upto through it, its own count n) holds 0-based rank r.
+create or replace macro holds_rank(upto, n, r) as r >= upto - n and r < upto;
+
+-- Whether a band holds a rank weighted_quantile(..., total, q) reads (floor and ceil).
+create or replace macro holds_quantile(upto, n, total, q) as
+    holds_rank(upto, n, floor((total::double - 1) * q))
+    or holds_rank(upto, n, ceil((total::double - 1) * q));
+"""
 
 # Rows per Parquet row group of a derived table (100,000 when not named): DuckDB skips a row
 # group whose min/max of the sort keys fall outside a query's filters, so the small tables the
@@ -140,6 +244,7 @@ def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
     con.execute(f"set memory_limit = '{memory}'")
     con.execute("set enable_progress_bar = false")
     con.execute(f"set temp_directory = '{sql_quoted(spill)}'")
+    con.execute(QUANTILE_MACROS)
     whole = {table: table_source(folder, table) for table in
              ("postings", "salaries", "posting_technologies", "rollup_technologies")}
     views_of(con, whole)
@@ -157,17 +262,42 @@ def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
                     if name in MONTHLY_TABLES:
                         path = folder / name / "*.parquet"
                 else:
-                    con.execute(f"copy ({derived_sql(name)}) to '{sql_quoted(path)}' "
-                                "(format parquet, compression zstd, row_group_size "
-                                f"{ROW_GROUP_ROWS.get(name, 100_000)})")
-                    counts[name] = con.sql("select count(*) from read_parquet("
-                                           f"'{sql_quoted(path)}')").fetchall()[0][0]
+                    counts[name] = _write_whole(con, name, path)
             # a later table may be made from this one (the pairs from technology_sets)
             con.sql(f"create or replace view {name} as select * from "
                     f"read_parquet('{sql_quoted(path)}')")
     finally:
         shutil.rmtree(spill, ignore_errors=True)
     return counts
+
+
+def _write_whole(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> int:
+    """Write one derived table in one query (DuckDB streams it into Parquet); its rows."""
+    con.execute(f"copy ({derived_sql(name)}) to '{sql_quoted(path)}' (format parquet, "
+                f"compression zstd, row_group_size {ROW_GROUP_ROWS.get(name, 100_000)})")
+    return con.sql(f"select count(*) from read_parquet('{sql_quoted(path)}')").fetchall()[0][0]
+
+
+def write_answer_tables(folder: Path, memory: str = "1GB") -> dict[str, int]:
+    """Write the answer tables (ANSWER_TABLES) from the warehouse's pay tables, whole: an
+    append, which updates the other tables by month, rewrites these after them (they answer
+    for the whole range); their row counts."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"set memory_limit = '{memory}'")
+        con.execute("set enable_progress_bar = false")
+        con.execute(f"set temp_directory = '{sql_quoted(folder / '.answers-spill')}'")
+        con.execute(QUANTILE_MACROS)
+        views_of(con, {t: str(folder / f"{t}.parquet")
+                       for t in ("salary_values", "salary_technologies")})
+        counts = {}
+        for name in ANSWER_TABLES:
+            with naming_table(name):
+                counts[name] = _write_whole(con, name, folder / f"{name}.parquet")
+        return counts
+    finally:
+        con.close()
+        shutil.rmtree(folder / ".answers-spill", ignore_errors=True)
 
 
 def _write_by_month(con: duckdb.DuckDBPyConnection, name: str, parts: list[dict[str, list[str]]],

@@ -136,32 +136,17 @@ create or replace macro us_state_technologies_in(date_from, date_to, countries, 
     where kept(month, source, country, remote, seniority, role_family,
                date_from, date_to, sources, countries, remotes, seniorities, roles);
 
--- The value at 0-based rank r of a group of (value, n) rows, where upto is the running count
--- of the group through the row's value (sum(n) over (partition by group order by value)).
-create or replace macro value_at_rank(value, upto, r) as min(value) filter (where upto > r);
+-- The end month of the stored whole-range pay quartiles (pay_quartiles_whole: the build's
+-- answers for every month with pay through upto_month, all cells) that answer a query with
+-- these filters, else null: no dimension narrowed and a date range that takes exactly the
+-- months with pay through that end (from the first; none after it). A query binds it with a
+-- first statement, so the branch it does not take is dropped when the query is planned.
+create or replace macro whole_pay_upto(date_from, date_to, countries, remotes, seniorities,
+                                       roles, sources) as (
+    select max(upto_month) from pay_quartiles_whole
+    where unfiltered(countries, remotes, seniorities, roles, sources)
+      and date_from::date <= first_month and upto_month <= date_to::date
+      and (next_month is null or date_to::date < next_month));
 
--- quantile_cont(value, q) over the postings a group of (value, n) rows stands for, exactly:
--- total is the group's count; linear interpolation between the values at ranks floor and
--- ceil of (total - 1) * q, as DuckDB's quantile_cont does.
-create or replace macro weighted_quantile(value, upto, total, q) as
-    value_at_rank(value, upto, floor((total::double - 1) * q))
-    + (value_at_rank(value, upto, ceil((total::double - 1) * q))
-       - value_at_rank(value, upto, floor((total::double - 1) * q)))
-      * ((any_value(total)::double - 1) * q - floor((any_value(total)::double - 1) * q));
-
--- Exact quantiles without sorting every value (docs/scale.md, "Banded quantiles"): a group's
--- (value, n) rows are first counted per band of values (pay_band: monotone in the value, so
--- every value of a lower band is smaller), the running count over a group's bands finds the
--- bands that hold the ranks a quantile needs, and only those bands' values are sorted. A row's
--- running count within its band plus the count of the group's lower bands (before) is its
--- running count in the whole group, so value_at_rank and weighted_quantile over those rows
--- give the value at any rank of a band kept: the answers are those over every value.
-create or replace macro pay_band(value) as floor(value / 1000);
-
--- Whether a band (its running count upto through it, its own count n) holds 0-based rank r.
-create or replace macro holds_rank(upto, n, r) as r >= upto - n and r < upto;
-
--- Whether a band holds a rank weighted_quantile(..., total, q) reads (floor and ceil).
-create or replace macro holds_quantile(upto, n, total, q) as
-    holds_rank(upto, n, floor((total::double - 1) * q))
-    or holds_rank(upto, n, ceil((total::double - 1) * q));
+-- value_at_rank, weighted_quantile and the band macros (pay_band, holds_quantile):
+-- etl/warehouse/rollups.py, QUANTILE_MACROS (the build's answer tables use them too).

@@ -5,6 +5,11 @@
 -- naming any known technology; advertised pay (median and n, exact, from the pre-aggregated
 -- (value, n) rows) beside the market's. Counts from the technology rollups and the cells'
 -- technology sets (docs/scale.md), never the tags row by row.
+-- Two statements: the first finds whether the build's whole-range pay quartiles answer these
+-- filters (_macros.sql: whole_pay_upto; the dashboard's default view), the second reads the
+-- medians there then, else computes them.
+select whole_pay_upto($date_from, $date_to, $countries, $remote, $seniority, $role_family,
+                      $sources) as whole_upto;
 with bounds as (
     select ($date_to::date - interval 11 month)::date as recent_start,
            ($date_to::date - interval 23 month)::date as prior12_start,
@@ -73,12 +78,14 @@ numbered as (
     from technologies
 ),
 -- the pay medians per technology, exactly, sorting only the values of the band (of 1,000
--- USD) that holds a technology's median (_macros.sql: pay_band, holds_quantile)
+-- USD) that holds a technology's median (pay_band, holds_quantile: QUANTILE_MACROS in
+-- etl/warehouse/rollups.py)
 paid_values as (
     select t.g, s.salary_annual_usd as usd, s.n::double as n
     from salary_technologies_in($date_from, $date_to, $countries, $remote, $seniority,
                                 $role_family, $sources) s
     join numbered t using (technology_id)
+    where $whole_upto::date is null
 ),
 paid_bands as (
     select g, band, n, sum(n) over (partition by g order by band) as upto,
@@ -98,11 +105,15 @@ paid as (
     select t.technology_id, any_value(total) as paid_postings,
            weighted_quantile(usd, upto, total, 0.5) as paid_median
     from paid_ranked join numbered t using (g) group by t.technology_id
+    union all
+    select technology_id, postings, median from pay_quartiles_whole
+    where upto_month = $whole_upto::date and technology_id is not null
 ),
 market_values as (
     select salary_annual_usd as usd, n::double as n
     from salary_values_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
                           $sources)
+    where $whole_upto::date is null
 ),
 market_bands as (
     select band, n, sum(n) over (order by band) as upto, sum(n) over () as total
@@ -118,6 +129,10 @@ market as (
     select coalesce(any_value(total), 0) as market_paid,
            weighted_quantile(usd, upto, total, 0.5) as market_median
     from market_ranked
+    having $whole_upto::date is null
+    union all
+    select postings, median from pay_quartiles_whole
+    where upto_month = $whole_upto::date and technology_id is null
 ),
 final as (
     select c.technology_id, tech.name, tech.category,

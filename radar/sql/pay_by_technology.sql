@@ -1,9 +1,14 @@
 -- Advertised annual pay per technology of a category ($category, '' for all): quartiles in US
 -- dollars and, through $rates (see pay_by_country.sql), in the local currency: the page shows
 -- the local figures when one country is chosen. Reads the pre-aggregated (value, n) rows; the
--- quartiles are exact (weighted_quantile over the bands that hold their ranks: _macros.sql,
--- holds_quantile). The technologies are numbered first: the running-count windows partition
+-- quartiles are exact (weighted_quantile over the bands that hold their ranks: holds_quantile,
+-- QUANTILE_MACROS in etl/warehouse/rollups.py). The technologies are numbered first: the running-count windows partition
 -- by an integer.
+-- Two statements: the first finds whether the build's whole-range quartiles answer these
+-- filters (_macros.sql: whole_pay_upto; the dashboard's default view, where the page asks for
+-- no local figures: $rates empty), the second reads them then, else computes.
+select whole_pay_upto($date_from, $date_to, $countries, $remote, $seniority, $role_family,
+                      $sources) as whole_upto;
 with rates as (
     select unnest($rates::struct(country varchar, year integer, units double)[], recursive := true)
 ),
@@ -19,7 +24,8 @@ valued as (
                                 $role_family, $sources) s
     join numbered t using (technology_id)
     left join rates r on r.country = s.country and r.year = year(s.month)
-    where $category = '' or s.category = $category
+    where ($category = '' or s.category = $category)
+      and not ($whole_upto::date is not null and len($rates) = 0)
 ),
 -- the quartiles sort only the values of the bands that hold their ranks (pay_band: 1,000
 -- US dollars, or local units)
@@ -41,6 +47,11 @@ usd_quartiles as (
            weighted_quantile(usd, upto, total, 0.5) as median_usd,
            weighted_quantile(usd, upto, total, 0.75) as p75_usd
     from usd_ranked group by g
+    union all
+    select t.g, w.postings, w.p25, w.median, w.p75
+    from pay_quartiles_whole w join numbered t using (technology_id)
+    where w.upto_month = $whole_upto::date and len($rates) = 0
+      and ($category = '' or w.category = $category)
 ),
 local_bands as (
     select g, band, n, sum(n) over (partition by g order by band) as upto,

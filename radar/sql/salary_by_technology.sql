@@ -2,6 +2,11 @@
 -- and the number of postings behind each (estimates and outliers excluded at build time).
 -- Reads the pre-aggregated (value, n) rows; the quartiles are exact (weighted_quantile). The
 -- technologies are numbered first: the running-count window partitions by an integer.
+-- Two statements: the first finds whether the build's whole-range quartiles answer these
+-- filters (_macros.sql: whole_pay_upto; the dashboard's default view), the second reads them
+-- then, else computes.
+select whole_pay_upto($date_from, $date_to, $countries, $remote, $seniority, $role_family,
+                      $sources) as whole_upto;
 with numbered as (
     select technology_id, name, category, (row_number() over ())::integer as g
     from technologies
@@ -12,7 +17,7 @@ cells as (
     from salary_technologies_in($date_from, $date_to, $countries, $remote, $seniority,
                                 $role_family, $sources) s
     join numbered t using (technology_id)
-    where $category = '' or s.category = $category
+    where ($category = '' or s.category = $category) and $whole_upto::date is null
     group by all
 ),
 ranked as (
@@ -27,8 +32,13 @@ quartiles as (
            weighted_quantile(usd, upto, total, 0.75) as p75
     from ranked group by g
 ),
+stored as (
+    select t.g, w.postings, w.p25, w.median, w.p75
+    from pay_quartiles_whole w join numbered t using (technology_id)
+    where w.upto_month = $whole_upto::date and ($category = '' or w.category = $category)
+),
 final as (
     select t.technology_id, t.name, t.category, q.postings, q.p25, q.median, q.p75
-    from quartiles q join numbered t using (g)
+    from (select * from quartiles union all select * from stored) q join numbered t using (g)
 )
 select * from final order by postings desc, technology_id
