@@ -2,8 +2,8 @@
 -- dollars and, through $rates (see pay_by_country.sql), in the local currency: the page shows
 -- the local figures when one country is chosen. Reads the pre-aggregated (value, n) rows; the
 -- quartiles are exact (weighted_quantile over the bands that hold their ranks: holds_quantile,
--- QUANTILE_MACROS in etl/warehouse/rollups.py). The technologies are numbered first: the running-count windows partition
--- by an integer.
+-- QUANTILE_MACROS in etl/warehouse/rollups.py). The technologies are numbered first: the
+-- running-count windows partition by an integer.
 -- Two statements: the first finds whether the build's whole-range quartiles answer these
 -- filters (_macros.sql: whole_pay_upto; the dashboard's default view, where the page asks for
 -- no local figures: $rates empty), the second reads them then, else computes.
