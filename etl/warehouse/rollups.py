@@ -241,10 +241,7 @@ def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
     ``salaries``); their row counts. DuckDB streams each into Parquet, spilling a sort to disk
     beyond ``memory``."""
     spill = folder / ".derived-spill"
-    con.execute(f"set memory_limit = '{memory}'")
-    con.execute("set enable_progress_bar = false")
-    con.execute(f"set temp_directory = '{sql_quoted(spill)}'")
-    con.execute(QUANTILE_MACROS)
+    _set_up(con, memory, spill)
     whole = {table: table_source(folder, table) for table in
              ("postings", "salaries", "posting_technologies", "rollup_technologies")}
     views_of(con, whole)
@@ -271,6 +268,15 @@ def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
     return counts
 
 
+def _set_up(con: duckdb.DuckDBPyConnection, memory: str, spill: Path) -> None:
+    """A connection that writes derived tables: DuckDB's memory limit, spilling to ``spill``
+    beyond it, no progress bar, the quantile macros."""
+    con.execute(f"set memory_limit = '{memory}'")
+    con.execute("set enable_progress_bar = false")
+    con.execute(f"set temp_directory = '{sql_quoted(spill)}'")
+    con.execute(QUANTILE_MACROS)
+
+
 def _write_whole(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> int:
     """Write one derived table in one query (DuckDB streams it into Parquet); its rows."""
     con.execute(f"copy ({derived_sql(name)}) to '{sql_quoted(path)}' (format parquet, "
@@ -284,10 +290,7 @@ def write_answer_tables(folder: Path, memory: str = "1GB") -> dict[str, int]:
     for the whole range); their row counts."""
     con = duckdb.connect()
     try:
-        con.execute(f"set memory_limit = '{memory}'")
-        con.execute("set enable_progress_bar = false")
-        con.execute(f"set temp_directory = '{sql_quoted(folder / '.answers-spill')}'")
-        con.execute(QUANTILE_MACROS)
+        _set_up(con, memory, folder / ".answers-spill")
         views_of(con, {t: str(folder / f"{t}.parquet")
                        for t in ("salary_values", "salary_technologies")})
         counts = {}
