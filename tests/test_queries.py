@@ -163,6 +163,21 @@ def test_indeed_index_is_empty_without_index_data(run):
     assert frame.columns == ["date", "country", "series", "index_value"]
 
 
+def test_the_cursors_queries_run_on_keep_the_connections_settings(fixture_warehouse):
+    """queries.run takes a cursor of the shared connection for each query: the Parquet footer
+    cache holds there too (a session setting unless set globally: at 10M the pay queries then
+    parsed salary_technologies' footer, 40-50 ms, at every call), and so does the memory limit."""
+    con = queries.connection(fixture_warehouse)
+    settings = ("select current_setting('parquet_metadata_cache'), "
+                "current_setting('memory_limit')")
+    cursor = con.cursor()
+    try:
+        assert cursor.sql(settings).fetchall() == con.sql(settings).fetchall()
+        assert cursor.sql(settings).fetchall()[0][0] is True
+    finally:
+        cursor.close()
+
+
 def test_month_macros_open_only_the_months_asked(fixture_warehouse):
     """postings_of_months reads the month files from its first date's month through its last
     date's (DuckDB drops the others while planning): the rows those months hold, no others."""
