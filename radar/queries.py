@@ -135,13 +135,17 @@ def connection(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnection
 
 def _derive_missing_rollups(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     """Views in place of the pre-aggregated tables a warehouse built before them lacks: the
-    build's own SQL over the raw tables (the same answers, at the raw tables' cost); an answer
-    table (ANSWER_TABLES) is an empty stand-in, so the queries compute what it would hold."""
+    build's own SQL over the raw tables (the same answers, at the raw tables' cost). The answer
+    tables (ANSWER_TABLES) come together: when one is missing, each is an empty stand-in, so
+    the queries compute what they would hold."""
     columns = {c for (c,) in con.sql("select column_name from (describe postings)").fetchall()}
+    answers = all(table_exists(folder, name) for name in ANSWER_TABLES)
     for name in derived_tables_for(columns):
-        if not table_exists(folder, name):
-            empty = " limit 0" if name in ANSWER_TABLES else ""  # the queries compute instead
-            con.sql(f"create view {name} as select * from ({derived_sql(name)}){empty}")
+        if name in ANSWER_TABLES and not answers:  # the queries compute instead
+            con.sql(f"create or replace view {name} as select * from ({derived_sql(name)}) "
+                    "limit 0")
+        elif not table_exists(folder, name):
+            con.sql(f"create view {name} as select * from ({derived_sql(name)})")
 
 
 def _months_macro(folder: Path, table: str) -> str:

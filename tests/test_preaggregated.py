@@ -20,7 +20,7 @@ import pytest
 
 from etl.sample import write_sample
 from etl.warehouse.build import build
-from etl.warehouse.rollups import QUANTILE_MACROS
+from etl.warehouse.rollups import ANSWER_TABLES, QUANTILE_MACROS
 from etl.warehouse.schema import table_path
 from radar import geo, pay, profile, queries
 
@@ -167,17 +167,33 @@ def test_a_warehouse_without_the_tables_derives_them(sample_warehouse, tmp_path)
     old = tmp_path / "old"
     shutil.copytree(sample_warehouse.resolve(), old)
     for name in ("salary_values", "salary_technologies", "rollup_requirements",
-                 "technology_postings", *CO_MENTION_TABLES, "pay_quartiles_whole"):
+                 "technology_postings", *CO_MENTION_TABLES, *ANSWER_TABLES):
         path = table_path(old, name)
         shutil.rmtree(path) if path.is_dir() else path.unlink()
+    assert check_all(old) > 500
+
+
+def test_a_warehouse_with_some_answer_tables_computes(sample_warehouse, tmp_path):
+    """A warehouse built when only the first answer table existed (pay_quartiles_whole): the
+    answer tables come together, so every pay query computes there, from the pay tables."""
+    old = tmp_path / "old"
+    shutil.copytree(sample_warehouse.resolve(), old)
+    for name in ANSWER_TABLES[1:]:
+        table_path(old, name).unlink()
+    assert (old / "pay_quartiles_whole.parquet").is_file()
+    con = queries.connection(old)
+    assert [con.sql(f"select count(*) from {name}").fetchall()[0][0]
+            for name in ANSWER_TABLES] == [0] * len(ANSWER_TABLES)
     assert check_all(old) > 500
 
 
 def test_whole_range_quartiles_answer_the_default_view(sample_warehouse, tmp_path):
     """The build's whole-range pay quartiles (pay_quartiles_whole) hold, for the last month
     with pay and the one before, every technology's quartiles and the market's over all months
-    through it; the pay queries read them (not the pay tables) exactly when no dimension is
-    narrowed and the date range takes those months, and compute otherwise."""
+    through it, and its sums per cell of country x seniority x year (salary_cells_whole, and
+    per technology salary_technology_cells_whole) the pay values through either end;
+    the pay queries read them (not the pay tables) exactly when no dimension is narrowed and
+    the date range takes those months, and compute otherwise."""
     con = duckdb.connect()
     stored = pl.from_arrow(con.sql(
         f"select * from '{sample_warehouse}/pay_quartiles_whole.parquet'").arrow())
@@ -201,6 +217,22 @@ def test_whole_range_quartiles_answer_the_default_view(sample_warehouse, tmp_pat
         for got, want in zip((market["p25"], market["median"], market["p75"]), values[0],
                              strict=True):
             assert math.isclose(got, want, rel_tol=1e-12)
+    last = months[-1]
+    for name, keys, table in (
+            ("salary_cells_whole", "country, seniority, year(month)", "salary_values"),
+            ("salary_technology_cells_whole", "technology_id, country, seniority, year(month)",
+             "salary_technologies")):
+        stored_sums = con.sql(
+            f"select {keys.replace('year(month)', 'year')}, sum(n_all), sum(n_before), "
+            f"count(distinct last_month), count(*) from '{sample_warehouse}/{name}.parquet' "
+            "group by all order by all").fetchall()
+        raw_sums = con.sql(
+            f"select {keys}, sum(n), coalesce(sum(n) filter (where month < $last), 0), 1, "
+            f"count(distinct salary_annual_usd) from '{sample_warehouse}/{table}.parquet' "
+            "group by all order by all", params={"last": last}).fetchall()
+        assert stored_sums == raw_sums and len(raw_sums) > 20, name
+        assert con.sql(f"select any_value(last_month) from "
+                       f"'{sample_warehouse}/{name}.parquet'").fetchall() == [(last,)]
     # A copy whose pay tables hold no rows: only the stored answers can give the default view
     # its figures; a narrowed view (or a range that is not the whole) finds nothing to compute.
     copy = tmp_path / "copy"
@@ -221,18 +253,29 @@ def test_whole_range_quartiles_answer_the_default_view(sample_warehouse, tmp_pat
                 "through two months before the last": replace(base, date_to=months[-3]),
                 "senior": replace(base, seniority=("senior",)),
                 "a source": replace(base, sources=("sample",))}
+    rates = extra_params(choices)["rates"]
+    # (query, extra parameters): the yearly and per-country sums convert at any rates, and
+    # salary_over_time reads the market's (no technology) or the technologies' sums
+    asked = [("salary_by_technology", {}), ("pay_by_technology", {}), ("learn_next", {}),
+             ("pay_by_year", {}), ("pay_by_year", {"rates": rates}), ("pay_by_country", {}),
+             ("pay_by_country", {"rates": rates}), ("salary_over_time", {}),
+             ("salary_over_time", {"technologies": []}),
+             ("pay_premium_cells", {"technologies": ["python", "java", "go", "postgresql"]})]
     for label, filters in {**ranges, **narrowed}.items():
-        for name in ("salary_by_technology", "pay_by_technology", "learn_next"):
-            got = queries.run(name, filters, copy, **params)
-            want = raw_answer(name, filters, sample_warehouse, **params)
-            paid = "paid_postings" if name == "learn_next" else "postings"
+        for name, more in asked:
+            got = queries.run(name, filters, copy, **{**params, **more})
+            want = raw_answer(name, filters, sample_warehouse, **{**params, **more})
+            paid = {"learn_next": "paid_postings", "pay_premium_cells": "n_with"}.get(
+                name, "postings")
             if label in ranges:
                 assert want[paid].sum() > 100, (name, label)
-                assert_same(got, want, f"{name} [{label}]")
+                if more.get("rates"):
+                    assert want["median_local"].is_not_null().sum() > 0, (name, label)
+                assert_same(got, want, f"{name} {more.keys()} [{label}]")
             elif name == "learn_next":  # the counts are there; no pay to compute from
                 assert got[paid].sum() == 0 and got["market_paid"].sum() == 0, label
-            else:
-                assert got.is_empty(), (name, label)
+            else:  # pay_by_country always has its pooled row
+                assert got[paid].sum() == 0, (name, label)
     # with local figures asked for, pay_by_technology computes (nothing, in the copy)
     assert queries.run("pay_by_technology", base, copy,
                        **{**params, "rates": extra_params(choices)["rates"]}).is_empty()

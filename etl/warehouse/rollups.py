@@ -79,6 +79,11 @@ DERIVED_SQL = {
     "technologies_by_month": """
         select month, technology_id, sum(postings) as postings
         from rollup_technologies group by all order by technology_id, month""",
+    # Postings naming any technology of each category per month over all cells
+    # (rollup_categories without the dimensions: a posting is in one cell), for the same case.
+    "categories_by_month": """
+        select month, category, sum(postings) as postings
+        from rollup_categories group by all order by category, month""",
     # US postings per state code (from the location text, as map_us_states reads it; the page's
     # list of states is applied by the query) and per state code x technology.
     "rollup_us_states": """
@@ -158,6 +163,27 @@ DERIVED_SQL = {
                weighted_quantile(r.usd, r.upto, r.total, 0.75) as p75
         from ranked r join ends e using (upto_month)
         group by e.upto_month, r.technology_id order by upto_month, technology_id""",
+    # The pay values per cell of country x seniority x year (every source, remote status and
+    # role family summed), counted over every month with pay (n_all) and over those before the
+    # last one (n_before; last_month: the last month with pay): the rows the yearly, per-country
+    # and premium pay queries group for the same default view (the two ends of
+    # pay_quartiles_whole), about 1/19 of salary_values' rows at 10M postings. The queries
+    # convert and rank them as they would salary_values' rows, so any exchange rates apply
+    # (radar/sql/_macros.sql: salary_cells_in).
+    "salary_cells_whole": """
+        select s.country, s.seniority, year(s.month) as year, s.salary_annual_usd, l.last_month,
+               sum(s.n) as n_all, coalesce(sum(s.n) filter (where s.month < l.last_month), 0)
+                   as n_before
+        from salary_values s, (select max(month) as last_month from salary_values) l
+        group by all order by year, country, seniority, salary_annual_usd""",
+    # The same per technology, ordered by technology: a few chosen technologies' pay over time
+    # and premium cells are a few row groups.
+    "salary_technology_cells_whole": """
+        select s.technology_id, s.country, s.seniority, year(s.month) as year,
+               s.salary_annual_usd, l.last_month, sum(s.n) as n_all,
+               coalesce(sum(s.n) filter (where s.month < l.last_month), 0) as n_before
+        from salary_technologies s, (select max(month) as last_month from salary_values) l
+        group by all order by technology_id, year, country, seniority, salary_annual_usd""",
     # Each source's postings per month, dates and coverage, for coverage_by_source.
     "rollup_sources": """
         select source, date_trunc('month', posted_date)::date as month, count(*) as postings,
@@ -168,10 +194,12 @@ DERIVED_SQL = {
 }
 REQUIREMENT_COLUMNS = ("degree", "degree_equivalent", "min_years_experience")
 
-# Tables that hold answers rather than rows to aggregate: a warehouse built before one existed
-# gets an empty stand-in (radar/queries.py), not a view computing it at every query, so the
-# queries take their computing branch there.
-ANSWER_TABLES = ("pay_quartiles_whole",)
+# Tables that hold answers (or the rows of one view) rather than rows to aggregate, for the
+# dashboard's default view: a warehouse built before one of them existed gets an empty stand-in
+# for every one (radar/queries.py), not a view computing it at every query, so the queries
+# take their computing branch there (whole_pay_upto finds no end in an empty
+# pay_quartiles_whole).
+ANSWER_TABLES = ("pay_quartiles_whole", "salary_cells_whole", "salary_technology_cells_whole")
 
 # Exact quantiles over (value, n) rows, for the build's answer tables and the queries
 # (radar.queries loads these before radar/sql/_macros.sql).
@@ -212,7 +240,8 @@ create or replace macro holds_quantile(upto, n, total, q) as
 # pay and profile queries read get small row groups (a year of 11 is about a tenth of a table;
 # they hold about 0.1-0.8M rows at 10M postings, so their footers stay small).
 ROW_GROUP_ROWS = {"salary_values": 10_000, "salary_technologies": 20_000,
-                  "rollup_requirements": 10_000}
+                  "rollup_requirements": 10_000, "salary_cells_whole": 10_000,
+                  "salary_technology_cells_whole": 20_000}
 
 
 # The derived tables grouped (or ordered) by month first, made a part at a time as the rollups
@@ -243,7 +272,8 @@ def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
     spill = folder / ".derived-spill"
     _set_up(con, memory, spill)
     whole = {table: table_source(folder, table) for table in
-             ("postings", "salaries", "posting_technologies", "rollup_technologies")}
+             ("postings", "salaries", "posting_technologies", "rollup_technologies",
+              "rollup_categories")}
     views_of(con, whole)
     parts = month_parts(folder, ("postings", "salaries", "posting_technologies"),
                         spill / "stand-ins")

@@ -124,6 +124,19 @@ create or replace macro technology_counts_in(date_from, date_to, countries, remo
     where month between date_from and date_to
       and unfiltered(countries, remotes, seniorities, roles, sources);
 
+-- Postings naming any technology of each category per month, from categories_by_month when no
+-- dimension is filtered (as technology_counts_in), else from rollup_categories.
+create or replace macro category_counts_in(date_from, date_to, countries, remotes, seniorities,
+                                           roles, sources) as table
+    select month, category, postings from rollup_categories
+    where kept(month, source, country, remote, seniority, role_family,
+               date_from, date_to, sources, countries, remotes, seniorities, roles)
+      and not unfiltered(countries, remotes, seniorities, roles, sources)
+    union all
+    select month, category, postings from categories_by_month
+    where month between date_from and date_to
+      and unfiltered(countries, remotes, seniorities, roles, sources);
+
 create or replace macro us_states_in(date_from, date_to, countries, remotes, seniorities, roles,
                                      sources) as table
     select * from rollup_us_states
@@ -147,6 +160,41 @@ create or replace macro whole_pay_upto(date_from, date_to, countries, remotes, s
     where unfiltered(countries, remotes, seniorities, roles, sources)
       and date_from::date <= first_month and upto_month <= date_to::date
       and (next_month is null or date_to::date < next_month));
+
+-- Pay values per cell of country x seniority x year under the filters (country, seniority,
+-- year, salary_annual_usd, n): with whole_upto set (whole_pay_upto) the build's sums over every
+-- source, remote status, role family and month through that end (salary_cells_whole, about
+-- 1/19 of salary_values' rows at 10M), else summed from salary_values. A bound whole_upto
+-- leaves one branch when the query is planned.
+create or replace macro salary_cells_in(date_from, date_to, countries, remotes, seniorities,
+                                        roles, sources, whole_upto) as table
+    select country, seniority, year(month) as year, salary_annual_usd, sum(n) as n
+    from salary_values_in(date_from, date_to, countries, remotes, seniorities, roles, sources)
+    where whole_upto::date is null
+    group by all
+    union all
+    select country, seniority, year, salary_annual_usd,
+           if(last_month = whole_upto::date, n_all, n_before) as n
+    from salary_cells_whole
+    where whole_upto::date is not null and if(last_month = whole_upto::date, n_all, n_before) > 0;
+
+-- The same per technology (technology_id first), for the technologies in ids
+-- (salary_technology_cells_whole is ordered by technology).
+create or replace macro salary_technology_cells_in(date_from, date_to, countries, remotes,
+                                                   seniorities, roles, sources, ids,
+                                                   whole_upto) as table
+    select technology_id, country, seniority, year(month) as year, salary_annual_usd,
+           sum(n) as n
+    from salary_technologies_in(date_from, date_to, countries, remotes, seniorities, roles,
+                                sources)
+    where whole_upto::date is null and list_contains(ids, technology_id)
+    group by all
+    union all
+    select technology_id, country, seniority, year, salary_annual_usd,
+           if(last_month = whole_upto::date, n_all, n_before) as n
+    from salary_technology_cells_whole
+    where whole_upto::date is not null and list_contains(ids, technology_id)
+      and if(last_month = whole_upto::date, n_all, n_before) > 0;
 
 -- value_at_rank, weighted_quantile and the band macros (pay_band, holds_quantile):
 -- etl/warehouse/rollups.py, QUANTILE_MACROS (the build's answer tables use them too).

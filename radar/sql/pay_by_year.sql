@@ -2,14 +2,18 @@
 -- currency when $rates gives one rate per year (one country chosen; empty list: local is null).
 -- Real terms are applied afterwards (radar.pay.real_terms): within a year every figure is
 -- multiplied by the same CPI factor, so quantiles scale exactly. Reads the pre-aggregated
--- (value, n) rows; the quartiles are exact (weighted_quantile).
+-- (value, n) rows; the quartiles are exact (weighted_quantile). Two statements: the first
+-- finds whether the build's whole-range sums answer these filters (_macros.sql:
+-- whole_pay_upto, salary_cells_in; the dashboard's default view).
+select whole_pay_upto($date_from, $date_to, $countries, $remote, $seniority, $role_family,
+                      $sources) as whole_upto;
 with rates as (
     select unnest($rates::struct(country varchar, year integer, units double)[], recursive := true)
 ),
 cells as (
-    select year(month) as year, country, salary_annual_usd as usd, sum(n)::double as n
-    from salary_values_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
-                          $sources)
+    select year, country, salary_annual_usd as usd, sum(n)::double as n
+    from salary_cells_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
+                         $sources, $whole_upto)
     group by all
 ),
 valued as (

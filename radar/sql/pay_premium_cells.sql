@@ -7,15 +7,18 @@
 -- all postings at it less those naming it; medians and order statistics are exact. The cells
 -- and technologies are numbered first, so the joins and the running-count window work on one
 -- integer key (a window partitioned by five text columns costs about three times as much).
+-- Two statements: the first finds whether the build's whole-range sums per cell answer these
+-- filters (_macros.sql: whole_pay_upto, salary_cells_in; the dashboard's default view).
+select whole_pay_upto($date_from, $date_to, $countries, $remote, $seniority, $role_family,
+                      $sources) as whole_upto;
 with chosen as (
     select technology_id, (row_number() over ())::integer as t
     from (select distinct unnest($technologies::varchar[]) as technology_id)
 ),
 everyone_values as (
-    select country, seniority, year(month) as year, salary_annual_usd as usd,
-           sum(n)::double as n
-    from salary_values_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
-                          $sources)
+    select country, seniority, year, salary_annual_usd as usd, sum(n)::double as n
+    from salary_cells_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
+                         $sources, $whole_upto)
     where country is not null
     group by all
 ),
@@ -29,11 +32,12 @@ everyone as (
 ),
 naming as (
     select ch.t, c.cell, s.salary_annual_usd as usd, sum(s.n)::double as n
-    from salary_technologies_in($date_from, $date_to, $countries, $remote, $seniority,
-                                $role_family, $sources) s
+    from salary_technology_cells_in($date_from, $date_to, $countries, $remote, $seniority,
+                                    $role_family, $sources, $technologies::varchar[],
+                                    $whole_upto) s
     join chosen ch using (technology_id)
     join cell_ids c on c.country = s.country and c.seniority = s.seniority
-                   and c.year = year(s.month)
+                   and c.year = s.year
     group by all
 ),
 cells as (

@@ -1,6 +1,10 @@
 -- Role profile headline: postings under the filters, how many are remote / hybrid / on-site /
 -- unknown, and how many advertise pay (with the pooled USD median and quartiles, exact, from the
--- pre-aggregated (value, n) rows).
+-- pre-aggregated (value, n) rows). Two statements: the first finds whether the build's
+-- whole-range market quartiles answer these filters (_macros.sql: whole_pay_upto; the
+-- dashboard's default view), the second reads them then, else computes.
+select whole_pay_upto($date_from, $date_to, $countries, $remote, $seniority, $role_family,
+                      $sources) as whole_upto;
 with counts as (
     select coalesce(sum(postings), 0)::bigint as postings,
            coalesce(sum(postings) filter (where remote = 'remote'), 0)::bigint as remote,
@@ -13,17 +17,25 @@ usd as (
     select salary_annual_usd as usd, sum(n)::double as n
     from salary_values_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
                           $sources)
+    where $whole_upto::date is null
     group by all
 ),
 ranked as (
     select *, sum(n) over (order by usd) as upto, sum(n) over () as total from usd
 ),
-pay as (
+computed as (
     select coalesce(any_value(total), 0)::bigint as with_pay,
            weighted_quantile(usd, upto, total, 0.25) as p25_usd,
            weighted_quantile(usd, upto, total, 0.5) as median_usd,
            weighted_quantile(usd, upto, total, 0.75) as p75_usd
     from ranked
+),
+pay as (
+    select * from computed where $whole_upto::date is null
+    union all
+    select postings as with_pay, p25 as p25_usd, median as median_usd, p75 as p75_usd
+    from pay_quartiles_whole
+    where upto_month = $whole_upto::date and technology_id is null
 ),
 final as (
     select * from counts, pay
