@@ -26,9 +26,9 @@ from radar import geo, pay, profile, queries
 
 RAW_SQL = Path(__file__).parent / "raw_sql"
 RAW_QUERIES = sorted(p.stem for p in RAW_SQL.glob("*.sql"))
-# The co-mention, US state and source tables (pairs' part of etl/warehouse/rollups.py).
+# The co-mention, by-month, US state and source tables (etl/warehouse/rollups.py).
 CO_MENTION_TABLES = ("technology_sets", "technology_pairs_by_month",
-                     "technologies_by_month", "rollup_us_states",
+                     "technologies_by_month", "categories_by_month", "rollup_us_states",
                      "rollup_us_state_technologies", "rollup_sources")
 
 

@@ -79,6 +79,12 @@ DERIVED_SQL = {
     "technologies_by_month": """
         select month, technology_id, sum(postings) as postings
         from rollup_technologies group by all order by technology_id, month""",
+    # The same per country (the map's postings naming a technology, with no dimension filtered),
+    # ordered by technology: one technology's rows are a few row groups.
+    "technology_countries_by_month": """
+        select month, country, technology_id, sum(postings) as postings
+        from rollup_technologies where country is not null
+        group by all order by technology_id, month, country""",
     # Postings naming any technology of each category per month over all cells
     # (rollup_categories without the dimensions: a posting is in one cell), for the same case.
     "categories_by_month": """

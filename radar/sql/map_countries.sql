@@ -6,11 +6,20 @@ with totals as (
     where country is not null
     group by country
 ),
+-- with no dimension filtered the technology's counts per country come from the table summed
+-- over the other dimensions and ordered by technology (a few row groups, not every cell's rows)
 naming as (
     select country, sum(postings) as naming
     from technologies_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
                          $sources)
     where country is not null and technology_id = $map_technology
+      and not unfiltered($countries, $remote, $seniority, $role_family, $sources)
+    group by country
+    union all
+    select country, sum(postings) as naming
+    from technology_countries_by_month
+    where month between $date_from and $date_to and technology_id = $map_technology
+      and unfiltered($countries, $remote, $seniority, $role_family, $sources)
     group by country
 ),
 final as (
