@@ -19,6 +19,7 @@ from etl.warehouse import append as append_module
 from etl.warehouse.append import AppendRefused, append
 from etl.warehouse.build import DROPPED_KEYS, KEYS_SCHEMA, build
 from etl.warehouse.lock import BuildRunning, build_lock
+from etl.warehouse.rollups import ANSWER_TABLES, ROW_GROUP_ROWS
 from etl.warehouse.schema import MONTHLY_TABLES, read_table
 from tests.test_streaming_build import TABLES
 
@@ -95,18 +96,28 @@ def _tables(warehouse) -> dict[str, list[dict]]:
     return out
 
 
+# The tables the build writes in small row groups (ROW_GROUP_ROWS), with groups small enough
+# here that the sample's tables hold several
+SMALL_GROUPS = 40
+
+
 @pytest.fixture(scope="module")
 def appended(raw, tmp_path_factory):
     """(warehouse built, then appended; warehouse built in full; the append's manifest)."""
     root = tmp_path_factory.mktemp("appended")
     loaders = {"sample": sources()["sample"]}
     shutil.copytree(raw / "raw", root / "raw")
-    before = build(root / "raw", root / "wh", loaders=loaders, processes=1, log=lambda m: None)
-    assert "2025-12" not in str(before["date_range"][1])
-    shutil.copy(raw / "new" / NEW_FILE, root / "raw" / "sample" / NEW_FILE)
-    manifest = append(root / "raw", root / "wh", loaders=loaders, processes=2,
-                      log=lambda m: None)
-    full = build(root / "raw", root / "full", loaders=loaders, processes=1, log=lambda m: None)
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ROW_GROUP_ROWS:
+            patch.setitem(ROW_GROUP_ROWS, name, SMALL_GROUPS)
+        before = build(root / "raw", root / "wh", loaders=loaders, processes=1,
+                       log=lambda m: None)
+        assert "2025-12" not in str(before["date_range"][1])
+        shutil.copy(raw / "new" / NEW_FILE, root / "raw" / "sample" / NEW_FILE)
+        manifest = append(root / "raw", root / "wh", loaders=loaders, processes=2,
+                          log=lambda m: None)
+        full = build(root / "raw", root / "full", loaders=loaders, processes=1,
+                     log=lambda m: None)
     return root, before, manifest, full
 
 
@@ -125,6 +136,23 @@ def test_append_equals_a_full_build_row_for_row(appended):
     keep = ("rejected", "postings", "first_date", "last_date", "duplicates_near_or_cross")
     assert [{k: s[k] for k in keep} for s in manifest["sources"]] == \
         [{k: s[k] for k in keep} for s in full["sources"]]
+
+
+def test_an_append_keeps_the_builds_row_groups(appended):
+    """A table the build writes in small row groups (a narrowed view skips them) keeps them
+    when an append rewrites it from its untouched months' rows and the new ones (the answer
+    tables are written whole by DuckDB both times, in groups of at least its 2,048 rows)."""
+    root, *_ = appended
+    checked = 0
+    for name in set(ROW_GROUP_ROWS) - set(ANSWER_TABLES):
+        path = root / "wh" / f"{name}.parquet"
+        if not path.is_file():
+            continue  # a month folder, or a table this sample does not get
+        meta = pq.ParquetFile(path).metadata
+        groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+        assert len(groups) > 1 and max(groups) <= SMALL_GROUPS, (name, groups)
+        checked += 1
+    assert checked >= 4
 
 
 def test_the_month_rule_across_the_warehouse_and_the_new_postings(appended):

@@ -340,6 +340,15 @@ def test_banded_quantile_is_quantile_cont():
             assert (g, n) == (g2, n2) and math.isclose(a, b, rel_tol=1e-12), (q, g, a, b)
 
 
+def test_technology_sets_are_ordered_by_month_country_and_seniority(sample_warehouse):
+    """A view narrowed to one country or seniority reads that part of each month's sets: the
+    build orders them so (in row groups of 10,000, ROW_GROUP_ROWS)."""
+    sets = pl.read_parquet(sample_warehouse / "technology_sets.parquet",
+                           columns=["month", "country", "seniority"])
+    assert sets.height > 1_000 and sets["country"].n_unique() > 3
+    assert sets.equals(sets.sort(["month", "country", "seniority"], nulls_last=True))
+
+
 def test_pair_table_counts_the_postings_naming_both(sample_warehouse):
     """Every pair that co-occurs in a month, in both orders, with the postings naming both: the
     count a self-join of the tags gives per month; no pair table per cell is written (filtered

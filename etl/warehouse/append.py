@@ -51,7 +51,7 @@ from etl.warehouse import embedded as prebuilt
 from etl.warehouse import tag_cache
 from etl.warehouse.lock import build_lock
 from etl.warehouse.monthly import write_months
-from etl.warehouse.rollups import ANSWER_TABLES, DERIVED_SQL, write_answer_tables
+from etl.warehouse.rollups import ANSWER_TABLES, DERIVED_SQL, ROW_GROUP_ROWS, write_answer_tables
 from etl.warehouse.schema import (
     EMPTY_MONTH_FILE,
     LAYOUT_VERSION,
@@ -495,7 +495,9 @@ def write_touched_rollups(folder: Path, current: Path,
             folder / f"{name}.parquet",
             # the touched months alone may have no null where other months have (DuckDB then
             # writes the column as required): every column may be null
-            pa.schema([f.with_nullable(True) for f in schema]))
+            pa.schema([f.with_nullable(True) for f in schema]),
+            # the build's row groups (small ones where a narrowed view skips them)
+            ROW_GROUP_ROWS.get(name, b.WRITE_GROUP_ROWS))
     con.close()
     counts.update(write_answer_tables(folder, b.DUCKDB_MEMORY))  # whole-range: from the merged
     shutil.rmtree(subset)

@@ -51,14 +51,16 @@ DERIVED_SQL = {
     # postings name (sorted ids) with the postings naming exactly that set. Any count of
     # postings naming some technologies and any of others is a sum over these rows (learn_next's
     # postings naming any known technology, and the pairs of the chosen technologies
-    # under filters); the by-month pair table is made from it.
+    # under filters); the by-month pair table is made from it. Ordered by month, then country
+    # and seniority, in small row groups (ROW_GROUP_ROWS): a view narrowed to one country or
+    # seniority reads that part of each month's sets, not all of them.
     "technology_sets": """
         select month, {dims}, technologies, count(*) as postings
         from (select posting_id, list(technology_id order by technology_id) as technologies
               from posting_technologies group by posting_id) s
         join (select posting_id, date_trunc('month', posted_date)::date as month, {dims}
               from postings) p using (posting_id)
-        group by all order by month""",
+        group by all order by month, country, seniority""",
     # Postings naming both technologies of a pair per month over all cells (the dashboard's
     # default: no dimension filtered), each pair in both orders (technology_a, technology_b) and
     # (technology_b, technology_a), only pairs that co-occur; made from the sets (each set's
@@ -242,12 +244,12 @@ create or replace macro holds_quantile(upto, n, total, q) as
 """
 
 # Rows per Parquet row group of a derived table (100,000 when not named): DuckDB skips a row
-# group whose min/max of the sort keys fall outside a query's filters, so the small tables the
-# pay and profile queries read get small row groups (a year of 11 is about a tenth of a table;
-# they hold about 0.1-0.8M rows at 10M postings, so their footers stay small).
+# group whose min/max of the sort keys fall outside a query's filters, so the tables the pay,
+# profile and co-mention queries read narrowed get small row groups (a year of 11 is about a
+# tenth of a table; the app parses each footer once, radar/queries.py: the footer cache).
 ROW_GROUP_ROWS = {"salary_values": 10_000, "salary_technologies": 20_000,
                   "rollup_requirements": 10_000, "salary_cells_whole": 10_000,
-                  "salary_technology_cells_whole": 20_000}
+                  "salary_technology_cells_whole": 20_000, "technology_sets": 10_000}
 
 
 # The derived tables grouped (or ordered) by month first, made a part at a time as the rollups
