@@ -1,7 +1,7 @@
--- Role profile: of the postings under the filters (every cell's rollup rows), the share naming any technology of each
--- category in $categories (technology_id null) and the share naming each technology. Shares
--- count postings, not mentions: a posting naming Go and Rust counts once for languages (the
--- build's rollup_categories counts distinct postings per category and cell).
+-- Role profile: of the postings under the filters (every cell's rollup rows), the share naming
+-- any technology of each category in $categories (technology_id null) and the share naming each
+-- technology. Shares count postings, not mentions: a posting naming Go and Rust counts once for
+-- languages (the build's rollup_categories counts distinct postings per category and cell).
 with total as (
     select coalesce(sum(postings), 0) as total
     from postings_in($date_from, $date_to, $countries, $remote, $seniority, $role_family, $sources)
