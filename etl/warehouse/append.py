@@ -497,7 +497,7 @@ def write_touched_rollups(folder: Path, current: Path,
             # writes the column as required): every column may be null
             pa.schema([f.with_nullable(True) for f in schema]),
             # the build's row groups (small ones where a narrowed view skips them)
-            ROW_GROUP_ROWS.get(name, b.WRITE_GROUP_ROWS))
+            ROW_GROUP_ROWS.get(name))
     con.close()
     counts.update(write_answer_tables(folder, b.DUCKDB_MEMORY))  # whole-range: from the merged
     shutil.rmtree(subset)

@@ -856,16 +856,17 @@ def month_drops(key_files: list[Path], first_drops: pa.Table,
 
 
 def _write_sorted(con: duckdb.DuckDBPyConnection, query: str, params: dict, path: Path,
-                  schema: pa.Schema | None = None, group_rows: int = WRITE_GROUP_ROWS) -> int:
+                  schema: pa.Schema | None = None, group_rows: int | None = None) -> int:
     """Stream a DuckDB query's rows into Parquet (in ``schema``'s types, else the query's own)
-    in row groups of ``group_rows``; returns the rows.
+    in row groups of ``group_rows`` (default WRITE_GROUP_ROWS); returns the rows.
 
     What Python holds is one row group's worth of rows at most (group_rows rows or
     WRITE_GROUP_BYTES of Arrow data, whichever comes first), fetched STREAM_ROWS at a time, so
     the memory this takes does not grow with the table (DuckDB's own share is its memory limit).
     """
     reader = con.sql(query, params=params).to_arrow_reader(STREAM_ROWS)
-    writer = RowGroupWriter(path, schema or reader.schema, group_rows, WRITE_GROUP_BYTES)
+    writer = RowGroupWriter(path, schema or reader.schema, group_rows or WRITE_GROUP_ROWS,
+                            WRITE_GROUP_BYTES)
     for batch in reader:
         writer.add(batch)
     return writer.close()
