@@ -178,8 +178,9 @@ def test_a_warehouse_with_some_answer_tables_computes(sample_warehouse, tmp_path
     answer tables come together, so every pay query computes there, from the pay tables."""
     old = tmp_path / "old"
     shutil.copytree(sample_warehouse.resolve(), old)
-    for name in ANSWER_TABLES[1:]:
-        table_path(old, name).unlink()
+    for name in ANSWER_TABLES:
+        if name != "pay_quartiles_whole":
+            table_path(old, name).unlink()
     assert (old / "pay_quartiles_whole.parquet").is_file()
     con = queries.connection(old)
     assert [con.sql(f"select count(*) from {name}").fetchall()[0][0]

@@ -106,6 +106,28 @@ DERIVED_SQL = {
               from postings where country = 'US') p
         join posting_technologies t using (posting_id)
         group by all order by month""",
+    # The pay values per cell of country x seniority x year (every source, remote status and
+    # role family summed), counted over every month with pay (n_all) and over those before the
+    # last one (n_before; last_month: the last month with pay): the rows the yearly, per-country
+    # and premium pay queries group for the same default view (the two ends of
+    # pay_quartiles_whole, which is summed from these), about 1/19 of salary_values' rows at
+    # 10M postings. The queries
+    # convert and rank them as they would salary_values' rows, so any exchange rates apply
+    # (radar/sql/_macros.sql: salary_cells_in).
+    "salary_cells_whole": """
+        select s.country, s.seniority, year(s.month) as year, s.salary_annual_usd, l.last_month,
+               sum(s.n) as n_all, coalesce(sum(s.n) filter (where s.month < l.last_month), 0)
+                   as n_before
+        from salary_values s, (select max(month) as last_month from salary_values) l
+        group by all order by year, country, seniority, salary_annual_usd""",
+    # The same per technology (with its category), ordered by technology: a few chosen
+    # technologies' pay over time and premium cells are a few row groups.
+    "salary_technology_cells_whole": """
+        select s.technology_id, s.category, s.country, s.seniority, year(s.month) as year,
+               s.salary_annual_usd, l.last_month, sum(s.n) as n_all,
+               coalesce(sum(s.n) filter (where s.month < l.last_month), 0) as n_before
+        from salary_technologies s, (select max(month) as last_month from salary_values) l
+        group by all order by technology_id, year, country, seniority, salary_annual_usd""",
     # The pay quartiles of every technology, and the market's (technology_id null), over all
     # cells and every month with pay through ``upto_month``: the answer of the pay queries
     # with no dimension narrowed and a date range that takes exactly those months (the
@@ -125,17 +147,15 @@ DERIVED_SQL = {
         ends as (select month as upto_month, first_month, next_month, from_last from months
                  where from_last <= 2),
         -- each distinct pay of a technology (and the market's) counted over every month and
-        -- over the months before the last: one pass over each table for both ends
+        -- over the months before the last (the ends above): the per-cell sums below, summed
+        -- over the cells, not the pay tables read again
         summed as materialized (
-            select technology_id, category, salary_annual_usd as usd, sum(n)::double as n_all,
-                   sum(n) filter (where month < (select upto_month from ends
-                                                 where from_last = 1))::double as n_before
-            from salary_technologies group by all
+            select technology_id, category, salary_annual_usd as usd, sum(n_all)::double as n_all,
+                   sum(n_before)::double as n_before
+            from salary_technology_cells_whole group by all
             union all
-            select null, null, salary_annual_usd, sum(n)::double,
-                   sum(n) filter (where month < (select upto_month from ends
-                                                 where from_last = 1))::double
-            from salary_values group by all
+            select null, null, salary_annual_usd, sum(n_all)::double, sum(n_before)::double
+            from salary_cells_whole group by all
         ),
         cells as materialized (
             select e.upto_month, s.technology_id, s.category, s.usd,
@@ -171,27 +191,6 @@ DERIVED_SQL = {
                weighted_quantile(r.usd, r.upto, r.total, 0.75) as p75
         from ranked r join ends e using (upto_month)
         group by e.upto_month, r.technology_id order by upto_month, technology_id""",
-    # The pay values per cell of country x seniority x year (every source, remote status and
-    # role family summed), counted over every month with pay (n_all) and over those before the
-    # last one (n_before; last_month: the last month with pay): the rows the yearly, per-country
-    # and premium pay queries group for the same default view (the two ends of
-    # pay_quartiles_whole), about 1/19 of salary_values' rows at 10M postings. The queries
-    # convert and rank them as they would salary_values' rows, so any exchange rates apply
-    # (radar/sql/_macros.sql: salary_cells_in).
-    "salary_cells_whole": """
-        select s.country, s.seniority, year(s.month) as year, s.salary_annual_usd, l.last_month,
-               sum(s.n) as n_all, coalesce(sum(s.n) filter (where s.month < l.last_month), 0)
-                   as n_before
-        from salary_values s, (select max(month) as last_month from salary_values) l
-        group by all order by year, country, seniority, salary_annual_usd""",
-    # The same per technology, ordered by technology: a few chosen technologies' pay over time
-    # and premium cells are a few row groups.
-    "salary_technology_cells_whole": """
-        select s.technology_id, s.country, s.seniority, year(s.month) as year,
-               s.salary_annual_usd, l.last_month, sum(s.n) as n_all,
-               coalesce(sum(s.n) filter (where s.month < l.last_month), 0) as n_before
-        from salary_technologies s, (select max(month) as last_month from salary_values) l
-        group by all order by technology_id, year, country, seniority, salary_annual_usd""",
     # Each source's postings per month, dates and coverage, for coverage_by_source.
     "rollup_sources": """
         select source, date_trunc('month', posted_date)::date as month, count(*) as postings,
@@ -207,7 +206,8 @@ REQUIREMENT_COLUMNS = ("degree", "degree_equivalent", "min_years_experience")
 # for every one (radar/queries.py), not a view computing it at every query, so the queries
 # take their computing branch there (whole_pay_upto finds no end in an empty
 # pay_quartiles_whole).
-ANSWER_TABLES = ("pay_quartiles_whole", "salary_cells_whole", "salary_technology_cells_whole")
+# (in the order they are made: the quartiles are summed from the per-cell sums)
+ANSWER_TABLES = ("salary_cells_whole", "salary_technology_cells_whole", "pay_quartiles_whole")
 
 # Exact quantiles over (value, n) rows, for the build's answer tables and the queries
 # (radar.queries loads these before radar/sql/_macros.sql).
@@ -335,6 +335,7 @@ def write_answer_tables(folder: Path, memory: str = "1GB") -> dict[str, int]:
         for name in ANSWER_TABLES:
             with naming_table(name):
                 counts[name] = _write_whole(con, name, folder / f"{name}.parquet")
+            views_of(con, {name: str(folder / f"{name}.parquet")})  # read by a later one
         return counts
     finally:
         con.close()

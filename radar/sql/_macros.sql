@@ -161,6 +161,11 @@ create or replace macro whole_pay_upto(date_from, date_to, countries, remotes, s
       and date_from::date <= first_month and upto_month <= date_to::date
       and (next_month is null or date_to::date < next_month));
 
+-- A row of salary_cells_whole or salary_technology_cells_whole: its count through whole_upto,
+-- the last month with pay (n_all) or the one before (n_before).
+create or replace macro counted_through(whole_upto, last_month, n_all, n_before) as
+    if(last_month = whole_upto::date, n_all, n_before);
+
 -- Pay values per cell of country x seniority x year under the filters (country, seniority,
 -- year, salary_annual_usd, n): with whole_upto set (whole_pay_upto) the build's sums over every
 -- source, remote status, role family and month through that end (salary_cells_whole, about
@@ -174,9 +179,10 @@ create or replace macro salary_cells_in(date_from, date_to, countries, remotes, 
     group by all
     union all
     select country, seniority, year, salary_annual_usd,
-           if(last_month = whole_upto::date, n_all, n_before) as n
+           counted_through(whole_upto, last_month, n_all, n_before) as n
     from salary_cells_whole
-    where whole_upto::date is not null and if(last_month = whole_upto::date, n_all, n_before) > 0;
+    where whole_upto::date is not null
+      and counted_through(whole_upto, last_month, n_all, n_before) > 0;
 
 -- The same per technology (technology_id first), for the technologies in ids
 -- (salary_technology_cells_whole is ordered by technology).
@@ -191,10 +197,10 @@ create or replace macro salary_technology_cells_in(date_from, date_to, countries
     group by all
     union all
     select technology_id, country, seniority, year, salary_annual_usd,
-           if(last_month = whole_upto::date, n_all, n_before) as n
+           counted_through(whole_upto, last_month, n_all, n_before) as n
     from salary_technology_cells_whole
     where whole_upto::date is not null and list_contains(ids, technology_id)
-      and if(last_month = whole_upto::date, n_all, n_before) > 0;
+      and counted_through(whole_upto, last_month, n_all, n_before) > 0;
 
 -- value_at_rank, weighted_quantile and the band macros (pay_band, holds_quantile):
 -- etl/warehouse/rollups.py, QUANTILE_MACROS (the build's answer tables use them too).
