@@ -192,7 +192,8 @@ def test_whole_range_quartiles_answer_the_default_view(sample_warehouse, tmp_pat
     """The build's whole-range pay quartiles (pay_quartiles_whole) hold, for the last month
     with pay and the one before, every technology's quartiles and the market's over all months
     through it, and its sums per cell of country x seniority x year (salary_cells_whole, and
-    per technology salary_technology_cells_whole) the pay values through either end;
+    per technology salary_technology_cells_whole) the pay values through either end, and
+    pay_premium_whole every technology's premium cells through either end;
     the pay queries read them (not the pay tables) exactly when no dimension is narrowed and
     the date range takes those months, and compute otherwise."""
     con = duckdb.connect()
@@ -255,13 +256,16 @@ def test_whole_range_quartiles_answer_the_default_view(sample_warehouse, tmp_pat
                 "senior": replace(base, seniority=("senior",)),
                 "a source": replace(base, sources=("sample",))}
     rates = extra_params(choices)["rates"]
+    every_technology = queries.run("technology_list", warehouse=sample_warehouse)[
+        "technology_id"].to_list()
     # (query, extra parameters): the yearly and per-country sums convert at any rates, and
     # salary_over_time reads the market's (no technology) or the technologies' sums
     asked = [("salary_by_technology", {}), ("pay_by_technology", {}), ("learn_next", {}),
              ("pay_by_year", {}), ("pay_by_year", {"rates": rates}), ("pay_by_country", {}),
              ("pay_by_country", {"rates": rates}), ("salary_over_time", {}),
              ("salary_over_time", {"technologies": []}),
-             ("pay_premium_cells", {"technologies": ["python", "java", "go", "postgresql"]})]
+             ("pay_premium_cells", {"technologies": ["python", "java", "go", "postgresql"]}),
+             ("pay_premium_cells", {"technologies": every_technology})]
     for label, filters in {**ranges, **narrowed}.items():
         for name, more in asked:
             got = queries.run(name, filters, copy, **{**params, **more})

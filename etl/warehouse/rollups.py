@@ -191,6 +191,87 @@ DERIVED_SQL = {
                weighted_quantile(r.usd, r.upto, r.total, 0.75) as p75
         from ranked r join ends e using (upto_month)
         group by e.upto_month, r.technology_id order by upto_month, technology_id""",
+    # The pay premium cells (radar/sql/pay_premium_cells.sql) of every technology over every
+    # month with pay through either end of pay_quartiles_whole: for each technology and cell of
+    # country x seniority x year where it has pay, the postings naming it and the others:
+    # n, median and the 95% interval of the median (premium_low_rank, premium_high_rank). The
+    # default view's premium is a lookup here instead of a running count over about 0.8M rows
+    # (four technologies, 10M postings). Made from the per-cell sums with the query's own steps
+    # (cells and technologies numbered, one running count per technology x cell x side).
+    "pay_premium_whole": """
+        with ends as (
+            select distinct upto_month, upto_month = max(upto_month) over () as last_end
+            from pay_quartiles_whole
+        ),
+        everyone_values as (
+            select e.upto_month, c.country, c.seniority, c.year, c.salary_annual_usd as usd,
+                   if(e.last_end, c.n_all, c.n_before)::double as n
+            from salary_cells_whole c cross join ends e
+            where c.country is not null and if(e.last_end, c.n_all, c.n_before) > 0
+        ),
+        cell_ids as (
+            select upto_month, country, seniority, year, (row_number() over ())::integer as cell
+            from (select distinct upto_month, country, seniority, year from everyone_values)
+        ),
+        everyone as (
+            select c.cell, e.usd, e.n
+            from everyone_values e join cell_ids c using (upto_month, country, seniority, year)
+        ),
+        chosen as (
+            select technology_id, (row_number() over (order by technology_id))::integer as t
+            from (select distinct technology_id from salary_technology_cells_whole)
+        ),
+        naming as (
+            select ch.t, c.cell, s.salary_annual_usd as usd,
+                   if(e.last_end, s.n_all, s.n_before)::double as n
+            from salary_technology_cells_whole s cross join ends e
+            join chosen ch using (technology_id)
+            join cell_ids c on c.upto_month = e.upto_month and c.country = s.country
+                           and c.seniority = s.seniority and c.year = s.year
+            where if(e.last_end, s.n_all, s.n_before) > 0
+        ),
+        -- the other postings only in the cells where the technology has pay (the query's
+        -- answer has no others' figures without its own)
+        cells as (
+            select k.t, e.cell, e.usd, coalesce(w.n, 0) as n_with,
+                   e.n - coalesce(w.n, 0) as n_without
+            from (select distinct t, cell from naming) k join everyone e using (cell)
+            left join naming w on w.t = k.t and w.cell = e.cell and w.usd = e.usd
+        ),
+        sides as (
+            select ((cell::bigint - 1) * (select count(*) from chosen) + t - 1) * 2 + 1
+                       as part, usd, n_with as n
+            from cells where n_with > 0
+            union all
+            select ((cell::bigint - 1) * (select count(*) from chosen) + t - 1) * 2 as part,
+                   usd, n_without as n
+            from cells where n_without > 0
+        ),
+        ranked as (
+            select *,
+                   sum(n) over (partition by part order by usd
+                                rows between unbounded preceding and current row) as upto,
+                   sum(n) over (partition by part)::bigint as total
+            from sides
+        ),
+        bounded as (
+            select part, part // 2 % (select count(*) from chosen) + 1 as t,
+                   part // 2 // (select count(*) from chosen) + 1 as cell,
+                   any_value(total) as n,
+                   weighted_quantile(usd, upto, total, 0.5) as median,
+                   value_at_rank(usd, upto, premium_low_rank(total)) as low,
+                   value_at_rank(usd, upto, premium_high_rank(total)) as high
+            from ranked group by part
+        )
+        select c.upto_month, ch.technology_id, c.country, c.seniority, c.year,
+               w.n as n_with, w.median as median_with, w.low as low_with, w.high as high_with,
+               o.n as n_without, o.median as median_without, o.low as low_without,
+               o.high as high_without
+        from bounded w join bounded o on o.part = w.part - 1
+        join chosen ch on ch.t = w.t
+        join cell_ids c on c.cell = w.cell
+        where w.part % 2 = 1
+        order by upto_month, technology_id, country, seniority, year""",
     # Each source's postings per month, dates and coverage, for coverage_by_source.
     "rollup_sources": """
         select source, date_trunc('month', posted_date)::date as month, count(*) as postings,
@@ -207,7 +288,8 @@ REQUIREMENT_COLUMNS = ("degree", "degree_equivalent", "min_years_experience")
 # take their computing branch there (whole_pay_upto finds no end in an empty
 # pay_quartiles_whole).
 # (in the order they are made: the quartiles are summed from the per-cell sums)
-ANSWER_TABLES = ("salary_cells_whole", "salary_technology_cells_whole", "pay_quartiles_whole")
+ANSWER_TABLES = ("salary_cells_whole", "salary_technology_cells_whole", "pay_quartiles_whole",
+                 "pay_premium_whole")
 
 # Exact quantiles over (value, n) rows, for the build's answer tables and the queries
 # (radar.queries loads these before radar/sql/_macros.sql).
@@ -238,6 +320,14 @@ create or replace macro pay_band(value) as floor(value / 1000);
 create or replace macro holds_rank(upto, n, r) as r >= upto - n and r < upto;
 
 -- Whether a band holds a rank weighted_quantile(..., total, q) reads (floor and ceil).
+-- The 0-based ranks of the distribution-free 95% confidence interval of a median of total
+-- values: the order statistics at n/2 -/+ 0.98 sqrt(n) (the normal approximation to the
+-- binomial), as the pay premium reads them (radar/sql/pay_premium_cells.sql).
+create or replace macro premium_low_rank(total) as
+    greatest(1, floor(total / 2 - 0.98 * sqrt(total))::bigint) - 1;
+create or replace macro premium_high_rank(total) as
+    least(total, ceil(total / 2 + 1 + 0.98 * sqrt(total))::bigint) - 1;
+
 create or replace macro holds_quantile(upto, n, total, q) as
     holds_rank(upto, n, floor((total::double - 1) * q))
     or holds_rank(upto, n, ceil((total::double - 1) * q));
