@@ -398,10 +398,13 @@ def test_postings_together_lists_the_latest_from_the_months_that_hold_them(sampl
             assert label != "default" or new.height == limit  # the list was cut
 
 
-@pytest.mark.parametrize("known", [["python"], ["python", "go"], []])
+@pytest.mark.parametrize("known", [["python"], ["python", "go"], [],
+                                   ["python", "java", "aws", "postgresql"], ["go", "go"]])
 def test_learn_next_with_one_known_technology_or_several_equals_raw(sample_warehouse, known):
-    """One known technology without narrowing reads the pair and month tables, several (or
-    any narrowing) the cells' sets: both give the raw answer."""
+    """Without narrowing (or with one known technology) the counts come from the pair and
+    month tables, less the extra counts of the sets naming several known technologies; with
+    narrowing and several, from the cells' sets: both give the raw answer (a technology listed
+    twice counts once)."""
     params = {**extra_params(queries.choices(sample_warehouse)), "technologies": known}
     for label, filters in filter_sets(sample_warehouse).items():
         kw = {**params, "month": filters.date_to}

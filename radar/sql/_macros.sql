@@ -81,6 +81,12 @@ create or replace macro names_any(technologies, ids) as
     coalesce(list_bool_or(list_transform(ids::varchar[],
                                          lambda k: list_contains(technologies, k))), false);
 
+-- How many of ids the list of technology ids names (each id of ids counted once per time it
+-- is listed; the same list_contains per id as names_any).
+create or replace macro names_count(technologies, ids) as
+    coalesce(list_sum(list_transform(ids::varchar[],
+                                     lambda k: list_contains(technologies, k)::integer)), 0);
+
 -- True when no dimension is narrowed: the queries below then read the tables summed over all
 -- cells (the other branch is dropped when the parameters are bound, so it costs nothing).
 create or replace macro unfiltered(countries, remotes, seniorities, roles, sources) as

@@ -21,15 +21,30 @@ kept as (
     from postings_in($date_from, $date_to, $countries, $remote, $seniority, $role_family, $sources)
     group by month
 ),
--- postings naming any known technology: the cells' technology sets that hold one. One known
--- technology (the page's first view): its month counts and pairs instead (technology_counts_in,
--- technology_pairs_in: with no filter narrowed, a few row groups of the tables summed over the
--- cells, where the sets are about a row per posting at 10M).
-known_sets as (
+-- Postings naming any known technology. Narrowed filters and several known technologies: the
+-- cells' technology sets that hold one (known_sets). Otherwise (no dimension narrowed, or one
+-- known technology; the pages' first views) from the month tables (technology_counts_in,
+-- technology_pairs_in: a few row groups summed over the cells, where the sets are about a row
+-- per posting at 10M), which count a posting once per known technology it names: the sets
+-- naming two or more (overlap_sets, about 4% of them for four common languages) take back the
+-- extra counts. A set naming m known technologies is counted m times there, once wanted.
+known_sets as materialized (
     select technologies, postings
     from technology_sets_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
                             $sources)
-    where len($technologies::varchar[]) <> 1 and names_any(technologies, $technologies)
+    where len($technologies::varchar[]) <> 1
+      and not unfiltered($countries, $remote, $seniority, $role_family, $sources)
+      and names_any(technologies, $technologies)
+),
+overlap_sets as materialized (
+    select technologies, postings * (m - 1) as extra
+    from (select technologies, postings,
+                 names_count(technologies, list_distinct($technologies::varchar[])) as m
+          from technology_sets_in($date_from, $date_to, $countries, $remote, $seniority,
+                                  $role_family, $sources)
+          where len(list_distinct($technologies::varchar[])) > 1
+            and unfiltered($countries, $remote, $seniority, $role_family, $sources))
+    where m > 1
 ),
 totals as (
     select coalesce(sum(postings) filter (where month >= recent_start), 0) as recent_total,
@@ -41,8 +56,10 @@ totals as (
            + (select coalesce(sum(postings), 0)
               from technology_counts_in($date_from, $date_to, $countries, $remote, $seniority,
                                         $role_family, $sources)
-              where len($technologies::varchar[]) = 1
-                and technology_id = ($technologies::varchar[])[1]) as known_total,
+              where (len($technologies::varchar[]) = 1
+                     or unfiltered($countries, $remote, $seniority, $role_family, $sources))
+                and list_contains(list_distinct($technologies::varchar[]), technology_id))
+           - (select coalesce(sum(extra), 0) from overlap_sets) as known_total,
            min(month) <= any_value(prior12_start) as reaches_12,
            min(month) <= any_value(prior24_start) as reaches_24
     from kept, bounds
@@ -53,8 +70,12 @@ with_known as (
           union all
           select technology_b, postings
           from technology_pairs_in($date_from, $date_to, $countries, $remote, $seniority,
-                                   $role_family, $sources, $technologies)
-          where len($technologies::varchar[]) = 1)
+                                   $role_family, $sources,
+                                   list_distinct($technologies::varchar[]))
+          where len($technologies::varchar[]) = 1
+             or unfiltered($countries, $remote, $seniority, $role_family, $sources)
+          union all
+          select unnest(technologies), -extra from overlap_sets)
     group by technology_id
 ),
 counts as (
