@@ -141,10 +141,13 @@ def query_params(choices) -> dict:
 
 def page_params(name: str, filters, extra: dict) -> dict:
     """A query's extra parameters as its page passes them under these filters: the Salary page
-    asks pay_by_technology for local figures only when one country is chosen."""
+    asks pay_by_technology and pay_by_year for local figures only when one country is
+    chosen."""
     from radar import pay
     if name == "pay_by_technology":
         return {**extra, "rates": pay.technology_rates(filters.countries, extra["rates"])}
+    if name == "pay_by_year":
+        return {**extra, "rates": extra["rates"] if len(filters.countries) == 1 else []}
     return extra
 
 

@@ -8,7 +8,7 @@ import json
 import duckdb
 import pytest
 
-from etl.bench_queries import narrow_filters, scale_up
+from etl.bench_queries import narrow_filters, page_params, scale_up
 from radar import queries
 
 
@@ -67,3 +67,17 @@ def test_narrow_filters_are_a_year_of_the_commonest_country(fixture_warehouse):
     assert (narrow.date_to.year - narrow.date_from.year) * 12 + narrow.date_to.month \
         - narrow.date_from.month == 11
     assert len(narrow.countries) == 1 and narrow.seniority == ("senior",)
+
+
+def test_pay_queries_get_local_rates_as_the_salary_page_passes_them(fixture_warehouse):
+    """pay_by_technology and pay_by_year get exchange rates only with one country chosen (the
+    Salary page), the other queries the bench's parameters as they are."""
+    rates = [{"country": "US", "year": 2025, "units": 1.0},
+             {"country": "DE", "year": 2025, "units": 0.9}]
+    extra = {"rates": rates, "limit": 200}
+    defaults = queries.choices(fixture_warehouse).defaults()
+    narrow = narrow_filters(fixture_warehouse)
+    assert page_params("pay_by_year", defaults, extra)["rates"] == []
+    assert page_params("pay_by_year", narrow, extra)["rates"] == rates
+    assert page_params("pay_by_technology", defaults, extra)["rates"] == []
+    assert page_params("pay_by_country", defaults, extra) == extra

@@ -193,6 +193,7 @@ def test_whole_range_quartiles_answer_the_default_view(sample_warehouse, tmp_pat
     with pay and the one before, every technology's quartiles and the market's over all months
     through it, and its sums per cell of country x seniority x year (salary_cells_whole, and
     per technology salary_technology_cells_whole) the pay values through either end, and
+    pay_year_quartiles_whole every technology's and the market's quartiles per year and
     pay_premium_whole every technology's premium cells through either end;
     the pay queries read them (not the pay tables) exactly when no dimension is narrowed and
     the date range takes those months, and compute otherwise."""
@@ -264,6 +265,7 @@ def test_whole_range_quartiles_answer_the_default_view(sample_warehouse, tmp_pat
              ("pay_by_year", {}), ("pay_by_year", {"rates": rates}), ("pay_by_country", {}),
              ("pay_by_country", {"rates": rates}), ("salary_over_time", {}),
              ("salary_over_time", {"technologies": []}),
+             ("salary_over_time", {"technologies": every_technology}),
              ("pay_premium_cells", {"technologies": ["python", "java", "go", "postgresql"]}),
              ("pay_premium_cells", {"technologies": every_technology})]
     for label, filters in {**ranges, **narrowed}.items():

@@ -191,6 +191,38 @@ DERIVED_SQL = {
                weighted_quantile(r.usd, r.upto, r.total, 0.75) as p75
         from ranked r join ends e using (upto_month)
         group by e.upto_month, r.technology_id order by upto_month, technology_id""",
+    # The pay quartiles of every technology, and the market's (technology_id null), per year,
+    # over all cells and every month with pay through either end of pay_quartiles_whole: the
+    # default view's pay over time (salary_over_time, pay_by_year in US dollars), which would
+    # otherwise rank the ~0.1M value rows of its years and technologies at every call. The
+    # queries' own steps (one running count per year and technology, weighted_quantile).
+    "pay_year_quartiles_whole": """
+        with ends as (
+            select distinct upto_month, upto_month = max(upto_month) over () as last_end
+            from pay_quartiles_whole
+        ),
+        cells as (
+            select e.upto_month, c.year, null::varchar as technology_id,
+                   c.salary_annual_usd as usd,
+                   sum(if(e.last_end, c.n_all, c.n_before))::double as n
+            from salary_cells_whole c cross join ends e group by all
+            union all
+            select e.upto_month, s.year, s.technology_id, s.salary_annual_usd,
+                   sum(if(e.last_end, s.n_all, s.n_before))::double
+            from salary_technology_cells_whole s cross join ends e group by all
+        ),
+        ranked as (
+            select *,
+                   sum(n) over (partition by upto_month, year, technology_id order by usd
+                                rows between unbounded preceding and current row) as upto,
+                   sum(n) over (partition by upto_month, year, technology_id) as total
+            from cells where n > 0
+        )
+        select upto_month, year, technology_id, any_value(total)::bigint as postings,
+               weighted_quantile(usd, upto, total, 0.25) as p25,
+               weighted_quantile(usd, upto, total, 0.5) as median,
+               weighted_quantile(usd, upto, total, 0.75) as p75
+        from ranked group by all order by upto_month, technology_id, year""",
     # The pay premium cells (radar/sql/pay_premium_cells.sql) of every technology over every
     # month with pay through either end of pay_quartiles_whole: for each technology and cell of
     # country x seniority x year where it has pay, the postings naming it and the others:
@@ -289,7 +321,7 @@ REQUIREMENT_COLUMNS = ("degree", "degree_equivalent", "min_years_experience")
 # pay_quartiles_whole).
 # (in the order they are made: the quartiles are summed from the per-cell sums)
 ANSWER_TABLES = ("salary_cells_whole", "salary_technology_cells_whole", "pay_quartiles_whole",
-                 "pay_premium_whole")
+                 "pay_year_quartiles_whole", "pay_premium_whole")
 
 # Exact quantiles over (value, n) rows, for the build's answer tables and the queries
 # (radar.queries loads these before radar/sql/_macros.sql).

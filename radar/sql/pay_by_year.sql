@@ -3,8 +3,10 @@
 -- Real terms are applied afterwards (radar.pay.real_terms): within a year every figure is
 -- multiplied by the same CPI factor, so quantiles scale exactly. Reads the pre-aggregated
 -- (value, n) rows; the quartiles are exact (weighted_quantile). Two statements: the first
--- finds whether the build's whole-range sums answer these filters (_macros.sql:
--- whole_pay_upto, salary_cells_in; the dashboard's default view).
+-- finds whether the build's whole-range answers hold these filters (_macros.sql:
+-- whole_pay_upto, salary_cells_in; the dashboard's default view): then the quartiles in US
+-- dollars are read from pay_year_quartiles_whole (etl/warehouse/rollups.py), and the cells
+-- are read only for local figures.
 select whole_pay_upto($date_from, $date_to, $countries, $remote, $seniority, $role_family,
                       $sources) as whole_upto;
 with rates as (
@@ -14,6 +16,8 @@ cells as (
     select year, country, salary_annual_usd as usd, sum(n)::double as n
     from salary_cells_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
                          $sources, $whole_upto)
+    where $whole_upto::date is null or len($rates::struct(country varchar, year integer,
+                                                          units double)[]) > 0
     group by all
 ),
 valued as (
@@ -21,7 +25,7 @@ valued as (
     from cells c left join rates r on r.country = c.country and r.year = c.year
 ),
 usd as (
-    select year, usd, sum(n) as n from valued group by all
+    select year, usd, sum(n) as n from valued where $whole_upto::date is null group by all
 ),
 usd_ranked as (
     select *, sum(n) over (partition by year order by usd) as upto,
@@ -34,6 +38,9 @@ usd_quartiles as (
            weighted_quantile(usd, upto, total, 0.5) as median_usd,
            weighted_quantile(usd, upto, total, 0.75) as p75_usd
     from usd_ranked group by year
+    union all
+    select year, postings, p25, median, p75 from pay_year_quartiles_whole
+    where upto_month = $whole_upto::date and technology_id is null
 ),
 local_values as (
     select year, local_pay, sum(n) as n from valued where local_pay is not null group by all

@@ -1,25 +1,30 @@
 -- Advertised annual pay in USD per year: quartiles and n, for all postings under the filters
 -- ($technologies empty) or per chosen technology. Reads the pre-aggregated (value, n) rows;
 -- the quartiles are exact (weighted_quantile). Two statements: the first finds whether the
--- build's whole-range sums answer these filters (_macros.sql: whole_pay_upto,
--- salary_cells_in; the dashboard's default view).
+-- build's whole-range answers hold these filters (_macros.sql: whole_pay_upto; the
+-- dashboard's default view): then the quartiles are read from pay_year_quartiles_whole
+-- (etl/warehouse/rollups.py: made by these same steps), else computed here.
 select whole_pay_upto($date_from, $date_to, $countries, $remote, $seniority, $role_family,
                       $sources) as whole_upto;
 with cells as (
     select year, 'all' as technology_id, salary_annual_usd as usd, sum(n)::double as n
     from salary_cells_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
-                         $sources, $whole_upto)
-    where len($technologies::varchar[]) = 0
+                         $sources, null)
+    where len($technologies::varchar[]) = 0 and $whole_upto::date is null
     group by all
     union all
     select year, technology_id, salary_annual_usd as usd, sum(n)::double as n
     from salary_technology_cells_in($date_from, $date_to, $countries, $remote, $seniority,
-                                    $role_family, $sources, $technologies::varchar[],
-                                    $whole_upto)
+                                    $role_family, $sources, $technologies::varchar[], null)
+    where $whole_upto::date is null
     group by all
 ),
+-- a year's values (of a technology) are distinct, so the running count can take a ROWS frame
+-- (DuckDB's cheapest)
 ranked as (
-    select *, sum(n) over (partition by year, technology_id order by usd) as upto,
+    select *,
+           sum(n) over (partition by year, technology_id order by usd
+                        rows between unbounded preceding and current row) as upto,
            sum(n) over (partition by year, technology_id) as total
     from cells
 ),
@@ -29,5 +34,11 @@ final as (
            weighted_quantile(usd, upto, total, 0.5) as median,
            weighted_quantile(usd, upto, total, 0.75) as p75
     from ranked group by all
+    union all
+    select year, coalesce(technology_id, 'all'), postings, p25, median, p75
+    from pay_year_quartiles_whole
+    where upto_month = $whole_upto::date
+      and (list_contains($technologies::varchar[], technology_id)
+           or (technology_id is null and len($technologies::varchar[]) = 0))
 )
 select * from final order by technology_id, year
