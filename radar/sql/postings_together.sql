@@ -45,26 +45,34 @@ with main as (
     where technology_id = $technology_id
       and posted_date between $since and last_day($date_to::date)
 ),
-partners as (
-    select posting_id, string_agg(distinct name || ' (“' || surface || '”)', ', '
-                                   order by name || ' (“' || surface || '”)') as partners
+partner_tags as (
+    select posting_id, name, surface
     from technology_postings_of_months($since, $date_to)
     where list_contains($partners::varchar[], technology_id)
       and posted_date between $since and last_day($date_to::date)
-    group by posting_id
 ),
 kept as (
     select posting_id, posted_date, title, company, source, url, country, description
     from listings_in($since, $date_to, $countries, $remote, $seniority, $role_family, $sources)
     where posted_date >= $since
 ),
-matched as (
-    select k.*, m.technology_id, m.technology, m.surface, m.rule, p.partners
+shown as materialized (
+    select k.*, m.technology_id, m.technology, m.surface, m.rule
     from kept k join main m using (posting_id)
-    left join partners p using (posting_id)
-    where len($partners::varchar[]) = 0 or p.partners is not null
+    where len($partners::varchar[]) = 0
+       or posting_id in (select posting_id from partner_tags)
+    order by posted_date desc, posting_id limit $limit
+),
+-- the partners each posting names, for the postings shown only
+partners as (
+    select posting_id, string_agg(distinct name || ' (“' || surface || '”)', ', '
+                                   order by name || ' (“' || surface || '”)') as partners
+    from partner_tags
+    where posting_id in (select posting_id from shown)
+    group by posting_id
 ),
 final as (
-    select matched.*, $matching::bigint as matching from matched
+    select shown.*, p.partners, $matching::bigint as matching
+    from shown left join partners p using (posting_id)
 )
 select * from final order by posted_date desc, posting_id limit $limit
