@@ -352,17 +352,18 @@ create or replace macro pay_band(value) as floor(value / 1000);
 create or replace macro holds_rank(upto, n, r) as r >= upto - n and r < upto;
 
 -- Whether a band holds a rank weighted_quantile(..., total, q) reads (floor and ceil).
+create or replace macro holds_quantile(upto, n, total, q) as
+    holds_rank(upto, n, floor((total::double - 1) * q))
+    or holds_rank(upto, n, ceil((total::double - 1) * q));
+
 -- The 0-based ranks of the distribution-free 95% confidence interval of a median of total
 -- values: the order statistics at n/2 -/+ 0.98 sqrt(n) (the normal approximation to the
--- binomial), as the pay premium reads them (radar/sql/pay_premium_cells.sql).
+-- binomial), as the pay premium reads them (radar/sql/pay_premium_cells.sql and the build's
+-- pay_premium_whole).
 create or replace macro premium_low_rank(total) as
     greatest(1, floor(total / 2 - 0.98 * sqrt(total))::bigint) - 1;
 create or replace macro premium_high_rank(total) as
     least(total, ceil(total / 2 + 1 + 0.98 * sqrt(total))::bigint) - 1;
-
-create or replace macro holds_quantile(upto, n, total, q) as
-    holds_rank(upto, n, floor((total::double - 1) * q))
-    or holds_rank(upto, n, ceil((total::double - 1) * q));
 """
 
 # Rows per Parquet row group of a derived table (100,000 when not named): DuckDB skips a row
