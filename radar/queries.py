@@ -58,17 +58,30 @@ def sql_text(name: str) -> str:
     return path.read_text()
 
 
+# The statement put first in every query that names $whole_upto: which end of the build's
+# whole-range answers (pay_quartiles_whole and the tables beside it) answers the filters, or
+# null (_macros.sql: whole_pay_upto; the dashboard's default view).
+WHOLE_UPTO = ("select whole_pay_upto($date_from, $date_to, $countries, $remote, $seniority, "
+              "$role_family, $sources) as whole_upto")
+
+
 @cache
 def statements(name: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """The statements of a named query with the parameters each uses; most queries are one
     statement. In a query of several, each statement before the last returns one row whose
     columns become named parameters of the statements after it: DuckDB skips a month file of
     a table only on a value known when the statement is planned, not on one the statement
-    computes (docs/scale.md, "Month files a query opens")."""
+    computes (docs/scale.md, "Month files a query opens"). A query naming $whole_upto gets
+    WHOLE_UPTO as its first statement."""
     found = duckdb.extract_statements(sql_text(name))
     if len(found) == 1:
-        return ((sql_text(name), frozenset(found[0].named_parameters)),)
-    return tuple((s.query, frozenset(s.named_parameters)) for s in found)
+        steps = ((sql_text(name), frozenset(found[0].named_parameters)),)
+    else:
+        steps = tuple((s.query, frozenset(s.named_parameters)) for s in found)
+    if any("whole_upto" in names for _, names in steps):
+        (first,) = duckdb.extract_statements(WHOLE_UPTO)
+        steps = ((WHOLE_UPTO, frozenset(first.named_parameters)), *steps)
+    return steps
 
 
 def query_names() -> list[str]:

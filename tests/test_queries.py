@@ -216,3 +216,29 @@ def test_a_query_of_two_statements_binds_the_first_rows_columns(fixture_warehous
             queries.run("many", warehouse=fixture_warehouse)
     finally:
         queries.sql_text.cache_clear(), queries.statements.cache_clear()
+
+
+def test_a_query_naming_whole_upto_gets_its_end_bound_first(fixture_warehouse, tmp_path,
+                                                            monkeypatch):
+    """$whole_upto (the end of the build's whole-range answers that answers the filters, or
+    null) is bound by a first statement radar.queries puts before any query naming it."""
+    choices = queries.choices(fixture_warehouse)
+    (tmp_path / "_macros.sql").write_text(queries.sql_text("_macros"))
+    (tmp_path / "ends.sql").write_text("select $whole_upto::date as whole_upto, "
+                                       "(select max(upto_month) from pay_quartiles_whole) "
+                                       "as last_end;\n")
+    (tmp_path / "plain.sql").write_text("select $country as country;\n")
+    monkeypatch.setattr(queries, "SQL_DIR", tmp_path)
+    queries.sql_text.cache_clear(), queries.statements.cache_clear()
+    try:
+        steps = queries.statements("ends")
+        assert [text for text, _ in steps][0] == queries.WHOLE_UPTO
+        assert steps[0][1] == {"date_from", "date_to", "countries", "remote", "seniority",
+                               "role_family", "sources"}
+        assert len(queries.statements("plain")) == 1
+        whole = queries.run("ends", choices.defaults(), fixture_warehouse).row(0)
+        assert whole[0] is not None and whole[0] == whole[1]  # the default view: the last end
+        narrowed = replace(choices.defaults(), countries=("DE",))
+        assert queries.run("ends", narrowed, fixture_warehouse).row(0)[0] is None
+    finally:
+        queries.sql_text.cache_clear(), queries.statements.cache_clear()

@@ -158,8 +158,9 @@ create or replace macro us_state_technologies_in(date_from, date_to, countries, 
 -- The end month of the stored whole-range pay quartiles (pay_quartiles_whole: the build's
 -- answers for every month with pay through upto_month, all cells) that answer a query with
 -- these filters, else null: no dimension narrowed and a date range that takes exactly the
--- months with pay through that end (from the first; none after it). A query binds it with a
--- first statement, so the branch it does not take is dropped when the query is planned.
+-- months with pay through that end (from the first; none after it). radar.queries binds it
+-- as $whole_upto with a first statement (WHOLE_UPTO) in every query naming $whole_upto, so
+-- the branch a query does not take is dropped when it is planned.
 create or replace macro whole_pay_upto(date_from, date_to, countries, remotes, seniorities,
                                        roles, sources) as (
     select max(upto_month) from pay_quartiles_whole

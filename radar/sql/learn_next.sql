@@ -5,11 +5,9 @@
 -- naming any known technology; advertised pay (median and n, exact, from the pre-aggregated
 -- (value, n) rows) beside the market's. Counts from the technology rollups and the cells'
 -- technology sets (docs/scale.md), never the tags row by row.
--- Two statements: the first finds whether the build's whole-range pay quartiles answer these
--- filters (_macros.sql: whole_pay_upto; the dashboard's default view), the second reads the
--- medians there then, else computes them.
-select whole_pay_upto($date_from, $date_to, $countries, $remote, $seniority, $role_family,
-                      $sources) as whole_upto;
+-- $whole_upto (radar.queries binds it first, WHOLE_UPTO: whether the build's whole-range pay
+-- quartiles answer these filters; the dashboard's default view): the medians are read there
+-- then, else computed.
 with bounds as (
     select ($date_to::date - interval 11 month)::date as recent_start,
            ($date_to::date - interval 23 month)::date as prior12_start,

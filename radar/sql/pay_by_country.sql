@@ -3,11 +3,9 @@
 -- currency per US dollar). Each posting is converted at its own year's rate, so a country's
 -- figures are exact in its currency for postings advertised in it. Postings without a known
 -- country are left out; a row with country null is every country pooled (USD only). Reads the
--- pre-aggregated (value, n) rows; the quartiles are exact (weighted_quantile). Two statements:
--- the first finds whether the build's whole-range sums answer these filters (_macros.sql:
--- whole_pay_upto, salary_cells_in; the dashboard's default view).
-select whole_pay_upto($date_from, $date_to, $countries, $remote, $seniority, $role_family,
-                      $sources) as whole_upto;
+-- pre-aggregated (value, n) rows; the quartiles are exact (weighted_quantile). $whole_upto
+-- (radar.queries binds it first, WHOLE_UPTO: whether the build's whole-range sums answer these
+-- filters; the dashboard's default view) picks the rows salary_cells_in reads.
 with rates as (
     select unnest($rates::struct(country varchar, year integer, units double)[], recursive := true)
 ),

@@ -4,11 +4,9 @@
 -- quartiles are exact (weighted_quantile over the bands that hold their ranks: holds_quantile,
 -- QUANTILE_MACROS in etl/warehouse/rollups.py). The technologies are numbered first: the
 -- running-count windows partition by an integer.
--- Two statements: the first finds whether the build's whole-range quartiles answer these
--- filters (_macros.sql: whole_pay_upto; the dashboard's default view, where the page asks for
--- no local figures: $rates empty), the second reads them then, else computes.
-select whole_pay_upto($date_from, $date_to, $countries, $remote, $seniority, $role_family,
-                      $sources) as whole_upto;
+-- $whole_upto (radar.queries binds it first, WHOLE_UPTO: whether the build's whole-range
+-- quartiles answer these filters; the dashboard's default view, where the page asks for no
+-- local figures: $rates empty): the quartiles are read there then, else computed.
 with rates as (
     select unnest($rates::struct(country varchar, year integer, units double)[], recursive := true)
 ),

@@ -2,13 +2,11 @@
 -- currency when $rates gives one rate per year (one country chosen; empty list: local is null).
 -- Real terms are applied afterwards (radar.pay.real_terms): within a year every figure is
 -- multiplied by the same CPI factor, so quantiles scale exactly. Reads the pre-aggregated
--- (value, n) rows; the quartiles are exact (weighted_quantile). Two statements: the first
--- finds whether the build's whole-range answers hold these filters (_macros.sql:
--- whole_pay_upto, salary_cells_in; the dashboard's default view): then the quartiles in US
--- dollars are read from pay_year_quartiles_whole (etl/warehouse/rollups.py), and the cells
--- are read only for local figures.
-select whole_pay_upto($date_from, $date_to, $countries, $remote, $seniority, $role_family,
-                      $sources) as whole_upto;
+-- (value, n) rows; the quartiles are exact (weighted_quantile). $whole_upto (radar.queries
+-- binds it first, WHOLE_UPTO: whether the build's whole-range answers hold these filters; the
+-- dashboard's default view): then the quartiles in US dollars are read from
+-- pay_year_quartiles_whole (etl/warehouse/rollups.py), and the cells (salary_cells_in) only
+-- for local figures.
 with rates as (
     select unnest($rates::struct(country varchar, year integer, units double)[], recursive := true)
 ),

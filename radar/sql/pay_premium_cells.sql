@@ -7,12 +7,10 @@
 -- all postings at it less those naming it; medians and order statistics are exact. The cells
 -- and technologies are numbered first, so the joins and the running-count window work on one
 -- integer key (a window partitioned by five text columns costs about three times as much).
--- Two statements: the first finds whether the build's whole-range answers hold these filters
--- (_macros.sql: whole_pay_upto; the dashboard's default view): then the cells are read from
+-- $whole_upto (radar.queries binds it first, WHOLE_UPTO: whether the build's whole-range
+-- answers hold these filters; the dashboard's default view): then the cells are read from
 -- pay_premium_whole (etl/warehouse/rollups.py: made by these same steps over every
 -- technology), else computed here.
-select whole_pay_upto($date_from, $date_to, $countries, $remote, $seniority, $role_family,
-                      $sources) as whole_upto;
 with chosen as (
     select technology_id, (row_number() over ())::integer as t
     from (select distinct unnest($technologies::varchar[]) as technology_id)

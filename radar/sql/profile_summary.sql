@@ -1,10 +1,8 @@
 -- Role profile headline: postings under the filters, how many are remote / hybrid / on-site /
 -- unknown, and how many advertise pay (with the pooled USD median and quartiles, exact, from the
--- pre-aggregated (value, n) rows). Two statements: the first finds whether the build's
--- whole-range market quartiles answer these filters (_macros.sql: whole_pay_upto; the
--- dashboard's default view), the second reads them then, else computes.
-select whole_pay_upto($date_from, $date_to, $countries, $remote, $seniority, $role_family,
-                      $sources) as whole_upto;
+-- pre-aggregated (value, n) rows). $whole_upto (radar.queries binds it first, WHOLE_UPTO:
+-- whether the build's whole-range market quartiles answer these filters; the dashboard's
+-- default view): they are read there then, else computed.
 with counts as (
     select coalesce(sum(postings), 0)::bigint as postings,
            coalesce(sum(postings) filter (where remote = 'remote'), 0)::bigint as remote,

@@ -2,11 +2,9 @@
 -- and the number of postings behind each (estimates and outliers excluded at build time).
 -- Reads the pre-aggregated (value, n) rows; the quartiles are exact (weighted_quantile). The
 -- technologies are numbered first: the running-count window partitions by an integer.
--- Two statements: the first finds whether the build's whole-range quartiles answer these
--- filters (_macros.sql: whole_pay_upto; the dashboard's default view), the second reads them
--- then, else computes.
-select whole_pay_upto($date_from, $date_to, $countries, $remote, $seniority, $role_family,
-                      $sources) as whole_upto;
+-- $whole_upto (radar.queries binds it first, WHOLE_UPTO: whether the build's whole-range
+-- quartiles answer these filters; the dashboard's default view): they are read there then,
+-- else computed.
 with numbered as (
     select technology_id, name, category, (row_number() over ())::integer as g
     from technologies

@@ -1,11 +1,9 @@
 -- Advertised annual pay in USD per year: quartiles and n, for all postings under the filters
 -- ($technologies empty) or per chosen technology. Reads the pre-aggregated (value, n) rows;
--- the quartiles are exact (weighted_quantile). Two statements: the first finds whether the
--- build's whole-range answers hold these filters (_macros.sql: whole_pay_upto; the
--- dashboard's default view): then the quartiles are read from pay_year_quartiles_whole
+-- the quartiles are exact (weighted_quantile). $whole_upto (radar.queries binds it first,
+-- WHOLE_UPTO: whether the build's whole-range answers hold these filters; the dashboard's
+-- default view): then the quartiles are read from pay_year_quartiles_whole
 -- (etl/warehouse/rollups.py: made by these same steps), else computed here.
-select whole_pay_upto($date_from, $date_to, $countries, $remote, $seniority, $role_family,
-                      $sources) as whole_upto;
 with cells as (
     select year, 'all' as technology_id, salary_annual_usd as usd, sum(n)::double as n
     from salary_cells_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
