@@ -9,6 +9,7 @@ import gzip
 import json
 import shutil
 
+import duckdb
 import pyarrow.parquet as pq
 import pytest
 
@@ -99,6 +100,9 @@ def _tables(warehouse) -> dict[str, list[dict]]:
 # The tables the build writes in small row groups (ROW_GROUP_ROWS), with groups small enough
 # here that the sample's tables hold several
 SMALL_GROUPS = 40
+# The rows one sort of an append's rewrite takes (append.PART_ROWS), small enough here that
+# every table is rewritten in many parts, some values cut by a second key
+SMALL_PARTS = 25
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +114,7 @@ def appended(raw, tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         for name in ROW_GROUP_ROWS:
             patch.setitem(ROW_GROUP_ROWS, name, SMALL_GROUPS)
+        patch.setattr(append_module, "PART_ROWS", SMALL_PARTS)
         before = build(root / "raw", root / "wh", loaders=loaders, processes=1,
                        log=lambda m: None)
         assert "2025-12" not in str(before["date_range"][1])
@@ -153,6 +158,53 @@ def test_an_append_keeps_the_builds_row_groups(appended):
         assert len(groups) > 1 and max(groups) <= SMALL_GROUPS, (name, groups)
         checked += 1
     assert checked >= 4
+
+
+def test_an_append_keeps_each_rewritten_table_in_the_builds_order(appended):
+    """The single-file tables an append rewrites (in parts of SMALL_PARTS rows, each sorted
+    alone) are stored in the order the build gives them: nulls last, as DuckDB sorts."""
+    root, *_ = appended
+    con = duckdb.connect()
+    checked = 0
+    for path in sorted((root / "wh").glob("*.parquet")):
+        name = path.stem
+        columns = pq.read_schema(path).names
+        column = "month" if "month" in columns else None
+        if name in ANSWER_TABLES or column is None:
+            continue
+        order = append_module._order_of(name, columns, column)
+        stored = con.sql(f"select {order} from read_parquet($p)",
+                         params={"p": str(path)}).fetchall()
+        ranked = con.sql(f"select {order} from read_parquet($p) order by {order}",
+                         params={"p": str(path)}).fetchall()
+        assert stored == ranked, name
+        checked += len(stored) > 3 * SMALL_PARTS
+    assert checked >= 8
+
+
+def test_parts_in_order_cut_by_the_next_key_and_keep_nulls_last():
+    """Every row in exactly one part, parts in the keys' order, none over the limit unless one
+    value of the last key holds more."""
+    con = duckdb.connect()
+    con.sql("""create table t as select (i % 7)::integer as a,
+                      case when i % 11 = 0 then null else (i % 5)::varchar end as b,
+                      if(i % 13 = 0, null, i % 3) as c, i
+               from range(2000) r(i)""")
+    rows = "select * from t"
+    order = "a, b, c"
+    parts = append_module._parts_in_order(con, rows, {}, ["a", "b", "c"], limit=40)
+    got = []
+    for where, bound in parts:
+        part = con.sql(f"select a, b, c, i from ({rows}) where {where} order by {order}, i",
+                       params=bound).fetchall()
+        assert 0 < len(part) <= 40
+        got += part
+    assert sorted(r[3] for r in got) == list(range(2000))
+    want = con.sql(f"select a, b, c, i from t order by {order}, i").fetchall()
+    assert [r[:3] for r in got] == [r[:3] for r in want]
+    assert any("is null" in where for where, _ in parts)
+    assert any("$eq1" in where for where, _ in parts)  # a value of b cut by c
+    assert len(parts) > 20
 
 
 def test_the_month_rule_across_the_warehouse_and_the_new_postings(appended):

@@ -419,6 +419,57 @@ def _date_column(path: Path) -> str | None:
     return None
 
 
+# The most rows one sort of an append's table rewrite takes (_parts_in_order): one sort of
+# every row of a 10M-posting warehouse's rollup_technologies (11.4M rows) under DuckDB's 1 GB
+# ran out of memory in two of three appends (2026-12-03).
+PART_ROWS = 2_000_000
+
+
+def _parts_in_order(con: duckdb.DuckDBPyConnection, rows: str, params: dict, keys: list[str],
+                    limit: int | None = None, where: str = "true", bound: dict | None = None,
+                    depth: int = 0) -> list[tuple[str, dict]]:
+    """Conditions (with their parameters) that cut the rows of the query ``rows`` into parts of
+    at most ``limit`` rows (PART_ROWS) where the keys allow, in order: the parts one after the
+    other, each sorted by the keys, are every row sorted by them. A part is a run of values of
+    the first key; a value with more rows is cut by the next key; null values come last, as
+    DuckDB sorts them."""
+    limit, bound = limit or PART_ROWS, bound or {}
+    key, rest = keys[0], keys[1:]
+    values = con.sql(f"select {key} as v, count(*) as n from ({rows}) where {where} "
+                     "group by all order by v nulls last", params=params | bound).fetchall()
+    parts: list[tuple[str, dict]] = []
+    run: list = []
+    run_rows = 0
+
+    def close_run() -> None:
+        nonlocal run, run_rows
+        if run:
+            parts.append((f"{where} and {key} between $lo{depth} and $hi{depth}",
+                          bound | {f"lo{depth}": run[0], f"hi{depth}": run[-1]}))
+        run, run_rows = [], 0
+
+    for value, n in values:
+        if value is None:  # last (nulls last)
+            close_run()
+            if n > limit and rest:
+                parts += _parts_in_order(con, rows, params, rest, limit,
+                                         f"{where} and {key} is null", bound, depth + 1)
+            else:
+                parts.append((f"{where} and {key} is null", bound))
+        elif n > limit and rest:
+            close_run()
+            parts += _parts_in_order(con, rows, params, rest, limit,
+                                     f"{where} and {key} = $eq{depth}",
+                                     bound | {f"eq{depth}": value}, depth + 1)
+        else:
+            if run and run_rows + n > limit:
+                close_run()
+            run.append(value)
+            run_rows += n
+    close_run()
+    return parts
+
+
 def _order_of(name: str, names: list[str], column: str) -> str:
     """How the build orders a rollup file: a derived table as its SQL's ``order by`` says,
     another by month; a table keyed by posting date by its leading columns through the date,
@@ -486,12 +537,17 @@ def write_touched_rollups(folder: Path, current: Path,
         new = subset / f"{name}.parquet"
         schema = pq.read_schema(new)
         column = columns[name]
-        counts[name] = b._write_sorted(con, f"""
+        rows = f"""
             select * from read_parquet($old)
             where not list_contains($months, strftime({column}, '%Y-%m-01'))
-            union all by name select * from read_parquet($new)
-            order by {_order_of(name, schema.names, column)}""",
-            {"old": str(current / f"{name}.parquet"), "new": str(new), "months": month_list},
+            union all by name select * from read_parquet($new)"""
+        params = {"old": str(current / f"{name}.parquet"), "new": str(new),
+                  "months": month_list}
+        order = _order_of(name, schema.names, column)
+        keys = [key.strip() for key in order.split(",")]
+        counts[name] = b._write_parts(
+            con, [(f"select * from ({rows}) where {where} order by {order}", params | bound)
+                  for where, bound in _parts_in_order(con, rows, params, keys)],
             folder / f"{name}.parquet",
             # the touched months alone may have no null where other months have (DuckDB then
             # writes the column as required): every column may be null

@@ -872,6 +872,17 @@ def _write_sorted(con: duckdb.DuckDBPyConnection, query: str, params: dict, path
     return writer.close()
 
 
+def _write_parts(con: duckdb.DuckDBPyConnection, parts: Iterable[tuple[str, dict]], path: Path,
+                 schema: pa.Schema, group_rows: int | None = None) -> int:
+    """_write_sorted for several queries, their rows one after the other in one file (each
+    query sorts only its own part); returns the rows."""
+    writer = RowGroupWriter(path, schema, group_rows or WRITE_GROUP_ROWS, WRITE_GROUP_BYTES)
+    for query, params in parts:
+        for batch in con.sql(query, params=params).to_arrow_reader(STREAM_ROWS):
+            writer.add(batch)
+    return writer.close()
+
+
 def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, processes: int, log,
                 loaders: dict, stage: Callable[[str], None],
                 embedded: prebuilt.Embedded | None = None,
