@@ -46,6 +46,8 @@ EDGE_TEXTS = [
     "Title\n\n" + "x" * 300 + " senior engineer\n" + "lead " * 40,
     "Contract Licensed Clinical Psychologist\nMid-level",
     "if you are looking for an internship, apply elsewhere\nWe are hiring: Staff Engineer",
+    "EXPERIENCE: 5 YEARS\nExp Level: 3-5 Yrs\n7 YOE\n4+ yoe (backend)\nTwo (2) years or more of",
+    "Experience level: 4 years\nexperienceThree years\nSeniorDeveloper, 2 yrs exp",
 ]
 
 

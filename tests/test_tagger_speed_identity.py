@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from etl.sample import write_sample
 from etl.transforms import tagger as fast
 from etl.transforms.tagger import _ASCII_KEY, _KEY_TABLE, _SHAPE_TABLE, Tagger, _alias_keys
-from tests.test_tagger_fast_path import _FAST, _REFERENCE, sample_texts
+from tests.test_tagger_fast_path import _FAST, _REFERENCE, ReferenceTagger, sample_texts
 
 _PIECES = ["Python", "Go", "C++", "C#", "Node.js", "ReactNode", "NodeJS", "TypeScriptPython",
            "experienceExperience", "teamPython", "skillsPostgreSQLand", "aboutC++Previous",
@@ -117,3 +117,43 @@ def test_glued_words_same_on_generated_text(parts):
 def test_glued_words_same_on_sample_text(tmp_path):
     texts = _sample_texts(tmp_path, 2_000)
     assert _same_glued(texts) > 100
+
+
+# ------------------------------------------------------------------ glued words inside alias hits
+
+_NAMES = ["Azure DevOps", "Microsoft Azure", "GitHub Actions", "GitLab CI", "AWS CodePipeline",
+          "Amazon AWS", "MS Azure", "JavaScript", "PostgreSQL", "DevOpsPython", "TypeScriptGo",
+          "CodePipeline", "GitHub", "Actions", "DynamoDB", "MongoDB", "ReactNode", "iOS"]
+
+
+def _candidates_of(tagger: Tagger, text: str) -> list[tuple[int, int, str, str]]:
+    normalised = fast.normalise(text)
+    return [(c.start, c.end, c.form, c.kind) for c in tagger._candidates(normalised)]
+
+
+_OVERLAPPING = {"version": "t", "tech": {
+    "azure": {"name": "Azure", "category": "cloud", "aliases": ["microsoft azure"]},
+    "azure_foobar": {"name": "Azure FooBar", "category": "ci_cd"},
+    "bar": {"name": "Bar", "category": "library"}}}
+
+
+def test_glued_words_in_alias_hits_same_candidates_as_every_piece_looked_at():
+    tagger, reference = Tagger(_OVERLAPPING, "t"), ReferenceTagger(_OVERLAPPING, "t")
+    for text in ("We use Azure FooBar", "Azure FooBar, Microsoft Azure"):
+        assert _candidates_of(tagger, text) == _candidates_of(reference, text)
+    assert tagger.work["glued again"] == 0  # the hits holding "FooBar" were kept
+    # "Microsoft Azure" is kept, so "Azure FooBar", which holds the glued word, is not: the
+    # word's pieces are looked at after all, and "Bar" is one
+    assert [form for *_, form, _kind in _candidates_of(tagger, "Microsoft Azure FooBar")] == \
+        ["microsoft azure", "Bar"]
+    assert _candidates_of(tagger, "Microsoft Azure FooBar") == \
+        _candidates_of(reference, "Microsoft Azure FooBar")
+    assert tagger.work["glued again"] == 2
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(_NAMES + _PIECES), st.sampled_from(_GAPS)),
+                max_size=20))
+def test_candidates_same_with_glued_words_in_alias_hits_on_generated_text(parts):
+    text = "".join(piece + gap for piece, gap in parts)
+    assert _candidates_of(_FAST, text) == _candidates_of(_REFERENCE, text)

@@ -116,6 +116,9 @@ def _rules() -> dict:
         "role_or_title": _alternation([rf"\b(?:{'|'.join(sen['role_nouns'])})\b", _TITLE_WORD]),
         "role_hints": tuple(sen["role_hints"]) + _TITLE_HINTS,
         "level_hints": {level: tuple(sen["level_hints"][level]) for level in LEVELS},
+        # the same as literal alternations: one scan for "any of the level's hints in a snippet"
+        "level_hint_search": {level: re.compile("|".join(map(re.escape, sen["level_hints"][level])))
+                              for level in LEVELS},
         "hiring_starts": tuple(sen["hiring_starts"]),
         "not_level": _alternation(sen["not_level"]),
         "not_role_line": _alternation(sen["not_role_line"]),
@@ -351,7 +354,11 @@ def _figure_kinds(text: str) -> tuple[list[int], list[int], list[int]]:
     skill: list[int] = []
     fields: list[int] = []  # "Experience level: 4 years": only when the text gives no figure
     taken: set[int] = set()
-    for pattern in (rules["years_after_experience"], rules["yoe"], rules["years_for_role"]):
+    lower = text.lower()  # a word each match of the first two holds: "exp", "yoe" ("" always)
+    for pattern, needs in ((rules["years_after_experience"], "exp"), (rules["yoe"], "yoe"),
+                           (rules["years_for_role"], "")):
+        if needs not in lower:
+            continue
         for m in pattern.finditer(text):
             field = rules["summary_field"].search(text, max(0, m.start() - 5), m.start("a"))
             (fields if field else general).append(_number(m["a"], numbers))
@@ -451,6 +458,8 @@ def _years_of(general: list[int], skill: list[int]) -> int | None:
 
 # --- seniority ------------------------------------------------------------------------------
 
+_IF_YOU = re.compile(r"\bif\s+you\b", re.I)
+
 @lru_cache(maxsize=4)  # seniority, years and employment each read a posting's roles
 def _role_contexts(text: str) -> tuple[tuple[int, str, bool], ...]:
     """(offset, snippet, needs a role noun) for the places a posting names its roles: the first
@@ -478,7 +487,7 @@ def _role_contexts(text: str) -> tuple[tuple[int, str, bool], ...]:
                         and not rules["not_role_line"].search(part):
                     contexts.append((offset, part, False))
     for m in _hiring_matches(text):
-        if re.search(r"\bif\s+you\b", _clause_before(text, m.start(), 60), re.I):
+        if _IF_YOU.search(_clause_before(text, m.start(), 60)):
             continue  # "if you are looking for an internship, apply to ...": another posting
         clause = text[m.end():m.end() + 150]
         ends = _SENTENCE_END.search(clause)
@@ -526,7 +535,7 @@ def _level_in(snippet: str, needs_noun: bool) -> str | None:
     if len(folded) != len(snippet):
         folded = None  # the hints cannot stand for the patterns: try every level
     for level, pattern in rules["level"]:
-        if folded is not None and not any(h in folded for h in rules["level_hints"][level]):
+        if folded is not None and not rules["level_hint_search"][level].search(folded):
             continue  # none of the level's words can be in the snippet
         for m in pattern.finditer(snippet):
             lo = max(0, m.start() - 30)

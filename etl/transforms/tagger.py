@@ -14,8 +14,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
+from itertools import accumulate
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 import ahocorasick
 import ahocorasick_rs
@@ -40,8 +41,10 @@ class Technology:
     parent: str | None = None
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
+    """One mention (a named tuple: a posting has dozens, and a frozen dataclass takes three times
+    as long to make)."""
+
     technology: Technology
     start: int      # char offset into Tagger.normalise(text); -1 for implied technologies
     end: int
@@ -73,7 +76,7 @@ class Entry:
         return any(kind != "any" for _form, kind in self.forms)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     start: int
     end: int
@@ -424,6 +427,9 @@ def _stem_search() -> ahocorasick_rs.BytesAhoCorasick:
                                            implementation=ahocorasick_rs.Implementation.DFA)
 
 
+_ONE_SCAN_FROM = 8  # accepted mentions from which partner_stem_spans is worth its scan
+
+
 def partner_stem_spans(text: str) -> tuple[list[int], list[int]] | None:
     """(starts, ends) of every occurrence of a partner stem in an ASCII text, case ignored,
     ordered by start (one scan of the text for all its mentions); None for any other text."""
@@ -450,6 +456,8 @@ def _named_as_partner(text: str, start: int,
     """Whether the mention ends a list of names introduced as customers, investors, partners.
     spans: partner_stem_spans(text) when known (text is ASCII): where the stems are."""
     first = max(0, start - 150)
+    if spans is not None and not _holds_stem(spans, first, start):
+        return False  # no stem in the window, so none in its last sentence
     sentence = text[first:start]
     cut = max(sentence.rfind(". "), sentence.rfind("\n"), sentence.rfind(";"))
     sentence = sentence[cut + 1:]
@@ -473,23 +481,33 @@ def _may_name_partners(text: str) -> bool:
 
 
 def _excluded(text: str, cand: _Candidate, head: int, partners: Callable[[], bool],
-              spans: tuple[list[int], list[int]] | None = None) -> str | None:
+              spans: tuple[list[int], list[int]] | None = None,
+              by_head: dict[int, list] | None = None) -> str | None:
     """Why an accepted mention is not one: negated, a comparison, a partner (head: the start of
     the list it is in; partners: whether the posting may name partners at all; spans: where the
-    partner stems are in text, partner_stem_spans)."""
+    partner stems are in text, partner_stem_spans; by_head: what was found for the list's head
+    before, shared by the mentions of one list)."""
     after = _window_after(text, cand.end)
     if after[:1] in ("-", " ", ",", "'") and _COMPARISON_AFTER.match(after):
         return "comparison or partner"
     if after[:1] in (" ", "(", "|", ",") and _named_as_employer(text, cand):
         return "the employer"
-    before = _window_before(text, head)
+    found = by_head.get(head) if by_head is not None else None
+    if found is None:  # [window before the list, _may_exclude of it, named as partner or None]
+        before = _window_before(text, head)
+        found = [before, _may_exclude(before), None]
+        if by_head is not None:
+            by_head[head] = found
+    before = found[0]
     if cand.entry.tech.category == "cloud" and _BACKED_BY.search(before):
         return "comparison or partner"
-    if _may_exclude(before):
+    if found[1]:
         why = _excluded_by_before(before, after)
         if why:
             return why
-    if _named_as_partner(text, head, spans) and partners():
+    if found[2] is None:
+        found[2] = _named_as_partner(text, head, spans)
+    if found[2] and partners():
         return "comparison or partner"
     return None
 
@@ -664,6 +682,47 @@ class _AliasSearch:
         return self._chars.find_matches_as_indexes(text, overlapping=True)
 
 
+
+def _by_start_longest_first(cand: _Candidate) -> tuple[int, int]:
+    return cand.start, cand.start - cand.end
+
+
+def _leftmost_longest(hits: list[_Candidate]) -> list[_Candidate]:
+    """The candidates kept from hits: by start, the longest first, none overlapping one kept.
+    The sort is stable, so of two hits with the same span the first in hits is kept."""
+    hits.sort(key=_by_start_longest_first)
+    chosen: list[_Candidate] = []
+    for cand in hits:
+        if not chosen or cand.start >= chosen[-1].end:
+            chosen.append(cand)
+    return chosen
+
+
+def _covered_words(hits: list[_Candidate], words: list[tuple[int, int]]
+                   ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(words inside one of hits, the other words); hits sorted by start."""
+    covered: list[tuple[int, int]] = []
+    open_words: list[tuple[int, int]] = []
+    if not hits:
+        return covered, words
+    starts = [c.start for c in hits]
+    reach = list(accumulate((c.end for c in hits), max))  # the furthest end of hits[:i + 1]
+    for word in words:
+        i = bisect.bisect_right(starts, word[0])
+        (covered if i and reach[i - 1] >= word[1] else open_words).append(word)
+    return covered, open_words
+
+
+def _all_within(chosen: list[_Candidate], words: list[tuple[int, int]]) -> bool:
+    """Whether each word lies inside one of chosen (sorted by start, none overlapping)."""
+    starts = [c.start for c in chosen]
+    for first, last in words:
+        i = bisect.bisect_right(starts, first)
+        if not i or chosen[i - 1].end < last:
+            return False
+    return True
+
+
 # ------------------------------------------------------------------ the tagger
 
 class Tagger:
@@ -681,7 +740,8 @@ class Tagger:
         self._glued_prefixes = _prefixes(self._glued)
         self._glued_finder = _substring_finder(self._glued) if self._glued_prefixes else None
         # characters and candidates each bounded pass has looked at (tests check it grows
-        # linearly with the text): glued: pieces of glued words, list: list-head steps
+        # linearly with the text): glued: pieces of glued words, list: list-head steps; and
+        # "glued again": texts whose glued words inside alias hits were looked at after all
         self.work: Counter[str] = Counter()
         self._implied_cache: dict[tuple[str, str], tuple[str, ...]] = {}
         self._cloud_cache: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -716,7 +776,8 @@ class Tagger:
         return self._with_implied(text, [c for c in cands if c.status])
 
     def _candidates(self, text: str) -> list[_Candidate]:
-        """Leftmost-longest whole-token alias hits whose letter case fits the alias kind."""
+        """Leftmost-longest whole-token alias hits whose letter case fits the alias kind, and
+        names inside glued words."""
         hits = []
         values = self._alias_values
         for index, start, stop in self._alias_search(f" {search_key(text)} "):
@@ -727,16 +788,27 @@ class Tagger:
                 if kind == "any" or surface == form:
                     hits.append(_Candidate(start, end, entry, form, kind))
                     break
-        hits += self._glued_candidates(text)
-        hits.sort(key=lambda c: (c.start, c.start - c.end))
-        chosen: list[_Candidate] = []
-        for cand in hits:
-            if not chosen or cand.start >= chosen[-1].end:
-                chosen.append(cand)
+        hits.sort(key=_by_start_longest_first)
+        shape, words = self._glued_words(text)
+        if not words:
+            return _leftmost_longest(hits)
+        # a glued word inside an alias hit ("JavaScript", "PostgreSQL") adds no name when that
+        # hit is chosen: its pieces sort after the hit and start before its end, and cannot
+        # change whether it is chosen; so its pieces are looked for only if the hit was not
+        covered, open_words = _covered_words(hits, words)
+        chosen = _leftmost_longest(hits + self._glued_pieces(text, shape, open_words))
+        if covered and not _all_within(chosen, covered):
+            self.work["glued again"] += 1
+            chosen = _leftmost_longest(hits + self._glued_pieces(text, shape, words))
         return chosen
 
     def _glued_candidates(self, text: str) -> list[_Candidate]:
         """Names inside words glued at a case change ("C++Previous", "ReactNodeTypescript")."""
+        shape, words = self._glued_words(text)
+        return self._glued_pieces(text, shape, words)
+
+    def _glued_words(self, text: str) -> tuple[str, list[tuple[int, int]]]:
+        """The text's shape and its words holding a lower-then-upper case change, in order."""
         shape = _translated(text, _ASCII_SHAPE, _SHAPE_TABLE, _non_ascii_of(text))
         words = []
         end = -1
@@ -749,6 +821,11 @@ class Tagger:
             end = shape.find(" ", cut)
             end = len(shape) if end < 0 else end
             words.append((start, end))
+        return shape, words
+
+    def _glued_pieces(self, text: str, shape: str,
+                      words: list[tuple[int, int]]) -> list[_Candidate]:
+        """Candidates for the runs between case changes of the glued words."""
         if not words or not self._may_hold_glued_forms(text, shape, words):
             return []
         out: list[_Candidate] = []
@@ -822,8 +899,12 @@ class Tagger:
 
         heads = _list_heads(text, cands)
         self.work["list"] += len(cands)
-        spans = partner_stem_spans(text)
-        exclusions = [_excluded(text, c, head, partners, spans) if c.status else None
+        accepted = sum(1 for cand in cands if cand.status)
+        # the stems found once in the whole text pay off only over many mentions: a mention's
+        # own sentence is looked at otherwise (the same answer, tests/test_rowfast_identity.py)
+        spans = partner_stem_spans(text) if accepted >= _ONE_SCAN_FROM else None
+        by_head: dict[int, list] = {}
+        exclusions = [_excluded(text, c, head, partners, spans, by_head) if c.status else None
                       for c, head in zip(cands, heads, strict=True)]
         for cand, why in zip(cands, exclusions, strict=True):
             if why:
