@@ -16,7 +16,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -26,6 +26,10 @@ from etl.transforms import requirements, salary
 from etl.warehouse.schema import COLUMN_NAMES, posted_date_problem, posting_id, posting_problems
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+# values kept by the pure functions of a field alone: places and titles repeat across postings
+CACHED_VALUES = 65_536
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,7 @@ def _city_country(country: str, after: list[str]) -> str:
     return hit[1]
 
 
+@lru_cache(maxsize=CACHED_VALUES)
 def place_from_location(location: str | None) -> Place:
     """Country (ISO alpha-2) and city named in a location string such as "Berlin, Germany"."""
     if not location:
@@ -185,6 +190,7 @@ def _title_rules() -> dict[str, list[tuple[str, re.Pattern]]]:
             "role_family": compile_all(rules["role_family"], "family")}
 
 
+@lru_cache(maxsize=CACHED_VALUES)
 def seniority_from_title(title: str) -> str:
     """intern / junior / mid / senior / lead from title words; unknown when the title is silent."""
     for level, pattern in _title_rules()["seniority"]:
@@ -193,6 +199,7 @@ def seniority_from_title(title: str) -> str:
     return "unknown"
 
 
+@lru_cache(maxsize=CACHED_VALUES)
 def role_family_from_title(title: str) -> str:
     """backend / frontend / fullstack / data / devops / mobile from title words, else other."""
     for family, pattern in _title_rules()["role_family"]:
