@@ -242,3 +242,43 @@ def test_from_dir_copies_threads_and_runs_once(shared_data, tmp_path):
     assert (again.files_written, again.skipped) == ([], 4)
     assert seen[-1][:2] == (4, 4)
     assert any("left out" in m for _, _, m in seen)  # the search listing is not a thread
+
+
+def _has_pay_every_line(text: str, strict: bool = False) -> bool:
+    """hn.has_pay as it was before its shortcuts (no digit test, 401k removed always)."""
+    text = hn._FOUR01K.sub("", text)
+    for match in hn._MONEY.finditer(text):
+        if hn._NOT_PAY.match(text, match.end()):
+            continue
+        if strict and hn._BARE_K.match(match[0]) and not hn._PAY_WORDS.search(text):
+            continue
+        return True
+    return False
+
+
+PAY_EDGES = ["", "no digits, only $ and USD", "$120k", "12 401(k)k", "401(k) match", "$401k",
+             "USD 401k", "٣٠٠k salary", "１２０k", "raised $20M", "80k-100k base", "300K",
+             "300K salary", "Salary: DOE", "€ 401(k) 5", "10 LPA", "comp 150 000 EUR"]
+
+
+def test_pay_and_segment_shortcuts_answer_as_before(shared_data):
+    """has_pay's digit test and 401k gate, and segment_kind's kept answers, change no answer:
+    every line and header segment of three archive months, and edge texts."""
+    lines = list(PAY_EDGES)
+    segments = []
+    for month in ("2013-06", "2019-03", "2023-01"):
+        path = shared_data / "hn_archive" / f"{month}.jsonl.gz"
+        for _, row in hn._read_archive(path):
+            if isinstance(row, dict):
+                lines += row["description"].splitlines()
+                header = row["description"].split("\n", 1)[0]
+                segments += [s.strip(" \t-–—:,.") for s in hn._SPLIT_PIPES.split(header)]
+    assert len(lines) > 10_000 and len(segments) > 2_000
+    for strict in (False, True):
+        assert [hn.has_pay(line, strict) for line in lines] == \
+            [_has_pay_every_line(line, strict) for line in lines]
+    hn.segment_kind.cache_clear()
+    for _ in range(2):  # computed, then kept
+        assert [hn.segment_kind(s) for s in segments] == \
+            [hn.segment_kind.__wrapped__(s) for s in segments]
+    assert hn.segment_kind.cache_info().hits >= len(segments)

@@ -32,7 +32,7 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from etl.http import FetchError, HttpClient
@@ -277,6 +277,7 @@ _PAY_WORDS = re.compile(r"\b(?:salary|salaries|comp|compensation|pay|paid|base|r
                         r"per (?:year|annum|month|hour)|annual|yearly|/yr|/year|/hr)\b",
                         re.IGNORECASE)
 _BARE_K = re.compile(r"^\d")
+_DIGIT = re.compile(r"\d")
 
 
 def has_pay(text: str, strict: bool = False) -> bool:
@@ -284,7 +285,10 @@ def has_pay(text: str, strict: bool = False) -> bool:
 
     ``strict`` (for body text): a bare figure like "300K" counts only beside a word of pay.
     """
-    text = _FOUR01K.sub("", text)
+    if not _DIGIT.search(text):
+        return False  # every form of _MONEY holds a digit (speed only)
+    if "401" in text:
+        text = _FOUR01K.sub("", text)
     for match in _MONEY.finditer(text):
         if _NOT_PAY.match(text, match.end()):
             continue
@@ -294,6 +298,7 @@ def has_pay(text: str, strict: bool = False) -> bool:
     return False
 
 
+@lru_cache(maxsize=65_536)  # segments repeat across postings ("Full-time", "Remote")
 def segment_kind(segment: str) -> str:
     """What one header segment is: url, salary, workplace, employment, location, role or other."""
     p = _patterns()
