@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+import ahocorasick_rs
+
 from etl.http import FetchError, HttpClient
 from etl.ingest import IngestReport, Progress, copy_files, no_progress, write_bytes
 from etl.sources.base import FileSource, Lines, RecordProblem, line_pieces
@@ -242,15 +244,38 @@ def _pattern(words: list[str]) -> re.Pattern:
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
 
 
+class _Words:
+    """A word list's pattern (whole words, any letter case), tried only on text that can match
+    it: in an ASCII text the pattern matches only where one of the words stands in lower case
+    (IGNORECASE folds ASCII letters one for one), and most header parts hold none of a list's
+    words; any other text goes to the pattern (speed only)."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.pattern = _pattern(words)
+        self._finder = ahocorasick_rs.AhoCorasick([w.lower() for w in words])
+
+    def _may_match(self, text: str) -> bool:
+        return not text.isascii() or bool(self._finder.find_matches_as_indexes(text.lower()))
+
+    def search(self, text: str) -> re.Match | None:
+        return self.pattern.search(text) if self._may_match(text) else None
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        return self.pattern.finditer(text) if self._may_match(text) else iter(())
+
+    def sub(self, replacement: str, text: str) -> str:
+        return self.pattern.sub(replacement, text) if self._may_match(text) else text
+
+
 @cache
-def _patterns() -> dict[str, re.Pattern]:
+def _patterns() -> dict[str, _Words]:
     words = _words()
-    found = {"role": _pattern(words["role_words"]), "place": _pattern(words["places"]["names"]),
-             "no_remote": _pattern(words["workplace"]["no_remote"])}
+    found = {"role": _Words(words["role_words"]), "place": _Words(words["places"]["names"]),
+             "no_remote": _Words(words["workplace"]["no_remote"])}
     for kind in ("remote", "hybrid", "onsite", "temporary", "partial_remote", "not_hybrid"):
-        found[kind] = _pattern(words["workplace"][kind])
+        found[kind] = _Words(words["workplace"][kind])
     for kind, kind_words in words["employment"].items():
-        found["emp_" + kind] = _pattern(kind_words)
+        found["emp_" + kind] = _Words(kind_words)
     return found
 
 
