@@ -4,7 +4,8 @@ The alias automaton holds four keys that never match (they turn its prefilter of
 glued-word pass finds every case change of a posting in one scan instead of one str.find per
 word. Each is compared here with the pass it shortcuts: the automaton without the extra keys,
 and the glued-word pass of the reference tagger (tests/test_tagger_fast_path.py), on edge texts,
-generated text and sample postings.
+generated text and sample postings. Since: glued words inside a kept alias hit are not cut into
+pieces (docs/build_speed.md, "Fourth pass"), compared with the reference tagger's candidates.
 """
 
 from __future__ import annotations

@@ -460,6 +460,7 @@ def _years_of(general: list[int], skill: list[int]) -> int | None:
 
 _IF_YOU = re.compile(r"\bif\s+you\b", re.I)
 
+
 @lru_cache(maxsize=4)  # seniority, years and employment each read a posting's roles
 def _role_contexts(text: str) -> tuple[tuple[int, str, bool], ...]:
     """(offset, snippet, needs a role noun) for the places a posting names its roles: the first

@@ -682,7 +682,6 @@ class _AliasSearch:
         return self._chars.find_matches_as_indexes(text, overlapping=True)
 
 
-
 def _by_start_longest_first(cand: _Candidate) -> tuple[int, int]:
     return cand.start, cand.start - cand.end
 

@@ -145,17 +145,36 @@ def _progress(iterable: Iterable, desc: str, total: int | None = None, unit: str
                 disable=not sys.stderr.isatty(), mininterval=0.5)
 
 
-def _staging_value(kind: pa.DataType, value):
-    """A staging value in its staging column's type (ValueError when it cannot be)."""
-    if value is None:
-        return None
+def _to_float(value):
+    return None if value is None else float(value)
+
+
+def _to_int(value):
+    return None if value is None else int(value)
+
+
+def _to_bool(value):
+    return None if value is None else bool(value)
+
+
+def _to_str(value):
+    return value if value is None or isinstance(value, str) else str(value)
+
+
+def _staging_converter(kind: pa.DataType) -> Callable:
+    """The function that gives a staging value in a column's type (ValueError when it cannot)."""
     if pa.types.is_floating(kind):
-        return float(value)
+        return _to_float
     if pa.types.is_integer(kind):
-        return int(value)
+        return _to_int
     if pa.types.is_boolean(kind):
-        return bool(value)
-    return value if isinstance(value, str) else str(value)
+        return _to_bool
+    return _to_str
+
+
+# (name, converter) of the staging columns staging_record fills from a source's item, found once
+_ITEM_COLUMNS = tuple((column.name, _staging_converter(column.type)) for column in STAGING_SCHEMA
+                      if column.name not in ("seq", "_file", "_row", "posted_date"))
 
 
 def refusal(staging: dict, source: str, ingested_at: dt.datetime) -> str:
@@ -178,10 +197,8 @@ def staging_record(item: dict, seq: int, n: int, source: str, raw_dir: Path,
         posted = posted.date()
     problem = "" if isinstance(posted, dt.date) else refusal(item, source, ingested_at)
     try:
-        for column in STAGING_SCHEMA:
-            name = column.name
-            if name not in record and name != "posted_date":
-                record[name] = _staging_value(column.type, item.get(name))
+        for name, convert in _ITEM_COLUMNS:
+            record[name] = convert(item.get(name))
     except (TypeError, ValueError) as err:
         problem = problem or f"{name}={item.get(name)!r}: {err}"
     if problem:
