@@ -3,7 +3,8 @@ starts it, a real Chromium (Playwright, /usr/bin/chromium) opening the Overview;
 server start and from page open to the first Plotly chart drawn, and where that time went (the
 server's own marks, radar/timeline.py; the browser's websocket and Plotly bundle; CPU seconds of
 the server and of the browser until then); then every page visited in turn and the server
-process's resident memory (VmRSS from /proc) after each.
+process's resident memory (VmRSS from /proc) after each; then the first chart for a browser
+that has opened the app before (first_chart_returning).
 """
 
 from __future__ import annotations
