@@ -793,7 +793,8 @@ class Tagger:
             return _leftmost_longest(hits)
         # a glued word inside an alias hit ("JavaScript", "PostgreSQL") adds no name when that
         # hit is chosen: its pieces sort after the hit and start before its end, and cannot
-        # change whether it is chosen; so its pieces are looked for only if the hit was not
+        # change whether it is chosen; so its pieces are looked for only when no hit holding it
+        # was chosen (then every glued word is cut, as before)
         covered, open_words = _covered_words(hits, words)
         chosen = _leftmost_longest(hits + self._glued_pieces(text, shape, open_words))
         if covered and not _all_within(chosen, covered):
