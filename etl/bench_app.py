@@ -150,13 +150,34 @@ def _wait_idle(page, timeout: float = 600.0) -> None:
         timeout=timeout * 1000, polling=100)
 
 
+def _start_server(port: int, env: dict) -> subprocess.Popen:
+    """The app's server as `make run` starts it, on port, its output discarded."""
+    from radar.serve import server_argv
+    return subprocess.Popen(server_argv(port), cwd=PROJECT_ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _stop_server(server: subprocess.Popen) -> None:
+    """Ends the server: asked to stop, killed when it has not within 20 s."""
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def _wait_first_chart(page) -> None:
+    """Until the page has drawn its first Plotly chart."""
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=180_000)
+
+
 def bench_app(warehouse: Path) -> dict:
     """Start the server on the warehouse, time the first chart, visit every page; prints and
     returns the figures. Chromium is started first, so the time from server start is the app's
     (a user's browser is already open), and the page is opened as soon as the server answers."""
     from playwright.sync_api import sync_playwright
 
-    from radar.serve import server_argv, wait_healthy
+    from radar.serve import wait_healthy
     port = _free_port()
     marks = Path(tempfile.mkdtemp(prefix="hiring-radar-bench-")) / "timeline.tsv"
     env = {**os.environ, "HIRING_RADAR_WAREHOUSE": str(warehouse), TIMELINE_ENV: str(marks)}
@@ -168,8 +189,7 @@ def bench_app(warehouse: Path) -> dict:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.add_init_script(LONG_TASKS_SCRIPT)
         started, started_wall = time.perf_counter(), time.time()
-        server = subprocess.Popen(server_argv(port), cwd=PROJECT_ROOT, env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = _start_server(port, env)
 
         def seen(label: str) -> None:
             browser_events.setdefault(label, time.time() - started_wall)
@@ -193,7 +213,7 @@ def bench_app(warehouse: Path) -> dict:
             opened = time.perf_counter()
             seen("browser: page opened")
             page.goto(url)
-            page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=180_000)
+            _wait_first_chart(page)
             now = time.perf_counter()
             seen("browser: first chart drawn")
             timings = page.evaluate(BROWSER_TIMINGS_SCRIPT)
@@ -216,11 +236,7 @@ def bench_app(warehouse: Path) -> dict:
             out["rss_peak_mb"] = max((r for _, r in out["pages"].values()), default=0.0)
         finally:
             browser.close()
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            _stop_server(server)
     out["timeline"] = sorted([*server_marks(marks, started_wall),
                               *browser_marks(timings, started_wall),
                               *((t, label) for label, t in browser_events.items())])
@@ -259,7 +275,7 @@ def first_chart_returning(warehouse: Path) -> dict[str, float]:
     user's. Printed and returned in seconds."""
     from playwright.sync_api import sync_playwright
 
-    from radar.serve import server_argv, wait_healthy
+    from radar.serve import wait_healthy
     port = _free_port()  # one origin for all visits: the browser's cache is per origin
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "HIRING_RADAR_WAREHOUSE": str(warehouse)}
@@ -271,23 +287,18 @@ def first_chart_returning(warehouse: Path) -> dict[str, float]:
                 context = p.chromium.launch_persistent_context(
                     profile, executable_path=str(CHROMIUM), args=LAUNCH_ARGS,
                     viewport={"width": 1400, "height": 1000})
-                server = subprocess.Popen(server_argv(port), cwd=PROJECT_ROOT, env=env,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                server = _start_server(port, env)
                 try:
                     wait_healthy(url, server)
                     page = context.pages[0] if context.pages else context.new_page()
                     opened = time.perf_counter()
                     page.goto(url)
-                    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=180_000)
+                    _wait_first_chart(page)
                     out[visit] = time.perf_counter() - opened
                     _wait_idle(page)
                 finally:
                     context.close()
-                    server.terminate()
-                    try:
-                        server.wait(timeout=20)
-                    except subprocess.TimeoutExpired:
-                        server.kill()
+                    _stop_server(server)
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     print("  first chart after the page opened, one browser profile, browser and server started "
