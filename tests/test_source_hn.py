@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from etl.http import HttpClient
 from etl.sources import hn
@@ -282,3 +285,38 @@ def test_pay_and_segment_shortcuts_answer_as_before(shared_data):
         assert [hn.segment_kind(s) for s in segments] == \
             [hn.segment_kind.__wrapped__(s) for s in segments]
     assert hn.segment_kind.cache_info().hits >= len(segments)
+
+
+# hn._MONEY as it was written before it opened with one set of first characters (speed only)
+MONEY_AS_WRITTEN = re.compile(
+    r"[$€£¥₹]\s?\d[\d,.]*\s?[kK]?|\b\d{2,3}(?:[.,]\d{3})?\s?[kK]\b|"
+    r"\b\d[\d,.]*\s?(?:USD|EUR|GBP|CAD|AUD|CHF|SEK|NOK|DKK|INR|k€|k£)\b|"
+    r"\b(?:USD|EUR|GBP|CAD|AUD|CHF)\s?\d|\b\d+(?:\.\d+)?\s?LPA\b")
+MONEY_PIECES = ["$", "€", "£", "¥", "₹", "1", "20", "300", "4,500", "7.5", "٣", "１", "k", "K", "M",
+                "USD", "EUR", "GBP", "CAD", "AUD", "CHF", "SEK", "INR", "LPA", "k€", "k£", "US",
+                "CH", "A", "E", "xUSD", "a1", "_2", " ", ".", ",", "-", "/", "(", "\n", "é",
+                "million", "401(k)"]
+
+
+def _money_spans(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def test_money_finds_what_it_found_as_written(shared_data):
+    """Every amount _MONEY finds, on every line of three archive months and the edge texts, is
+    the one the pattern as written before found (same spans, same order)."""
+    lines = list(PAY_EDGES)
+    for month in ("2013-06", "2019-03", "2023-01"):
+        for _, row in hn._read_archive(shared_data / "hn_archive" / f"{month}.jsonl.gz"):
+            if isinstance(row, dict):
+                lines += row["description"].splitlines()
+    found = [_money_spans(hn._MONEY, line) for line in lines]
+    assert sum(map(len, found)) > 300  # 432 amounts in these months
+    assert found == [_money_spans(MONEY_AS_WRITTEN, line) for line in lines]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(MONEY_PIECES), max_size=12))
+def test_money_finds_what_it_found_as_written_on_generated_text(pieces):
+    text = "".join(pieces)
+    assert _money_spans(hn._MONEY, text) == _money_spans(MONEY_AS_WRITTEN, text)
