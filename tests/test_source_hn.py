@@ -320,3 +320,67 @@ def test_money_finds_what_it_found_as_written(shared_data):
 def test_money_finds_what_it_found_as_written_on_generated_text(pieces):
     text = "".join(pieces)
     assert _money_spans(hn._MONEY, text) == _money_spans(MONEY_AS_WRITTEN, text)
+
+
+# header patterns that open with \b or a lookbehind, tried only on text holding one of their
+# words (hn.MATCH_WORDS), and _PARTS split only where one of its marks is
+GATED = {"hybrid_wfh": hn._HYBRID_WFH, "days_away": hn._DAYS_AWAY, "hiring": hn._HIRING,
+         "not_a_type": hn._NOT_A_TYPE}
+HEADER_EDGES = ["Acme is hiring a Senior Engineer", "ACME ARE HIRING FOR: Rails devs",
+                "Remote (3 days a week in office)", "Hybrid (mostly WFH)", "HYBRID - work from home",
+                "Full-time Contract", "Part time remote (contract)", "Freelance with option for FTE",
+                "potential to full-time", "Smart Contracts engineer", "VISA, REMOTE, INTERNS",
+                "Interns OK", "interns welcome", "2 days/week onsite", "two days remote", "4x wk",
+                "İnterns OK", "Hybrid – ２ days a week", "Acme | NYC / SF | $120k | ONSITE", "",
+                "   ", "(Remote)", "[REMOTE]"]
+HEADER_PIECES = ["Acme", " is ", " are ", "hiring", "HIRING", " | ", " / ", "/", "(", ")", "[",
+                 "]", "Remote", "hybrid", "WFH", "work from home", "2", "two", " days", " day",
+                 " a week", " per wk", "x", "Full-time", "part-time", " contract", "Contract",
+                 "option for ", "FTE", "smart contracts", "intern", "INTERNS", " ok", "VISA, ",
+                 "onsite", "İ", "é", " ", "-"]
+
+
+def _archive_headers(shared_data) -> list[str]:
+    headers = []
+    for month in ("2013-06", "2019-03", "2023-01"):
+        for _, row in hn._read_archive(shared_data / "hn_archive" / f"{month}.jsonl.gz"):
+            if isinstance(row, dict):
+                headers.append(row["description"].split("\n", 1)[0])
+    return headers
+
+
+def _tried_where_they_match(texts: list[str]) -> dict[str, int]:
+    """Per gated pattern, how many texts it matches; fails on a match the gate turns away."""
+    matched = {}
+    for name, pattern in GATED.items():
+        hits = [t for t in texts if pattern.search(t)]
+        assert [t for t in hits if not hn._may_match(t, hn.MATCH_WORDS[name])] == [], name
+        matched[name] = len(hits)
+    for text in texts:
+        assert hn._parts(text) == [p for p in hn._PARTS.split(text) if p.strip()], text
+    return matched
+
+
+def test_header_patterns_are_tried_wherever_they_match(shared_data):
+    """A header a gated pattern matches always holds one of its words, so skipping the others
+    changes nothing; the parts are those of the split everywhere."""
+    headers = _archive_headers(shared_data)
+    matched = _tried_where_they_match(HEADER_EDGES + headers)
+    assert len(headers) > 1_000 and all(n >= 3 for n in matched.values()), matched
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(HEADER_PIECES), max_size=14))
+def test_header_patterns_are_tried_wherever_they_match_on_generated_text(pieces):
+    _tried_where_they_match(["".join(pieces)])
+
+
+def test_header_fields_are_those_without_the_gates(shared_data, monkeypatch):
+    """parse_header over three archive months' headers (and edge headers) gives the same fields
+    with every pattern tried on every header."""
+    headers = HEADER_EDGES + _archive_headers(shared_data)
+    gated = [hn.parse_header(h) for h in headers]
+    monkeypatch.setattr(hn, "_may_match", lambda text, words: True)
+    monkeypatch.setattr(hn, "_parts", lambda h: [p for p in hn._PARTS.split(h) if p.strip()])
+    hn.segment_kind.cache_clear()
+    assert gated == [hn.parse_header(h) for h in headers]

@@ -363,9 +363,40 @@ def segment_kind(segment: str) -> str:
 
 _HYBRID_WFH = re.compile(r"\bhybrid\b[^|]{0,30}?\b(?:wfh|work from home)\b", re.IGNORECASE)
 _PARTS = re.compile(r"\s*[|()\[\]]\s*|\s+/\s+")
+_PART_MARKS = "|()[]/"  # one is in every match of _PARTS
 _DAYS_AWAY = re.compile(
     r"\b(?:\d|one|two|three|four)(?:\s*-\s*\d)?\s*(?:days?|x)\s*(?:a|per|/)?\s*(?:week|wk)\b"
     r"|\b(?:\d|one|two|three|four)\s*days?\s+(?:remote|wfh|in[- ]office|on-?site)\b", re.IGNORECASE)
+
+
+def _may_match(text: str, words: tuple[str, ...]) -> bool:
+    """Whether text can match a pattern of which every match holds, or is followed by, one of
+    words (lower case) in any letter case: in an ASCII text, where IGNORECASE folds letters one
+    for one, only when its lower case holds one; any other text is always tried. These header
+    patterns open with \b or a lookbehind, so they are tried at every character of a header
+    that holds none of their words (speed only; tests/test_source_hn.py checks the words)."""
+    if not text.isascii():
+        return True
+    lower = text.lower()
+    return any(word in lower for word in words)
+
+
+# the words of each pattern that open with \b or a lookbehind, one of which every match holds
+# (_NOT_A_TYPE's first branch: "contract" right after it)
+MATCH_WORDS = {"hybrid_wfh": ("hybrid",), "days_away": ("day", "week", "wk"),
+               "hiring": ("hiring",),
+               "not_a_type": ("contract", "option", "potential", "possibility", "path", "intern")}
+
+
+def _days_away(text: str) -> re.Match | None:
+    """_DAYS_AWAY.search(text), tried only where it can match."""
+    return _DAYS_AWAY.search(text) if _may_match(text, MATCH_WORDS["days_away"]) else None
+
+
+def _parts(header: str) -> list[str]:
+    """The header's non-blank parts between "|", brackets and " / " (split only where one is)."""
+    parts = _PARTS.split(header) if any(mark in header for mark in _PART_MARKS) else [header]
+    return [part for part in parts if part.strip()]
 
 
 def workplace(header: str) -> str | None:
@@ -376,14 +407,15 @@ def workplace(header: str) -> str | None:
     """
     p = _patterns()
     header = p["not_hybrid"].sub(" ", header)
-    header = _HYBRID_WFH.sub("hybrid", header)  # "Hybrid (mostly WFH)" is hybrid
+    if _may_match(header, MATCH_WORDS["hybrid_wfh"]):
+        header = _HYBRID_WFH.sub("hybrid", header)  # "Hybrid (mostly WFH)" is hybrid
     if p["no_remote"].search(header):
-        return "hybrid" if p["hybrid"].search(header) or _DAYS_AWAY.search(header) else "onsite"
-    parts = [part for part in _PARTS.split(header) if part.strip()]
+        return "hybrid" if p["hybrid"].search(header) or _days_away(header) else "onsite"
+    parts = _parts(header)
     temporary = [part for part in parts
                  if p["temporary"].search(part) and p["remote"].search(part)]
     lasting = " | ".join(part for part in parts if part not in temporary)
-    partial = p["partial_remote"].search(lasting) or _DAYS_AWAY.search(lasting)
+    partial = p["partial_remote"].search(lasting) or _days_away(lasting)
     rest = p["partial_remote"].sub(" ", lasting)
     if p["remote"].search(rest):
         return "remote"
@@ -433,7 +465,8 @@ def employment_type(header: str) -> str | None:
     role named first ("Backend Engineer | VISA, INTERNS") are one
     of several roles, not the posting's type: None, and the body decides
     (docs/requirements.md)."""
-    header = _NOT_A_TYPE.sub(" ", header)
+    if _may_match(header, MATCH_WORDS["not_a_type"]):
+        header = _NOT_A_TYPE.sub(" ", header)
     found = [k for k in ("full_time", "part_time", "contract", "internship") if _names(header, k)]
     if not found:
         return None
@@ -464,7 +497,7 @@ def parse_header(header: str, text: str = "") -> dict:
     header = _LABEL.sub("", header.strip())
     company = None
     rest = header
-    hiring = _HIRING.match(header)
+    hiring = _HIRING.match(header) if _may_match(header, MATCH_WORDS["hiring"]) else None
     if hiring and "|" not in header:
         company, rest = _YC_TAG.sub("", hiring["company"]).strip(" :-"), hiring["rest"]
     splitter = _SPLIT_PIPES if "|" in rest else _SPLIT_OTHER
