@@ -384,3 +384,42 @@ def test_header_fields_are_those_without_the_gates(shared_data, monkeypatch):
     monkeypatch.setattr(hn, "_parts", lambda h: [p for p in hn._PARTS.split(h) if p.strip()])
     hn.segment_kind.cache_clear()
     assert gated == [hn.parse_header(h) for h in headers]
+
+
+def _spans(matches) -> list[tuple[int, int]]:
+    return [m.span() for m in matches]
+
+
+def _words_as_the_pattern(texts: list[str]) -> int:
+    """Each header word list (hn._Words) finds what its pattern finds on its own: search,
+    finditer and sub; returns how many matches were compared."""
+    compared = 0
+    for kind, words in hn._patterns().items():
+        for text in texts:
+            found = _spans(words.finditer(text))
+            assert found == _spans(words.pattern.finditer(text)), (kind, text)
+            first = words.search(text)
+            assert (first and first.span()) == (found[0] if found else None), (kind, text)
+            assert words.sub(" ", text) == words.pattern.sub(" ", text), (kind, text)
+            compared += len(found)
+    return compared
+
+
+def test_word_lists_find_what_their_patterns_find(shared_data):
+    """On every header, header part and line of three archive months (and edge headers)."""
+    texts = list(HEADER_EDGES)
+    for header in _archive_headers(shared_data):
+        texts += [header, *hn._PARTS.split(header)]
+    assert _words_as_the_pattern(texts) > 2_000
+
+
+WORD_PIECES = ["Remote", "remote-first", "REMOTE", "onsite", "on-site", "Hybrid", "full-time",
+               "Full Time", "FT", "fte", "PT", "part-time", "contract", "Contractor", "intern",
+               "Interns", "co-op", "Engineer", "engineers", "NYC", "London", "SF", "Berlin",
+               "-", " ", "|", "/", ",", "(", "x", "ſ", "İ", "K"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORD_PIECES), max_size=12))
+def test_word_lists_find_what_their_patterns_find_on_generated_text(pieces):
+    _words_as_the_pattern(["".join(pieces)])
