@@ -14,6 +14,8 @@ from dataclasses import astuple
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from etl.evaluate_requirements import posting_text
 from etl.sample import write_sample
@@ -105,6 +107,28 @@ def test_lines_with_finds_the_lines_searching_finds(sample_texts):
         for hints, pattern, literals in cases:
             assert fast._lines_with(text, hints, pattern, literals) == \
                 fast.lines_with_by_search(text, hints, pattern), text[:80]
+
+
+def _lines_holding_by_search(text: str, words: tuple[str, ...]) -> set[int]:
+    return {i for i, line in enumerate(text.split("\n")) if any(w in line for w in words)}
+
+
+def test_lines_holding_finds_every_line_holding_a_word(sample_texts):
+    """One scan without overlapping matches finds every line a word is in."""
+    rules = fast._rules()
+    for text in [*EDGE_TEXTS, *sample_texts[:500]]:
+        for words in (rules["role_hints"], rules["years_hints"], rules["all_employment_hints"]):
+            assert fast._lines_holding(text.lower(), words) == \
+                _lines_holding_by_search(text.lower(), words), text[:80]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["ab", "bc", "abc", "c", "\n", "x", "é", "a", "b", " "]),
+                max_size=30),
+       st.sets(st.sampled_from(["ab", "bc", "abc", "b", "ca", "é", "xa", "cab"]), min_size=1))
+def test_lines_holding_finds_every_line_holding_overlapping_words(pieces, words):
+    text, words = "".join(pieces), tuple(sorted(words))
+    assert fast._lines_holding(text, words) == _lines_holding_by_search(text, words)
 
 
 def test_role_contexts_are_the_same(sample_texts):
