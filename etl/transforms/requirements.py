@@ -232,9 +232,10 @@ def _lines_holding(text: str, words: tuple[str, ...]) -> set[int]:
     """Numbers of the lines (text.split("\n")) holding one of the literal words.
 
     One scan that does not report overlapping matches is enough, and reports fewer: no word
-    holds a line break, so each match lies in one line, and the scan cannot pass a word of a
-    line without reporting a match that ends at or before that word's end and contains a
-    character of the line, so lies in it (tests/test_requirements_speed.py)."""
+    holds a line break, so every match lies in one line; and a scan resumed at or before a
+    word reports a match that ends no later than the word does, which lies in the word's line
+    or in an earlier one (the scan then resumes before the word again), so no line holding a
+    word goes without a match (tests/test_requirements_speed.py)."""
     in_bytes, in_chars = _automaton(words)
     if text.isascii():  # byte offsets are character offsets
         hits = in_bytes.find_matches_as_indexes(text.encode("ascii"))
