@@ -406,7 +406,7 @@ def _words_as_the_pattern(texts: list[str]) -> int:
 
 
 def test_word_lists_find_what_their_patterns_find(shared_data):
-    """On every header, header part and line of three archive months (and edge headers)."""
+    """On every header and header part of three archive months (and edge headers)."""
     texts = list(HEADER_EDGES)
     for header in _archive_headers(shared_data):
         texts += [header, *hn._PARTS.split(header)]
