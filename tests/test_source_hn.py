@@ -327,9 +327,10 @@ def test_money_finds_what_it_found_as_written_on_generated_text(pieces):
 GATED = {"hybrid_wfh": hn._HYBRID_WFH, "days_away": hn._DAYS_AWAY, "hiring": hn._HIRING,
          "not_a_type": hn._NOT_A_TYPE}
 HEADER_EDGES = ["Acme is hiring a Senior Engineer", "ACME ARE HIRING FOR: Rails devs",
-                "Remote (3 days a week in office)", "Hybrid (mostly WFH)", "HYBRID - work from home",
-                "Full-time Contract", "Part time remote (contract)", "Freelance with option for FTE",
-                "potential to full-time", "Smart Contracts engineer", "VISA, REMOTE, INTERNS",
+                "Remote (3 days a week in office)", "Hybrid (mostly WFH)",
+                "HYBRID - work from home", "Full-time Contract", "Part time remote (contract)",
+                "Freelance with option for FTE", "potential to full-time",
+                "Smart Contracts engineer", "VISA, REMOTE, INTERNS",
                 "Interns OK", "interns welcome", "2 days/week onsite", "two days remote", "4x wk",
                 "İnterns OK", "Hybrid – ２ days a week", "Acme | NYC / SF | $120k | ONSITE", "",
                 "   ", "(Remote)", "[REMOTE]"]
