@@ -217,15 +217,19 @@ def _automaton(words: tuple[str, ...]) -> tuple[ahocorasick_rs.BytesAhoCorasick,
             ahocorasick_rs.AhoCorasick(list(words), implementation=dfa))
 
 
+def _hits(text: str, words: tuple[str, ...], overlapping: bool) -> list[tuple[int, int, int]]:
+    """(word index, start, end) of the literal words in text, in character offsets: every
+    occurrence, or (overlapping False) one scan's, which skips those overlapping a match."""
+    in_bytes, in_chars = _automaton(words)
+    if text.isascii():  # byte offsets are character offsets
+        return in_bytes.find_matches_as_indexes(text.encode("ascii"), overlapping=overlapping)
+    return in_chars.find_matches_as_indexes(text, overlapping=overlapping)
+
+
 def _starts(text: str, words: tuple[str, ...]) -> list[int]:
     """Offsets where one of the literal words starts in text (every occurrence, overlapping
     ones too), in order, each once."""
-    in_bytes, in_chars = _automaton(words)
-    if text.isascii():  # byte offsets are character offsets
-        hits = in_bytes.find_matches_as_indexes(text.encode("ascii"), overlapping=True)
-    else:
-        hits = in_chars.find_matches_as_indexes(text, overlapping=True)
-    return sorted({start for _, start, _ in hits})
+    return sorted({start for _, start, _ in _hits(text, words, overlapping=True)})
 
 
 def _lines_holding(text: str, words: tuple[str, ...]) -> set[int]:
@@ -236,14 +240,9 @@ def _lines_holding(text: str, words: tuple[str, ...]) -> set[int]:
     word reports a match that ends no later than the word does, which lies in the word's line
     or in an earlier one (the scan then resumes before the word again), so no line holding a
     word goes without a match (tests/test_requirements_speed.py)."""
-    in_bytes, in_chars = _automaton(words)
-    if text.isascii():  # byte offsets are character offsets
-        hits = in_bytes.find_matches_as_indexes(text.encode("ascii"))
-    else:
-        hits = in_chars.find_matches_as_indexes(text)
     found: set[int] = set()
     number, counted = 0, 0
-    for _, start, _ in hits:  # in order of start
+    for _, start, _ in _hits(text, words, overlapping=False):  # in order of start
         number += text.count("\n", counted, start)
         counted = start
         found.add(number)
