@@ -264,18 +264,23 @@ PAY_EDGES = ["", "no digits, only $ and USD", "$120k", "12 401(k)k", "401(k) mat
              "300K salary", "Salary: DOE", "€ 401(k) 5", "10 LPA", "comp 150 000 EUR"]
 
 
+def _archive_descriptions(shared_data) -> list[str]:
+    """The postings' texts of three archive months (2013-06, 2019-03, 2023-01)."""
+    return [row["description"]
+            for month in ("2013-06", "2019-03", "2023-01")
+            for _, row in hn._read_archive(shared_data / "hn_archive" / f"{month}.jsonl.gz")
+            if isinstance(row, dict)]
+
+
 def test_pay_and_segment_shortcuts_answer_as_before(shared_data):
     """has_pay's digit test and 401k gate, and segment_kind's kept answers, change no answer:
     every line and header segment of three archive months, and edge texts."""
     lines = list(PAY_EDGES)
     segments = []
-    for month in ("2013-06", "2019-03", "2023-01"):
-        path = shared_data / "hn_archive" / f"{month}.jsonl.gz"
-        for _, row in hn._read_archive(path):
-            if isinstance(row, dict):
-                lines += row["description"].splitlines()
-                header = row["description"].split("\n", 1)[0]
-                segments += [s.strip(" \t-–—:,.") for s in hn._SPLIT_PIPES.split(header)]
+    for description in _archive_descriptions(shared_data):
+        lines += description.splitlines()
+        header = description.split("\n", 1)[0]
+        segments += [s.strip(" \t-–—:,.") for s in hn._SPLIT_PIPES.split(header)]
     assert len(lines) > 10_000 and len(segments) > 2_000
     for strict in (False, True):
         assert [hn.has_pay(line, strict) for line in lines] == \
@@ -306,10 +311,8 @@ def test_money_finds_what_it_found_as_written(shared_data):
     """Every amount _MONEY finds, on every line of three archive months and the edge texts, is
     the one the pattern as written before found (same spans, same order)."""
     lines = list(PAY_EDGES)
-    for month in ("2013-06", "2019-03", "2023-01"):
-        for _, row in hn._read_archive(shared_data / "hn_archive" / f"{month}.jsonl.gz"):
-            if isinstance(row, dict):
-                lines += row["description"].splitlines()
+    for description in _archive_descriptions(shared_data):
+        lines += description.splitlines()
     found = [_money_spans(hn._MONEY, line) for line in lines]
     assert sum(map(len, found)) > 300  # 432 amounts in these months
     assert found == [_money_spans(MONEY_AS_WRITTEN, line) for line in lines]
@@ -342,12 +345,7 @@ HEADER_PIECES = ["Acme", " is ", " are ", "hiring", "HIRING", " | ", " / ", "/",
 
 
 def _archive_headers(shared_data) -> list[str]:
-    headers = []
-    for month in ("2013-06", "2019-03", "2023-01"):
-        for _, row in hn._read_archive(shared_data / "hn_archive" / f"{month}.jsonl.gz"):
-            if isinstance(row, dict):
-                headers.append(row["description"].split("\n", 1)[0])
-    return headers
+    return [d.split("\n", 1)[0] for d in _archive_descriptions(shared_data)]
 
 
 def _tried_where_they_match(texts: list[str]) -> dict[str, int]:
