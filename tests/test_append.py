@@ -219,6 +219,7 @@ def test_the_month_rule_across_the_warehouse_and_the_new_postings(appended):
     last = manifest["appended"][-1]
     assert last["months_touched"] == ["2025-11", "2025-12"]
     assert last["rollups"] == "touched months"
+    assert last["answer_years"] == [2025]  # the touched months' and both last months' year
     assert last["earlier_postings_removed"] == 3  # ... and remove the warehouse's originals
     assert last["rejected"] == 1 and last["files"] == {"sample": [NEW_FILE]}
     sample = manifest["sources"][0]
@@ -268,6 +269,48 @@ def test_rollups_keep_untouched_months_and_gain_the_new_one(appended):
         assert untouched == sorted((r for r in old if str(r["month"]) < "2025-11"), key=repr)
         assert any(str(r["month"]) == "2025-12-01" for r in new), name
         assert not any(str(r["month"]) == "2025-12-01" for r in old), name
+
+
+def _moved(records: list[dict], months: tuple[str, ...], prefix: str) -> list[dict]:
+    """Copies of postings with pay under new ids, dated in the months (in turn)."""
+    paid = [r for r in records if r.get("salary")][:4 * len(months)]
+    return [{**r, "id": f"{prefix}-{i}",
+             "published_at": f"{months[i % len(months)]}-{10 + i:02d}T09:00:00+00:00"}
+            for i, r in enumerate(paid)]
+
+
+@pytest.mark.parametrize(("months", "years"), [
+    (("2026-01", "2023-06"), [2023, 2025, 2026]),  # a new last month, in a new year
+    (("2024-03",), [2024, 2025]),  # the same last month
+])
+def test_an_append_makes_the_answer_rows_of_the_years_it_changes(appended, tmp_path, months,
+                                                                   years):
+    """The answer tables' rows of the years an append touches, and of the years of the last
+    month with pay before and after it, are made again; the others are kept with the new ends'
+    names. Either way they equal a full build's, row for row."""
+    root, *_ = appended
+    loaders = {"sample": sources()["sample"]}
+    shutil.copytree(root / "raw", tmp_path / "raw")
+    shutil.copytree(root / "wh", tmp_path / "wh")
+    sample = tmp_path / "raw" / "sample"
+    _write(sample / "postings-zz-later.jsonl.gz",
+           _moved(_records(sample / "postings-2021.jsonl.gz"), months, "moved"))
+    before = _tables(tmp_path / "wh")
+    manifest = append(tmp_path / "raw", tmp_path / "wh", loaders=loaders, processes=1,
+                      log=lambda m: None)
+    assert manifest["appended"][-1]["answer_years"] == years
+    full = build(tmp_path / "raw", tmp_path / "full", loaders=loaders, processes=1,
+                 log=lambda m: None)
+    got, want = _tables(tmp_path / "wh"), _tables(tmp_path / "full")
+    for name in ANSWER_TABLES:
+        assert got[name] == want[name], name
+    assert manifest["row_counts"] == full["row_counts"]
+    for year in {int(m[:4]) for m in months}:  # a touched year's new pay changed its rows
+        assert [r for r in got["salary_cells_whole"] if r["year"] == year] != \
+            [r for r in before["salary_cells_whole"] if r["year"] == year], year
+    ends = sorted({r["upto_month"] for r in got["pay_premium_whole"]})
+    assert [str(m)[:7] for m in ends] == (["2025-12", "2026-01"] if "2026-01" in months
+                                          else ["2025-11", "2025-12"])
 
 
 def test_appending_nothing_new_leaves_the_warehouse(appended):

@@ -50,8 +50,15 @@ from etl.warehouse import build as b
 from etl.warehouse import embedded as prebuilt
 from etl.warehouse import tag_cache
 from etl.warehouse.lock import build_lock
-from etl.warehouse.monthly import write_months
-from etl.warehouse.rollups import ANSWER_TABLES, DERIVED_SQL, ROW_GROUP_ROWS, write_answer_tables
+from etl.warehouse.monthly import naming_table, sql_quoted, views_of, write_months
+from etl.warehouse.rollups import (
+    ANSWER_TABLES,
+    DERIVED_SQL,
+    QUANTILE_MACROS,
+    ROW_GROUP_ROWS,
+    write_answer_tables,
+    write_whole,
+)
 from etl.warehouse.schema import (
     EMPTY_MONTH_FILE,
     LAYOUT_VERSION,
@@ -259,13 +266,13 @@ def _append_into(folder: Path, current: Path, manifest: dict, files: dict[str, d
                                           schema=QUARANTINE_SCHEMA)
     pq.write_table(pa.concat_tables([old_quarantine.cast(QUARANTINE_SCHEMA), new_quarantine]),
                    folder / "quarantine.parquet")
-    rollups, by_month = write_touched_rollups(folder, current, months)
+    rollups, by_month, answer_years = write_touched_rollups(folder, current, months)
     for path in sorted(current.glob("*.parquet")):  # the taxonomy and other sources' tables
         if not (folder / path.name).exists():
             os.link(path, folder / path.name)
     out = _manifest(manifest, folder, started, results, files, first, month_dropped,
                     removed_keys, replaced, rollups, n_postings, n_techs, cache_info, months,
-                    by_month)
+                    by_month, answer_years)
     (folder / "manifest.json").write_text(json.dumps(out, indent=2, default=str) + "\n")
     log(f"appended {sum(r.rows for r in results)} postings read from "
         f"{len(out['appended'][-1]['files'])} sources' new files; months touched: "
@@ -500,11 +507,113 @@ def _link_months(current: Path, folder: Path, touched: list[str], tables: Iterab
             pq.write_table(schema.empty_table(), out / EMPTY_MONTH_FILE)
 
 
+def _write_in_order(con: duckdb.DuckDBPyConnection, rows: str, params: dict, order: str,
+                    path: Path, schema: pa.Schema, group_rows: int | None) -> int:
+    """Write the rows of the query ``rows`` into one file sorted by ``order``, a part of at most
+    PART_ROWS rows sorted at a time (_parts_in_order), in row groups of ``group_rows``; the
+    rows written."""
+    keys = [key.strip() for key in order.split(",")]
+    return b._write_parts(
+        con, [(f"select * from ({rows}) where {where} order by {order}", params | bound)
+              for where, bound in _parts_in_order(con, rows, params, keys)], path,
+        # the new rows alone may have no null where the old have (DuckDB then writes the
+        # column as required): every column may be null
+        pa.schema([f.with_nullable(True) for f in schema]), group_rows)
+
+
+# The answer tables whose every row holds one year's pay (a ``year`` column): all of
+# ANSWER_TABLES but pay_quartiles_whole, which sums the years.
+YEARLY_ANSWERS = ("salary_cells_whole", "salary_technology_cells_whole",
+                  "pay_year_quartiles_whole", "pay_premium_whole")
+
+
+def pay_ends(con: duckdb.DuckDBPyConnection, salary_values: Path) -> list[dt.date]:
+    """The ends of the answer tables' range (rollups.py: pay_quartiles_whole): the last month
+    with pay and the one before it, last first (fewer where the warehouse has fewer)."""
+    return [m for (m,) in con.sql("select distinct month from read_parquet($p) order by month "
+                                  "desc limit 2", params={"p": str(salary_values)}).fetchall()]
+
+
+def _in_years(column: str, years: list[int]) -> str:
+    """SQL true where a date ``column`` falls in one of the years (ranges of dates, so that a
+    file sorted by it skips the other years' row groups)."""
+    return " or ".join(f"({column} >= date '{y:04d}-01-01' and {column} < date '{y + 1:04d}-01-01')"
+                       for y in years)
+
+
+def write_touched_answers(con: duckdb.DuckDBPyConnection, folder: Path, current: Path,
+                          months: list[dt.date]) -> tuple[dict[str, int], list[int] | None]:
+    """The answer tables of the new folder (ANSWER_TABLES; after its pay tables): the rows of
+    the years the append changed made by the build's own SQL, the others kept; their row
+    counts and those years (None: every table made whole).
+
+    A row of a yearly answer table (YEARLY_ANSWERS) holds one year's pay counted through one of
+    the two ends, the last month with pay (every month) and the one before it (the months
+    before the last). A year that holds neither the last month with pay before the append nor
+    the one after it, and no touched month, has the same pay as before at both ends (every
+    month of it is before both last months), so its rows are the warehouse's with only the
+    names of the new last month (``last_month``) and ends (``upto_month``). The rows of the
+    other years are made from their pay alone, as the build makes every year's;
+    pay_quartiles_whole sums every year's cells, so it is made whole (from the per-cell sums,
+    a fraction of the pay rows). Where the ends do not allow it (fewer than two months with pay
+    before or after, or a last month with pay earlier than before) every table is made whole.
+    """
+    old_ends = pay_ends(con, current / "salary_values.parquet")
+    new_ends = pay_ends(con, folder / "salary_values.parquet")
+    if (len(old_ends) < 2 or len(new_ends) < 2 or new_ends[0] < old_ends[0]
+            or not all((current / f"{t}.parquet").is_file() for t in ANSWER_TABLES)):
+        return write_answer_tables(folder, b.DUCKDB_MEMORY), None
+    years = sorted({m.year for m in months} | {old_ends[0].year, new_ends[0].year})
+    scratch = folder / "_answers"
+    scratch.mkdir()
+    con.execute(QUANTILE_MACROS)
+    # the kept rows under the new names: the last month with pay, and each end for the same end
+    last_month = "replace ($last::date as last_month)"
+    end = "replace (if(upto_month = $old_last, $last, $second)::date as upto_month)"
+    names = {"last": new_ends[0], "second": new_ends[1], "old_last": old_ends[0]}
+    counts = {}
+
+    def made_again(name: str, renamed: str) -> None:
+        """One yearly answer table: the years' rows by its SQL, the other years' kept."""
+        fresh, path = scratch / f"{name}.parquet", folder / f"{name}.parquet"
+        with naming_table(name):
+            write_whole(con, name, fresh)
+            rows = f"""
+                select * {renamed} from read_parquet($old)
+                where year not in ({", ".join(map(str, years))})
+                union all by name select * from read_parquet($fresh)"""
+            params = {"old": str(current / path.name), "fresh": str(fresh)}
+            counts[name] = _write_in_order(
+                con, rows, params | {k: v for k, v in names.items() if f"${k}" in rows},
+                _order_of(name, [], "month"), path, pq.read_schema(fresh),
+                ROW_GROUP_ROWS.get(name))
+
+    for table in ("salary_values", "salary_technologies"):  # the years' pay
+        con.sql(f"create or replace view {table} as select * from read_parquet("
+                f"'{sql_quoted(folder / f'{table}.parquet')}') where {_in_years('month', years)}")
+    cells = YEARLY_ANSWERS[:2]  # the per-cell sums
+    for name in cells:
+        made_again(name, last_month)
+    # every year's cells and pay (its ends and first month read salary_values)
+    views_of(con, {name: str(folder / f"{name}.parquet")
+                   for name in (*cells, "salary_values", "salary_technologies")})
+    with naming_table("pay_quartiles_whole"):
+        counts["pay_quartiles_whole"] = write_whole(
+            con, "pay_quartiles_whole", folder / "pay_quartiles_whole.parquet")
+    views_of(con, {"pay_quartiles_whole": str(folder / "pay_quartiles_whole.parquet"),
+                   **{name: str(scratch / f"{name}.parquet") for name in cells}})
+    for name in YEARLY_ANSWERS[2:]:
+        made_again(name, end)
+    shutil.rmtree(scratch)
+    return counts, years
+
+
 def write_touched_rollups(folder: Path, current: Path,
-                          months: list[dt.date]) -> tuple[dict[str, int], bool]:
+                          months: list[dt.date]) -> tuple[dict[str, int], bool, list[int] | None]:
     """Each rollup and derived table: the warehouse's rows of untouched months and the build's
-    own write_rollups over the touched months' postings; returns the row counts and whether
-    the tables were updated by month (False: recomputed whole).
+    own write_rollups over the touched months' postings; returns the row counts, whether
+    the tables were updated by month (False: recomputed whole) and the years whose answer
+    tables' rows were made again (write_touched_answers; None: made whole).
 
     A month-file table (schema.py: MONTHLY_TABLES) takes the touched months' new files and
     links the others; a single-file one is rewritten from its rows of untouched months and the
@@ -523,7 +632,7 @@ def write_touched_rollups(folder: Path, current: Path,
     if not all(columns.values()) or not all((current / n).is_dir() for n in fresh
                                             if n in MONTHLY_TABLES):
         shutil.rmtree(subset)
-        return b.write_rollups(folder), False
+        return b.write_rollups(folder), False, None
     counts = {}
     for name in fresh:
         if name in MONTHLY_TABLES:
@@ -543,22 +652,17 @@ def write_touched_rollups(folder: Path, current: Path,
             union all by name select * from read_parquet($new)"""
         params = {"old": str(current / f"{name}.parquet"), "new": str(new),
                   "months": month_list}
-        order = _order_of(name, schema.names, column)
-        keys = [key.strip() for key in order.split(",")]
-        counts[name] = b._write_parts(
-            con, [(f"select * from ({rows}) where {where} order by {order}", params | bound)
-                  for where, bound in _parts_in_order(con, rows, params, keys)],
-            folder / f"{name}.parquet",
-            # the touched months alone may have no null where other months have (DuckDB then
-            # writes the column as required): every column may be null
-            pa.schema([f.with_nullable(True) for f in schema]),
-            # the build's row groups (small ones where a narrowed view skips them)
-            ROW_GROUP_ROWS.get(name))
+        counts[name] = _write_in_order(con, rows, params, _order_of(name, schema.names, column),
+                                       folder / f"{name}.parquet", schema,
+                                       # the build's row groups (small ones where a narrowed
+                                       # view skips them)
+                                       ROW_GROUP_ROWS.get(name))
+    answers, years = write_touched_answers(con, folder, current, months)
+    counts.update(answers)
     con.close()
-    counts.update(write_answer_tables(folder, b.DUCKDB_MEMORY))  # whole-range: from the merged
     shutil.rmtree(subset)
     shutil.rmtree(folder / "_rollup_spill", ignore_errors=True)
-    return counts, True
+    return counts, True, years
 
 
 def month_coverage(folder: Path, before: list[list], touched: list[str]) -> list[list]:
@@ -581,7 +685,8 @@ def _manifest(before: dict, folder: Path, started: dt.datetime,
               results: list[b.SourceResult], files: dict[str, dict[str, int]], first: pa.Table,
               month_dropped: pl.DataFrame, removed_keys: pl.DataFrame,
               replaced: set[str], rollups: dict[str, int], n_postings: int, n_techs: int,
-              cache_info: dict, months: list[dt.date], by_month: bool) -> dict:
+              cache_info: dict, months: list[dt.date], by_month: bool,
+              answer_years: list[int] | None) -> dict:
     """The warehouse's manifest after the append: counts, coverage and the append's account."""
     out = json.loads(json.dumps(before, default=str))
     rows = month_coverage(folder, before["month_coverage"], [month_name(m) for m in months])
@@ -635,5 +740,6 @@ def _manifest(before: dict, folder: Path, started: dt.datetime,
         "rejected": sum(r.rejected for r in results),
         "months_touched": [m.isoformat()[:7] for m in months],
         "rollups": "touched months" if by_month else "all months (a table has no month)",
+        "answer_years": answer_years or "all",
         "earlier_postings_removed": len(removed_keys) + len(replaced)}]
     return out

@@ -420,7 +420,7 @@ def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
                     if name in MONTHLY_TABLES:
                         path = folder / name / "*.parquet"
                 else:
-                    counts[name] = _write_whole(con, name, path)
+                    counts[name] = write_whole(con, name, path)
             # a later table may be made from this one (the pairs from technology_sets)
             con.sql(f"create or replace view {name} as select * from "
                     f"read_parquet('{sql_quoted(path)}')")
@@ -438,7 +438,7 @@ def _set_up(con: duckdb.DuckDBPyConnection, memory: str, spill: Path) -> None:
     con.execute(QUANTILE_MACROS)
 
 
-def _write_whole(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> int:
+def write_whole(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> int:
     """Write one derived table in one query (DuckDB streams it into Parquet); its rows."""
     con.execute(f"copy ({derived_sql(name)}) to '{sql_quoted(path)}' (format parquet, "
                 f"compression zstd, row_group_size {ROW_GROUP_ROWS.get(name, 100_000)})")
@@ -457,7 +457,7 @@ def write_answer_tables(folder: Path, memory: str = "1GB") -> dict[str, int]:
         counts = {}
         for name in ANSWER_TABLES:
             with naming_table(name):
-                counts[name] = _write_whole(con, name, folder / f"{name}.parquet")
+                counts[name] = write_whole(con, name, folder / f"{name}.parquet")
             views_of(con, {name: str(folder / f"{name}.parquet")})  # read by a later one
         return counts
     finally:
