@@ -24,6 +24,7 @@ from etl.warehouse.monthly import sql_quoted
 from etl.warehouse.rollups import ANSWER_TABLES, QUANTILE_MACROS, derived_sql, derived_tables_for
 from etl.warehouse.schema import (
     EARLIEST_POSTED,
+    FOLDER_TABLES,
     INDEX_SCHEMA,
     MONTHLY_TABLES,
     RESPONDENTS_SCHEMA,
@@ -127,8 +128,8 @@ def connection(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnection
             # new folder, so a new connection.
             con.execute("set global parquet_metadata_cache = true")
             tables = {p.stem for p in folder.glob("*.parquet")}
-            tables |= {t for t in MONTHLY_TABLES if (folder / t).is_dir()}
-            for table in sorted(tables):  # a month folder or a file (schema.py: the layout)
+            tables |= {t for t in FOLDER_TABLES if (folder / t).is_dir()}
+            for table in sorted(tables):  # a month or year folder or a file (schema.py)
                 con.sql(f"create view {table} as select * from read_parquet("
                         f"'{sql_quoted(table_source(folder, table))}')")
             for table, schema in OPTIONAL_TABLES.items():

@@ -46,7 +46,7 @@ def test_rollups_equal_their_plain_definitions(fixture_warehouse):
         from read_parquet($p) p join read_parquet($t) t using (posting_id) group by all""",
                     params={"p": p, "t": t}).fetchall()
     written = con.sql("select * from read_parquet($r)", params={
-        "r": str(fixture_warehouse / "rollup_categories.parquet")}).fetchall()
+        "r": table_source(fixture_warehouse, "rollup_categories")}).fetchall()
     assert len(written) > 10
     assert sorted(written, key=str) == sorted(plain, key=str)
     total = con.sql("select sum(postings) from read_parquet($r)", params={
@@ -141,7 +141,7 @@ def test_tables_made_a_month_at_a_time_equal_their_queries_over_whole_tables(fix
         assert counts[name] == len(expected) > 0, name
     months_of = "select distinct strftime(month, '%Y-%m') from read_parquet($t)"
     tagged = {m for (m,) in con.sql(months_of, params={
-        "t": str(folder / "rollup_technologies.parquet")}).fetchall()}
+        "t": table_source(folder, "rollup_technologies")}).fetchall()}
     paid = {m for (m,) in con.sql(months_of, params={
         "t": table_source(folder, "salary_values")}).fetchall()}
     assert no_tags not in tagged and months[0] in tagged and no_pay not in paid

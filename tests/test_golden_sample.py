@@ -86,8 +86,8 @@ def test_shares_match_the_raw_text(sample_build, raw, tech):
     query = """
         select year(month) as year, sum(postings) from read_parquet($r)
         where technology_id = $t group by 1"""
-    tagged = dict(con.sql(query, params={"r": str(root / "warehouse" /
-                                                  "rollup_technologies.parquet"),
+    tagged = dict(con.sql(query, params={"r": table_source(root / "warehouse",
+                                                           "rollup_technologies"),
                                          "t": tech}).fetchall())
     for year in (2016, 2020, 2025):
         assert tagged[year] / per_year[year] == pytest.approx(hits[(tech, year)] / per_year[year])
@@ -102,7 +102,7 @@ def test_published_trends_hold(sample_build):
                        from read_parquet($r) group by 1, 2)
         select t, y, k / n from techs join totals using (y)""", params={
         "p": str(root / "warehouse" / "rollup_postings.parquet"),
-        "r": str(root / "warehouse" / "rollup_technologies.parquet")}).fetchall())
+        "r": table_source(root / "warehouse", "rollup_technologies")}).fetchall())
     assert share[("python", 2025)] > share[("python", 2016)]
     assert share[("typescript", 2025)] > 3 * share[("typescript", 2016)]
     assert share[("php", 2025)] < share[("php", 2016)] / 2

@@ -182,7 +182,7 @@ def test_month_rule_in_the_warehouse(tmp_path):
     python = dict(con.sql(
         "select strftime(month, '%Y-%m'), sum(postings)::int from read_parquet($p) "
         "where technology_id = 'python' group by 1",
-        params={"p": str(tmp_path / "wh" / "rollup_technologies.parquet")}).fetchall())
+        params={"p": table_source(tmp_path / "wh", "rollup_technologies")}).fetchall())
     assert python == {"2024-01": 1, "2024-02": 1, "2024-03": 1}
     kept = {r[0] for r in con.sql("select posting_id from read_parquet($p)", params={
         "p": table_source(tmp_path / "wh", "postings")}).fetchall()}

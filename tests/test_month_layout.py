@@ -1,6 +1,7 @@
 """The warehouse's month files (issue 11 item 3; etl/warehouse/schema.py, docs/build.md "Month
 files"): the tables that grow with the postings are one Parquet file per month, sorted within
-the month; an append rewrites only the months it touches and hard-links the others; the query
+the month, and the largest rollups one file per year; an append rewrites only the months (and
+years) it touches and hard-links the others; the query
 layer answers the same from either layout; a warehouse of the old layout is refused by an
 append, not misread."""
 
@@ -20,13 +21,15 @@ import pytest
 from etl.bench_queries import query_params
 from etl.sample import write_sample
 from etl.sources import sources
-from etl.warehouse.append import AppendRefused, append
+from etl.warehouse.append import AppendRefused, _order_of, append
 from etl.warehouse.build import build
 from etl.warehouse.monthly import write_months
 from etl.warehouse.schema import (
     EMPTY_MONTH_FILE,
+    FOLDER_TABLES,
     LAYOUT_VERSION,
     MONTHLY_TABLES,
+    YEARLY_TABLES,
     month_files,
     read_table,
     table_files,
@@ -97,6 +100,37 @@ def test_a_build_writes_one_sorted_file_per_month(warehouses):
     assert index == 0
 
 
+def test_a_build_writes_the_largest_rollups_one_sorted_file_per_year(warehouses):
+    _, before, _, _ = warehouses
+    con = duckdb.connect()
+    for table in YEARLY_TABLES:
+        assert (before / table).is_dir() and not (before / f"{table}.parquet").exists()
+        files = month_files(before, table)
+        assert list(files) == [str(y) for y in range(2016, 2026)], table
+        order = _order_of(table, pq.read_schema(files["2025"]).names, "month")
+        for year, path in files.items():
+            months = con.sql(f"select distinct year(month) from read_parquet('{path}')")
+            assert months.fetchall() == [(int(year),)], (table, year)
+            stored = con.sql(f"select {order} from read_parquet('{path}')").fetchall()
+            assert stored == sorted(stored, key=lambda row: tuple(
+                (v is None, v) for v in row)), (table, year)  # nulls last, as DuckDB sorts
+
+
+def test_an_append_links_the_untouched_years_and_rewrites_the_touched(warehouses):
+    _, before, after, _ = warehouses
+    for table in YEARLY_TABLES:
+        old, new = month_files(before, table), month_files(after, table)
+        assert set(new) == set(old), table
+        for year, path in old.items():
+            if year != "2025":
+                assert os.path.samefile(path, new[year]), (table, year)
+        assert new["2025"].stat().st_nlink == 1 and not os.path.samefile(old["2025"],
+                                                                          new["2025"])
+        december = duckdb.connect().sql(
+            f"select count(*) from read_parquet('{new['2025']}') where month = '2025-12-01'")
+        assert december.fetchall()[0][0] > 0, table
+
+
 def test_an_append_links_the_untouched_months_and_rewrites_the_touched(warehouses):
     _, before, after, manifest = warehouses
     assert manifest["appended"][-1]["months_touched"] == ["2025-12"]
@@ -147,8 +181,8 @@ def test_every_named_query_answers_the_same_after_an_append(warehouses):
 def test_the_query_layer_reads_the_single_file_layout_the_same(warehouses, tmp_path):
     root, _, after, _ = warehouses
     old = tmp_path / "old"
-    shutil.copytree(after, old, ignore=shutil.ignore_patterns(*MONTHLY_TABLES))
-    for table in MONTHLY_TABLES:
+    shutil.copytree(after, old, ignore=shutil.ignore_patterns(*FOLDER_TABLES))
+    for table in FOLDER_TABLES:
         pq.write_table(read_table(after, table), old / f"{table}.parquet")
     manifest = json.loads((old / "manifest.json").read_text())
     manifest.pop("layout"), manifest.pop("month_coverage")

@@ -21,7 +21,7 @@ import pytest
 from etl.sample import write_sample
 from etl.warehouse.build import build
 from etl.warehouse.rollups import ANSWER_TABLES, QUANTILE_MACROS
-from etl.warehouse.schema import table_path
+from etl.warehouse.schema import read_table, table_files, table_path, table_source
 from radar import geo, pay, profile, queries
 
 RAW_SQL = Path(__file__).parent / "raw_sql"
@@ -153,7 +153,7 @@ def test_tag_index_is_every_tag_in_technology_and_date_order(sample_warehouse):
 
 def test_preaggregated_tables_are_smaller_than_the_raw(sample_warehouse):
     con = duckdb.connect()
-    rows = {name: con.sql(f"select count(*), sum(n) from '{sample_warehouse / name}.parquet'")
+    rows = {name: con.sql(f"select count(*), sum(n) from '{table_source(sample_warehouse, name)}'")
             .fetchall()[0] for name in ("salary_values", "salary_technologies")}
     salaries = con.sql(f"select count(*) from '{sample_warehouse}/salaries/*.parquet'"
                        ).fetchall()[0]
@@ -208,7 +208,7 @@ def test_whole_range_quartiles_answer_the_default_view(sample_warehouse, tmp_pat
         rows = stored.filter(pl.col("upto_month") == end)
         assert set(rows["next_month"]) == {after}
         paid = con.sql(f"select technology_id, sum(n) from "
-                       f"'{sample_warehouse}/salary_technologies.parquet' "
+                       f"'{table_source(sample_warehouse, 'salary_technologies')}' "
                        f"where month <= $end group by all", params={"end": end}).fetchall()
         assert dict(rows.filter(pl.col("technology_id").is_not_null())
                     .select("technology_id", "postings").iter_rows()) == dict(paid)
@@ -231,7 +231,7 @@ def test_whole_range_quartiles_answer_the_default_view(sample_warehouse, tmp_pat
             "group by all order by all").fetchall()
         raw_sums = con.sql(
             f"select {keys}, sum(n), coalesce(sum(n) filter (where month < $last), 0), 1, "
-            f"count(distinct salary_annual_usd) from '{sample_warehouse}/{table}.parquet' "
+            f"count(distinct salary_annual_usd) from '{table_source(sample_warehouse, table)}' "
             "group by all order by all", params={"last": last}).fetchall()
         assert stored_sums == raw_sums and len(raw_sums) > 20, name
         assert con.sql(f"select any_value(last_month) from "
@@ -240,11 +240,10 @@ def test_whole_range_quartiles_answer_the_default_view(sample_warehouse, tmp_pat
     # its figures; a narrowed view (or a range that is not the whole) finds nothing to compute.
     copy = tmp_path / "copy"
     shutil.copytree(sample_warehouse.resolve(), copy)
-    for name in ("salary_values", "salary_technologies"):
-        path = copy / f"{name}.parquet"
-        empty = pq.read_schema(path).empty_table()
-        path.unlink()
-        pq.write_table(empty, path)
+    for name in ("salary_values", "salary_technologies"):  # a year folder or a file
+        empty = pq.read_schema(table_files(copy, name)[0]).empty_table()
+        shutil.rmtree(copy / name, ignore_errors=True)
+        pq.write_table(empty, copy / f"{name}.parquet")
     choices = queries.choices(sample_warehouse)
     base = choices.defaults()
     params = {**extra_params(choices), "technologies": ["python"], "rates": []}
@@ -350,8 +349,8 @@ def test_banded_quantile_is_quantile_cont():
 def test_technology_sets_are_ordered_by_month_country_and_seniority(sample_warehouse):
     """A view narrowed to one country or seniority reads that part of each month's sets: the
     build orders them so (in row groups of 10,000, ROW_GROUP_ROWS)."""
-    sets = pl.read_parquet(sample_warehouse / "technology_sets.parquet",
-                           columns=["month", "country", "seniority"])
+    sets = pl.from_arrow(read_table(sample_warehouse, "technology_sets",
+                                    columns=["month", "country", "seniority"]))
     assert sets.height > 1_000 and sets["country"].n_unique() > 3
     assert sets.equals(sets.sort(["month", "country", "seniority"], nulls_last=True))
 
@@ -379,7 +378,8 @@ def test_pair_table_counts_the_postings_naming_both(sample_warehouse):
                    f"'{sample_warehouse}/technology_pairs_by_month.parquet'").fetchall()
     assert keys == sorted(keys)  # the pairs of a few technologies are a few row groups
     sets = con.sql(f"""select sum(postings), sum(postings * len(technologies)), count(*)
-                       from '{sample_warehouse}/technology_sets.parquet'""").fetchall()[0]
+                       from '{table_source(sample_warehouse, "technology_sets")}'
+                    """).fetchall()[0]
     tagged = con.sql(f"select count(distinct posting_id), count(*) from {tags}").fetchall()[0]
     assert sets[:2] == tagged
     assert sets[2] <= tagged[0]

@@ -29,7 +29,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterable
@@ -56,20 +55,24 @@ from etl.warehouse.rollups import (
     DERIVED_SQL,
     QUANTILE_MACROS,
     ROW_GROUP_ROWS,
+    order_of,
     write_answer_tables,
     write_whole,
 )
 from etl.warehouse.schema import (
     EMPTY_MONTH_FILE,
+    FOLDER_TABLES,
     LAYOUT_VERSION,
     MONTHLY_TABLES,
     POSTINGS_SCHEMA,
     QUARANTINE_SCHEMA,
     TECH_SCHEMA,
+    YEARLY_TABLES,
     month_files,
     month_name,
     table_files,
     table_source,
+    year_name,
 )
 
 OLD_ROWS = 1 << 40  # row numbers of the warehouse's postings in a month's dedup (new rows: 0..)
@@ -156,7 +159,7 @@ def append(raw_root: Path = DEFAULT_RAW, warehouse: Path = DEFAULT_WAREHOUSE,
         if manifest.get("layout") != LAYOUT_VERSION or "month_coverage" not in manifest:
             raise AppendRefused(f"the warehouse at {warehouse} is in layout "
                                 f"{manifest.get('layout', 1)}, not {LAYOUT_VERSION} (a file per "
-                                "month of its large tables): run a full build once")
+                                "month or year of its large tables): run a full build once")
         if not (current / b.DROPPED_KEYS).is_file():
             raise AppendRefused("the warehouse keeps no dedup keys (built before appends "
                                 "existed): run a full build once")
@@ -481,9 +484,8 @@ def _order_of(name: str, names: list[str], column: str) -> str:
     """How the build orders a rollup file: a derived table as its SQL's ``order by`` says,
     another by month; a table keyed by posting date by its leading columns through the date,
     then the posting id."""
-    found = re.search(r"order by ([\w, ]+?)\s*$", DERIVED_SQL.get(name, ""))
-    if found:
-        return found.group(1)
+    if name in DERIVED_SQL:
+        return order_of(name)
     if column == "month":
         return "month"
     lead = names[:names.index(column) + 1]
@@ -567,7 +569,8 @@ def write_touched_answers(con: duckdb.DuckDBPyConnection, folder: Path, current:
     scratch = folder / "_answers"
     scratch.mkdir()
     con.execute(QUANTILE_MACROS)
-    # the kept rows under the new names: the last month with pay, and each end for the same end
+    # the kept rows under the new names: the last month with pay, and the ends (a kept year's
+    # rows are the same at both ends)
     last_month = "replace ($last::date as last_month)"
     end = "replace (if(upto_month = $old_last, $last, $second)::date as upto_month)"
     names = {"last": new_ends[0], "second": new_ends[1], "old_last": old_ends[0]}
@@ -590,12 +593,12 @@ def write_touched_answers(con: duckdb.DuckDBPyConnection, folder: Path, current:
 
     for table in ("salary_values", "salary_technologies"):  # the years' pay
         con.sql(f"create or replace view {table} as select * from read_parquet("
-                f"'{sql_quoted(folder / f'{table}.parquet')}') where {_in_years('month', years)}")
+                f"'{sql_quoted(table_source(folder, table))}') where {_in_years('month', years)}")
     cells = YEARLY_ANSWERS[:2]  # the per-cell sums
     for name in cells:
         made_again(name, last_month)
     # every year's cells and pay (its ends and first month read salary_values)
-    views_of(con, {name: str(folder / f"{name}.parquet")
+    views_of(con, {name: table_source(folder, name)
                    for name in (*cells, "salary_values", "salary_technologies")})
     with naming_table("pay_quartiles_whole"):
         counts["pay_quartiles_whole"] = write_whole(
@@ -616,9 +619,11 @@ def write_touched_rollups(folder: Path, current: Path,
     tables' rows were made again (write_touched_answers; None: made whole).
 
     A month-file table (schema.py: MONTHLY_TABLES) takes the touched months' new files and
-    links the others; a single-file one is rewritten from its rows of untouched months and the
-    new ones. A table without a ``month`` or ``posted_date`` date column cannot be updated by
-    month, nor one the old warehouse lacks: all rollups are then recomputed whole.
+    links the others; a year-file table (YEARLY_TABLES) rewrites the touched years' files from
+    their rows of untouched months and the new ones and links the others; a single-file one is
+    rewritten the same way whole. A table without a ``month`` or ``posted_date`` date column
+    cannot be updated by month, nor one the old warehouse lacks: all rollups are then
+    recomputed whole.
     """
     subset = folder / "_rollup_months"
     touched = [month_name(m) for m in months]
@@ -627,10 +632,11 @@ def write_touched_rollups(folder: Path, current: Path,
         if (current / name).is_file():
             os.link(current / name, subset / name)
     fresh = b.write_rollups(subset)
-    single = [n for n in fresh if n not in MONTHLY_TABLES and n not in ANSWER_TABLES]
-    columns = {n: _date_column(current / f"{n}.parquet") for n in single}
+    single = [n for n in fresh if n not in FOLDER_TABLES and n not in ANSWER_TABLES]
+    yearly = [n for n in fresh if n in YEARLY_TABLES]
+    columns = {n: _date_column(table_files(current, n)[0]) for n in single + yearly}
     if not all(columns.values()) or not all((current / n).is_dir() for n in fresh
-                                            if n in MONTHLY_TABLES):
+                                            if n in FOLDER_TABLES):
         shutil.rmtree(subset)
         return b.write_rollups(folder), False, None
     counts = {}
@@ -642,21 +648,36 @@ def write_touched_rollups(folder: Path, current: Path,
             counts[name] = table_rows(folder, name)
     con = b._duckdb(folder, folder / "_rollup_spill")
     month_list = [m.isoformat() for m in months]
+
+    def rewritten(name: str, old: list[str], new: list[str], path: Path) -> int:
+        """A table file (or year file) from the old one's rows of untouched months and the
+        new ones, in the build's order and row groups (small ones where a narrowed view skips
+        them); its rows."""
+        schema, column = pq.read_schema(table_files(subset, name)[0]), columns[name]
+        rows = " union all by name ".join(
+            [f"""select * from read_parquet($old)
+                 where not list_contains($months, strftime({column}, '%Y-%m-01'))"""] * bool(old)
+            + ["select * from read_parquet($new)"] * bool(new))
+        params = ({"old": old, "months": month_list} if old else {}) | (
+            {"new": new} if new else {})
+        return _write_in_order(con, rows, params, _order_of(name, schema.names, column), path,
+                               schema, ROW_GROUP_ROWS.get(name))
+
     for name in single:
-        new = subset / f"{name}.parquet"
-        schema = pq.read_schema(new)
-        column = columns[name]
-        rows = f"""
-            select * from read_parquet($old)
-            where not list_contains($months, strftime({column}, '%Y-%m-01'))
-            union all by name select * from read_parquet($new)"""
-        params = {"old": str(current / f"{name}.parquet"), "new": str(new),
-                  "months": month_list}
-        counts[name] = _write_in_order(con, rows, params, _order_of(name, schema.names, column),
-                                       folder / f"{name}.parquet", schema,
-                                       # the build's row groups (small ones where a narrowed
-                                       # view skips them)
-                                       ROW_GROUP_ROWS.get(name))
+        counts[name] = rewritten(name, [str(current / f"{name}.parquet")],
+                                 [str(subset / f"{name}.parquet")], folder / f"{name}.parquet")
+    touched_years = sorted({year_name(m) for m in months})
+    for name in yearly:  # the touched years' files rewritten, the others linked
+        old, new = month_files(current, name), month_files(subset, name)
+        (folder / name).mkdir()
+        for year in touched_years:
+            path = folder / name / f"{year}.parquet"
+            if (year in old or year in new) and not rewritten(
+                    name, [str(old[year])] if year in old else [],
+                    [str(new[year])] if year in new else [], path):
+                path.unlink()  # no rows left in that year
+        link_untouched(current, folder, name, touched_years)
+        counts[name] = table_rows(folder, name)
     answers, years = write_touched_answers(con, folder, current, months)
     counts.update(answers)
     con.close()

@@ -63,6 +63,7 @@ from etl.warehouse.schema import (
     POSTINGS_SCHEMA,
     QUARANTINE_SCHEMA,
     TECH_SCHEMA,
+    YEARLY_TABLES,
     table_source,
 )
 
@@ -639,6 +640,11 @@ def write_rollups(folder: Path) -> dict[str, int]:
                     counts[name] = write_by_month(
                         con, f"select *, month as _month from ({query}) order by _month", parts,
                         folder / name, monthly=True)
+                elif name in YEARLY_TABLES:  # a file per year, in month order (schema.py)
+                    counts[name] = write_by_month(
+                        con, f"select *, strftime(month, '%Y') as _month from ({query}) "
+                        "order by month", parts, folder / name, monthly=True,
+                        group_rows=WRITE_GROUP_ROWS)
                 else:
                     counts[name] = write_by_month(con, query, parts, folder / f"{name}.parquet",
                                                   group_rows=WRITE_GROUP_ROWS,

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from etl.warehouse.schema import MONTHLY_TABLES, month_files
+from etl.warehouse.schema import FOLDER_TABLES, month_files
 
 
 def sorted_rows(table: pa.Table) -> pa.Table:
@@ -27,9 +27,9 @@ def sorted_rows(table: pa.Table) -> pa.Table:
 
 
 def table_names(folder: Path) -> list[str]:
-    """The warehouse's table names with their month files (schema.py: the layout)."""
+    """The warehouse's table names with their month and year files (schema.py: the layout)."""
     names = [p.stem for p in folder.glob("*.parquet")]
-    names += [f"{t}/{m}" for t in MONTHLY_TABLES for m in month_files(folder, t)]
+    names += [f"{t}/{m}" for t in FOLDER_TABLES for m in month_files(folder, t)]
     return sorted(names)
 
 
@@ -46,7 +46,7 @@ def warehouse_differences(a: Path, b: Path, same_clock: bool = True) -> list[str
     for name in names_a:
         if name not in names_b:
             continue
-        # a table, or one month file of a month-file table (``postings/2025-11``)
+        # a table, or one month or year file of a folder table (``postings/2025-11``)
         ta, tb = pq.read_table(a / f"{name}.parquet"), pq.read_table(b / f"{name}.parquet")
         if not same_clock and "ingested_at" in ta.column_names:
             ta, tb = ta.drop_columns(["ingested_at"]), tb.drop_columns(["ingested_at"])

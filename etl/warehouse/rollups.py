@@ -8,13 +8,21 @@ warehouse built before they existed, without importing the build.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import duckdb
 
-from etl.warehouse.monthly import month_parts, naming_table, sql_quoted, views_of, write_by_month
-from etl.warehouse.schema import MONTHLY_TABLES, table_source
+from etl.warehouse.monthly import (
+    month_parts,
+    naming_table,
+    sql_quoted,
+    views_of,
+    write_by_month,
+    write_months,
+)
+from etl.warehouse.schema import FOLDER_TABLES, MONTHLY_TABLES, YEARLY_TABLES, table_source
 
 DIMENSIONS = ("source", "country", "remote", "seniority", "role_family")
 
@@ -389,6 +397,11 @@ def derived_sql(name: str) -> str:
                                        s_dims=", ".join(f"s.{d}" for d in DIMENSIONS))
 
 
+def order_of(name: str) -> str:
+    """The order a derived table's SQL gives its rows (its ``order by`` keys)."""
+    return re.search(r"order by ([\w, ]+?)\s*$", DERIVED_SQL[name]).group(1)
+
+
 def derived_tables_for(columns: set[str]) -> list[str]:
     """The derived tables a warehouse whose postings have these columns gets."""
     return [name for name in DERIVED_SQL
@@ -417,10 +430,16 @@ def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
                 if name in BY_MONTH:
                     counts[name] = _write_by_month(con, name, parts, folder)
                     views_of(con, whole)  # write_by_month leaves them on its last month
-                    if name in MONTHLY_TABLES:
-                        path = folder / name / "*.parquet"
+                elif name in YEARLY_TABLES:  # salary_technologies: ordered by category
+                    counts[name] = write_months(
+                        con, f"select *, strftime(month, '%Y') as _month from "
+                        f"({derived_sql(name)}) order by _month, {order_of(name)}", {},
+                        folder / name, group_rows=ROW_GROUP_ROWS.get(name, 100_000),
+                        compression="zstd")
                 else:
                     counts[name] = write_whole(con, name, path)
+                if name in FOLDER_TABLES:
+                    path = folder / name / "*.parquet"
             # a later table may be made from this one (the pairs from technology_sets)
             con.sql(f"create or replace view {name} as select * from "
                     f"read_parquet('{sql_quoted(path)}')")
@@ -452,7 +471,7 @@ def write_answer_tables(folder: Path, memory: str = "1GB") -> dict[str, int]:
     con = duckdb.connect()
     try:
         _set_up(con, memory, folder / ".answers-spill")
-        views_of(con, {t: str(folder / f"{t}.parquet")
+        views_of(con, {t: table_source(folder, t)
                        for t in ("salary_values", "salary_technologies")})
         counts = {}
         for name in ANSWER_TABLES:
@@ -474,5 +493,10 @@ def _write_by_month(con: duckdb.DuckDBPyConnection, name: str, parts: list[dict[
             con, f"select *, strftime(posted_date, '%Y-%m') as _month from ({query}) "
             "order by _month, technology_id, posted_date, posting_id", parts, folder / name,
             monthly=True, group_rows=group, compression="zstd")
+    if name in YEARLY_TABLES:  # a file per year (schema.py), in the table's order
+        return write_by_month(
+            con, f"select *, strftime(month, '%Y') as _month from ({query}) "
+            f"order by {order_of(name)}", parts, folder / name, monthly=True, group_rows=group,
+            compression="zstd")
     return write_by_month(con, query, parts, folder / f"{name}.parquet", group_rows=group,
                           compression="zstd")

@@ -164,10 +164,18 @@ INDEX_SCHEMA = pa.schema([
 # its posting's month), each sorted within the month as the single file was, so an append
 # rewrites only the months it touches and hard-links the others (docs/build.md, "Month files").
 # A table with no rows is one empty file, ``<table>/empty.parquet``. Every other table is one
-# ``<table>.parquet``. LAYOUT_VERSION is the manifest's ``layout``: a warehouse without it
-# (single files) is still read, but an append refuses it.
-LAYOUT_VERSION = 2
+# ``<table>.parquet``. LAYOUT_VERSION is the manifest's ``layout``: a warehouse of an earlier
+# layout (single files, or without year folders) is still read, but an append refuses it.
+# The rollup tables with the most rows (one per cell of month x dimensions x technology, or per
+# distinct technology set: 3.5M-27.7M each at 10M postings) are folders of one file per calendar
+# year of their ``month``, ``<table>/YYYY.parquet``, each file in the single file's order, so
+# an append rewrites only the years it touches (docs/build.md, "Year files"); a query over every
+# year opens a dozen files, not one per month.
+LAYOUT_VERSION = 3
 MONTHLY_TABLES = ("postings", "posting_technologies", "salaries", "technology_postings")
+YEARLY_TABLES = ("rollup_technologies", "rollup_categories", "salary_technologies",
+                 "technology_sets", "rollup_us_state_technologies")
+FOLDER_TABLES = MONTHLY_TABLES + YEARLY_TABLES
 EMPTY_MONTH_FILE = "empty.parquet"
 
 
@@ -176,10 +184,16 @@ def month_name(day: dt.date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+def year_name(day: dt.date) -> str:
+    """The year file's stem of a date: ``YYYY``."""
+    return f"{day.year:04d}"
+
+
 def table_path(folder, name: str):
-    """Where a warehouse table is: its month folder when it has one, else ``<name>.parquet``."""
-    monthly = folder / name
-    return monthly if name in MONTHLY_TABLES and monthly.is_dir() else folder / f"{name}.parquet"
+    """Where a warehouse table is: its month or year folder when it has one, else
+    ``<name>.parquet``."""
+    parts = folder / name
+    return parts if name in FOLDER_TABLES and parts.is_dir() else folder / f"{name}.parquet"
 
 
 def table_exists(folder, name: str) -> bool:
@@ -188,19 +202,21 @@ def table_exists(folder, name: str) -> bool:
 
 
 def table_files(folder, name: str) -> list:
-    """The Parquet files of a table, month files in month order."""
+    """The Parquet files of a table, month (or year) files in their order."""
     path = table_path(folder, name)
     return sorted(path.glob("*.parquet")) if path.is_dir() else [path]
 
 
 def table_source(folder, name: str) -> str:
-    """What DuckDB's read_parquet reads for a table: a month folder's glob or the file."""
+    """What DuckDB's read_parquet reads for a table: a month or year folder's glob or the
+    file."""
     path = table_path(folder, name)
     return str(path / "*.parquet") if path.is_dir() else str(path)
 
 
 def month_files(folder, name: str) -> dict[str, object]:
-    """A month-folder table's files by month (``YYYY-MM``), without the empty-table file."""
+    """A folder table's files by month (``YYYY-MM``; a year folder's by year, ``YYYY``),
+    without the empty-table file."""
     path = folder / name
     return {p.stem: p for p in sorted(path.glob("*.parquet")) if p.name != EMPTY_MONTH_FILE}
 
