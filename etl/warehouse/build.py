@@ -636,10 +636,11 @@ def write_rollups(folder: Path) -> dict[str, int]:
             query = sql.format(dims=", ".join(DIMENSIONS),
                                p_dims=", ".join(f"p.{d}" for d in DIMENSIONS))
             with naming_table(name):
-                if name in MONTHLY_TABLES:  # salaries: a file per month (schema.py)
+                if name in MONTHLY_TABLES:  # salaries: a file per month (schema.py), by
+                    # posting within it (the same bytes whatever order DuckDB's threads give)
                     counts[name] = write_by_month(
-                        con, f"select *, month as _month from ({query}) order by _month", parts,
-                        folder / name, monthly=True)
+                        con, f"select *, month as _month from ({query}) "
+                        "order by _month, posting_id", parts, folder / name, monthly=True)
                 elif name in YEARLY_TABLES:  # a file per year, in month order (schema.py)
                     counts[name] = write_by_month(
                         con, f"select *, strftime(month, '%Y') as _month from ({query}) "
