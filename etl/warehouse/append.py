@@ -569,27 +569,26 @@ def write_touched_answers(con: duckdb.DuckDBPyConnection, folder: Path, current:
     scratch = folder / "_answers"
     scratch.mkdir()
     con.execute(QUANTILE_MACROS)
-    # the kept rows under the new names: the last month with pay, and the ends (a kept year's
-    # rows are the same at both ends)
-    last_month = "replace ($last::date as last_month)"
-    end = "replace (if(upto_month = $old_last, $last, $second)::date as upto_month)"
-    names = {"last": new_ends[0], "second": new_ends[1], "old_last": old_ends[0]}
+    # the kept rows under the new names (with their parameters): the last month with pay, and
+    # the ends (a kept year's rows are the same at both ends)
+    last_month = ("replace ($last::date as last_month)", {"last": new_ends[0]})
+    end = ("replace (if(upto_month = $old_last, $last, $second)::date as upto_month)",
+           {"old_last": old_ends[0], "last": new_ends[0], "second": new_ends[1]})
     counts = {}
 
-    def made_again(name: str, renamed: str) -> None:
+    def made_again(name: str, renamed: tuple[str, dict]) -> None:
         """One yearly answer table: the years' rows by its SQL, the other years' kept."""
         fresh, path = scratch / f"{name}.parquet", folder / f"{name}.parquet"
+        replace, names = renamed
         with naming_table(name):
             write_whole(con, name, fresh)
             rows = f"""
-                select * {renamed} from read_parquet($old)
+                select * {replace} from read_parquet($old)
                 where year not in ({", ".join(map(str, years))})
                 union all by name select * from read_parquet($fresh)"""
-            params = {"old": str(current / path.name), "fresh": str(fresh)}
-            counts[name] = _write_in_order(
-                con, rows, params | {k: v for k, v in names.items() if f"${k}" in rows},
-                _order_of(name, [], "month"), path, pq.read_schema(fresh),
-                ROW_GROUP_ROWS.get(name))
+            params = {"old": str(current / path.name), "fresh": str(fresh), **names}
+            counts[name] = _write_in_order(con, rows, params, order_of(name), path,
+                                           pq.read_schema(fresh), ROW_GROUP_ROWS.get(name))
 
     for table in ("salary_values", "salary_technologies"):  # the years' pay
         con.sql(f"create or replace view {table} as select * from read_parquet("
@@ -671,10 +670,11 @@ def write_touched_rollups(folder: Path, current: Path,
         old, new = month_files(current, name), month_files(subset, name)
         (folder / name).mkdir()
         for year in touched_years:
+            if year not in old and year not in new:
+                continue
             path = folder / name / f"{year}.parquet"
-            if (year in old or year in new) and not rewritten(
-                    name, [str(old[year])] if year in old else [],
-                    [str(new[year])] if year in new else [], path):
+            if not rewritten(name, [str(old[year])] if year in old else [],
+                             [str(new[year])] if year in new else [], path):
                 path.unlink()  # no rows left in that year
         link_untouched(current, folder, name, touched_years)
         counts[name] = table_rows(folder, name)
