@@ -29,6 +29,7 @@ from etl.warehouse.schema import (
     MONTHLY_TABLES,
     RESPONDENTS_SCHEMA,
     TECHNOLOGIES_SCHEMA,
+    YEARLY_TABLES,
     latest_posted,
     table_exists,
     table_source,
@@ -139,9 +140,9 @@ def connection(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnection
             con.execute(QUANTILE_MACROS)
             _derive_missing_rollups(con, folder)
             views = {v for (v,) in con.sql("select view_name from duckdb_views()").fetchall()}
-            for table in MONTHLY_TABLES:
+            for table in MONTHLY_TABLES + YEARLY_TABLES:
                 if table in views:
-                    con.sql(_months_macro(folder, table))
+                    con.sql(_files_macro(folder, table))
             con.sql(sql_text("_macros"))
             _connections[key] = con
         return con
@@ -162,22 +163,30 @@ def _derive_missing_rollups(con: duckdb.DuckDBPyConnection, folder: Path) -> Non
             con.sql(f"create view {name} as select * from ({derived_sql(name)})")
 
 
-def _months_macro(folder: Path, table: str) -> str:
-    """The table macro ``<table>_of_months(first, last)``: the rows of the table's month files
-    from the month of date ``first`` through that of ``last``. A scan opens every file of its
+# The file stem's format of each folder table's files, by the macro's suffix (schema.py).
+_FILE_STEMS = {"months": "%Y-%m", "years": "%Y"}
+
+
+def _files_macro(folder: Path, table: str) -> str:
+    """The table macro ``<table>_of_months(first, last)`` (a month-file table) or
+    ``<table>_of_years(first, last)`` (a year-file table): the rows of the table's files from
+    the month (year) of date ``first`` through that of ``last``. A scan opens every file of its
     glob even when row-group statistics skip all their rows (about 0.2 ms CPU a file: 28 ms
-    for the 132 months of the sample at every call), so a query that reads a few months of a
-    month folder names them; DuckDB drops the other files while planning when the dates are
-    bound parameters. Callers still filter on their dates: a table kept as one file (or
-    derived as a view) is returned whole."""
+    for the 132 months of the sample at every call; 30-40 ms for the eleven year files of
+    salary_technologies at 10M), so a query that reads a few months of a folder names them;
+    DuckDB drops the other files while planning when the dates are bound parameters. Callers
+    still filter on their dates: a table kept as one file (or derived as a view) is returned
+    whole."""
+    unit = "months" if table in MONTHLY_TABLES else "years"
+    stem = _FILE_STEMS[unit]
     if (folder / table).is_dir():
         body = (f"select * exclude (filename) from read_parquet("
                 f"'{sql_quoted(Path(table_source(folder, table)))}', filename = true) "
                 "where parse_filename(filename, true) "
-                "between strftime(first::date, '%Y-%m') and strftime(last::date, '%Y-%m')")
+                f"between strftime(first::date, '{stem}') and strftime(last::date, '{stem}')")
     else:
         body = f"select * from {table}"
-    return f"create or replace macro {table}_of_months(first, last) as table {body}"
+    return f"create or replace macro {table}_of_{unit}(first, last) as table {body}"
 
 
 def run(name: str, filters: Filters | None = None, warehouse: Path | str | None = None,

@@ -116,6 +116,36 @@ def test_a_build_writes_the_largest_rollups_one_sorted_file_per_year(warehouses)
                 (v is None, v) for v in row)), (table, year)  # nulls last, as DuckDB sorts
 
 
+def test_month_and_year_files_carry_bloom_filters_of_technologies(warehouses):
+    """Every row group of a month or year file with technology_id has a bloom filter of that
+    column (pyarrow writes none unless asked; DuckDB's own files have them): it excludes an id
+    no row holds and keeps the ids a file holds. The append's files too."""
+    _, before, after, _ = warehouses
+    con = duckdb.connect()
+    checked = set()
+    for folder in (before, after):
+        for table in FOLDER_TABLES:
+            for path in table_files(folder, table):
+                if "technology_id" not in pq.read_schema(path).names or \
+                        path.name == EMPTY_MONTH_FILE:
+                    continue
+                source = f"'{path}'"
+                blooms = con.sql(f"select row_group_id, bloom_filter_length from "
+                                 f"parquet_metadata({source}) where path_in_schema = "
+                                 "'technology_id'").fetchall()
+                assert blooms and all(length and length > 0 for _, length in blooms), path
+                held = con.sql(f"select min(technology_id), max(technology_id) from "
+                               f"read_parquet({source})").fetchall()[0]
+                for technology, absent in ((held[0], False), (held[1], False),
+                                           ("no-such-technology", True)):
+                    excludes = con.sql(f"select bloom_filter_excludes from parquet_bloom_probe("
+                                       f"{source}, 'technology_id', $t)", params={"t": technology})
+                    assert {e for (e,) in excludes.fetchall()} == {absent}, (path, technology)
+                checked.add(table)
+    assert checked == {"posting_technologies", "technology_postings", "rollup_technologies",
+                       "salary_technologies", "rollup_us_state_technologies"}
+
+
 def test_an_append_links_the_untouched_years_and_rewrites_the_touched(warehouses):
     _, before, after, _ = warehouses
     for table in YEARLY_TABLES:

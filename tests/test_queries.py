@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from etl.warehouse.schema import YEARLY_TABLES
 from radar import queries
 from radar.filters import Filters
 from tests.conftest import FIXTURE_PAY, fixture_postings
@@ -194,6 +195,25 @@ def test_month_macros_open_only_the_months_asked(fixture_warehouse):
     none = con.sql("select count(*) from technology_postings_of_months($first, $last) "
                    "where posted_date < '2024-03-01'", params=months).fetchall()
     assert none == [(0,)]
+
+@pytest.mark.parametrize("table", YEARLY_TABLES)
+def test_year_macros_open_only_the_years_asked(fixture_warehouse, table):
+    """<table>_of_years reads the year files from its first date's year through its last
+    date's, the others dropped while planning: exactly the rows of those years."""
+    con = queries.connection(fixture_warehouse)
+    years = {"first": dt.date(2024, 3, 15), "last": dt.date(2024, 11, 1)}
+    got = con.sql(f"select count(*), min(month), max(month) from {table}_of_years($first, $last)",
+                  params=years).fetchall()
+    want = con.sql(f"select count(*), min(month), max(month) from {table} "
+                   "where year(month) = 2024").fetchall()
+    assert got == want and want[0][0] > 0
+    assert (want[0][1], want[0][2]) == (dt.date(2024, 1, 1), dt.date(2024, 12, 1))
+    plan = con.sql(f"explain select * from {table}_of_years($first, $last)",
+                   params=years).fetchall()[0][1]
+    assert "Scanning Files: 1/3" in plan  # 2023, 2024, 2025
+    both = con.sql(f"select count(*) from {table}_of_years('2023-12-01', '2025-01-31')").fetchall()
+    assert both == con.sql(f"select count(*) from {table}").fetchall()
+
 
 
 def test_a_query_of_two_statements_binds_the_first_rows_columns(fixture_warehouse, tmp_path,

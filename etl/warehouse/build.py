@@ -46,6 +46,7 @@ from etl.warehouse import embedded as prebuilt
 from etl.warehouse import tag_cache
 from etl.warehouse.lock import build_lock
 from etl.warehouse.monthly import (
+    BLOOM_FILTERS,
     GROUP_BYTES,
     GROUP_ROWS,
     STREAM_ROWS,
@@ -64,6 +65,7 @@ from etl.warehouse.schema import (
     QUARANTINE_SCHEMA,
     TECH_SCHEMA,
     YEARLY_TABLES,
+    in_year_files,
     table_source,
 )
 
@@ -643,9 +645,8 @@ def write_rollups(folder: Path) -> dict[str, int]:
                         "order by _month, posting_id", parts, folder / name, monthly=True)
                 elif name in YEARLY_TABLES:  # a file per year, in month order (schema.py)
                     counts[name] = write_by_month(
-                        con, f"select *, strftime(month, '%Y') as _month from ({query}) "
-                        "order by month", parts, folder / name, monthly=True,
-                        group_rows=WRITE_GROUP_ROWS)
+                        con, in_year_files(query, "month"), parts, folder / name,
+                        monthly=True, group_rows=WRITE_GROUP_ROWS)
                 else:
                     counts[name] = write_by_month(con, query, parts, folder / f"{name}.parquet",
                                                   group_rows=WRITE_GROUP_ROWS,
@@ -899,8 +900,10 @@ def _write_sorted(con: duckdb.DuckDBPyConnection, query: str, params: dict, path
 def _write_parts(con: duckdb.DuckDBPyConnection, parts: Iterable[tuple[str, dict]], path: Path,
                  schema: pa.Schema, group_rows: int | None = None) -> int:
     """_write_sorted for several queries, their rows one after the other in one file (each
-    query sorts only its own part); returns the rows."""
-    writer = RowGroupWriter(path, schema, group_rows or WRITE_GROUP_ROWS, WRITE_GROUP_BYTES)
+    query sorts only its own part), with the warehouse files' bloom filters (BLOOM_FILTERS: an
+    append's rewritten tables and year files are as the build's); returns the rows."""
+    writer = RowGroupWriter(path, schema, group_rows or WRITE_GROUP_ROWS, WRITE_GROUP_BYTES,
+                            blooms=BLOOM_FILTERS)
     for query, params in parts:
         for batch in con.sql(query, params=params).to_arrow_reader(STREAM_ROWS):
             writer.add(batch)

@@ -22,7 +22,13 @@ from etl.warehouse.monthly import (
     write_by_month,
     write_months,
 )
-from etl.warehouse.schema import FOLDER_TABLES, MONTHLY_TABLES, YEARLY_TABLES, table_source
+from etl.warehouse.schema import (
+    FOLDER_TABLES,
+    MONTHLY_TABLES,
+    YEARLY_TABLES,
+    in_year_files,
+    table_source,
+)
 
 DIMENSIONS = ("source", "country", "remote", "seniority", "role_family")
 
@@ -432,8 +438,7 @@ def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
                     views_of(con, whole)  # write_by_month leaves them on its last month
                 elif name in YEARLY_TABLES:  # salary_technologies: ordered by category
                     counts[name] = write_months(
-                        con, f"select *, strftime(month, '%Y') as _month from "
-                        f"({derived_sql(name)}) order by _month, {order_of(name)}", {},
+                        con, in_year_files(derived_sql(name), order_of(name)), {},
                         folder / name, group_rows=ROW_GROUP_ROWS.get(name, 100_000),
                         compression="zstd")
                 else:
@@ -494,9 +499,7 @@ def _write_by_month(con: duckdb.DuckDBPyConnection, name: str, parts: list[dict[
             "order by _month, technology_id, posted_date, posting_id", parts, folder / name,
             monthly=True, group_rows=group, compression="zstd")
     if name in YEARLY_TABLES:  # a file per year (schema.py), in the table's order
-        return write_by_month(
-            con, f"select *, strftime(month, '%Y') as _month from ({query}) "
-            f"order by {order_of(name)}", parts, folder / name, monthly=True, group_rows=group,
-            compression="zstd")
+        return write_by_month(con, in_year_files(query, order_of(name)), parts, folder / name,
+                              monthly=True, group_rows=group, compression="zstd")
     return write_by_month(con, query, parts, folder / f"{name}.parquet", group_rows=group,
                           compression="zstd")

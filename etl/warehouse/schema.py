@@ -189,6 +189,13 @@ def year_name(day: dt.date) -> str:
     return f"{day.year:04d}"
 
 
+def in_year_files(query: str, order: str) -> str:
+    """A year-file table's rows as its writer takes them (monthly.write_months and
+    write_by_month): each row's year, the file it goes to, as ``_month``; ordered by year and
+    within it by ``order`` (the table's own order)."""
+    return f"select *, strftime(month, '%Y') as _month from ({query}) order by _month, {order}"
+
+
 def table_path(folder, name: str):
     """Where a warehouse table is: its month or year folder when it has one, else
     ``<name>.parquet``."""

@@ -1,5 +1,7 @@
 -- Filter macros shared by every named query. Loaded once per connection by radar.queries.
--- An empty list means "no narrowing" for that dimension.
+-- An empty list means "no narrowing" for that dimension. A table kept in month or year files
+-- (etl/warehouse/schema.py) is read through <table>_of_months / <table>_of_years(date_from,
+-- date_to) (radar/queries.py), which opens only the files of the range's months or years.
 create or replace macro kept(month, source, country, remote, seniority, role_family,
                              date_from, date_to, sources, countries, remotes, seniorities, roles) as
     month between date_from and date_to
@@ -18,13 +20,14 @@ create or replace macro postings_in(date_from, date_to, countries, remotes, seni
 create or replace macro technologies_in(date_from, date_to, countries, remotes, seniorities, roles,
                                         sources) as table
     select r.*, t.name, t.category, t.parent
-    from rollup_technologies r join technologies t using (technology_id)
+    from rollup_technologies_of_years(date_from, date_to) r
+         join technologies t using (technology_id)
     where kept(month, source, country, remote, seniority, role_family,
                date_from, date_to, sources, countries, remotes, seniorities, roles);
 
 create or replace macro categories_in(date_from, date_to, countries, remotes, seniorities, roles,
                                       sources) as table
-    select * from rollup_categories
+    select * from rollup_categories_of_years(date_from, date_to)
     where kept(month, source, country, remote, seniority, role_family,
                date_from, date_to, sources, countries, remotes, seniorities, roles);
 
@@ -56,7 +59,7 @@ create or replace macro salary_values_in(date_from, date_to, countries, remotes,
 
 create or replace macro salary_technologies_in(date_from, date_to, countries, remotes,
                                                seniorities, roles, sources) as table
-    select * from salary_technologies
+    select * from salary_technologies_of_years(date_from, date_to)
     where kept(month, source, country, remote, seniority, role_family,
                date_from, date_to, sources, countries, remotes, seniorities, roles);
 
@@ -70,7 +73,7 @@ create or replace macro requirements_in(date_from, date_to, countries, remotes, 
 -- postings per state code (with and without a technology), under the filters.
 create or replace macro technology_sets_in(date_from, date_to, countries, remotes, seniorities,
                                            roles, sources) as table
-    select * from technology_sets
+    select * from technology_sets_of_years(date_from, date_to)
     where kept(month, source, country, remote, seniority, role_family,
                date_from, date_to, sources, countries, remotes, seniorities, roles);
 
@@ -107,7 +110,7 @@ create or replace macro technology_pairs_in(date_from, date_to, countries, remot
     from (select month, technologies, postings,
                  unnest(list_filter(technologies, lambda x: list_contains(chosen::varchar[], x)))
                      as technology_a
-          from technology_sets
+          from technology_sets_of_years(date_from, date_to)
           where kept(month, source, country, remote, seniority, role_family,
                      date_from, date_to, sources, countries, remotes, seniorities, roles)
             and not unfiltered(countries, remotes, seniorities, roles, sources)
@@ -121,7 +124,8 @@ create or replace macro technology_pairs_in(date_from, date_to, countries, remot
 -- Postings naming each technology per month (rollup_technologies without its dimensions).
 create or replace macro technology_counts_in(date_from, date_to, countries, remotes,
                                              seniorities, roles, sources) as table
-    select month, technology_id, postings from rollup_technologies
+    select month, technology_id, postings
+    from rollup_technologies_of_years(date_from, date_to)
     where kept(month, source, country, remote, seniority, role_family,
                date_from, date_to, sources, countries, remotes, seniorities, roles)
       and not unfiltered(countries, remotes, seniorities, roles, sources)
@@ -134,7 +138,8 @@ create or replace macro technology_counts_in(date_from, date_to, countries, remo
 -- dimension is filtered (as technology_counts_in), else from rollup_categories.
 create or replace macro category_counts_in(date_from, date_to, countries, remotes, seniorities,
                                            roles, sources) as table
-    select month, category, postings from rollup_categories
+    select month, category, postings
+    from rollup_categories_of_years(date_from, date_to)
     where kept(month, source, country, remote, seniority, role_family,
                date_from, date_to, sources, countries, remotes, seniorities, roles)
       and not unfiltered(countries, remotes, seniorities, roles, sources)
@@ -151,7 +156,7 @@ create or replace macro us_states_in(date_from, date_to, countries, remotes, sen
 
 create or replace macro us_state_technologies_in(date_from, date_to, countries, remotes,
                                                  seniorities, roles, sources) as table
-    select * from rollup_us_state_technologies
+    select * from rollup_us_state_technologies_of_years(date_from, date_to)
     where kept(month, source, country, remote, seniority, role_family,
                date_from, date_to, sources, countries, remotes, seniorities, roles);
 
