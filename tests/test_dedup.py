@@ -8,7 +8,15 @@ import random
 import polars as pl
 import pytest
 
-from etl.transforms.dedup import dedup_rate_by_source, duplicate_groups
+from etl.transforms.dedup import (
+    dedup_keys,
+    dedup_rate_by_source,
+    duplicate_groups,
+    link_keys,
+    month_links,
+    reachable,
+    resolved_groups,
+)
 
 WORDS = ("python django postgres api backend service team build scale data queue kafka redis "
          "deploy cloud review code test ship customer payments platform design mentor remote "
@@ -216,3 +224,60 @@ def test_planted_duplicates_are_all_found_among_many_postings():
     g = mapping(duplicate_groups(pl.DataFrame(rows)))
     assert all(g[r][0] == p for r, p in planted)
     assert sum(reason != "unique" for _, reason in g.values()) == len(planted)
+
+
+def _link_keys(*pairs) -> pl.DataFrame:
+    return pl.DataFrame({"company": [c for c, _ in pairs], "title": [t for _, t in pairs]}
+                        ).select(link_keys())
+
+
+def test_reachable_follows_same_titles_and_shared_words_within_a_company():
+    seeds = _link_keys(("Acme Inc.", "Senior Python Engineer, Lead"), (None, "Data Engineer"))
+    candidates = _link_keys(
+        ("ACME", "senior python engineer"),   # 3 of 4 words shared: reached
+        ("Acme", "Python Engineer"),          # 2 of 4: exactly half, reached
+        ("Acme", "Go Developer"),             # no word shared
+        ("Acme", "Go Developer Python"),      # 1 of 6 with the seed, 1 of 4 with the next
+        ("Acme", "Python Developer"),         # 1 of 3 with "Python Engineer"
+        ("Beta", "Senior Python Engineer"),   # another company
+        ("", "Data Engineer"),                # no company: the same title only
+        (None, "Data Engineer Berlin"),       # no company, words shared: not reached
+        ("Acme", "Python Engineer Remote"),   # 2 of 3 with "python engineer": a chain
+        ("Acme", "Remote Engineer Remote"),   # via the one before: 2 of 3
+    )
+    got = reachable(candidates, seeds).to_list()
+    assert got == [True, True, False, False, False, False, True, False, True, True]
+    assert reachable(candidates.head(0), seeds).to_list() == []
+    assert not any(reachable(candidates, seeds.head(0)))
+
+
+def test_every_group_holding_a_seed_lies_within_the_reachable_rows():
+    """Deduplicating the seeds with the reachable rows alone gives the seeds' groups as all the
+    rows do (the append's use: a month's new postings against the warehouse's)."""
+    rnd = random.Random(5)
+    rows = []
+    for i in range(600):
+        company = f"Company {i % 40}"
+        title = " ".join(rnd.sample(["senior", "backend", "python", "go", "engineer", "lead",
+                                     "platform", "developer"], rnd.randrange(1, 4)))
+        day = dt.date(2024, 3, 1 + rnd.randrange(28)).isoformat()
+        description = text(2000 + i % 120, 80)  # a company's texts under several titles
+        if i % 7 == 0:
+            description = edited(description, (rnd.randrange(80),))
+        rows.append(posting(f"p{i:04d}", day, company=company, title=title,
+                            description=description))
+    frame = pl.DataFrame(rows)
+    keyed = dedup_keys(frame.with_row_index("row").with_columns(pl.col("row").cast(pl.Int64)))
+    seeds, rest = keyed.head(60), keyed.slice(60)
+    def holding_a_seed(groups: pl.DataFrame) -> pl.DataFrame:
+        seeded = groups.filter(pl.col("row") < 60).select("canonical_id").unique()
+        return groups.join(seeded, on="canonical_id", how="semi")
+
+    with_seed = holding_a_seed(resolved_groups(keyed, month_links(keyed)))
+    assert with_seed.filter(pl.col("row") >= 60).height > 20  # the seeds do join old groups
+    reached = rest.filter(reachable(rest, seeds))
+    assert 0 < reached.height < rest.height
+    assert set(with_seed.filter(pl.col("row") >= 60)["row"]) <= set(reached["row"])
+    subset = pl.concat([seeds, reached])
+    again = holding_a_seed(resolved_groups(subset, month_links(subset)))
+    assert sorted(again.rows()) == sorted(with_seed.rows())

@@ -30,6 +30,7 @@ import random
 import polars as pl
 
 JACCARD_MIN = 0.8
+TITLE_OVERLAP_MIN = 0.5  # near-duplicates' titles share at least this share of their words
 SHINGLE_WORDS = 5
 SKETCH = 128  # bottom-k sketch size (u32 shingle hashes): the Jaccard estimate's precision
 # 10 bands of 3 MinHash rows: a pair at Jaccard 0.8 becomes a candidate with p = 0.999.
@@ -57,6 +58,50 @@ def company_key(expr: pl.Expr) -> pl.Expr:
     """A company name without case, punctuation or legal form ("Acme, Inc." -> "acme")."""
     return (_key(expr).str.replace_all(_LEGAL_SUFFIXES, " ").str.replace_all(r"\s+", " ")
             .str.strip_chars())
+
+
+def link_keys() -> list[pl.Expr]:
+    """The company and title keys every link compares (``company_key``, ``title_key``), from a
+    row's ``company`` and ``title``."""
+    return [company_key(pl.col("company")).alias("company_key"),
+            _key(pl.col("title")).alias("title_key")]
+
+
+def _title_words(keys: pl.DataFrame) -> pl.DataFrame:
+    """(company_key, title_key, word, words): each distinct word of each distinct title of a
+    company, with how many distinct words the title has."""
+    return (keys.select("company_key", "title_key").unique()
+            .with_columns(pl.col("title_key").str.split(" ").list.unique().alias("word"))
+            .with_columns(pl.col("word").list.len().alias("words")).explode("word"))
+
+
+def reachable(candidates: pl.DataFrame, seeds: pl.DataFrame) -> pl.Series:
+    """For each row of ``candidates`` (``company_key``, ``title_key``; one month's rows, as are
+    ``seeds``), whether a chain of rows of one company, each title the same as the one before
+    or (with a company) sharing TITLE_OVERLAP_MIN of its words, leads to it from a seed.
+
+    Every link month_links makes is such a step (an exact-text link is of the same company and
+    title, a near-duplicate one of a company and titles sharing that much), so the groups that
+    hold a seed are found among the seeds and the rows this keeps alone: deduplicating those
+    gives the seeds the groups, canonical postings and reasons all the rows would."""
+    keys = ["company_key", "title_key"]
+    reached = seeds.select(keys).unique()
+    todo = candidates.select(keys).unique().join(reached, on=keys, how="anti")
+    frontier = reached
+    while frontier.height and todo.height:
+        same = todo.join(frontier, on=keys, how="semi")
+        near_words = _title_words(frontier.filter(pl.col("company_key") != ""))
+        shared = (_title_words(todo.filter(pl.col("company_key") != ""))
+                  .join(near_words, on=["company_key", "word"], suffix="_seed")
+                  .group_by("company_key", "title_key", "words", "title_key_seed",
+                            "words_seed").len("shared"))
+        near = shared.filter(pl.col("shared") >= TITLE_OVERLAP_MIN * (
+            pl.col("words") + pl.col("words_seed") - pl.col("shared"))).select(keys)
+        frontier = pl.concat([same, near]).unique()
+        todo = todo.join(frontier, on=keys, how="anti")
+    unreached = todo.with_columns(pl.lit(True).alias("unreached"))
+    return (candidates.select(keys).with_row_index("i").join(unreached, on=keys, how="left")
+            .sort("i")["unreached"].is_null().alias("reachable"))
 
 
 def shingle_hashes(texts: pl.DataFrame) -> pl.DataFrame:
@@ -113,8 +158,7 @@ def dedup_keys(rows: pl.DataFrame) -> pl.DataFrame:
         pl.col("row").cast(pl.Int64), "posting_id", "source", pl.col("source_id").cast(pl.String),
         (date.dt.year().cast(pl.Int32) * 12 + date.dt.month().cast(pl.Int32) - 1).alias("month"),
         date.cast(pl.Int32).alias("day"),
-        company_key(pl.col("company")).alias("company_key"),
-        _key(pl.col("title")).alias("title_key"),
+        *link_keys(),
         _key(pl.col("location_raw")).alias("location_key"),
         _key(pl.col("description")).str.replace_all(r"\s+", " ").alias("text_key"),
     ).with_columns(pl.col("text_key").hash(seed=7).alias("fingerprint"))
@@ -195,7 +239,8 @@ def _near_duplicate_links(keyed: pl.DataFrame, threshold: float) -> pl.DataFrame
     links = (pairs.join(side, left_on="t1", right_on="text")
              .join(side, left_on="t2", right_on="text", suffix="_2")
              .filter(pl.col("row") != pl.col("row_2"),
-                     _title_overlap(pl.col("title_key"), pl.col("title_key_2")) >= 0.5))
+                     _title_overlap(pl.col("title_key"), pl.col("title_key_2"))
+                     >= TITLE_OVERLAP_MIN))
     return links.select(
         pl.min_horizontal("row", "row_2").alias("a"), pl.max_horizontal("row", "row_2").alias("b"),
         pl.lit("near-duplicate").alias("reason"), "jaccard",

@@ -43,7 +43,14 @@ import pyarrow.parquet as pq
 from etl.paths import DEFAULT_RAW, DEFAULT_WAREHOUSE
 from etl.sources import sources as registered_sources
 from etl.sources.base import Rejected
-from etl.transforms.dedup import INPUT_COLUMNS, dedup_keys, month_links, resolved_groups
+from etl.transforms.dedup import (
+    INPUT_COLUMNS,
+    dedup_keys,
+    link_keys,
+    month_links,
+    reachable,
+    resolved_groups,
+)
 from etl.transforms.tagger import Tagger
 from etl.warehouse import build as b
 from etl.warehouse import embedded as prebuilt
@@ -344,16 +351,19 @@ def table_rows(folder: Path, table: str) -> int:
     return sum(pq.read_metadata(f).num_rows for f in table_files(folder, table))
 
 
-def _old_month_keys(current: Path, month: int, start: int) -> pl.DataFrame:
-    """Dedup keys of the warehouse's live postings of one month (row numbers from start)."""
+def _old_month_rows(current: Path, month: int, start: int) -> pl.DataFrame:
+    """The warehouse's live postings of one month with a text (INPUT_COLUMNS, the link keys
+    and row numbers from start)."""
     year, m0 = divmod(month, 12)
     path = month_files(current, "postings").get(f"{year:04d}-{m0 + 1:02d}")
+    columns = {c: pl.String for c in INPUT_COLUMNS} | {"posted_date": pl.Date}
     if path is None:
-        return _as_keys(None)
+        return pl.DataFrame(schema=columns | {"company_key": pl.String, "title_key": pl.String,
+                                              "row": pl.Int64})
     rows = (pl.scan_parquet(path).filter(pl.col("description") != "")
             .select(*INPUT_COLUMNS).collect())
-    rows = rows.with_columns((pl.int_range(0, rows.height, dtype=pl.Int64) + start).alias("row"))
-    return _as_keys(dedup_keys(rows)) if rows.height else _as_keys(None)
+    return rows.with_columns(*link_keys(),
+                             (pl.int_range(0, rows.height, dtype=pl.Int64) + start).alias("row"))
 
 
 def _as_keys(frame: pl.DataFrame | None) -> pl.DataFrame:
@@ -376,10 +386,17 @@ def _touched_months(key_files: list[Path], gone: pl.DataFrame,
         if not new.height:
             continue
         month = int(path.stem)
-        old = _old_month_keys(current, month, OLD_ROWS)
+        old = _old_month_rows(current, month, OLD_ROWS)
         earlier = dropped_before.filter(pl.col("month") == month)
         earlier = earlier.with_columns(
             (pl.int_range(0, earlier.height, dtype=pl.Int64) + OLD_DROPPED_ROWS).alias("row"))
+        # only the month's rows a chain of links could join to a new posting's group: the keys
+        # of the others (their texts shingled) would change nothing (dedup.reachable)
+        reached = reachable(pl.concat([old.select("company_key", "title_key"),
+                                       earlier.select("company_key", "title_key")]), new)
+        old = old.filter(reached.head(old.height))
+        old = _as_keys(dedup_keys(old) if old.height else None)
+        earlier = earlier.filter(reached.tail(earlier.height))
         keys = pl.concat([new, old, _as_keys(earlier)])
         groups = resolved_groups(keys, month_links(keys))
         dups = groups.filter(pl.col("reason") != "unique")
