@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from etl.transforms.tagger import Tagger
@@ -143,3 +145,17 @@ def test_text_hash_is_stable():
     assert tag_cache.text_hash("Go\n\nWe write Go") == tag_cache.text_hash("Go\n\nWe write Go")
     assert tag_cache.text_hash("a") != tag_cache.text_hash("b")
     assert 0 <= tag_cache.text_hash("a") < 2 ** 64
+
+
+def test_cached_hashes_are_sorted_unsigned_across_parts(tmp_path):
+    """The hashes of every texts part, in one ascending unsigned order (bisect's): values past
+    2**63 last, a hash of two parts found."""
+    parts = [[2**64 - 1, 5, 2**63], [7, 5, 0]]
+    for i, values in enumerate(parts):
+        pq.write_table(pa.table({"text_hash": pa.array(values, pa.uint64())},
+                                schema=tag_cache.TEXTS_SCHEMA), tmp_path / f"texts-{i}.parquet")
+    hashes = tag_cache._sorted_hashes(sorted(tmp_path.glob("texts-*.parquet")))
+    assert list(hashes) == [0, 5, 5, 7, 2**63, 2**64 - 1]
+    cache = tag_cache.TagCache(tag_cache.cache_key("v"), hashes=hashes)
+    assert cache.known(2**63) and cache.known(5) and not cache.known(6)
+    assert list(tag_cache._sorted_hashes([])) == []
