@@ -18,7 +18,7 @@ from etl.sample import write_sample
 from etl.sources import sources
 from etl.warehouse import append as append_module
 from etl.warehouse.append import AppendRefused, append
-from etl.warehouse.build import DROPPED_KEYS, KEYS_SCHEMA, build
+from etl.warehouse.build import DROPPED_KEYS, KEYS_SCHEMA, build, write_rollups
 from etl.warehouse.lock import BuildRunning, build_lock
 from etl.warehouse.rollups import ANSWER_TABLES, ROW_GROUP_ROWS
 from etl.warehouse.schema import FOLDER_TABLES, YEARLY_TABLES, month_files, read_table
@@ -382,3 +382,21 @@ def test_the_command_line_appends(raw, tmp_path, capsys):
     assert "appended:" in capsys.readouterr().out
     assert main(args) == 0
     assert "nothing new to append" in capsys.readouterr().out
+
+
+def test_rollups_without_answers_write_every_other_table_the_same(appended, tmp_path):
+    """write_rollups(answers=False), as an append runs it over the touched months: no answer
+    table, every other rollup as the full build wrote it."""
+    root, _, _, _ = appended
+    full = (root / "full").resolve()
+    for table in ("postings", "posting_technologies"):
+        shutil.copytree(full / table, tmp_path / table)
+    shutil.copy(full / "technologies.parquet", tmp_path / "technologies.parquet")
+    counts = write_rollups(tmp_path, answers=False)
+    assert not set(counts) & set(ANSWER_TABLES)
+    assert not any((tmp_path / f"{name}.parquet").exists() for name in ANSWER_TABLES)
+    assert {"salary_values", "salary_technologies", "technology_sets", "rollup_technologies",
+            "technology_pairs_by_month"} <= set(counts)
+    for name in counts:
+        assert sorted(read_table(tmp_path, name).to_pylist(), key=repr) == \
+            sorted(read_table(full, name).to_pylist(), key=repr), name

@@ -647,8 +647,8 @@ def write_touched_rollups(folder: Path, current: Path,
     for name in ("technologies.parquet",):  # what else a rollup may read
         if (current / name).is_file():
             os.link(current / name, subset / name)
-    fresh = b.write_rollups(subset)
-    single = [n for n in fresh if n not in FOLDER_TABLES and n not in ANSWER_TABLES]
+    fresh = b.write_rollups(subset, answers=False)  # write_touched_answers makes them below
+    single = [n for n in fresh if n not in FOLDER_TABLES]
     yearly = [n for n in fresh if n in YEARLY_TABLES]
     columns = {n: _date_column(table_files(current, n)[0]) for n in single + yearly}
     if not all(columns.values()) or not all((current / n).is_dir() for n in fresh

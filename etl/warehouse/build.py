@@ -620,8 +620,9 @@ ROLLUP_SQL = {
 }
 
 
-def write_rollups(folder: Path) -> dict[str, int]:
-    """Write the rollup tables the pages read; returns their row counts.
+def write_rollups(folder: Path, answers: bool = True) -> dict[str, int]:
+    """Write the rollup tables the pages read (the answer tables unless ``answers`` is false:
+    rollups.write_derived_tables); returns their row counts.
 
     Each is grouped by month, so each is made a part at a time (month_parts, write_by_month: a
     part is consecutive whole months of up to monthly.PART_ROWS postings): a query over one part's
@@ -657,7 +658,7 @@ def write_rollups(folder: Path) -> dict[str, int]:
     # Its own connection: DuckDB cannot move a temporary directory it has spilled to.
     derived = duckdb.connect()
     try:
-        counts.update(write_derived_tables(derived, folder, DUCKDB_MEMORY))
+        counts.update(write_derived_tables(derived, folder, DUCKDB_MEMORY, answers))
     finally:
         derived.close()
     return counts

@@ -415,10 +415,11 @@ def derived_tables_for(columns: set[str]) -> list[str]:
 
 
 def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
-                         memory: str = "1GB") -> dict[str, int]:
+                         memory: str = "1GB", answers: bool = True) -> dict[str, int]:
     """Write the pre-aggregated pay and requirement tables and the tag index (after
-    ``salaries``); their row counts. DuckDB streams each into Parquet, spilling a sort to disk
-    beyond ``memory``."""
+    ``salaries``), and the answer tables unless ``answers`` is false (an append makes them for
+    the whole warehouse afterwards, not for its touched months); their row counts. DuckDB
+    streams each into Parquet, spilling a sort to disk beyond ``memory``."""
     spill = folder / ".derived-spill"
     _set_up(con, memory, spill)
     whole = {table: table_source(folder, table) for table in
@@ -431,6 +432,8 @@ def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
     counts = {}
     try:
         for name in derived_tables_for(columns):
+            if name in ANSWER_TABLES and not answers:
+                continue
             path = folder / f"{name}.parquet"
             with naming_table(name):
                 if name in BY_MONTH:
