@@ -176,7 +176,7 @@ def test_an_append_keeps_each_rewritten_table_in_the_builds_order(appended):
         column = "month" if "month" in columns else None
         if name in ANSWER_TABLES or column is None:
             continue
-        order = append_module._order_of(name, columns, column)
+        order = append_module.order_in_file(name, columns, column)
         stored = con.sql(f"select {order} from read_parquet($p)",
                          params={"p": str(path)}).fetchall()
         ranked = con.sql(f"select {order} from read_parquet($p) order by {order}",

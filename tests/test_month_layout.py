@@ -21,7 +21,7 @@ import pytest
 from etl.bench_queries import query_params
 from etl.sample import write_sample
 from etl.sources import sources
-from etl.warehouse.append import AppendRefused, _order_of, append
+from etl.warehouse.append import AppendRefused, append, order_in_file
 from etl.warehouse.build import build
 from etl.warehouse.monthly import write_months
 from etl.warehouse.schema import (
@@ -107,7 +107,7 @@ def test_a_build_writes_the_largest_rollups_one_sorted_file_per_year(warehouses)
         assert (before / table).is_dir() and not (before / f"{table}.parquet").exists()
         files = month_files(before, table)
         assert list(files) == [str(y) for y in range(2016, 2026)], table
-        order = _order_of(table, pq.read_schema(files["2025"]).names, "month")
+        order = order_in_file(table, pq.read_schema(files["2025"]).names, "month")
         for year, path in files.items():
             months = con.sql(f"select distinct year(month) from read_parquet('{path}')")
             assert months.fetchall() == [(int(year),)], (table, year)

@@ -497,7 +497,7 @@ def _parts_in_order(con: duckdb.DuckDBPyConnection, rows: str, params: dict, key
     return parts
 
 
-def _order_of(name: str, names: list[str], column: str) -> str:
+def order_in_file(name: str, names: list[str], column: str) -> str:
     """How the build orders a rollup file: a derived table as its SQL's ``order by`` says,
     another by month; a table keyed by posting date by its leading columns through the date,
     then the posting id."""
@@ -676,7 +676,7 @@ def write_touched_rollups(folder: Path, current: Path,
             + ["select * from read_parquet($new)"] * bool(new))
         params = ({"old": old, "months": month_list} if old else {}) | (
             {"new": new} if new else {})
-        return _write_in_order(con, rows, params, _order_of(name, schema.names, column), path,
+        return _write_in_order(con, rows, params, order_in_file(name, schema.names, column), path,
                                schema, ROW_GROUP_ROWS.get(name))
 
     for name in single:
