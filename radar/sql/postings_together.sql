@@ -57,8 +57,8 @@ kept as (
     from listings_in($since, $date_to, $countries, $remote, $seniority, $role_family, $sources)
     where posted_date >= $since
 ),
--- the tagged postings naming a partner (any, when none is asked) under the filters: no
--- dimension narrowed, every one (the branch the bound parameters do not take is dropped)
+-- the tagged postings under the filters: no dimension narrowed, every one (the branch the
+-- bound parameters do not take is dropped)
 matched as (
     select * from main
     where unfiltered($countries, $remote, $seniority, $role_family, $sources)
