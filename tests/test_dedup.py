@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from etl.transforms.dedup import (
+    SKETCH,
     dedup_keys,
     dedup_rate_by_source,
     duplicate_groups,
@@ -16,6 +17,7 @@ from etl.transforms.dedup import (
     month_links,
     reachable,
     resolved_groups,
+    sketch_jaccard,
 )
 
 WORDS = ("python django postgres api backend service team build scale data queue kafka redis "
@@ -281,3 +283,34 @@ def test_every_group_holding_a_seed_lies_within_the_reachable_rows():
     subset = pl.concat([seeds, reached])
     again = holding_a_seed(resolved_groups(subset, month_links(subset)))
     assert sorted(again.rows()) == sorted(with_seed.rows())
+
+
+def _reference_jaccard(a, size_a, b, size_b) -> float:
+    """The estimate written out a pair at a time (the definition sketch_jaccard computes)."""
+    sa, sb = set(a or []), set(b or [])
+    if (size_a or 0) <= SKETCH and (size_b or 0) <= SKETCH:
+        union = len(sa | sb)
+        return len(sa & sb) / union if union else 1.0
+    bottom = sorted(sa | sb)[:SKETCH]
+    return sum(1 for x in bottom if x in sa and x in sb) / len(bottom)
+
+
+def test_sketch_jaccard_is_the_exact_share_or_the_bottom_k_estimate_pair_by_pair():
+    rnd = random.Random(3)
+    rows = []
+    for _ in range(400):
+        pool = rnd.sample(range(1, 5000), 400)
+        size_a, size_b = rnd.choice([3, 60, 128, 129, 300]), rnd.choice([1, 60, 128, 200, 900])
+        shared = rnd.randrange(0, min(size_a, size_b) + 1)
+        a = set(pool[:size_a])
+        b = set(pool[:shared]) | set(pool[size_a:size_a + size_b - shared])
+        rows.append({"sketch": sorted(a)[:SKETCH], "shingles": len(a),
+                     "sketch_2": sorted(b)[:SKETCH], "shingles_2": len(b)})
+    rows += [{"sketch": [], "shingles": 0, "sketch_2": [], "shingles_2": 0},
+             {"sketch": None, "shingles": None, "sketch_2": [5], "shingles_2": 1}]
+    pairs = pl.DataFrame(rows, schema={"sketch": pl.List(pl.UInt32), "shingles": pl.Int32,
+                                       "sketch_2": pl.List(pl.UInt32), "shingles_2": pl.Int32})
+    got = sketch_jaccard(pairs).to_list()
+    want = [_reference_jaccard(*r.values()) for r in rows]
+    assert got == want
+    assert got[-2:] == [1.0, 0.0] and 0 < sum(0.0 < j < 1.0 for j in got) < len(got)

@@ -184,18 +184,30 @@ def _consecutive_links(keyed: pl.DataFrame, by: list[str], reason: str) -> pl.Da
         "a", "b", pl.lit(reason).alias("reason"), pl.lit(None, pl.Float64).alias("jaccard"))
 
 
-def sketch_jaccard(a: list[int], size_a: int, b: list[int], size_b: int) -> float:
-    """Jaccard similarity of two shingle sets from their bottom-k sketches.
+def sketch_jaccard(pairs: pl.DataFrame) -> pl.Series:
+    """Jaccard similarity of two shingle sets from their bottom-k sketches, for each row of
+    ``pairs`` (``sketch``, ``shingles``, ``sketch_2``, ``shingles_2``: the lists of distinct
+    hashes and the sets' sizes), computed by Polars for every pair at once.
 
     Exact when both sets fit in a sketch; otherwise the share of the k smallest hashes of the
-    union that both sets hold (an unbiased estimate, standard error about sqrt(J(1-J)/k)).
+    union that both sets hold (an unbiased estimate, standard error about sqrt(J(1-J)/k)). The
+    two kinds of pair are computed apart: sorting the union is most of the cost and only the
+    estimate needs it (at 10M, a month's 75,947 candidate pairs: 2.9-3.1 s a pair at a time
+    in Python, 1.3 s here, the same values; both with a test run beside).
     """
-    sa, sb = set(a), set(b)
-    if size_a <= SKETCH and size_b <= SKETCH:
-        union = len(sa | sb)
-        return len(sa & sb) / union if union else 1.0
-    bottom = sorted(sa | sb)[:SKETCH]
-    return sum(1 for x in bottom if x in sa and x in sb) / len(bottom)
+    empty = pl.lit([], dtype=pl.List(pl.UInt32))
+    a, b = pl.col("sketch").fill_null(empty), pl.col("sketch_2").fill_null(empty)
+    both = a.list.set_intersection(b)
+    fits = ((pl.col("shingles").fill_null(0) <= SKETCH)
+            & (pl.col("shingles_2").fill_null(0) <= SKETCH))
+    union = a.list.len() + b.list.len() - both.list.len()
+    exact = pl.when(union > 0).then(both.list.len() / union).otherwise(1.0)
+    bottom = a.list.set_union(b).list.sort().list.head(SKETCH)
+    estimate = bottom.list.set_intersection(both).list.len() / bottom.list.len()
+    indexed = pairs.with_row_index("i")
+    parts = [indexed.filter(fits).select("i", exact.cast(pl.Float64).alias("jaccard")),
+             indexed.filter(~fits).select("i", estimate.cast(pl.Float64).alias("jaccard"))]
+    return pl.concat(parts).sort("i")["jaccard"]
 
 
 def _title_overlap(a: pl.Expr, b: pl.Expr) -> pl.Expr:
@@ -226,11 +238,8 @@ def _near_duplicate_links(keyed: pl.DataFrame, threshold: float) -> pl.DataFrame
             sketches = varied.select("text", "sketch", "shingles")
             scored = (candidates.join(sketches, left_on="t1", right_on="text")
                       .join(sketches, left_on="t2", right_on="text", suffix="_2"))
-            jaccard = [sketch_jaccard(a or [], na or 0, b or [], nb or 0) for a, na, b, nb in
-                       scored.select("sketch", "shingles", "sketch_2", "shingles_2").iter_rows()]
             pairs = scored.select("t1", "t2").with_columns(
-                pl.Series("jaccard", jaccard, dtype=pl.Float64)).filter(
-                pl.col("jaccard") >= threshold)
+                sketch_jaccard(scored)).filter(pl.col("jaccard") >= threshold)
     identical = texts.select(pl.col("text").alias("t1"), pl.col("text").alias("t2"),
                              pl.lit(1.0).alias("jaccard"))
     pairs = pl.concat([pairs.with_columns(pl.col("t1", "t2").cast(pl.UInt32)),
