@@ -192,8 +192,8 @@ def sketch_jaccard(pairs: pl.DataFrame) -> pl.Series:
     Exact when both sets fit in a sketch; otherwise the share of the k smallest hashes of the
     union that both sets hold (an unbiased estimate, standard error about sqrt(J(1-J)/k)). The
     two kinds of pair are computed apart: sorting the union is most of the cost and only the
-    estimate needs it (at 10M, a month's 75,947 candidate pairs: 2.9-3.1 s a pair at a time
-    in Python, 1.3 s here, the same values; both with a test run beside).
+    estimate needs it (at 10M, a month's 75,947 candidate pairs: 2.5-3.1 s a pair at a time
+    in Python, 1.1-1.3 s here, the same values).
     """
     empty = pl.lit([], dtype=pl.List(pl.UInt32))
     a, b = pl.col("sketch").fill_null(empty), pl.col("sketch_2").fill_null(empty)
