@@ -356,10 +356,10 @@ def _old_month_rows(current: Path, month: int, start: int) -> pl.DataFrame:
     and row numbers from start)."""
     year, m0 = divmod(month, 12)
     path = month_files(current, "postings").get(f"{year:04d}-{m0 + 1:02d}")
-    columns = {c: pl.String for c in INPUT_COLUMNS} | {"posted_date": pl.Date}
     if path is None:
-        return pl.DataFrame(schema=columns | {"company_key": pl.String, "title_key": pl.String,
-                                              "row": pl.Int64})
+        return pl.DataFrame(schema={c: pl.String for c in INPUT_COLUMNS}
+                            | {"posted_date": pl.Date, "company_key": pl.String,
+                               "title_key": pl.String, "row": pl.Int64})
     rows = (pl.scan_parquet(path).filter(pl.col("description") != "")
             .select(*INPUT_COLUMNS).collect())
     return rows.with_columns(*link_keys(),

@@ -23,7 +23,6 @@ from etl.warehouse.monthly import (
     write_months,
 )
 from etl.warehouse.schema import (
-    FOLDER_TABLES,
     MONTHLY_TABLES,
     YEARLY_TABLES,
     in_year_files,
@@ -434,7 +433,6 @@ def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
         for name in derived_tables_for(columns):
             if name in ANSWER_TABLES and not answers:
                 continue
-            path = folder / f"{name}.parquet"
             with naming_table(name):
                 if name in BY_MONTH:
                     counts[name] = _write_by_month(con, name, parts, folder)
@@ -445,12 +443,10 @@ def write_derived_tables(con: duckdb.DuckDBPyConnection, folder: Path,
                         folder / name, group_rows=ROW_GROUP_ROWS.get(name, 100_000),
                         compression="zstd")
                 else:
-                    counts[name] = write_whole(con, name, path)
-                if name in FOLDER_TABLES:
-                    path = folder / name / "*.parquet"
+                    counts[name] = write_whole(con, name, folder / f"{name}.parquet")
             # a later table may be made from this one (the pairs from technology_sets)
             con.sql(f"create or replace view {name} as select * from "
-                    f"read_parquet('{sql_quoted(path)}')")
+                    f"read_parquet('{sql_quoted(table_source(folder, name))}')")
     finally:
         shutil.rmtree(spill, ignore_errors=True)
     return counts
