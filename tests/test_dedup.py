@@ -9,7 +9,9 @@ import polars as pl
 import pytest
 
 from etl.transforms.dedup import (
+    JACCARD_MIN,
     SKETCH,
+    TITLE_OVERLAP_MIN,
     dedup_keys,
     dedup_rate_by_source,
     duplicate_groups,
@@ -314,3 +316,52 @@ def test_sketch_jaccard_is_the_exact_share_or_the_bottom_k_estimate_pair_by_pair
     want = [_reference_jaccard(*r.values()) for r in rows]
     assert got == want
     assert got[-2:] == [1.0, 0.0] and 0 < sum(0.0 < j < 1.0 for j in got) < len(got)
+
+
+def _title_share(a: str, b: str) -> float:
+    wa, wb = set(a.split(" ")), set(b.split(" "))
+    return len(wa & wb) / len(wa | wb)
+
+
+def test_near_duplicate_links_are_the_row_pairs_whose_texts_and_titles_agree():
+    """month_links' near-duplicate links against the definition written out a row pair at a
+    time: one company and month, a shared LSH band (or the same text), the Jaccard estimate at
+    least JACCARD_MIN and titles sharing TITLE_OVERLAP_MIN of their words. Texts recur under
+    several titles, so a text pair can link through some of its rows' titles and not others."""
+    rnd = random.Random(8)
+    rows = []
+    for i in range(700):
+        title = " ".join(rnd.sample(["senior", "backend", "python", "go", "engineer", "lead",
+                                     "platform"], rnd.randrange(1, 4)))
+        length = 80 if i % 3 else 200  # 200 words: more shingles than a sketch holds
+        description = text(3000 + i % 90, length)
+        if i % 4 == 0:
+            description = edited(description, tuple(rnd.sample(range(length), rnd.randrange(1, 4))))
+        rows.append(posting(f"p{i:04d}", f"2024-05-{1 + i % 28:02d}", company=f"Co {i % 30}",
+                            title=title, description=description))
+    keyed = dedup_keys(pl.DataFrame(rows).with_row_index("row")
+                       .with_columns(pl.col("row").cast(pl.Int64)))
+    by_row = {r["row"]: r for r in keyed.iter_rows(named=True)}
+    want, texts_only = set(), 0
+    for a in by_row.values():
+        for b in by_row.values():
+            if a["row"] >= b["row"] or a["company_key"] != b["company_key"]:
+                continue
+            if a["fingerprint"] == b["fingerprint"]:
+                jaccard = 1.0
+            elif set(a["bands"]) & set(b["bands"]):
+                jaccard = _reference_jaccard(a["sketch"], a["shingles"], b["sketch"],
+                                             b["shingles"])
+            else:
+                continue
+            if jaccard < JACCARD_MIN:
+                continue
+            if _title_share(a["title_key"], b["title_key"]) >= TITLE_OVERLAP_MIN:
+                want.add((a["row"], b["row"], jaccard))
+            else:
+                texts_only += 1
+    links = month_links(keyed).filter(pl.col("reason") == "near-duplicate")
+    assert set(links.select("a", "b", "jaccard").iter_rows()) == want
+    assert links.height == len(want)
+    assert texts_only > len(want) > 0  # most near-duplicate texts sit under other titles
+    assert 0 < sum(j < 1.0 for _, _, j in want) < len(want)

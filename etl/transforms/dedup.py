@@ -15,9 +15,10 @@ finds, from those keys alone, the links between rows of one company and month:
 2. near-duplicate text: descriptions whose estimated Jaccard similarity of word 5-shingle sets is
    at least the threshold, and titles that share at least half their words (so a company's
    boilerplate under another role is not a duplicate). Candidates are pairs of one company and
-   month agreeing on an LSH band of a one-permutation MinHash; each candidate's Jaccard is
-   estimated from the two bottom-k sketches (exact when both texts have at most ``SKETCH``
-   shingles). The work per posting depends on its company-month, not on the number of postings.
+   month agreeing on an LSH band of a one-permutation MinHash; the Jaccard of each candidate
+   whose titles could link is estimated from the two bottom-k sketches (exact when both texts
+   have at most ``SKETCH`` shingles). The work per posting depends on its company-month, not on
+   the number of postings.
 
 Linked rows form groups. The earliest row of a group is its canonical posting (ties: the lowest
 posting_id) and is reported ``unique``; every other row names the strongest link to its group.
@@ -218,6 +219,23 @@ def _title_overlap(a: pl.Expr, b: pl.Expr) -> pl.Expr:
     return pl.when(union > 0).then(inter / union).otherwise(1.0)
 
 
+def _with_titles_that_link(pairs: pl.DataFrame, titles: pl.DataFrame) -> pl.DataFrame:
+    """The text pairs (``t1``, ``t2``) of which some row of one and some row of the other
+    (``titles``: ``text``, ``title_key`` per row) have titles sharing TITLE_OVERLAP_MIN of their
+    words: a near-duplicate link needs that beside the Jaccard, so only these are estimated.
+
+    A company's boilerplate under other roles makes most candidates: in a month of the 10M
+    bench warehouse, 4,881 of 81,603 candidate pairs have such titles; testing the titles of all
+    took 0.08 s, estimating the Jaccard of all 1.08 s.
+    """
+    distinct = titles.unique()
+    return (pairs.join(distinct, left_on="t1", right_on="text")
+            .join(distinct, left_on="t2", right_on="text", suffix="_2")
+            .filter(_title_overlap(pl.col("title_key"), pl.col("title_key_2"))
+                    >= TITLE_OVERLAP_MIN)
+            .select("t1", "t2").unique())
+
+
 def _near_duplicate_links(keyed: pl.DataFrame, threshold: float) -> pl.DataFrame:
     """Links between rows of one company and month whose descriptions are near-duplicates."""
     with_company = keyed.filter(pl.col("company_key") != "")
@@ -234,6 +252,7 @@ def _near_duplicate_links(keyed: pl.DataFrame, threshold: float) -> pl.DataFrame
         candidates = bands.join(bands, on=["company_key", "month", "bands"], suffix="_2").filter(
             pl.col("text") < pl.col("text_2")).select(
             pl.col("text").alias("t1"), pl.col("text_2").alias("t2")).unique()
+        candidates = _with_titles_that_link(candidates, members.select("text", "title_key"))
         if candidates.height:
             sketches = varied.select("text", "sketch", "shingles")
             scored = (candidates.join(sketches, left_on="t1", right_on="text")
