@@ -133,7 +133,8 @@ def browser_marks(timings: dict, started_wall: float) -> list[tuple[float, str]]
     return out
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now (for a server started next)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -178,7 +179,7 @@ def bench_app(warehouse: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
     from radar.serve import wait_healthy
-    port = _free_port()
+    port = free_port()
     marks = Path(tempfile.mkdtemp(prefix="hiring-radar-bench-")) / "timeline.tsv"
     env = {**os.environ, "HIRING_RADAR_WAREHOUSE": str(warehouse), TIMELINE_ENV: str(marks)}
     url = f"http://127.0.0.1:{port}"
@@ -276,7 +277,7 @@ def first_chart_returning(warehouse: Path) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
     from radar.serve import wait_healthy
-    port = _free_port()  # one origin for all visits: the browser's cache is per origin
+    port = free_port()  # one origin for all visits: the browser's cache is per origin
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "HIRING_RADAR_WAREHOUSE": str(warehouse)}
     profile = tempfile.mkdtemp(prefix="hiring-radar-profile-")

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from etl.bench_app import CHROMIUM, LAUNCH_ARGS
+from etl.bench_app import CHROMIUM, LAUNCH_ARGS, free_port
 from radar.serve import server_argv, wait_healthy
 from tests.conftest import PROJECT_ROOT
 
@@ -48,16 +47,10 @@ def chromium() -> Path:
     return CHROMIUM
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def app_url(fixture_warehouse, chromium, tmp_path_factory) -> str:
     """The app served by `streamlit run` on 127.0.0.1 from the fixture warehouse."""
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
     env = {**os.environ, "HIRING_RADAR_WAREHOUSE": str(fixture_warehouse),
            "BROWSER_PATH": str(chromium)}
