@@ -11,18 +11,25 @@ Cold start: Streamlit imports nothing of the app until the first browser session
 so the first visitor would wait for DuckDB, Polars, Plotly and the query layer to import and for
 the warehouse's views to be set up. A thread does that at server start instead (``make bench``
 with ``--app`` measures the first chart after a cold start).
+
+The server also sends without Nagle's algorithm (:func:`serve_without_nagle`): Streamlit's own
+listening socket leaves it on, and each response after the first on a kept-alive connection
+then waited up to 40 ms for the browser's delayed acknowledgement.
 """
 
 from __future__ import annotations
 
 import atexit
+import functools
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from streamlit import file_util
@@ -103,6 +110,39 @@ def warm_up() -> None:
         pass
 
 
+def with_nodelay(bind: Callable[..., socket.socket]) -> Callable[..., socket.socket]:
+    """``bind`` (a maker of listening sockets) with TCP_NODELAY set on each socket it returns.
+    Linux gives the option to every connection accepted from that socket."""
+    @functools.wraps(bind)
+    def bind_nodelay(*args, **kwargs) -> socket.socket:
+        sock = bind(*args, **kwargs)
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return sock
+    bind_nodelay.sets_nodelay = True  # type: ignore[attr-defined]
+    return bind_nodelay
+
+
+def serve_without_nagle() -> bool:
+    """Have Streamlit's server send each response and websocket message at once; returns
+    whether its socket maker was found (False: a Streamlit release without it, left alone).
+
+    Streamlit 1.67 binds its listening socket itself (``starlette_server._bind_socket``, with
+    ``socket.socket(family=...)``, protocol 0). asyncio turns Nagle's algorithm off only for
+    sockets whose protocol is IPPROTO_TCP, so on the connections accepted from it a small write
+    waits for the browser to acknowledge the last one, which it delays by up to 40 ms. Every
+    static file after the first on a kept-alive connection came 40 ms late (the page's 60-odd
+    module files, six connections at a time), and the script run's messages on the websocket
+    could wait the same way."""
+    from streamlit.web.server.starlette import starlette_server
+    bind = getattr(starlette_server, "_bind_socket", None)
+    if bind is None:
+        return False
+    if not getattr(bind, "sets_nodelay", False):
+        starlette_server._bind_socket = with_nodelay(bind)
+    return True
+
+
 def serve_frontend_with_preload() -> None:
     """Have the server hand out :func:`radar.frontend.with_preload`'s folder (a temporary one,
     removed at exit) instead of Streamlit's own: the first chart of a cold browser then no
@@ -117,6 +157,7 @@ def serve_frontend_with_preload() -> None:
 if __name__ == "__main__":
     timeline.mark("server main")
     PagesManager.uses_pages_directory = False
+    serve_without_nagle()
     serve_frontend_with_preload()
     threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
     sys.exit(main())
