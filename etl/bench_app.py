@@ -167,9 +167,36 @@ def _stop_server(server: subprocess.Popen) -> None:
         server.kill()
 
 
-def _wait_first_chart(page) -> None:
-    """Until the page has drawn its first Plotly chart."""
-    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=180_000)
+# Installed in the page before any of its scripts: when the first Plotly trace is in the page,
+# and the start of the frame after the one that drew it (two animation frames later: by then the
+# frame holding the chart has been painted), in ms after the page's navigation started.
+FIRST_CHART_SCRIPT = """
+(() => {
+  const observer = new MutationObserver(() => {
+    if (window.__firstChart !== undefined
+        || !document.querySelector('.js-plotly-plot .main-svg .trace')) return;
+    observer.disconnect();
+    const inserted = performance.now();
+    window.__firstChart = null;
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      window.__firstChart = {inserted: inserted, drawn: performance.now(),
+                             origin: performance.timeOrigin};
+    }));
+  });
+  observer.observe(document, {subtree: true, childList: true});
+})();
+"""
+
+
+def _wait_first_chart(page) -> float:
+    """Until the page has drawn its first Plotly chart (FIRST_CHART_SCRIPT, installed before the
+    page opened); when it was drawn, by the page's clock, in seconds since the epoch.
+
+    The page's own time, not the moment Playwright notices: Playwright polls the page and its
+    answer crosses two processes, which added 0.2-0.6 s on a busy 2-core machine."""
+    drawn = page.wait_for_function("() => window.__firstChart", timeout=180_000,
+                                   polling=100).json_value()
+    return (drawn["origin"] + drawn["drawn"]) / 1000
 
 
 def bench_app(warehouse: Path) -> dict:
@@ -189,6 +216,7 @@ def bench_app(warehouse: Path) -> dict:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.add_init_script(LONG_TASKS_SCRIPT)
+        page.add_init_script(FIRST_CHART_SCRIPT)
         started, started_wall = time.perf_counter(), time.time()
         server = _start_server(port, env)
 
@@ -211,19 +239,21 @@ def bench_app(warehouse: Path) -> dict:
             cpu_server = cpu_seconds([server.pid])
             cpu_before = {pid: cpu_seconds([pid]) for pids in chromium().values()
                           for pid in pids}  # a renderer started by the visit counts from 0
-            opened = time.perf_counter()
+            opened = time.time()
             seen("browser: page opened")
             page.goto(url)
-            _wait_first_chart(page)
-            now = time.perf_counter()
-            seen("browser: first chart drawn")
+            drawn = _wait_first_chart(page)
+            seen("browser: Playwright saw the first chart")
+            browser_events["browser: first chart drawn"] = drawn - started_wall
             timings = page.evaluate(BROWSER_TIMINGS_SCRIPT)
             out["cpu_server_s"] = cpu_seconds([server.pid]) - cpu_server
             out["cpu_browser_s"] = {
                 kind: sum(cpu_seconds([pid]) - cpu_before.get(pid, 0.0) for pid in pids)
                 for kind, pids in chromium().items()}
-            out["first_chart_from_open_s"] = now - opened
-            out["first_chart_from_start_s"] = now - started
+            out["first_chart_from_open_s"] = drawn - opened
+            out["first_chart_from_start_s"] = drawn - started_wall
+            out["first_chart_seen_from_open_s"] = browser_events[
+                "browser: Playwright saw the first chart"] + started_wall - opened
             out["load_at_first_chart"] = os.getloadavg()
             _wait_idle(page)
             out["pages"] = {}
@@ -245,16 +275,18 @@ def bench_app(warehouse: Path) -> dict:
           f"load average {out['load_before'][0]:.1f} before, "
           f"{out['load_at_first_chart'][0]:.1f} at the first chart):")
     print(f"  server healthy after {out['health_s']:.1f} s (RSS {out['rss_idle_mb']:.0f} MB)")
-    print(f"  first chart: {out['first_chart_from_open_s']:.1f} s after the page opened, "
-          f"{out['first_chart_from_start_s']:.1f} s after the server started (goal < 2 s)")
+    print(f"  first chart: {out['first_chart_from_open_s']:.2f} s after the page opened, "
+          f"{out['first_chart_from_start_s']:.2f} s after the server started (goal < 2 s; the "
+          "page's clock, the frame after the one that drew it; Playwright saw it "
+          f"{out['first_chart_seen_from_open_s']:.2f} s after the page opened)")
     kinds = ", ".join(f"{kind} {sec:.1f}" for kind, sec in sorted(
         out["cpu_browser_s"].items(), key=lambda kv: -kv[1]))
     print(f"  CPU from page open to first chart: server {out['cpu_server_s']:.1f} s, Chromium "
           f"{sum(out['cpu_browser_s'].values()):.1f} s ({kinds})")
     print("  where the time went (seconds after the server started):")
-    drawn = browser_events["browser: first chart drawn"]
+    seen_at = browser_events["browser: Playwright saw the first chart"]
     for when, label in out["timeline"]:
-        if when <= drawn:
+        if when <= seen_at:
             print(f"    {when:6.2f}  {label}")
     for name, (seconds, rss) in out["pages"].items():
         print(f"  {name:<18} {seconds:5.1f} s to idle, server RSS {rss:6.0f} MB")
@@ -288,14 +320,14 @@ def first_chart_returning(warehouse: Path) -> dict[str, float]:
                 context = p.chromium.launch_persistent_context(
                     profile, executable_path=str(CHROMIUM), args=LAUNCH_ARGS,
                     viewport={"width": 1400, "height": 1000})
+                context.add_init_script(FIRST_CHART_SCRIPT)
                 server = _start_server(port, env)
                 try:
                     wait_healthy(url, server)
                     page = context.pages[0] if context.pages else context.new_page()
-                    opened = time.perf_counter()
+                    opened = time.time()
                     page.goto(url)
-                    _wait_first_chart(page)
-                    out[visit] = time.perf_counter() - opened
+                    out[visit] = _wait_first_chart(page) - opened
                     _wait_idle(page)
                 finally:
                     context.close()
@@ -303,5 +335,5 @@ def first_chart_returning(warehouse: Path) -> dict[str, float]:
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     print("  first chart after the page opened, one browser profile, browser and server started "
-          "anew each time: " + ", ".join(f"{visit} {out[visit]:.1f} s" for visit in VISITS))
+          "anew each time: " + ", ".join(f"{visit} {out[visit]:.2f} s" for visit in VISITS))
     return out

@@ -6,12 +6,14 @@ sidebar."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from streamlit.file_util import get_static_dir
 
+from etl import bench_app
 from radar import frontend
 from tests.browser.test_browser import HEADINGS, open_page, ready
 
@@ -92,3 +94,20 @@ def test_the_early_script_takes_no_room(page, app_url):
     assert script.bounding_box()["height"] == 0
     header = page.get_by_test_id("stSidebar").get_by_role("heading", name="Filters")
     expect(header).to_be_visible()
+
+
+def test_the_benchs_first_chart_clock_reads_the_page(page, app_url):
+    """`make bench`'s first-chart time (etl.bench_app.FIRST_CHART_SCRIPT): taken by the page
+    when the first Plotly trace is in it, then two animation frames later; an epoch time within
+    this visit, by the page's clock. A page without charts never takes it."""
+    page.add_init_script(bench_app.FIRST_CHART_SCRIPT)
+    opened = time.time()
+    page.goto(app_url)
+    drawn = bench_app._wait_first_chart(page)
+    record = page.evaluate("() => window.__firstChart")
+    assert 0 < record["inserted"] <= record["drawn"]
+    assert opened - 1 < drawn < time.time() + 1  # the browser's and this process's clocks agree
+    expect(page.locator(".js-plotly-plot .main-svg .trace").first).to_be_attached()
+    open_page(page, f"{app_url}/about", HEADINGS["about"])
+    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(0)
+    assert page.evaluate("() => window.__firstChart") is None  # none on a page without charts
