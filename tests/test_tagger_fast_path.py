@@ -253,7 +253,9 @@ PIECES = ["Python", "Go", "go", "C", "C++", "C#", "R", "Rust", "react", "ReactNo
           "aboutC++Previous", "stackReactNode", "AWS.Experience", "scripting.1+ years",
           "Ruby+Javascript", "kdb+", ".NET", "Node.js", "no", "not", "like", "customers include",
           "people of", "backed by", "Stripe", "AWS", "Lambda", "Postgres", "&amp;", "&#35;", "<li>",
-          "<br>", "</p>", "İstanbul", "ǅ", "Σ", "é", "K", "’", "•", "\u200b", "\u00ad", "ﷺ"]
+          "<br>", "</p>", "İstanbul", "ǅ", "Σ", "é", "K", "’", "•", "\u200b", "\u00ad", "ﷺ",
+          "–", "—", "“x”", "\u2011", "\ufe58", "\ufe31", "\uff0d", "\u0301", "&rsquo;",
+          "&#8211;", "<a title=’x’>", "–\u0301"]
 GAPS = [" ", "  ", "\t", "\u00a0", "\n", " \n ", "\n\n\n", "\r\n", ", ", ". ", "/", "; ", "", "-",
         " \t\u00a0 ", "\u3000", "\x0c", "\x1c"]
 
@@ -308,3 +310,24 @@ def test_many_distinct_characters_take_the_one_pass_path():
     finally:
         fast._NON_ASCII = original
     assert calls == [len(text)]  # the many-symbol text took the one pass, the short one not
+
+
+def test_punctuation_replaced_first_gives_the_same_text():
+    """normalise replaces typographic punctuation before the other passes (a text whose only
+    non-ASCII characters it was is then ASCII for them); the reference replaces it last. Every
+    such character beside every combining mark, and beside the compatibility characters that
+    NFKC turns into one of them, in ASCII and non-ASCII company, with spaces, tags and entities."""
+    import unicodedata
+    marks = [chr(c) for c in range(0x300, 0x3100) if unicodedata.combining(chr(c))]
+    into = [c for c in map(chr, range(0xA0, 0x10000))
+            if any(f in unicodedata.normalize("NFKC", c) for f, _ in fast._PUNCTUATION)
+            and c not in dict(fast._PUNCTUATION)]
+    assert {"\ufe58", "\ufe31", "\ufe32", "\u013f"} <= set(into)
+    checked = 0
+    for fancy, _ in fast._ONE_FOR_ONE:
+        for other in [*marks, *into]:
+            for text in (f"a{fancy}{other}b", f"{other}{fancy} é", f"<p>x {fancy} </p>&amp;{other}",
+                         f" {fancy}\u200b {other}\n\n\n{fancy}"):
+                assert fast.normalise(text) == reference_normalise(text), ascii(text)
+                checked += 1
+    assert checked > 10_000

@@ -109,9 +109,22 @@ _PUNCTUATION = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"
                 ("\u200c", ""), ("\u200d", ""), ("\u2060", ""), ("\ufeff", ""), ("\u00ad", ""))
 
 
+# the replacements of one character by one: typographic punctuation
+_ONE_FOR_ONE = tuple((fancy, plain) for fancy, plain in _PUNCTUATION if len(plain) == 1)
+
+
 def normalise(text: str) -> str:
     """Plain text of a posting: HTML tags and entities decoded, Unicode NFKC, spaces collapsed
     (etl.text.html_text), typographic punctuation as ASCII and invisible characters dropped."""
+    if not text.isascii():
+        # typographic punctuation first, so that a text whose only other characters it was is
+        # ASCII for the passes below (one byte a character, where it was two or four). Here or
+        # at the end it gives the same text: these characters are no space, are in no tag or
+        # entity, and compose with no mark; those that decoding or NFKC makes are replaced at
+        # the end as before.
+        for fancy, plain in _ONE_FOR_ONE:
+            if fancy in text:
+                text = text.replace(fancy, plain)
     if "<" in text or "&" in text:
         text, others = html_text(text)
     else:
