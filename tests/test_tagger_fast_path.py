@@ -317,7 +317,6 @@ def test_punctuation_replaced_first_gives_the_same_text():
     non-ASCII characters it was is then ASCII for them); the reference replaces it last. Every
     such character beside every combining mark, and beside the compatibility characters that
     NFKC turns into one of them, in ASCII and non-ASCII company, with spaces, tags and entities."""
-    import unicodedata
     marks = [chr(c) for c in range(0x300, 0x3100) if unicodedata.combining(chr(c))]
     into = [c for c in map(chr, range(0xA0, 0x10000))
             if any(f in unicodedata.normalize("NFKC", c) for f, _ in fast._PUNCTUATION)
