@@ -172,6 +172,7 @@ def _stop_server(server: subprocess.Popen) -> None:
 # frame holding the chart has been painted), in ms after the page's navigation started.
 FIRST_CHART_SCRIPT = """
 (() => {
+  window.__firstChartWatched = true;
   const observer = new MutationObserver(() => {
     if (window.__firstChart !== undefined
         || !document.querySelector('.js-plotly-plot .main-svg .trace')) return;
@@ -194,7 +195,11 @@ def _wait_first_chart(page) -> float:
 
     The page's own time, not the moment Playwright notices: Playwright polls the page and its
     answer crosses two processes; its locator wait came 0.18-0.65 s after the page's frame in
-    eight cold starts on this 2-core machine."""
+    eight cold starts on this 2-core machine. Raises RuntimeError, at once, on a page opened
+    without the script."""
+    if not page.evaluate("() => window.__firstChartWatched === true"):
+        raise RuntimeError("the page was opened without bench_app.FIRST_CHART_SCRIPT "
+                           "(page.add_init_script before page.goto)")
     drawn = page.wait_for_function("() => window.__firstChart", timeout=180_000,
                                    polling=100).json_value()
     return (drawn["origin"] + drawn["drawn"]) / 1000

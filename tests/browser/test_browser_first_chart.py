@@ -111,3 +111,10 @@ def test_the_benchs_first_chart_clock_reads_the_page(page, app_url):
     open_page(page, f"{app_url}/about", HEADINGS["about"])
     expect(page.get_by_test_id("stPlotlyChart")).to_have_count(0)
     assert page.evaluate("() => window.__firstChart") is None  # none on a page without charts
+
+
+def test_the_benchs_first_chart_clock_refuses_a_page_without_its_script(page, app_url):
+    """Without the script the wait would last until its timeout (minutes): it says so at once."""
+    page.goto(app_url)
+    with pytest.raises(RuntimeError, match="FIRST_CHART_SCRIPT"):
+        bench_app._wait_first_chart(page)
