@@ -56,18 +56,19 @@ eval: setup  ## precision/recall: tagger (dev, hold-out, audit, 2012-2017 era, 2
 	$(PY) -m etl.evaluate_requirements --labels tests/eval/requirements_sixth_labels.jsonl
 	$(PY) -m etl.evaluate_salary
 
-setup: $(STAMP)
+setup: $(STAMP)  ## the virtualenv, the packages, and the tagger compiled when it can be (etl/compile.py)
+	$(PY) -m etl.compile
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[dev,compile]"
 	touch $(STAMP)
 
 spark: $(SPARK_STAMP) java  ## the Spark engine (python -m etl build --engine spark): pyspark and Java
 
 $(SPARK_STAMP): pyproject.toml | $(STAMP)
-	$(PY) -m pip install --quiet -e ".[dev,spark]"
+	$(PY) -m pip install --quiet -e ".[dev,compile,spark]"
 	touch $(SPARK_STAMP)
 
 java:  ## Debian's Java runtime (for Spark), installed when `java` is missing

@@ -21,6 +21,7 @@ import threading
 import time
 from pathlib import Path
 
+from etl.compile import tagger_runs
 from etl.sample import write_sample
 from etl.transforms.tagger import Tagger
 from etl.warehouse.build import build, posting_text
@@ -115,8 +116,9 @@ def bench_build(root: Path, n: int, processes: int) -> dict:
         manifest = build(root / "raw", root / "warehouse", processes=processes,
                          log=lambda m: None, stage=meter.stage)
         seconds = time.perf_counter() - start
-    print(f"build ({processes} process{'es' if processes > 1 else ''}): {seconds:.1f} s for "
-          f"{manifest['row_counts']['postings']:,} postings ({n / seconds:,.0f} postings/s read)")
+    print(f"build ({processes} process{'es' if processes > 1 else ''}, tagger {tagger_runs()}): "
+          f"{seconds:.1f} s for {manifest['row_counts']['postings']:,} postings "
+          f"({n / seconds:,.0f} postings/s read)")
     for s in meter.stages:
         print(f"  {s['name']:<22} {s['seconds']:8.1f} s  {n / s['seconds']:>10,.0f} postings/s"
               f"  peak {s['largest'] / 1000:5.2f} GB largest process, "
@@ -364,7 +366,7 @@ def bench_tagger(warehouse: Path, n: int = 20_000) -> None:
     # else the machine does); three passes, because a shared machine makes single runs noisy.
     print(f"\ntagger: {max(rates):,.0f} postings/s on one core, best of 3 passes in CPU time "
           f"(median {statistics.median(rates):,.0f}) over {len(texts):,} sample postings of "
-          f"{chars:,.0f} characters on average")
+          f"{chars:,.0f} characters on average (tagger {tagger_runs()})")
 
 
 def run_measured(argv: list[str]) -> tuple[float, float, float, int]:

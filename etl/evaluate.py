@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from etl.compile import tagger_runs
 from etl.transforms.tagger import JUDGED_CATEGORIES, Tagger
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -249,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         chars = sum(map(len, texts)) / len(texts)
         print(f"{rate:,.0f} postings/s on one core, CPU time ({args.n:,} postings: {len(texts)} "
               f"{args.texts} texts of {chars:,.0f} characters on average, repeated; "
-              f"tagger {tagger.version})")
+              f"tagger {tagger.version}, {tagger_runs()})")
         return 0
     per_category, per_term = evaluate(tagger, args.shared, labels)
     print(f"tagger {tagger.version}")

@@ -27,26 +27,27 @@ from etl import text as text_passes
 from etl.evaluate import load_labels, posting_text
 from etl.sample import write_sample
 from etl.text import html_to_text
-from etl.transforms import tagger as fast
-from etl.transforms.tagger import (
-    _BACKED_BY,
-    _COMPARISON_AFTER,
-    _KEY_TABLE,
-    _SHAPE_TABLE,
-    TAXONOMY_PATH,
-    Tagger,
-    _alias_keys,
-    _Candidate,
-    _cuts,
-    _excluded_by_before,
-    _list_heads,
-    _may_exclude,
-    _may_name_partners,
-    _named_as_employer,
-    _vetoed,
-    _window_after,
-    _window_before,
-)
+from tests.pure_tagger import pure_tagger
+
+# the tagger as plain Python (tests/pure_tagger.py): the reference below subclasses it
+fast = pure_tagger()
+_BACKED_BY = fast._BACKED_BY
+_COMPARISON_AFTER = fast._COMPARISON_AFTER
+_KEY_TABLE = fast._KEY_TABLE
+_SHAPE_TABLE = fast._SHAPE_TABLE
+TAXONOMY_PATH = fast.TAXONOMY_PATH
+Tagger = fast.Tagger
+_alias_keys = fast._alias_keys
+_Candidate = fast._Candidate
+_cuts = fast._cuts
+_excluded_by_before = fast._excluded_by_before
+_list_heads = fast._list_heads
+_may_exclude = fast._may_exclude
+_may_name_partners = fast._may_name_partners
+_named_as_employer = fast._named_as_employer
+_vetoed = fast._vetoed
+_window_after = fast._window_after
+_window_before = fast._window_before
 
 LABELS = [Path(__file__).parent / "eval" / f"{name}_labels.jsonl"
           for name in ("dev", "holdout", "audit2", "era", "fresh")]

@@ -15,9 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl.sample import write_sample
-from etl.transforms import tagger as fast
-from etl.transforms.tagger import _ASCII_KEY, _KEY_TABLE, _SHAPE_TABLE, Tagger, _alias_keys
-from tests.test_tagger_fast_path import _FAST, _REFERENCE, ReferenceTagger, sample_texts
+from tests.test_tagger_fast_path import _FAST, _REFERENCE, ReferenceTagger, fast, sample_texts
+
+# the tagger as plain Python (tests/pure_tagger.py), as in tests/test_tagger_fast_path.py
+_ASCII_KEY, _KEY_TABLE, _SHAPE_TABLE = fast._ASCII_KEY, fast._KEY_TABLE, fast._SHAPE_TABLE
+Tagger, _alias_keys = fast.Tagger, fast._alias_keys
 
 _PIECES = ["Python", "Go", "C++", "C#", "Node.js", "ReactNode", "NodeJS", "TypeScriptPython",
            "experienceExperience", "teamPython", "skillsPostgreSQLand", "aboutC++Previous",

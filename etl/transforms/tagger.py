@@ -22,9 +22,10 @@ import ahocorasick
 import ahocorasick_rs
 
 from etl.jsonl import answer_jsonl
+from etl.paths import PROJECT_ROOT
 from etl.text import ASCII_BYTES, html_text, non_ascii, plain_text
 
-TAXONOMY_PATH = Path(__file__).resolve().parents[1] / "data" / "taxonomy.toml"
+TAXONOMY_PATH = PROJECT_ROOT / "etl" / "data" / "taxonomy.toml"
 CATEGORIES = ("language", "database", "cloud", "cloud_service", "web_server", "framework",
               "container", "ci_cd", "api_style", "messaging", "iac", "vcs", "methodology",
               "runtime", "orm", "library", "data", "markup", "platform", "database_concept")
@@ -430,7 +431,7 @@ def _named_as_employer(text: str, cand: _Candidate) -> bool:
     if _EMPLOYER_AT.search(text, max(0, cand.start - 20), cand.start):
         return True
     match = _EMPLOYER_AFTER.match(text, cand.end, cand.end + 100)
-    return bool(match) and (cand.start == 0 or not match.group().endswith("|"))
+    return match is not None and (cand.start == 0 or not match.group().endswith("|"))
 
 
 @cache
@@ -938,8 +939,9 @@ class Tagger:
             return
         needing: dict[str, list[int]] = {}
         for i in pending:
-            if cands[i].entry.needs:
-                needing.setdefault(cands[i].entry.needs, []).append(i)
+            needs = cands[i].entry.needs
+            if needs:
+                needing.setdefault(needs, []).append(i)
         clouds_now = self._clouds(cands)
         clouds_seen: set[str] = set()
         dirty = set(pending)

@@ -1,0 +1,126 @@
+"""``python -m etl.compile``: build the tagger with mypyc, for speed (docs/build_speed.md).
+
+The tagger's per-mention rules are plain Python; mypyc compiles the same module into a C
+extension (the same code, the same results: tests/test_compiled_tagger.py compares them).
+The extension goes into a folder of the running environment named after the hash of the
+source files it was built from (``compiled_folder``), and etl/transforms/__init__.py puts that
+folder first on the package's path only when it exists: an edited source has another hash, so
+a stale build is never loaded. Building needs a C compiler and Python's headers; without them
+the command says why and the tagger runs as plain Python (exit status 0 unless --strict).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# the modules built, as paths from the project root; their bytes name the folder
+COMPILED = ("etl/transforms/tagger.py",)
+# what mypyc reads to type the modules besides themselves (copied beside them to build)
+CONTEXT = ("etl/__init__.py", "etl/transforms/__init__.py", "etl/text.py", "etl/jsonl.py",
+           "etl/paths.py")
+
+
+def source_hash(root: Path = ROOT, modules: tuple[str, ...] = (*COMPILED, *CONTEXT)) -> str:
+    """SHA-256 (first 16 hex digits) of the sources a build reads (the compiled modules and
+    those that type them), with their paths."""
+    digest = hashlib.sha256()
+    for name in modules:
+        digest.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def compiled_folder(root: Path = ROOT, prefix: Path | None = None) -> Path:
+    """Where the extension built from the current sources lives: under the environment's
+    prefix (extensions are made for one interpreter), by Python version and source hash; the
+    folder etl.transforms puts first on its path (the package's own part of the tree)."""
+    prefix = Path(sys.prefix) if prefix is None else prefix
+    return (prefix / "mypyc" / f"{sys.implementation.cache_tag}-{source_hash(root)}"
+            / "etl" / "transforms")
+
+
+def tagger_runs() -> str:
+    """How the loaded tagger runs, for the benches' figures: "compiled" or "as Python"."""
+    from etl.transforms import tagger
+    return "as Python" if tagger.__file__.endswith(".py") else "compiled"
+
+
+def missing_tools() -> str:
+    """Why an extension cannot be built here ("" when it can): the compiler, headers, mypyc."""
+    if shutil.which(sysconfig.get_config_var("CC").split()[0] if sysconfig.get_config_var("CC")
+                    else "cc") is None:
+        return "no C compiler"
+    if not (Path(sysconfig.get_paths()["include"]) / "Python.h").is_file():
+        return "no Python headers (Python.h)"
+    if shutil.which("mypyc", path=str(Path(sys.executable).parent)) is None:
+        return "mypyc is not installed (pip install -e '.[compile]')"
+    return ""
+
+
+def build(root: Path = ROOT, prefix: Path | None = None) -> Path:
+    """Build the extension into compiled_folder (a copy of the sources, built in a temporary
+    folder and moved in whole, so a failed build leaves no folder); returns the folder."""
+    target = compiled_folder(root, prefix)
+    target.parents[1].parent.mkdir(parents=True, exist_ok=True)
+    # built beside the target's folder, so that moving it in is one rename
+    with tempfile.TemporaryDirectory(dir=target.parents[1].parent) as tmp:
+        work = Path(tmp) / "src"
+        for name in (*COMPILED, *CONTEXT):
+            (work / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / name, work / name)
+        mypyc = Path(sys.executable).parent / "mypyc"
+        done = subprocess.run([str(mypyc), "--ignore-missing-imports", *COMPILED], cwd=work,
+                              capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"mypyc failed (exit {done.returncode}):\n"
+                               f"{(done.stdout + done.stderr)[-3000:]}")
+        built = Path(tmp) / "out" / "etl" / "transforms"
+        built.mkdir(parents=True)
+        for name in COMPILED:
+            package = (work / name).parent
+            for path in package.glob("*.so"):
+                shutil.copyfile(path, built / path.name)
+        if not any(built.iterdir()):
+            raise RuntimeError("mypyc wrote no extension module")
+        os.replace(built.parents[1], target.parents[1])
+    for old in target.parents[2].glob(f"{sys.implementation.cache_tag}-*"):
+        if old != target.parents[1]:  # builds of earlier sources, which nothing loads now
+            shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m etl.compile", description=__doc__.split("\n\n")[0].split(": ", 1)[1])
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 1 when the extension cannot be built (default: say why and "
+                             "leave the tagger as plain Python)")
+    args = parser.parse_args(argv)
+    target = compiled_folder()
+    if target.is_dir():
+        print(f"compiled tagger: up to date ({target.parents[1].name})")
+        return 0
+    why = missing_tools()
+    if not why:
+        try:
+            build()
+        except (RuntimeError, OSError) as err:
+            why = str(err)
+    if why:
+        print(f"compiled tagger: not built, the tagger runs as plain Python: {why}",
+              file=sys.stderr)
+        return 1 if args.strict else 0
+    print(f"compiled tagger: built {target.parents[1].name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
