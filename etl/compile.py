@@ -55,9 +55,9 @@ def tagger_runs() -> str:
 
 def missing_tools() -> str:
     """Why an extension cannot be built here ("" when it can): the compiler, headers, mypyc."""
-    if shutil.which(sysconfig.get_config_var("CC").split()[0] if sysconfig.get_config_var("CC")
-                    else "cc") is None:
-        return "no C compiler"
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]  # "gcc -pthread": gcc
+    if shutil.which(compiler) is None:
+        return f"no C compiler ({compiler})"
     if not (Path(sysconfig.get_paths()["include"]) / "Python.h").is_file():
         return "no Python headers (Python.h)"
     if shutil.which("mypyc", path=str(Path(sys.executable).parent)) is None:
@@ -86,7 +86,7 @@ def build(root: Path = ROOT, prefix: Path | None = None) -> Path:
         built.mkdir(parents=True)
         for name in COMPILED:
             package = (work / name).parent
-            for path in package.glob("*.so"):
+            for path in [*package.glob("*.so"), *package.glob("*.pyd")]:  # Windows: .pyd
                 shutil.copyfile(path, built / path.name)
         if not any(built.iterdir()):
             raise RuntimeError("mypyc wrote no extension module")

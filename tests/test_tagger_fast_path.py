@@ -5,7 +5,9 @@ the regexes tried at every space, search keys through str.translate, every glued
 piece by piece, the partner-list regex tried on every sentence, the aliases searched in
 pyahocorasick's trie (a DFA now). The tests compare every mention (technology, offsets, surface,
 rule) of the fast tagger with the reference on the labelled real
-postings, on the golden sample and on generated hostile text.
+postings, on the golden sample and on generated hostile text. Both run on the tagger as plain
+Python (tests/pure_tagger.py: the reference subclasses its Tagger, which a compiled class does
+not allow); tests/test_compiled_tagger.py compares the compiled build with it.
 """
 
 from __future__ import annotations
