@@ -53,6 +53,18 @@ def tagger_runs() -> str:
     return "as Python" if tagger.__file__.endswith(".py") else "compiled"
 
 
+def mypyc_command() -> str | None:
+    """The mypyc command of the running environment (None when it is not installed)."""
+    return shutil.which("mypyc", path=str(Path(sys.executable).parent))
+
+
+def copy_sources(root: Path, dest: Path) -> None:
+    """The files a build reads (COMPILED and CONTEXT), copied from root into dest."""
+    for name in (*COMPILED, *CONTEXT):
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / name, dest / name)
+
+
 def missing_tools() -> str:
     """Why an extension cannot be built here ("" when it can): the compiler, headers, mypyc."""
     compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]  # "gcc -pthread": gcc
@@ -60,7 +72,7 @@ def missing_tools() -> str:
         return f"no C compiler ({compiler})"
     if not (Path(sysconfig.get_paths()["include"]) / "Python.h").is_file():
         return "no Python headers (Python.h)"
-    if shutil.which("mypyc", path=str(Path(sys.executable).parent)) is None:
+    if mypyc_command() is None:
         return "mypyc is not installed (pip install -e '.[compile]')"
     return ""
 
@@ -73,12 +85,9 @@ def build(root: Path = ROOT, prefix: Path | None = None) -> Path:
     # built beside the target's folder, so that moving it in is one rename
     with tempfile.TemporaryDirectory(dir=target.parents[1].parent) as tmp:
         work = Path(tmp) / "src"
-        for name in (*COMPILED, *CONTEXT):
-            (work / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(root / name, work / name)
-        mypyc = Path(sys.executable).parent / "mypyc"
-        done = subprocess.run([str(mypyc), "--ignore-missing-imports", *COMPILED], cwd=work,
-                              capture_output=True, text=True)
+        copy_sources(root, work)
+        done = subprocess.run([mypyc_command() or "mypyc", "--ignore-missing-imports", *COMPILED],
+                              cwd=work, capture_output=True, text=True)
         if done.returncode:
             raise RuntimeError(f"mypyc failed (exit {done.returncode}):\n"
                                f"{(done.stdout + done.stderr)[-3000:]}")

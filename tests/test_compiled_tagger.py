@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import subprocess
 import sys
 from functools import cache
@@ -104,14 +103,8 @@ def test_the_same_mentions_and_passes_on_generated_text(parts):
     assert assert_same_mentions([text]) >= 0
 
 
-def _copy_sources(root: Path) -> None:
-    for name in (*compiled.COMPILED, *compiled.CONTEXT):
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(compiled.ROOT / name, root / name)
-
-
 def test_an_edited_source_has_another_folder(tmp_path):
-    _copy_sources(tmp_path)
+    compiled.copy_sources(compiled.ROOT, tmp_path)
     before = compiled.compiled_folder(tmp_path)
     assert before == compiled.compiled_folder()
     assert before.parts[-2:] == ("etl", "transforms")
@@ -135,7 +128,7 @@ def test_turned_off_the_tagger_is_python():
 @pytest.mark.skipif(compiled.missing_tools() != "", reason="no compiler, headers or mypyc here")
 def test_a_failed_build_leaves_no_folder(tmp_path):
     root, prefix = tmp_path / "src", tmp_path / "env"
-    _copy_sources(root)
+    compiled.copy_sources(compiled.ROOT, root)
     path = root / compiled.COMPILED[0]
     path.write_text(path.read_text(encoding="utf-8") + "\nBROKEN: int = 'text'\n",
                     encoding="utf-8")
