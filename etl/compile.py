@@ -2,7 +2,9 @@
 
 The tagger's per-mention rules are plain Python; mypyc compiles the same module into a C
 extension (the same code, the same results: tests/test_compiled_tagger.py compares them).
-The extension goes into a folder of the running environment named after the hash of the
+Beside it, etl/transforms/_passes.c: text passes of the tagger written in C (the Python
+passes stay the reference: tests/test_c_passes.py). The extensions go into a folder of the
+running environment named after the hash of the
 source files it was built from (``compiled_folder``), and etl/transforms/__init__.py puts that
 folder first on the package's path only when it exists: an edited source has another hash, so
 a stale build is never loaded. Building needs a C compiler and Python's headers; without them
@@ -27,9 +29,20 @@ COMPILED = ("etl/transforms/tagger.py",)
 # what mypyc reads to type the modules besides themselves (copied beside them to build)
 CONTEXT = ("etl/__init__.py", "etl/transforms/__init__.py", "etl/text.py", "etl/jsonl.py",
            "etl/paths.py")
+# C extensions written by hand, as paths from the project root (module: the path's dotted name)
+NATIVE = ("etl/transforms/_passes.c",)
+# builds NATIVE in the folder it runs in (setuptools' build_ext, as pip would)
+_BUILD_NATIVE = """
+import sys
+from setuptools import Extension, setup
+setup(name="native", script_args=["build_ext", "--inplace"],
+      ext_modules=[Extension(path[:-2].replace("/", "."), [path], extra_compile_args=["-O2"])
+                   for path in sys.argv[1:]])
+"""
 
 
-def source_hash(root: Path = ROOT, modules: tuple[str, ...] = (*COMPILED, *CONTEXT)) -> str:
+def source_hash(root: Path = ROOT,
+                modules: tuple[str, ...] = (*COMPILED, *CONTEXT, *NATIVE)) -> str:
     """SHA-256 (first 16 hex digits) of the sources a build reads (the compiled modules and
     those that type them), with their paths."""
     digest = hashlib.sha256()
@@ -48,9 +61,12 @@ def compiled_folder(root: Path = ROOT, prefix: Path | None = None) -> Path:
 
 
 def tagger_runs() -> str:
-    """How the loaded tagger runs, for the benches' figures: "compiled" or "as Python"."""
-    from etl.transforms import tagger
-    return "as Python" if tagger.__file__.endswith(".py") else "compiled"
+    """How the loaded tagger runs, for the benches' figures: "compiled" (with its C text
+    passes, built with it) or "as Python"."""
+    from etl.transforms import C_PASSES, tagger
+    if tagger.__file__.endswith(".py"):
+        return "as Python"
+    return "compiled" if C_PASSES is not None else "compiled, text passes as Python"
 
 
 def mypyc_command() -> str | None:
@@ -59,8 +75,8 @@ def mypyc_command() -> str | None:
 
 
 def copy_sources(root: Path, dest: Path) -> None:
-    """The files a build reads (COMPILED and CONTEXT), copied from root into dest."""
-    for name in (*COMPILED, *CONTEXT):
+    """The files a build reads (COMPILED, CONTEXT and NATIVE), copied from root into dest."""
+    for name in (*COMPILED, *CONTEXT, *NATIVE):
         (dest / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(root / name, dest / name)
 
@@ -91,10 +107,14 @@ def build(root: Path = ROOT, prefix: Path | None = None) -> Path:
         if done.returncode:
             raise RuntimeError(f"mypyc failed (exit {done.returncode}):\n"
                                f"{(done.stdout + done.stderr)[-3000:]}")
+        done = subprocess.run([sys.executable, "-c", _BUILD_NATIVE, *NATIVE],
+                              cwd=work, capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"building {', '.join(NATIVE)} failed (exit {done.returncode}):\n"
+                               f"{(done.stdout + done.stderr)[-3000:]}")
         built = Path(tmp) / "out" / "etl" / "transforms"
         built.mkdir(parents=True)
-        for name in COMPILED:
-            package = (work / name).parent
+        for package in {(work / name).parent for name in (*COMPILED, *NATIVE)}:
             for path in [*package.glob("*.so"), *package.glob("*.pyd")]:  # Windows: .pyd
                 shutil.copyfile(path, built / path.name)
         if not any(built.iterdir()):

@@ -114,7 +114,12 @@ def test_an_edited_source_has_another_folder(tmp_path):
     assert edited != before
     # a module the build reads to type the tagger
     (tmp_path / "etl" / "text.py").write_text("# edited\n", encoding="utf-8")
-    assert compiled.compiled_folder(tmp_path) not in (before, edited)
+    typing_edited = compiled.compiled_folder(tmp_path)
+    assert typing_edited not in (before, edited)
+    # the C passes built beside it
+    native = tmp_path / compiled.NATIVE[0]
+    native.write_text(native.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
+    assert compiled.compiled_folder(tmp_path) not in (before, edited, typing_edited)
 
 
 def test_turned_off_the_tagger_is_python():
@@ -133,6 +138,18 @@ def test_a_failed_build_leaves_no_folder(tmp_path):
     path.write_text(path.read_text(encoding="utf-8") + "\nBROKEN: int = 'text'\n",
                     encoding="utf-8")
     with pytest.raises(RuntimeError, match="mypyc failed"):
+        compiled.build(root, prefix)
+    assert not compiled.compiled_folder(root, prefix).exists()
+    assert [p.name for p in (prefix / "mypyc").iterdir()] == []
+
+
+@pytest.mark.skipif(compiled.missing_tools() != "", reason="no compiler, headers or mypyc here")
+def test_a_failed_c_build_leaves_no_folder(tmp_path):
+    root, prefix = tmp_path / "src", tmp_path / "env"
+    compiled.copy_sources(compiled.ROOT, root)
+    path = root / compiled.NATIVE[0]
+    path.write_text(path.read_text(encoding="utf-8") + "\nnot C at all\n", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="building etl/transforms/_passes.c failed"):
         compiled.build(root, prefix)
     assert not compiled.compiled_folder(root, prefix).exists()
     assert [p.name for p in (prefix / "mypyc").iterdir()] == []

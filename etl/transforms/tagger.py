@@ -24,6 +24,7 @@ import ahocorasick_rs
 from etl.jsonl import answer_jsonl
 from etl.paths import PROJECT_ROOT
 from etl.text import ASCII_BYTES, html_text, non_ascii, plain_text
+from etl.transforms import C_PASSES
 
 TAXONOMY_PATH = PROJECT_ROOT / "etl" / "data" / "taxonomy.toml"
 CATEGORIES = ("language", "database", "cloud", "cloud_service", "web_server", "framework",
@@ -220,6 +221,9 @@ def _translated(text: str, ascii_table: bytes, table: dict, others: str | None =
 def search_key(text: str) -> str:
     """Searchable form: lower case, separators as spaces; + # . kept inside names (C++, .NET).
     It has the length of text, so offsets carry over."""
+    if C_PASSES is not None:  # the same passes in C (etl.compile)
+        key: str = C_PASSES.search_key(text, _ASCII_KEY, _KEY_TABLE)
+        return key
     # each substitution only where its character is (a test for one character is much faster
     # than a regex scan)
     others = _non_ascii_of(text)  # the dots pass changes only ASCII characters
@@ -823,6 +827,10 @@ class Tagger:
 
     def _glued_words(self, text: str) -> tuple[str, list[tuple[int, int]]]:
         """The text's shape and its words holding a lower-then-upper case change, in order."""
+        if C_PASSES is not None:  # the same pass in C (etl.compile)
+            found: tuple[str, list[tuple[int, int]]] = C_PASSES.glued_words(
+                text, _ASCII_SHAPE, _SHAPE_TABLE)
+            return found
         shape = _translated(text, _ASCII_SHAPE, _SHAPE_TABLE, _non_ascii_of(text))
         words = []
         end = -1

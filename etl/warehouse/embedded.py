@@ -43,8 +43,8 @@ UPDATE_COMMAND = "python -m etl ingest hn --since YYYY-MM && python -m etl build
 
 # The code and data that decide the embedded rows: when their fingerprint is the one the shipped
 # manifest recorded, a rebuild must give the shipped rows exactly (tests/test_embedded.py).
-PIPELINE_FILES = ("etl/sources/hn.py", "etl/text.py", "etl/transforms/*.py", "etl/data/*",
-                  "etl/warehouse/build.py", "etl/warehouse/schema.py",
+PIPELINE_FILES = ("etl/sources/hn.py", "etl/text.py", "etl/transforms/*.py", "etl/transforms/*.c",
+                  "etl/data/*", "etl/warehouse/build.py", "etl/warehouse/schema.py",
                   "etl/warehouse/embedded.py")
 
 

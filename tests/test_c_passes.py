@@ -1,0 +1,191 @@
+"""The text passes in C (etl/transforms/_passes.c) give exactly what the Python passes give.
+
+`python -m etl.compile` builds them beside the compiled tagger; etl.text.plain_text (its space
+passes) and the tagger's search_key and _glued_words call them when they are built
+(etl.transforms.C_PASSES). The Python passes are the reference (tests/pure_tagger.py runs
+them without the C): these tests compare the two on real postings, on the synthetic sample, on
+a seeded corpus of short hostile strings and on generated text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import subprocess
+import sys
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import etl.text
+from etl import compile as compiled
+from etl.evaluate import LINKEDIN_SAMPLE, _linkedin, load_labels, posting_text
+from etl.sample import write_sample
+from etl.transforms import C_PASSES
+from tests.pure_tagger import pure_tagger, pure_text
+from tests.test_compiled_tagger import LABELS
+from tests.test_tagger_fast_path import GAPS, PIECES, sample_texts
+
+needs_build = pytest.mark.skipif(
+    C_PASSES is None, reason="the C passes are not built here (python -m etl.compile says why)")
+
+# characters where the passes decide something: spaces, breaks, dots, + and #, word characters
+HOSTILE = " \t\n\r\x0b\x0c\x1c\x1f\x00\x7f.+#_-,;:!()<>&aAbZz09"
+HOSTILE_WORDS = ["Net", "Js", "Io", "C++", "C#", "F#", "Node.js", ".NET", "ASP.NET", "e.g.",
+                 "U.S.", "AWS.Experience", "scripting.1+", "Ruby+Javascript", "kdb+", "a+b", "+",
+                 "#", ".", "..", " ", "\n", "\r\n", "\r", "\t", "\x0b", "\x1c", "  ", "3.5",
+                 "Vue.Js", "x.Io", "ab.Net", "ab.Nets", "ab.Jsx", "Ab.Cde", "ab.1", "fooBar",
+                 "ReactNode", "aB", "iOS", "\n \n", " \x0c \n"]
+
+
+@cache
+def tagger_python():
+    """The tagger's Python passes (the reference)."""
+    return pure_tagger().Tagger.default()
+
+
+def hostile_texts(n: int, seed: int = 5) -> list[str]:
+    """Short strings of characters and words where the passes decide something."""
+    rng = random.Random(seed)
+    texts = ["".join(rng.choice(HOSTILE) for _ in range(rng.randint(0, 40))) for _ in range(n)]
+    texts += [rng.choice(["", " "]).join(rng.choice(HOSTILE_WORDS)
+                                         for _ in range(rng.randint(0, 12))) for _ in range(n)]
+    # long runs of plain words between them, which the C passes read eight characters at a time
+    prose = ["experience", "with", "Python", "and", "the", "team", "a", "of"]
+    texts += [" ".join(rng.choice(prose if rng.random() < 0.9 else HOSTILE_WORDS)
+                       for _ in range(rng.randint(0, 80))) for _ in range(n // 4)]
+    return texts
+
+
+def differing(texts: list[str]) -> list[tuple[str, str]]:
+    """(pass, text) for each text where a C pass differs from its Python pass: plain_text (and
+    etl.text.plain_text, which calls it after NFKC), search_key and _glued_words on the text and
+    on its normalised form."""
+    plain, tagger = pure_text(), pure_tagger()
+    out = []
+    for text in texts:
+        if etl.text.plain_text(text) != plain.plain_text(text):  # with the C passes, and without
+            out.append(("plain_text", text[:80]))
+        nfkc = unicodedata.normalize("NFKC", text)
+        if C_PASSES.plain_text(nfkc) != plain.plain_text(nfkc)[0]:
+            out.append(("plain_text of NFKC", nfkc[:80]))
+        for form in {text, tagger.normalise(text)}:
+            if C_PASSES.search_key(form, tagger._ASCII_KEY, tagger._KEY_TABLE) != \
+                    tagger.search_key(form):
+                out.append(("search_key", form[:80]))
+            if C_PASSES.glued_words(form, tagger._ASCII_SHAPE, tagger._SHAPE_TABLE) != \
+                    tagger_python()._glued_words(form):
+                out.append(("glued_words", form[:80]))
+    return out
+
+
+def test_the_passes_are_built_where_they_can_be():
+    missing = compiled.missing_tools()
+    if missing or os.environ.get("HIRING_RADAR_PURE_PYTHON"):
+        pytest.skip(f"the C passes cannot be built here: {missing or 'turned off'}")
+    assert C_PASSES is not None, "python -m etl.compile (make setup) builds them; run it first"
+    assert Path(C_PASSES.__file__).parent == compiled.compiled_folder()
+
+
+@needs_build
+def test_the_python_passes_are_the_reference():
+    assert pure_text().C_PASSES is None and pure_tagger().C_PASSES is None
+    assert pure_tagger().plain_text is pure_text().plain_text
+
+
+@needs_build
+def test_the_same_on_hostile_strings():
+    texts = hostile_texts(20_000)
+    assert sum(t.isascii() for t in texts) == len(texts)
+    assert differing(texts) == []
+    # and with characters past ASCII where the rules look: letters, digits, marks, spaces
+    rng = random.Random(8)
+    others = "éÉßİıΣσς٣²½\u0301\u00a0\u2028\u3000’“•K\U0001f680"
+    texts = ["".join(rng.choice(HOSTILE + others) for _ in range(rng.randint(0, 40)))
+             for _ in range(10_000)]
+    assert differing(texts) == []
+
+
+@needs_build
+def test_the_same_on_the_labelled_postings_and_linkedin(shared_data):
+    texts = [posting_text(shared_data, row.source, row.file, row.id)
+             for path in LABELS for row in load_labels(path)]
+    texts += list(_linkedin(shared_data / LINKEDIN_SAMPLE).values())
+    texts += [pure_tagger().normalise(t) for t in texts]
+    assert sum(t.isascii() for t in texts) > 1_000
+    assert differing(texts) == []
+
+
+@needs_build
+def test_the_same_on_sample_postings(tmp_path):
+    raw = write_sample(tmp_path / "raw", seed=13, n=5_000, until=dt.date(2026, 6, 30))
+    texts = sample_texts(raw, raw_every=5)
+    assert sum(t.isascii() for t in texts) > 1_000
+    assert differing(texts) == []
+
+
+@needs_build
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(PIECES + HOSTILE_WORDS), st.sampled_from(GAPS)),
+                max_size=40))
+def test_the_same_on_generated_text(parts):
+    text = "".join(piece + gap for piece, gap in parts)
+    ascii_text = text.encode("ascii", "replace").decode("ascii")  # each other character as "?"
+    assert differing([text, ascii_text]) == []
+
+
+@needs_build
+def test_not_ascii_without_a_table_is_left_to_python():
+    for text in ("café", "a\u00a0b", "C++ “x”", "\U0001f680 Go"):
+        assert C_PASSES.search_key(text, pure_tagger()._ASCII_KEY) is None
+        assert C_PASSES.glued_words(text, pure_tagger()._ASCII_SHAPE) is None
+    assert C_PASSES.search_key("Café.Net", pure_tagger()._ASCII_KEY, pure_tagger()._KEY_TABLE) \
+        == "café.net"
+
+
+@needs_build
+def test_known_answers():
+    key, shape = pure_tagger()._ASCII_KEY, pure_tagger()._ASCII_SHAPE
+    assert C_PASSES.plain_text("  a \t b  \r\n\n \n c  ") == "a b\n\nc"
+    assert C_PASSES.plain_text("a\u00a0\u00a0b \u3000\n\u2028\nc\u3000") == "a b \u3000\n\nc"
+    assert C_PASSES.search_key("Node.js, AWS.Experience and C++.", key) == \
+        "node.js  aws experience and c++ "
+    assert C_PASSES.search_key("ASP.Net Ruby+Javascript C#", key) == \
+        "asp.net ruby javascript c#"
+    assert C_PASSES.glued_words("use ReactNode and iOS", shape) == \
+        ("aaa AaaaaAaaa aaa aAA", [(4, 13), (18, 21)])
+
+
+@needs_build
+def test_bad_arguments_are_refused():
+    with pytest.raises(ValueError, match="at least 128 bytes"):
+        C_PASSES.search_key("python", b"short")
+    with pytest.raises(ValueError, match="at least 128 bytes"):
+        C_PASSES.glued_words("python", b"")
+    with pytest.raises(TypeError):
+        C_PASSES.plain_text(b"python")
+    with pytest.raises(TypeError):
+        C_PASSES.search_key(None, pure_tagger()._ASCII_KEY)
+    with pytest.raises(KeyError):  # a table of images that lacks a character of the text
+        C_PASSES.search_key("café", pure_tagger()._ASCII_KEY, {})
+    with pytest.raises(ValueError, match="maps past ASCII"):
+        C_PASSES.glued_words("café", pure_tagger()._ASCII_SHAPE, {ord("é"): ord("é")})
+
+
+def test_turned_off_the_passes_are_python():
+    code = ("from etl.transforms import C_PASSES; from etl.compile import tagger_runs; "
+            "print(C_PASSES, tagger_runs())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "HIRING_RADAR_PURE_PYTHON": "1"}, check=True,
+                          cwd=compiled.ROOT)
+    assert done.stdout.strip() == "None as Python"
+
+
+@needs_build
+def test_the_benches_say_the_passes_run_compiled():
+    assert compiled.tagger_runs() == "compiled"
