@@ -362,6 +362,7 @@ static PyMethodDef methods[] = {
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_passes",
-                                    "Text passes of the tagger, in C.", -1, methods};
+                                    "Text passes of the tagger, in C.", -1, methods,
+                                    NULL, NULL, NULL, NULL};
 
 PyMODINIT_FUNC PyInit__passes(void) { return PyModule_Create(&module); }
