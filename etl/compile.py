@@ -1,14 +1,16 @@
-"""``python -m etl.compile``: build the tagger with mypyc, for speed (docs/build_speed.md).
+"""``python -m etl.compile``: build the tagger with mypyc and its C text passes, for speed.
+
+docs/build_speed.md, "Seventh pass" and "Eighth pass", says what they gain.
 
 The tagger's per-mention rules are plain Python; mypyc compiles the same module into a C
 extension (the same code, the same results: tests/test_compiled_tagger.py compares them).
 Beside it, etl/transforms/_passes.c: text passes of the tagger written in C (the Python
 passes stay the reference: tests/test_c_passes.py). The extensions go into a folder of the
-running environment named after the hash of the
-source files it was built from (``compiled_folder``), and etl/transforms/__init__.py puts that
-folder first on the package's path only when it exists: an edited source has another hash, so
-a stale build is never loaded. Building needs a C compiler and Python's headers; without them
-the command says why and the tagger runs as plain Python (exit status 0 unless --strict).
+running environment named after the hash of the source files they were built from
+(``compiled_folder``), and etl/transforms/__init__.py puts that folder first on the package's
+path only when it exists: an edited source has another hash, so a stale build is never loaded.
+Building needs a C compiler and Python's headers; without them the command says why and the
+tagger runs as plain Python (exit status 0 unless --strict).
 """
 
 from __future__ import annotations

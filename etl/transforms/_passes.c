@@ -242,8 +242,8 @@ static PyObject *plain_text(PyObject *self, PyObject *text) {
     Py_ssize_t m = 0;
     /* "\r\n" and "\r" as "\n"; each run of spaces and tabs as one space, none beside a break */
     for (Py_ssize_t i = 0; i < n; i++) {
-        /* eight characters copied as they are when none is a control character, no space is
-           followed by a space or one (the ninth character too), and no break is before them */
+        /* eight characters copied as they are when none of them (nor the ninth) is a control
+           character, no space among them is followed by another, and no break is before them */
         while (i + 9 <= n && !(m > 0 && o[m - 1] == '\n')) {
             uint64_t x = eight(s + i), y = eight(s + i + 1);
             if (below_space(x) | below_space(y) | (spaces(x) & spaces(y))) break;
