@@ -365,3 +365,22 @@ def test_near_duplicate_links_are_the_row_pairs_whose_texts_and_titles_agree():
     assert links.height == len(want)
     assert texts_only > len(want) > 0  # most near-duplicate texts sit under other titles
     assert 0 < sum(j < 1.0 for _, _, j in want) < len(want)
+
+
+def test_the_text_key_is_the_description_with_runs_of_white_space_as_one_space():
+    # dedup_keys takes _key(description) as the text key as it is: _key leaves no white space
+    # but single spaces between words, so collapsing runs of white space again changes nothing
+    # (it did that pass until 2026-12-05; the fingerprints must not change)
+    rnd = random.Random(9)
+    chars = (" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2000\u2028\u2029\u202f\u205f\u3000"
+             "\u200b\u200c\u200d\ufeff.,;-_aZé٣²İß\u0301")
+    descriptions = ["".join(rnd.choice(chars) for _ in range(rnd.randint(0, 60)))
+                    for _ in range(5_000)] + [text(3), "  Python \u3000\n Go  ", None]
+    rows = pl.DataFrame([{**posting(f"p{i}", "2024-03-01"), "description": d, "row": i}
+                         for i, d in enumerate(descriptions)])
+    keys = dedup_keys(rows)
+    key = pl.col("description").fill_null("").str.to_lowercase().str.replace_all(r"[^\w]+", " ")
+    before = rows.select(key.str.strip_chars().str.replace_all(r"\s+", " ").hash(seed=7)
+                         .alias("fingerprint"))
+    assert keys["fingerprint"].to_list() == before["fingerprint"].to_list()
+    assert keys["fingerprint"].n_unique() > 4_000

@@ -161,7 +161,9 @@ def dedup_keys(rows: pl.DataFrame) -> pl.DataFrame:
         date.cast(pl.Int32).alias("day"),
         *link_keys(),
         _key(pl.col("location_raw")).alias("location_key"),
-        _key(pl.col("description")).str.replace_all(r"\s+", " ").alias("text_key"),
+        # _key leaves single spaces only (a run of white space is a run of non-word
+        # characters), so the text key is the description's _key as it is
+        _key(pl.col("description")).alias("text_key"),
     ).with_columns(pl.col("text_key").hash(seed=7).alias("fingerprint"))
     # Only a row with a company can be a near-duplicate, so only those need signatures.
     with_company = keyed.filter(pl.col("company_key") != "").select("row", "text_key")
