@@ -4,7 +4,7 @@
 passes) and the tagger's search_key and _glued_words call them when they are built
 (etl.transforms.C_PASSES). The Python passes are the reference (tests/pure_tagger.py runs
 them without the C): these tests compare the two on real postings, on the synthetic sample, on
-a seeded corpus of short hostile strings and on generated text.
+a seeded corpus of hostile strings and on generated text.
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ def tagger_python():
 
 
 def hostile_texts(n: int, seed: int = 5) -> list[str]:
-    """Short strings of characters and words where the passes decide something."""
+    """Strings of the characters and words where the passes decide something: short ones, and
+    long runs of plain words with some of them in between."""
     rng = random.Random(seed)
     texts = ["".join(rng.choice(HOSTILE) for _ in range(rng.randint(0, 40))) for _ in range(n)]
     texts += [rng.choice(["", " "]).join(rng.choice(HOSTILE_WORDS)
