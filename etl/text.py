@@ -113,12 +113,10 @@ def nfkc(text: str, others: str) -> tuple[str, str]:
 def plain_text(text: str) -> tuple[str, str]:
     """Plain text: Unicode NFKC, runs of spaces as one, lines stripped, blank lines collapsed;
     also the non-ASCII characters of the result, in order."""
-    if C_PASSES is not None and text.isascii():  # the same passes in C (etl.compile)
-        return C_PASSES.plain_text(text), ""
     others = non_ascii(text)  # ASCII text is NFKC already and has no no-break space
     if others and not is_nfkc(text, others):
         text, others = nfkc(text, others)
-    if C_PASSES is not None:  # the passes below in C; no-break spaces become spaces there
+    if C_PASSES is not None:  # the passes below in C (etl.compile); no-break spaces become spaces
         return C_PASSES.plain_text(text), others.replace("\u00a0", "")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -110,6 +110,12 @@ def test_the_same_on_hostile_strings():
     texts = ["".join(rng.choice(HOSTILE + others) for _ in range(rng.randint(0, 40)))
              for _ in range(10_000)]
     assert differing(texts) == []
+    # and with Latin-1 ones only, which CPython keeps at one byte a character as it does ASCII
+    latin = "éÉßµ²½×ÿ\u00a0\u0085"
+    texts = ["".join(rng.choice(HOSTILE + latin) for _ in range(rng.randint(0, 40)))
+             for _ in range(5_000)]
+    assert sum(max(t, default="a") > "\x7f" for t in texts) > 4_000
+    assert differing(texts) == []
 
 
 @needs_build

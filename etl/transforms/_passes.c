@@ -3,70 +3,76 @@
    Each returns None where it does not apply (the Python pass runs then). The Python passes are
    the reference: tests/test_c_passes.py checks that these give the same strings, on real
    postings and on generated hostile texts.
+   Each pass is written once, over a text's characters as CPython stores them (one, two or
+   four bytes each: its "kind"); plain_text is compiled once for each kind.
    Built by python -m etl.compile beside the compiled tagger (docs/build_speed.md). */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
 
-static inline int is_word(unsigned char c) {
+#if defined(__GNUC__)
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE static inline
+#endif
+
+#define AT(kind, data, i) PyUnicode_READ(kind, data, i)
+
+/* the tests on characters: \w, \d, \s and \b as Python's re sees them in a str (its word
+   characters are str.isalnum() and "_", its digits the decimal ones, its white space
+   str.isspace()); the letters of the rules are ASCII only */
+static inline int is_word(Py_UCS4 c) {
+    if (c >= 128) return Py_UNICODE_ISALNUM(c);
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
-static inline int is_letter(unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+static inline int is_digit(Py_UCS4 c) {
+    return c < 128 ? c >= '0' && c <= '9' : Py_UNICODE_ISDECIMAL(c);
 }
-static inline int is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
-static inline int is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
-static inline int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-/* str.isspace() and the regex \s on ASCII characters */
-static inline int is_space(unsigned char c) {
+static inline int is_white(Py_UCS4 c) {
+    if (c >= 128) return Py_UNICODE_ISSPACE(c);
     return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
 }
+static inline int is_upper(Py_UCS4 c) { return c >= 'A' && c <= 'Z'; }
+static inline int is_lower(Py_UCS4 c) { return c >= 'a' && c <= 'z'; }
+static inline int is_letter(Py_UCS4 c) { return is_upper(c) || is_lower(c); }
+/* what plain_text joins into one space: spaces, tabs and no-break spaces */
+static inline int is_blank(Py_UCS4 c) { return c == ' ' || c == '\t' || c == 0xa0; }
 
-/* whether s[at:] starts with word and a word boundary follows it */
-static int word_at(const unsigned char *s, Py_ssize_t n, Py_ssize_t at, const char *word) {
-    Py_ssize_t len = (Py_ssize_t)strlen(word);
-    if (at + len > n || memcmp(s + at, word, (size_t)len) != 0) return 0;
-    return at + len == n || !is_word(s[at + len]);
+/* the first i >= from where s[i] is c (an ASCII character), or n: memchr where each character
+   is a byte */
+ALWAYS_INLINE Py_ssize_t next_of(int kind, const void *s, Py_ssize_t n, Py_ssize_t from,
+                                 Py_UCS4 c) {
+    if (from >= n) return n;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const unsigned char *at = memchr((const unsigned char *)s + from, (int)c,
+                                         (size_t)(n - from));
+        return at == NULL ? n : at - (const unsigned char *)s;
+    }
+    for (; from < n; from++)
+        if (AT(kind, s, from) == c) return from;
+    return n;
 }
 
-/* _DOTS: whether the dot at i becomes a space */
-static int dot_goes(const unsigned char *s, Py_ssize_t n, Py_ssize_t i) {
-    if (i + 1 >= n || !is_word(s[i + 1])) return 1;                 /* (?!\w) */
-    if (i < 2 || !is_letter(s[i - 2]) || !is_letter(s[i - 1])) return 0;
-    if (!(is_digit(s[i + 1]) ||
-          (i + 3 < n && is_upper(s[i + 1]) && is_lower(s[i + 2]) && is_lower(s[i + 3]))))
-        return 0;
-    return !(word_at(s, n, i + 1, "Net") || word_at(s, n, i + 1, "Js")
-             || word_at(s, n, i + 1, "Io"));
-}
-
-/* the same tests on characters of any text: \w, \d and \b as Python's re sees them in a str
-   (its word characters are str.isalnum() and "_", its digits the decimal ones) */
-static inline int any_word(Py_UCS4 c) {
-    return c < 128 ? is_word((unsigned char)c) : Py_UNICODE_ISALNUM(c);
-}
-
-static int any_word_at(const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t at, const char *word) {
+/* whether s[at:] starts with word (ASCII) and a word boundary follows it */
+static int word_at(int kind, const void *s, Py_ssize_t n, Py_ssize_t at, const char *word) {
     Py_ssize_t len = (Py_ssize_t)strlen(word);
     if (at + len > n) return 0;
     for (Py_ssize_t j = 0; j < len; j++)
-        if (s[at + j] != (Py_UCS4)(unsigned char)word[j]) return 0;
-    return at + len == n || !any_word(s[at + len]);
+        if (AT(kind, s, at + j) != (Py_UCS4)(unsigned char)word[j]) return 0;
+    return at + len == n || !is_word(AT(kind, s, at + len));
 }
 
-static inline int any_letter(Py_UCS4 c) { return c < 128 && is_letter((unsigned char)c); }
-static inline int any_upper(Py_UCS4 c) { return c < 128 && is_upper((unsigned char)c); }
-static inline int any_lower(Py_UCS4 c) { return c < 128 && is_lower((unsigned char)c); }
-
-static int any_dot_goes(const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t i) {
-    if (i + 1 >= n || !any_word(s[i + 1])) return 1;
-    if (i < 2 || !any_letter(s[i - 2]) || !any_letter(s[i - 1])) return 0;
-    if (!(Py_UNICODE_ISDECIMAL(s[i + 1]) ||
-          (i + 3 < n && any_upper(s[i + 1]) && any_lower(s[i + 2]) && any_lower(s[i + 3]))))
+/* _DOTS: whether the dot at i becomes a space */
+static int dot_goes(int kind, const void *s, Py_ssize_t n, Py_ssize_t i) {
+    if (i + 1 >= n || !is_word(AT(kind, s, i + 1))) return 1;                /* (?!\w) */
+    if (i < 2 || !is_letter(AT(kind, s, i - 2)) || !is_letter(AT(kind, s, i - 1))) return 0;
+    Py_UCS4 next = AT(kind, s, i + 1);
+    if (!(is_digit(next) || (i + 3 < n && is_upper(next) && is_lower(AT(kind, s, i + 2))
+                             && is_lower(AT(kind, s, i + 3)))))
         return 0;
-    return !(any_word_at(s, n, i + 1, "Net") || any_word_at(s, n, i + 1, "Js")
-             || any_word_at(s, n, i + 1, "Io"));
+    return !(word_at(kind, s, n, i + 1, "Net") || word_at(kind, s, n, i + 1, "Js")
+             || word_at(kind, s, n, i + 1, "Io"));
 }
 
 /* the image of a character: the bytes table for ASCII, else table[ord(c)] (a dict of ints;
@@ -89,30 +95,29 @@ static int mapped(Py_UCS4 c, const unsigned char *ascii, PyObject *table, Py_UCS
     return 0;
 }
 
-/* search_key of a text that is not ASCII, over its code points */
-static PyObject *any_search_key(PyObject *text, const unsigned char *ascii, PyObject *table) {
+/* the images of text's characters into out, of kind out_kind (one byte each for an ASCII
+   text; where it is one byte each, an image past ASCII is refused); -1 with an exception */
+static int images(PyObject *text, const unsigned char *ascii, PyObject *table, int out_kind,
+                  void *out) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    Py_UCS4 *s = PyUnicode_AsUCS4Copy(text);
-    if (s == NULL) return NULL;
-    Py_UCS4 *k = PyMem_Malloc(sizeof(Py_UCS4) * (size_t)(n + 1));
-    if (k == NULL) { PyMem_Free(s); return PyErr_NoMemory(); }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (s[i] == '.' && any_dot_goes(s, n, i)) { k[i] = ' '; continue; }
-        if (mapped(s[i], ascii, table, &k[i]) < 0) { PyMem_Free(s); PyMem_Free(k); return NULL; }
+    if (PyUnicode_IS_ASCII(text)) {
+        const unsigned char *s = PyUnicode_1BYTE_DATA(text);
+        unsigned char *o = out;
+        for (Py_ssize_t i = 0; i < n; i++) o[i] = ascii[s[i]];
+        return 0;
     }
-    Py_ssize_t replaced = -1;
+    int kind = PyUnicode_KIND(text);
+    const void *s = PyUnicode_DATA(text);
     for (Py_ssize_t i = 0; i < n; i++) {
-        if (k[i] != '+') continue;
-        Py_UCS4 before = i == 0 ? 0 : (i - 1 == replaced ? '+' : k[i - 1]);
-        int first = i == 0 || !(any_word(before) || before == '+');
-        int glued = i > 0 && any_word(before) && i + 1 < n && any_letter(k[i + 1]);
-        if (first || glued) { k[i] = ' '; replaced = i; }
+        Py_UCS4 image;
+        if (mapped(AT(kind, s, i), ascii, table, &image) < 0) return -1;
+        if (out_kind == PyUnicode_1BYTE_KIND && image > 127) {
+            PyErr_SetString(PyExc_ValueError, "a shape table maps past ASCII");
+            return -1;
+        }
+        PyUnicode_WRITE(out_kind, out, i, image);
     }
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (k[i] == '#' && (i == 0 || !any_word(k[i - 1]))) k[i] = ' ';
-    PyObject *out = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, k, n);
-    PyMem_Free(s); PyMem_Free(k);
-    return out;
+    return 0;
 }
 
 /* the table (bytes) of a pass: at least 128 bytes, one for each ASCII character */
@@ -128,45 +133,46 @@ static PyObject *search_key(PyObject *self, PyObject *args) {
     Py_buffer table;
     if (!PyArg_ParseTuple(args, "Uy*|O", &text, &table, &others) || !table_of(&table))
         return NULL;
-    if (!PyUnicode_IS_ASCII(text)) {
-        PyObject *out = others == Py_None ? Py_NewRef(Py_None)
-                                           : any_search_key(text, table.buf, others);
-        PyBuffer_Release(&table);
-        return out;
-    }
+    int ascii = PyUnicode_IS_ASCII(text);
+    if (!ascii && others == Py_None) { PyBuffer_Release(&table); Py_RETURN_NONE; }
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    const unsigned char *s = PyUnicode_1BYTE_DATA(text);
-    const unsigned char *map = (const unsigned char *)table.buf;
-    PyObject *out = PyUnicode_New(n, 127);
-    if (out == NULL) { PyBuffer_Release(&table); return NULL; }
-    unsigned char *k = PyUnicode_1BYTE_DATA(out);
-    for (Py_ssize_t i = 0; i < n; i++) k[i] = map[s[i]];
-    PyBuffer_Release(&table);
-    /* _DOTS, over the text: the table keeps every dot */
-    const unsigned char *at = memchr(s, '.', (size_t)n);
-    while (at != NULL) {
-        Py_ssize_t i = at - s;
-        if (dot_goes(s, n, i)) k[i] = ' ';
-        at = i + 1 < n ? memchr(s + i + 1, '.', (size_t)(n - i - 1)) : NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *s = PyUnicode_DATA(text);
+    /* the key: the table's images, then the rules; for an ASCII text, written in place in the
+       string returned (its table keeps ASCII in ASCII), else four bytes a character first */
+    int key_kind = ascii ? PyUnicode_1BYTE_KIND : PyUnicode_4BYTE_KIND;
+    PyObject *out = ascii ? PyUnicode_New(n, 127) : NULL;
+    void *k = ascii ? (out == NULL ? NULL : PyUnicode_1BYTE_DATA(out))
+                    : PyMem_Malloc((size_t)n * 4 + 1);
+    if (k == NULL) {
+        PyBuffer_Release(&table);
+        return ascii ? NULL : PyErr_NoMemory();
     }
+    int failed = images(text, table.buf, others, key_kind, k) < 0;
+    PyBuffer_Release(&table);
+    if (failed) {
+        if (ascii) Py_DECREF(out); else PyMem_Free(k);
+        return NULL;
+    }
+    /* _DOTS, over the text: the table keeps every dot */
+    for (Py_ssize_t i = next_of(kind, s, n, 0, '.'); i < n; i = next_of(kind, s, n, i + 1, '.'))
+        if (dot_goes(kind, s, n, i)) PyUnicode_WRITE(key_kind, k, i, ' ');
     /* _PLUS_NOT_SUFFIX, over the key as it was before this pass */
     Py_ssize_t replaced = -1;  /* the last "+" made a space */
-    at = memchr(k, '+', (size_t)n);
-    while (at != NULL) {
-        Py_ssize_t i = at - k;
-        unsigned char before = i == 0 ? 0 : (i - 1 == replaced ? '+' : k[i - 1]);
+    for (Py_ssize_t i = next_of(key_kind, k, n, 0, '+'); i < n;
+         i = next_of(key_kind, k, n, i + 1, '+')) {
+        Py_UCS4 before = i == 0 ? 0 : (i - 1 == replaced ? '+' : AT(key_kind, k, i - 1));
         int first = i == 0 || !(is_word(before) || before == '+');
-        int glued = i > 0 && is_word(before) && i + 1 < n && is_letter(k[i + 1]);
-        if (first || glued) { k[i] = ' '; replaced = i; }
-        at = i + 1 < n ? memchr(k + i + 1, '+', (size_t)(n - i - 1)) : NULL;
+        int glued = i > 0 && is_word(before) && i + 1 < n && is_letter(AT(key_kind, k, i + 1));
+        if (first || glued) { PyUnicode_WRITE(key_kind, k, i, ' '); replaced = i; }
     }
     /* _HASH_NOT_SUFFIX */
-    at = memchr(k, '#', (size_t)n);
-    while (at != NULL) {
-        Py_ssize_t i = at - k;
-        if (i == 0 || !is_word(k[i - 1])) k[i] = ' ';
-        at = i + 1 < n ? memchr(k + i + 1, '#', (size_t)(n - i - 1)) : NULL;
-    }
+    for (Py_ssize_t i = next_of(key_kind, k, n, 0, '#'); i < n;
+         i = next_of(key_kind, k, n, i + 1, '#'))
+        if (i == 0 || !is_word(AT(key_kind, k, i - 1))) PyUnicode_WRITE(key_kind, k, i, ' ');
+    if (ascii) return out;
+    out = PyUnicode_FromKindAndData(key_kind, k, n);
+    PyMem_Free(k);
     return out;
 }
 
@@ -184,47 +190,71 @@ static inline uint64_t spaces(uint64_t v) {
     return ~(t + 0x7f * ONES) & (0x80 * ONES);
 }
 
-/* plain_text's space passes over the code points of a text that is not ASCII (and is NFKC):
-   no-break spaces count as spaces, and Unicode's white space (str.isspace, the regex \s) as
-   white space */
-static PyObject *any_plain_text(PyObject *text) {
+/* plain_text's space passes over a text (NFKC) of one kind: kind is a constant at each call,
+   so the compiler makes one loop for each */
+ALWAYS_INLINE PyObject *plain_of_kind(PyObject *text, int kind) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    Py_UCS4 *s = PyUnicode_AsUCS4Copy(text);
-    if (s == NULL) return NULL;
-    Py_UCS4 *o = PyMem_Malloc(sizeof(Py_UCS4) * (size_t)(n + 1));
-    if (o == NULL) { PyMem_Free(s); return PyErr_NoMemory(); }
+    const void *s = PyUnicode_DATA(text);
+    int ascii = kind == PyUnicode_1BYTE_KIND && PyUnicode_IS_ASCII(text);
+    char *o = PyMem_Malloc((size_t)n * (size_t)kind + 1);
+    if (o == NULL) return PyErr_NoMemory();
     Py_ssize_t m = 0;
+    /* "\r\n" and "\r" as "\n"; each run of spaces, tabs and no-break spaces as one space, none
+       beside a break */
     for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = s[i];
-        if (c == ' ' || c == '\t' || c == 0xa0) {
-            while (i + 1 < n && (s[i + 1] == ' ' || s[i + 1] == '\t' || s[i + 1] == 0xa0)) i++;
-            if ((m > 0 && o[m - 1] == '\n')
-                || (i + 1 < n && (s[i + 1] == '\n' || s[i + 1] == '\r')))
-                continue;
-            o[m++] = ' ';
-        } else if (c == '\r') {
-            if (i + 1 < n && s[i + 1] == '\n') i++;
-            o[m++] = '\n';
-        } else {
-            o[m++] = c;
+        /* in ASCII text, eight characters copied as they are when none of them (nor the ninth)
+           is a control character, no space among them is followed by another, and no break
+           is before them */
+        while (ascii && i + 9 <= n && !(m > 0 && o[m - 1] == '\n')) {
+            const unsigned char *p = (const unsigned char *)s + i;
+            uint64_t x = eight(p), y = eight(p + 1);
+            if (below_space(x) | below_space(y) | (spaces(x) & spaces(y))) break;
+            memcpy(o + m, p, 8);
+            m += 8;
+            i += 8;
         }
-    }
-    PyMem_Free(s);
-    Py_ssize_t w = 0;
-    for (Py_ssize_t r = 0; r < m; r++) {
-        if (o[r] == '\n') {
-            Py_ssize_t j = r + 1, last = -1;
-            while (j < m && Py_UNICODE_ISSPACE(o[j])) { if (o[j] == '\n') last = j; j++; }
-            o[w++] = '\n';
-            if (last >= 0) { o[w++] = '\n'; r = last; }
+        if (i >= n) break;
+        Py_UCS4 c = AT(kind, s, i);
+        if (c > ' ' && c != 0xa0) {  /* most characters */
+            PyUnicode_WRITE(kind, o, m, c);
+            m++;
             continue;
         }
-        o[w++] = o[r];
+        if (is_blank(c)) {
+            while (i + 1 < n && is_blank(AT(kind, s, i + 1))) i++;
+            if ((m > 0 && AT(kind, o, m - 1) == '\n')
+                || (i + 1 < n && (AT(kind, s, i + 1) == '\n' || AT(kind, s, i + 1) == '\r')))
+                continue;
+            c = ' ';
+        } else if (c == '\r') {
+            if (i + 1 < n && AT(kind, s, i + 1) == '\n') i++;
+            c = '\n';
+        }
+        PyUnicode_WRITE(kind, o, m, c);
+        m++;
     }
+    /* _BLANK_LINES, in place: a break, white space and more breaks, through the last break of
+       the run, as two breaks */
+    Py_ssize_t w = 0, r = 0;
+    while (r < m) {
+        Py_ssize_t at = next_of(kind, o, m, r, '\n');
+        if (w != r) memmove(o + w * kind, o + r * kind, (size_t)(at - r) * (size_t)kind);
+        w += at - r;
+        if (at == m) break;
+        Py_ssize_t j = at + 1, last = -1;
+        while (j < m && is_white(AT(kind, o, j))) { if (AT(kind, o, j) == '\n') last = j; j++; }
+        PyUnicode_WRITE(kind, o, w, '\n');
+        w++;
+        if (last >= 0) { PyUnicode_WRITE(kind, o, w, '\n'); w++; r = last + 1; }
+        else r = at + 1;
+    }
+    /* strip */
     Py_ssize_t lo = 0, hi = w;
-    while (lo < hi && Py_UNICODE_ISSPACE(o[lo])) lo++;
-    while (hi > lo && Py_UNICODE_ISSPACE(o[hi - 1])) hi--;
-    PyObject *out = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, o + lo, hi - lo);
+    while (lo < hi && is_white(AT(kind, o, lo))) lo++;
+    while (hi > lo && is_white(AT(kind, o, hi - 1))) hi--;
+    PyObject *out = ascii ? PyUnicode_New(hi - lo, 127)  /* ASCII still: no need to look */
+                          : PyUnicode_FromKindAndData(kind, o + lo * kind, hi - lo);
+    if (ascii && out != NULL) memcpy(PyUnicode_1BYTE_DATA(out), o + lo, (size_t)(hi - lo));
     PyMem_Free(o);
     return out;
 }
@@ -234,62 +264,11 @@ static PyObject *plain_text(PyObject *self, PyObject *text) {
         PyErr_SetString(PyExc_TypeError, "plain_text takes a str");
         return NULL;
     }
-    if (!PyUnicode_IS_ASCII(text)) return any_plain_text(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    const unsigned char *s = PyUnicode_1BYTE_DATA(text);
-    unsigned char *o = PyMem_Malloc((size_t)n + 1);
-    if (o == NULL) return PyErr_NoMemory();
-    Py_ssize_t m = 0;
-    /* "\r\n" and "\r" as "\n"; each run of spaces and tabs as one space, none beside a break */
-    for (Py_ssize_t i = 0; i < n; i++) {
-        /* eight characters copied as they are when none of them (nor the ninth) is a control
-           character, no space among them is followed by another, and no break is before them */
-        while (i + 9 <= n && !(m > 0 && o[m - 1] == '\n')) {
-            uint64_t x = eight(s + i), y = eight(s + i + 1);
-            if (below_space(x) | below_space(y) | (spaces(x) & spaces(y))) break;
-            memcpy(o + m, s + i, 8);
-            m += 8;
-            i += 8;
-        }
-        if (i >= n) break;
-        unsigned char c = s[i];
-        if (c > ' ') {
-            o[m++] = c;
-        } else if (c == ' ' || c == '\t') {
-            while (i + 1 < n && (s[i + 1] == ' ' || s[i + 1] == '\t')) i++;
-            if ((m > 0 && o[m - 1] == '\n')
-                || (i + 1 < n && (s[i + 1] == '\n' || s[i + 1] == '\r')))
-                continue;
-            o[m++] = ' ';
-        } else if (c == '\r') {
-            if (i + 1 < n && s[i + 1] == '\n') i++;
-            o[m++] = '\n';
-        } else {
-            o[m++] = c;
-        }
+    switch (PyUnicode_KIND(text)) {
+        case PyUnicode_1BYTE_KIND: return plain_of_kind(text, PyUnicode_1BYTE_KIND);
+        case PyUnicode_2BYTE_KIND: return plain_of_kind(text, PyUnicode_2BYTE_KIND);
+        default: return plain_of_kind(text, PyUnicode_4BYTE_KIND);
     }
-    /* _BLANK_LINES, in place: a break, whitespace and more breaks, through the last break of
-       the run, as two breaks */
-    Py_ssize_t w = 0, r = 0;
-    while (r < m) {
-        unsigned char *nl = memchr(o + r, '\n', (size_t)(m - r));
-        Py_ssize_t at = nl == NULL ? m : nl - o;
-        if (w != r) memmove(o + w, o + r, (size_t)(at - r));
-        w += at - r;
-        if (nl == NULL) break;
-        Py_ssize_t j = at + 1, last = -1;
-        while (j < m && is_space(o[j])) { if (o[j] == '\n') last = j; j++; }
-        o[w++] = '\n';
-        if (last >= 0) { o[w++] = '\n'; r = last + 1; } else { r = at + 1; }
-    }
-    /* strip */
-    Py_ssize_t lo = 0, hi = w;
-    while (lo < hi && is_space(o[lo])) lo++;
-    while (hi > lo && is_space(o[hi - 1])) hi--;
-    PyObject *out = PyUnicode_New(hi - lo, 127);
-    if (out != NULL) memcpy(PyUnicode_1BYTE_DATA(out), o + lo, (size_t)(hi - lo));
-    PyMem_Free(o);
-    return out;
 }
 
 static PyObject *glued_words(PyObject *self, PyObject *args) {
@@ -297,54 +276,37 @@ static PyObject *glued_words(PyObject *self, PyObject *args) {
     Py_buffer table;
     if (!PyArg_ParseTuple(args, "Uy*|O", &text, &table, &others) || !table_of(&table))
         return NULL;
-    int ascii = PyUnicode_IS_ASCII(text);
-    if (!ascii && others == Py_None) { PyBuffer_Release(&table); Py_RETURN_NONE; }
+    if (!PyUnicode_IS_ASCII(text) && others == Py_None) {
+        PyBuffer_Release(&table);
+        Py_RETURN_NONE;
+    }
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    const unsigned char *map = (const unsigned char *)table.buf;
-    PyObject *shape = PyUnicode_New(n, 127);
+    PyObject *shape = PyUnicode_New(n, 127);  /* ASCII whatever the text (a, A, 0 or a space) */
     PyObject *words = PyList_New(0);
     if (shape == NULL || words == NULL) {
         PyBuffer_Release(&table); Py_XDECREF(shape); Py_XDECREF(words);
         return NULL;
     }
     unsigned char *h = PyUnicode_1BYTE_DATA(shape);
-    if (ascii) {
-        const unsigned char *s = PyUnicode_1BYTE_DATA(text);
-        for (Py_ssize_t i = 0; i < n; i++) h[i] = map[s[i]];
-    } else {  /* the shape is ASCII whatever the text (a, A, 0 or a space) */
-        int kind = PyUnicode_KIND(text);
-        const void *data = PyUnicode_DATA(text);
-        for (Py_ssize_t i = 0; i < n; i++) {
-            Py_UCS4 image;
-            if (mapped(PyUnicode_READ(kind, data, i), map, others, &image) < 0 || image > 127) {
-                if (!PyErr_Occurred())
-                    PyErr_SetString(PyExc_ValueError, "a shape table maps past ASCII");
-                PyBuffer_Release(&table); Py_DECREF(shape); Py_DECREF(words);
-                return NULL;
-            }
-            h[i] = (unsigned char)image;
-        }
-    }
+    int failed = images(text, table.buf, others, PyUnicode_1BYTE_KIND, h) < 0;
     PyBuffer_Release(&table);
+    if (failed) { Py_DECREF(shape); Py_DECREF(words); return NULL; }
     Py_ssize_t end = -1;
     /* each "aA" (a lower-then-upper change) from an upper-case character: fewer than lower */
-    const unsigned char *upper = n > 1 ? memchr(h + 1, 'A', (size_t)(n - 1)) : NULL;
-    while (upper != NULL) {
-        Py_ssize_t cut = upper - h - 1;
-        if (h[cut] == 'a' && cut >= end) {
-            Py_ssize_t start = cut;
-            while (start > 0 && h[start - 1] != ' ') start--;
-            end = cut;
-            while (end < n && h[end] != ' ') end++;
-            PyObject *word = Py_BuildValue("(nn)", start, end);
-            if (word == NULL || PyList_Append(words, word) < 0) {
-                Py_XDECREF(word); Py_DECREF(shape); Py_DECREF(words);
-                return NULL;
-            }
-            Py_DECREF(word);
+    for (Py_ssize_t upper = next_of(PyUnicode_1BYTE_KIND, h, n, 1, 'A'); upper < n;
+         upper = next_of(PyUnicode_1BYTE_KIND, h, n, upper + 1, 'A')) {
+        Py_ssize_t cut = upper - 1;
+        if (h[cut] != 'a' || cut < end) continue;
+        Py_ssize_t start = cut;
+        while (start > 0 && h[start - 1] != ' ') start--;
+        end = cut;
+        while (end < n && h[end] != ' ') end++;
+        PyObject *word = Py_BuildValue("(nn)", start, end);
+        if (word == NULL || PyList_Append(words, word) < 0) {
+            Py_XDECREF(word); Py_DECREF(shape); Py_DECREF(words);
+            return NULL;
         }
-        Py_ssize_t next = cut + 2;
-        upper = next < n ? memchr(h + next, 'A', (size_t)(n - next)) : NULL;
+        Py_DECREF(word);
     }
     return Py_BuildValue("(NN)", shape, words);
 }
