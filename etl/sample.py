@@ -26,6 +26,10 @@ VOCAB_PATH = Path(__file__).parent / "data" / "sample_vocab.toml"
 FIRST_MONTH = (2016, 1)
 TREND_YEARS = (2016.0, 2026.0)  # trend pairs in the vocabulary are values at these two points
 BAD_RECORD_SHARE = 0.001
+# postings that repeat an earlier one of their month under a new id, as boards repost: half as
+# exact copies, half with a line added (near-duplicates); the build counts each once
+REPOST_SHARE = 0.05
+REPOST_LINE = "<p>Re-advertised: applications are still open.</p>"
 FILE_PATTERN = "postings-{year}.jsonl.gz"
 URL_BASE = "https://jobs.example.org/jobs"
 
@@ -629,6 +633,16 @@ def _spoil(rng: random.Random, record: dict, kind: int) -> None:
         record["salary"] = {"min": 120000, "max": 90000, "currency": "USD", "period": "yearly"}
 
 
+def repost(rng: random.Random, body: dict) -> dict:
+    """An earlier posting advertised again: the same record, or with REPOST_LINE added (once:
+    body may be a repost already)."""
+    again = dict(body)
+    if rng.random() < 0.5:
+        again["description_html"] = body["description_html"].removesuffix(REPOST_LINE) \
+            + REPOST_LINE
+    return again
+
+
 def last_posting_date(until: dt.date | None, today: dt.date | None = None) -> dt.date:
     """The last day postings may carry: the end of until's month, but never after today."""
     today = today or dt.date.today()
@@ -642,6 +656,9 @@ def records(seed: int = 7, n: int = 60000, until: dt.date | None = None):
     until = last_posting_date(until)
     gen = Generator(seed)
     rng = gen.rng
+    # reposts are drawn apart from gen's draws, so every other posting is what it would be
+    # without them
+    reposts = random.Random(seed * 1_000_003 + 17)
     months = month_list(until)
     counts = month_volumes(n, months, until)
     n_bad = max(3, round(n * BAD_RECORD_SHARE)) if n >= 100 else 0
@@ -656,7 +673,10 @@ def records(seed: int = 7, n: int = 60000, until: dt.date | None = None):
         for _ in range(count):
             stamp = dt.datetime(year, month, rng.randint(1, last_day), rng.randint(6, 20),
                                 rng.randrange(60), rng.randrange(60))
-            batch.append((stamp, gen.posting(m, year)))
+            body = gen.posting(m, year)
+            if batch and reposts.random() < REPOST_SHARE:
+                body = repost(reposts, reposts.choice(batch)[1])
+            batch.append((stamp, body))
         batch.sort(key=lambda pair: pair[0])
         for stamp, body in batch:
             index += 1
@@ -682,6 +702,8 @@ labour market, even though the trends were shaped to resemble published ones.
   `workplace` (the board's label, sometimes missing), `employment`, `salary`
   (`min`/`max`/`currency`/`period`, or null; many postings state pay only in the description, most
   not at all), `description_html`, `url`
+- about 5% of the postings repeat an earlier one of the same month under a new id (half word
+  for word, half with a line added), as job boards repost: the build counts each once
 - about 0.1% of the records are deliberately broken (no title, unparseable date, salary minimum
   above maximum) so that the quarantine step has something to do.
 """
