@@ -23,16 +23,20 @@ from etl.sample import write_sample
 from etl.sources import sources
 from etl.warehouse.append import AppendRefused, append, order_in_file
 from etl.warehouse.build import build
-from etl.warehouse.monthly import write_months
+from etl.warehouse.monthly import views_of, write_months
+from etl.warehouse.rollups import DERIVED_SQL, derived_sql, order_of, tag_index_query
 from etl.warehouse.schema import (
     EMPTY_MONTH_FILE,
     FOLDER_TABLES,
     LAYOUT_VERSION,
     MONTHLY_TABLES,
     YEARLY_TABLES,
+    in_year_files,
     month_files,
     read_table,
     table_files,
+    table_source,
+    unordered,
 )
 from radar import queries
 
@@ -98,6 +102,32 @@ def test_a_build_writes_one_sorted_file_per_month(warehouses):
                         where strftime(posted_date, '%Y-%m') <> regexp_extract(filename,
                               '([0-9-]+)[.]parquet$', 1)""").fetchall()[0][0]
     assert index == 0
+    for path in table_files(before, "technology_postings"):  # the tag index, by technology
+        keys = con.sql(f"select technology_id, posted_date, posting_id from read_parquet('{path}')"
+                       ).fetchall()
+        assert keys == sorted(keys), path
+
+
+def test_a_file_table_is_sorted_once(warehouses):
+    """The writers sort a year or month file table's rows themselves (in_year_files, the tag
+    index's month order): its query's own sort is dropped, not run first."""
+    _, before, _, _ = warehouses
+    con = duckdb.connect()
+    views_of(con, {t: table_source(before, t) for t in
+                   ("postings", "posting_technologies", "salaries", "rollup_technologies",
+                    "rollup_categories")})
+    wrapped = {name: in_year_files(derived_sql(name), order_of(name))
+               for name in DERIVED_SQL if name in YEARLY_TABLES}
+    wrapped["technology_postings"] = tag_index_query(derived_sql("technology_postings"))
+    assert set(wrapped) == {"salary_technologies", "technology_sets",
+                            "rollup_us_state_technologies", "technology_postings"}
+    for name, query in wrapped.items():
+        plan = con.sql("explain " + query).fetchall()[0][1]
+        assert plan.count("Order By:") == 1, name
+        assert derived_sql(name).count("order by") > unordered(derived_sql(name)).count("order by")
+    assert unordered("select list(a order by a) as l from t") == \
+        "select list(a order by a) as l from t"
+    assert unordered("select a from t\n  ORDER BY a, t.b  ") == "select a from t"
 
 
 def test_a_build_writes_the_largest_rollups_one_sorted_file_per_year(warehouses):

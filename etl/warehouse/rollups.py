@@ -27,6 +27,7 @@ from etl.warehouse.schema import (
     YEARLY_TABLES,
     in_year_files,
     table_source,
+    unordered,
 )
 
 DIMENSIONS = ("source", "country", "remote", "seniority", "role_family")
@@ -488,15 +489,20 @@ def write_answer_tables(folder: Path, memory: str = "1GB") -> dict[str, int]:
         shutil.rmtree(folder / ".answers-spill", ignore_errors=True)
 
 
+def tag_index_query(query: str) -> str:
+    """The tag index's rows as its writer takes them: each row's month, its file, as
+    ``_month``; ordered by month, then as the index is (query's own sort is dropped)."""
+    return (f"select *, strftime(posted_date, '%Y-%m') as _month from ({unordered(query)}) "
+            "order by _month, technology_id, posted_date, posting_id")
+
+
 def _write_by_month(con: duckdb.DuckDBPyConnection, name: str, parts: list[dict[str, list[str]]],
                     folder: Path) -> int:
     """Write one derived table of BY_MONTH a part (of whole months) at a time; its rows."""
     query, group = derived_sql(name), ROW_GROUP_ROWS.get(name, 100_000)
     if name in MONTHLY_TABLES:  # the tag index: a file per month (schema.py)
-        return write_by_month(
-            con, f"select *, strftime(posted_date, '%Y-%m') as _month from ({query}) "
-            "order by _month, technology_id, posted_date, posting_id", parts, folder / name,
-            monthly=True, group_rows=group, compression="zstd")
+        return write_by_month(con, tag_index_query(query), parts, folder / name, monthly=True,
+                              group_rows=group, compression="zstd")
     if name in YEARLY_TABLES:  # a file per year (schema.py), in the table's order
         return write_by_month(con, in_year_files(query, order_of(name)), parts, folder / name,
                               monthly=True, group_rows=group, compression="zstd")

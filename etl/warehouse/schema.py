@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -189,11 +190,22 @@ def year_name(day: dt.date) -> str:
     return f"{day.year:04d}"
 
 
+# a query's own last "order by" (keys of names and columns only: never inside a call)
+_LAST_ORDER = re.compile(r"\s+order\s+by\s+[\w., ]+$", re.IGNORECASE)
+
+
+def unordered(query: str) -> str:
+    """query without its own last ``order by``: for a query whose rows a wrapper sorts again
+    (DuckDB sorts both times; the outer sort alone gives the order)."""
+    return _LAST_ORDER.sub("", query.rstrip())
+
+
 def in_year_files(query: str, order: str) -> str:
     """A year-file table's rows as its writer takes them (monthly.write_months and
     write_by_month): each row's year, the file it goes to, as ``_month``; ordered by year and
-    within it by ``order`` (the table's own order)."""
-    return f"select *, strftime(month, '%Y') as _month from ({query}) order by _month, {order}"
+    within it by ``order`` (the table's own order, so the query's own sort is dropped)."""
+    return (f"select *, strftime(month, '%Y') as _month from ({unordered(query)}) "
+            f"order by _month, {order}")
 
 
 def table_path(folder, name: str):
