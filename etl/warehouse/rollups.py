@@ -8,7 +8,6 @@ warehouse built before they existed, without importing the build.
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from etl.warehouse.schema import (
     MONTHLY_TABLES,
     YEARLY_TABLES,
     in_year_files,
+    last_order,
     table_source,
     unordered,
 )
@@ -405,7 +405,7 @@ def derived_sql(name: str) -> str:
 
 def order_of(name: str) -> str:
     """The order a derived table's SQL gives its rows (its ``order by`` keys)."""
-    return re.search(r"order by ([\w, ]+?)\s*$", DERIVED_SQL[name]).group(1)
+    return last_order(DERIVED_SQL[name])
 
 
 def derived_tables_for(columns: set[str]) -> list[str]:

@@ -190,14 +190,20 @@ def year_name(day: dt.date) -> str:
     return f"{day.year:04d}"
 
 
-# a query's own last "order by" (keys of names and columns only: never inside a call)
-_LAST_ORDER = re.compile(r"\s+order\s+by\s+[\w., ]+$", re.IGNORECASE)
+# a query's own last "order by" and its keys (names and columns only: never inside a call)
+_LAST_ORDER = re.compile(r"\s+order\s+by\s+([\w., ]+?)\s*$", re.IGNORECASE)
+
+
+def last_order(query: str) -> str | None:
+    """The keys of query's own last ``order by``, as written; None when it ends in none."""
+    found = _LAST_ORDER.search(query)
+    return found.group(1) if found else None
 
 
 def unordered(query: str) -> str:
     """query without its own last ``order by``: for a query whose rows a wrapper sorts again
     (DuckDB sorts both times; the outer sort alone gives the order)."""
-    return _LAST_ORDER.sub("", query.rstrip())
+    return _LAST_ORDER.sub("", query)
 
 
 def in_year_files(query: str, order: str) -> str:
