@@ -83,6 +83,14 @@ def copy_sources(root: Path, dest: Path) -> None:
         shutil.copyfile(root / name, dest / name)
 
 
+def missing_modules(folder: Path) -> list[str]:
+    """The built modules (COMPILED and NATIVE, by name) that have no extension file in folder:
+    none in a folder build() made; a folder copied or emptied by hand may lack some."""
+    names = [Path(name).stem for name in (*COMPILED, *NATIVE)]
+    return [name for name in names
+            if not any(folder.glob(f"{name}.*.so")) and not any(folder.glob(f"{name}.*.pyd"))]
+
+
 def missing_tools() -> str:
     """Why an extension cannot be built here ("" when it can): the compiler, headers, mypyc."""
     compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]  # "gcc -pthread": gcc
@@ -136,9 +144,13 @@ def main(argv: list[str] | None = None) -> int:
                              "leave the tagger as plain Python)")
     args = parser.parse_args(argv)
     target = compiled_folder()
-    if target.is_dir():
+    if target.is_dir() and not missing_modules(target):
         print(f"compiled tagger: up to date ({target.parents[1].name})")
         return 0
+    if target.is_dir():  # not build()'s: it lacks a module, so it is made again whole
+        print(f"compiled tagger: {target.parents[1].name} lacks "
+              f"{', '.join(missing_modules(target))}; building it again")
+        shutil.rmtree(target.parents[1])
     why = missing_tools()
     if not why:
         try:

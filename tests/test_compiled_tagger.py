@@ -153,3 +153,30 @@ def test_a_failed_c_build_leaves_no_folder(tmp_path):
         compiled.build(root, prefix)
     assert not compiled.compiled_folder(root, prefix).exists()
     assert [p.name for p in (prefix / "mypyc").iterdir()] == []
+
+
+def test_a_folder_lacking_a_module_is_built_again(tmp_path, monkeypatch, capsys):
+    """`python -m etl.compile` says "up to date" only when the folder holds every module; a
+    folder holding part of a build (a copy made by hand) is removed and built again."""
+    target = tmp_path / "mypyc" / "cpython-0-abc" / "etl" / "transforms"
+    target.mkdir(parents=True)
+    (target / "tagger.cpython-0.so").write_bytes(b"")  # the C passes are missing
+    assert compiled.missing_modules(target) == ["_passes"]
+    built = []
+
+    def fake_build():
+        assert not target.exists()  # the partial folder went first
+        built.append(True)
+        target.mkdir(parents=True)
+        for name in ("tagger", "_passes"):
+            (target / f"{name}.cpython-0.so").write_bytes(b"")
+        return target
+
+    monkeypatch.setattr(compiled, "compiled_folder", lambda *a, **k: target)
+    monkeypatch.setattr(compiled, "missing_tools", lambda: "")
+    monkeypatch.setattr(compiled, "build", fake_build)
+    assert compiled.main([]) == 0
+    assert built == [True] and "lacks _passes" in capsys.readouterr().out
+    assert compiled.missing_modules(target) == []
+    assert compiled.main([]) == 0  # now whole: not built again
+    assert built == [True] and "up to date" in capsys.readouterr().out

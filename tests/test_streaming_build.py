@@ -128,17 +128,22 @@ def test_month_key_files_stop_holding_the_months_no_longer_read(tmp_path):
         for _ in range(2):
             files.write(_keys(month, row, 30))
             row += 30
-        assert set(files.buffers) <= {month - 1, month}
+        assert files.held() <= {month - 1, month}
     files.write(_keys(3, row, 5))  # a late key of an old month still reaches its file
     paths = files.close()
     assert [p.name for p in paths] == [f"{m}.parquet" for m in range(1, 8)]
     tables = [pq.read_table(p) for p in paths]
     assert [t.num_rows for t in tables] == [60, 60, 65, 60, 60, 60, 60]
     assert tables[2]["row"].to_pylist() == [*range(120, 180), *range(420, 425)]
+    # written without dictionaries (the hash lists never repeat; trying one cost the writer)
+    encodings = {e for p in paths for g in range(pq.ParquetFile(p).metadata.num_row_groups)
+                 for c in range(len(KEYS_SCHEMA))
+                 for e in pq.ParquetFile(p).metadata.row_group(g).column(c).encodings}
+    assert encodings and not {"PLAIN_DICTIONARY", "RLE_DICTIONARY"} & encodings
     held = MonthFiles(tmp_path / "all", flush_rows=100, idle_writes=100)  # the old rule
     for month in range(1, 8):
         held.write(_keys(month, 0, 30))
-    assert len(held.buffers) == 7
+    assert held.held() == set(range(1, 8))
     held.close()
 
 

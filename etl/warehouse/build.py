@@ -543,13 +543,15 @@ def _start_worker(known: Callable[[int], bool] | None) -> None:
 
 
 class MonthFiles:
-    """Dedup keys written to one Parquet file per posted month, buffered to few row groups.
+    """Dedup keys written to one Parquet file per posted month (a RowGroupWriter each), in row
+    groups of ``flush_rows``.
 
     A month's keys are held until they make ``flush_rows`` rows, or until ``idle_writes``
     batches have passed without a row of that month. Without the second rule the last rows of
     every month already read stayed held to the end (a 10-year input sorted by date held about
     130 months of up to 5,000 rows of about 670 bytes each), so the build's main process grew with
-    the months it had read; now it holds the months still being read.
+    the months it had read; now it holds the months still being read. The files are written
+    without dictionaries: most of a key row is its hash lists, which never repeat.
     """
 
     def __init__(self, folder: Path, flush_rows: int = 5000, idle_writes: int = 8):
@@ -557,9 +559,11 @@ class MonthFiles:
         self.writes = 0
         self.last_write: dict[int, int] = {}
         folder.mkdir(parents=True, exist_ok=True)
-        self.buffers: dict[int, list[pa.Table]] = {}
-        self.sizes: dict[int, int] = {}
-        self.writers: dict[int, pq.ParquetWriter] = {}
+        self.files: dict[int, RowGroupWriter] = {}
+
+    def held(self) -> set[int]:
+        """The months whose keys are held, not yet written."""
+        return {month for month, file in self.files.items() if file.held}
 
     def write(self, keys: pa.RecordBatch) -> None:
         """Add a batch of keys to the files of their months."""
@@ -567,30 +571,22 @@ class MonthFiles:
             return
         table = pa.Table.from_batches([keys])
         for month in pc.unique(table["month"]).to_pylist():
-            part = table.filter(pc.equal(table["month"], month))
-            self.buffers.setdefault(month, []).append(part)
-            self.sizes[month] = self.sizes.get(month, 0) + part.num_rows
+            if month not in self.files:
+                self.files[month] = RowGroupWriter(
+                    self.folder / f"{month}.parquet", KEYS_SCHEMA, self.flush_rows,
+                    STAGE_GROUP_BYTES, dictionary=False)
+            self.files[month].add(table.filter(pc.equal(table["month"], month)))
             self.last_write[month] = self.writes
-            if self.sizes[month] >= self.flush_rows:
-                self._flush(month)
         self.writes += 1
-        idle = [m for m in self.buffers if self.last_write[m] < self.writes - self.idle_writes]
-        for month in idle:
-            self._flush(month)
-
-    def _flush(self, month: int) -> None:
-        if month not in self.writers:
-            self.writers[month] = pq.ParquetWriter(self.folder / f"{month}.parquet", KEYS_SCHEMA)
-        self.writers[month].write_table(pa.concat_tables(self.buffers.pop(month)))
-        self.sizes[month] = 0
+        for month in self.held():
+            if self.last_write[month] < self.writes - self.idle_writes:
+                self.files[month].flush()
 
     def close(self) -> list[Path]:
-        """Flush and close every file; returns the files, by month."""
-        for month in list(self.buffers):
-            self._flush(month)
-        for writer in self.writers.values():
-            writer.close()
-        return [self.folder / f"{m}.parquet" for m in sorted(self.writers)]
+        """Write what is held and close every file; returns the files, by month."""
+        for file in self.files.values():
+            file.close()
+        return [self.folder / f"{m}.parquet" for m in sorted(self.files)]
 
 
 ROLLUP_SQL = {

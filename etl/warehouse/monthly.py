@@ -59,11 +59,16 @@ class RowGroupWriter:
 
     def __init__(self, path: Path, schema: pa.Schema, group_rows: int = GROUP_ROWS,
                  group_bytes: int = GROUP_BYTES, compression: str = "snappy",
-                 blooms: dict[str, dict] | None = None):
+                 blooms: dict[str, dict] | None = None, dictionary: bool = True):
+        """``dictionary``: whether Parquet tries a dictionary for each column (pyarrow's
+        default); False for files written once and read once whose large columns hold values
+        that seldom repeat (the build's staging files: a dictionary tried there and given up
+        cost the writer more than the rest of its work)."""
         self.schema, self.group_rows, self.group_bytes = schema, group_rows, group_bytes
         blooms = {c: o for c, o in (blooms or {}).items() if c in schema.names}
         self.writer = pq.ParquetWriter(path, schema, compression=compression,
-                                       bloom_filter_options=blooms or None)
+                                       bloom_filter_options=blooms or None,
+                                       use_dictionary=dictionary)
         self.pending: list[pa.Table] = []
         self.size = self.count = self.rows = 0
 
@@ -75,9 +80,15 @@ class RowGroupWriter:
         self.size, self.count = self.size + part.nbytes, self.count + part.num_rows
         self.rows += part.num_rows
         if self.count >= self.group_rows or self.size >= self.group_bytes:
-            self._flush()
+            self.flush()
 
-    def _flush(self) -> None:
+    @property
+    def held(self) -> int:
+        """Rows added and not yet written."""
+        return self.count
+
+    def flush(self) -> None:
+        """Write the rows held as row groups now."""
         if self.pending:
             self.writer.write_table(pa.concat_tables(self.pending), row_group_size=self.group_rows)
             self.pending.clear()
@@ -85,7 +96,7 @@ class RowGroupWriter:
 
     def close(self) -> int:
         """Write what is held and close the file; the rows written."""
-        self._flush()
+        self.flush()
         self.writer.close()
         return self.rows
 
