@@ -22,6 +22,7 @@ from etl.sample import write_sample
 from etl.sources import sources
 from etl.transforms import requirements as fast
 from tests.reference_code import requirements_before_speed as reference
+from tests.regex_strings import matched_strings
 
 EVAL = Path(__file__).parent / "eval"
 
@@ -186,3 +187,24 @@ def test_every_role_noun_and_degree_abbreviation_holds_a_hint():
     for word in abbreviations:
         for m in rules["degree_hints_cs"].finditer(f"a {word} b"):
             assert any(lit in m[0] for lit in rules["degree_hints_cs_literals"]), m[0]
+
+
+@pytest.mark.parametrize("kind", fast.EMPLOYMENT_TYPES)
+def test_every_string_an_employment_type_matches_holds_a_type_hint(kind):
+    """A type is looked for only in text holding one of its type hints (``type_hints``), so
+    every string one of its patterns matches must hold one: "full[- ]?time" as "full-time",
+    "full time" and "fulltime" alike."""
+    words = fast.tomllib.loads(fast.WORDS.read_text(encoding="utf-8"))["employment"]
+    hints = fast._rules()["employment_hints"][kind]
+    assert hints == tuple(words["type_hints"][kind]) or hints == words["type_hints"][kind]
+    for pattern in words[kind]:
+        strings = matched_strings(pattern)
+        assert strings, pattern
+        assert [m for m in strings if not any(h in m.lower() for h in hints)] == [], pattern
+
+
+def test_a_type_hint_left_out_is_found():
+    """The check above fails when a hint a pattern needs is missing (here "part time")."""
+    hints = [h for h in fast._rules()["employment_hints"]["part_time"] if h != "part time"]
+    missed = [m for m in matched_strings("part[- ]?time") if not any(h in m for h in hints)]
+    assert missed == ["part time"]

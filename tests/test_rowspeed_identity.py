@@ -9,7 +9,6 @@ synthetic sample postings and on the real postings the labelled sets come from.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -20,6 +19,7 @@ from etl.sources import sources
 from etl.transforms import normalize
 from etl.warehouse import build
 from tests.reference_code import build_before_speed, normalize_before_speed
+from tests.regex_strings import matched_strings
 
 READ_AT = dt.datetime(2026, 12, 2, 3, 0, tzinfo=dt.UTC)
 ARCHIVE_MONTHS = ("2013-12.jsonl.gz", "2019-03.jsonl.gz")  # two months of the HN archive
@@ -79,6 +79,8 @@ def test_real_labelled_sources_stage_the_same(shared_data, tmp_path):
     "", "Hybrid role, 3 days a week in the office", "We are fully remote.", "Remote-first team",
     "This is an onsite role in our office", "ON-SITE ONLY", "İn our office, hybrid work",
     "Remote (ſenior) HYBRID MODEL", "x" * 4100 + " fully remote", "2 days per week in office",
+    "Onsite position in Berlin", "ON-SITE role", "Hybrid working, office in Paris",
+    "3 days per week in the office", "our website has an office section", "part of the office",
 ])
 def test_remote_from_text_same_as_before(description):
     for location, title in ((None, "Engineer"), ("Berlin", "Remote Engineer"), ("", "Dev")):
@@ -86,19 +88,15 @@ def test_remote_from_text_same_as_before(description):
             normalize_before_speed.remote_from_text(location, title, description)
 
 
-def test_remote_hints_are_in_every_pattern():
-    """Each remote-in-text alternative holds one of its value's hints (so skipping is safe)."""
+def test_every_string_a_remote_pattern_matches_holds_a_hint():
+    """A text is searched for a value only when it holds one of the value's hints, so every
+    string its pattern matches must hold one ("on-?site" as "onsite" and "on-site" alike)."""
     for value, pattern in normalize._REMOTE_IN_TEXT:
-        for alternative in _top_level_alternatives(pattern.pattern.lower()):
-            plain = re.sub(r"\(\?:[^()]*\)\??|\\[bs]|[?]", "", alternative)  # optional groups out
-            assert any(h in plain for h in normalize._REMOTE_IN_TEXT_HINTS[value]), alternative
-
-
-def _top_level_alternatives(pattern: str) -> list[str]:
-    parts, depth, start = [], 0, 0
-    for i, char in enumerate(pattern):
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if char == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-    return [*parts, pattern[start:]]
+        strings = matched_strings(pattern.pattern)
+        assert len(strings) > 5
+        hints = normalize._REMOTE_IN_TEXT_HINTS[value]
+        assert [m for m in strings if not any(h in m.lower() for h in hints)] == [], value
+    without = ("on-site ", "in our office")  # "onsite " left out: the check finds it
+    assert [m for m in matched_strings(normalize._REMOTE_IN_TEXT[2][1].pattern)
+            if not any(h in m for h in without)] == ["onsite role", "onsite position",
+                                                      "onsite only"]

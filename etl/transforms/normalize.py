@@ -221,9 +221,10 @@ _REMOTE_IN_TEXT = (
     ("onsite", re.compile(r"\bon-?site (?:role|position|only)\b|\bin our office\b", re.I)),
 )
 # per value, lower-case words one of which every match of its _REMOTE_IN_TEXT pattern holds: a
-# text (case-folded) without one is not searched for the value (speed only)
-_REMOTE_IN_TEXT_HINTS = {"hybrid": ("hybrid", "office"), "remote": ("remote",),
-                         "onsite": ("site", "office")}
+# text (case-folded) without one is not searched for the value (speed only). The longer the
+# words, the fewer texts are searched: "office" alone let most texts through.
+_REMOTE_IN_TEXT_HINTS = {"hybrid": ("hybrid ", "week in "), "remote": ("remote",),
+                         "onsite": ("onsite ", "on-site ", "in our office")}
 
 
 def remote_from_text(location: str | None, title: str, description: str) -> str:

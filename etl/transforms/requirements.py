@@ -60,7 +60,7 @@ def _rules() -> dict:
         "degree_hints_cs": re.compile(deg["hints_cs"]),
         "degree_hints_cs_literals": tuple(deg["hints_cs_literals"]),
         "years_hints": tuple(yrs["hints"]),
-        "employment_hints": emp["hints"],
+        "employment_hints": emp["type_hints"],
         "all_employment_hints": tuple(h for kind in EMPLOYMENT_TYPES for h in emp["hints"][kind]),
         "degree": {level: [re.compile(rf"{_WORD_START}(?:{'|'.join(deg[level])})", re.I),
                            re.compile("|".join(deg.get(f"{level}_cs", ["(?!)"])))]
