@@ -274,13 +274,11 @@ def pay_query_params(choices) -> dict:
 
 def bench_queries(warehouse: Path, warm_runs: int = 20) -> None:
     """Each named query with the default filters: first call, then median and p95 of warm calls."""
-    from etl.bench_queries import page_params
+    from etl.bench_queries import page_params, query_params
     from radar import profile, queries
     choices = queries.choices(warehouse)
     filters = choices.defaults()
-    extra = {"category": "language", "technologies": ["python", "go", "java", "php"],
-             "technology_id": "python", "month": choices.last_month, "limit": 200,
-             "partners": ["postgresql"], **pay_query_params(choices)}
+    extra = query_params(choices)  # the same parameters as --queries-at's timings
     print(f"\nqueries on {warehouse} (default filters, all {filters.describe()}; "
           f"{warm_runs} warm calls each):")
     columns = profile.columns_of(queries.run("warehouse_columns", warehouse=warehouse),
@@ -416,14 +414,16 @@ def bench_archive(archive: Path) -> None:
               f"{manifest['row_counts']['posting_technologies']:,} technology tags")
 
 
-def keep_warehouse(warehouse: Path, dest: Path | None) -> None:
-    """Move the built warehouse out of the temporary folder to ``dest`` (when given)."""
+def keep_warehouse(warehouse: Path, dest: Path | None) -> Path:
+    """Move the built warehouse out of the temporary folder to ``dest`` (when given); returns
+    where it is now."""
     if dest is None:
-        return
+        return warehouse
     import shutil
     # a build swaps a versioned folder in behind a symlink: move the folder, not the link
     shutil.move(str(warehouse.resolve()), str(dest))
     print(f"warehouse kept in {dest}")
+    return dest
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -506,19 +506,19 @@ def main(argv: list[str] | None = None) -> int:
             bench_append(root, held, args.processes)
         print(f"warehouse: {folder_mb(root / 'warehouse'):.1f} MB; rows: "
               + ", ".join(f"{k} {v:,}" for k, v in manifest["row_counts"].items()))
+        # kept before the timings, so that a step failing later does not lose a long build
+        warehouse = keep_warehouse(root / "warehouse", args.keep_warehouse)
         if args.build_only:
-            keep_warehouse(root / "warehouse", args.keep_warehouse)
             return 0
-        bench_queries(root / "warehouse")
-        bench_pages(root / "warehouse")
-        bench_tagger(root / "warehouse")
+        bench_queries(warehouse)
+        bench_pages(warehouse)
+        bench_tagger(warehouse)
         from radar.bench_export import bench_export
         print()
-        bench_export(root / "warehouse")
+        bench_export(warehouse)
         from etl.bench_app import CHROMIUM, bench_app
         if CHROMIUM.exists():
-            bench_app(root / "warehouse")
-        keep_warehouse(root / "warehouse", args.keep_warehouse)
+            bench_app(warehouse)
     bench_archive(args.archive)
     return 0
 

@@ -25,3 +25,33 @@ def test_an_existing_folder_is_refused(tmp_path, capsys):
         main(["--build-only", "--keep-warehouse", str(tmp_path / "kept")])
     assert stop.value.code == 2
     assert "exists: name a new folder" in capsys.readouterr().err
+
+
+def test_the_query_timings_run_every_named_query(fixture_warehouse, capsys):
+    """`make bench` times every named query with the parameters its pages pass (it stopped at
+    filter_options once, whose $earliest and $latest its own parameter list lacked)."""
+    from etl.bench import bench_queries
+    from radar import queries
+    bench_queries(fixture_warehouse, warm_runs=2)
+    lines = capsys.readouterr().out.splitlines()
+    timed = [line.split()[0] for line in lines if " warm median " in line]
+    skipped = [line.split()[0] for line in lines if " skipped: " in line]
+    assert sorted(timed + skipped) == sorted(queries.query_names())
+    assert skipped in ([], ["profile_requirements"])
+
+
+def test_a_kept_warehouse_is_kept_before_the_later_steps(tmp_path, monkeypatch, capsys):
+    """--keep-warehouse moves the warehouse out right after the build: a later step that fails
+    leaves it kept (a 10M build once went with its temporary folder that way)."""
+    import etl.bench as bench
+
+    def failing(warehouse):
+        assert (kept / "manifest.json").is_file() and warehouse == kept
+        raise RuntimeError("a timing step failed")
+
+    kept = tmp_path / "kept"
+    monkeypatch.setattr(bench, "bench_queries", failing)
+    with pytest.raises(RuntimeError, match="a timing step failed"):
+        main(["--n", "400", "--processes", "1", "--tmp", str(tmp_path / "t"),
+              "--keep-warehouse", str(kept)])
+    assert (kept / "manifest.json").is_file()
