@@ -278,7 +278,9 @@ def bench_queries(warehouse: Path, warm_runs: int = 20) -> None:
     from radar import profile, queries
     choices = queries.choices(warehouse)
     filters = choices.defaults()
-    extra = query_params(choices)  # the same parameters as --queries-at's timings
+    # the same parameters as --queries-at's timings; the postings behind a month's figure are
+    # those of the last month of the range looked at (the current month may have none yet)
+    extra = {**query_params(choices), "month": filters.date_to}
     print(f"\nqueries on {warehouse} (default filters, all {filters.describe()}; "
           f"{warm_runs} warm calls each):")
     columns = profile.columns_of(queries.run("warehouse_columns", warehouse=warehouse),

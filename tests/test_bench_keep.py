@@ -40,6 +40,34 @@ def test_the_query_timings_run_every_named_query(fixture_warehouse, capsys):
     assert skipped in ([], ["profile_requirements"])
 
 
+def test_the_postings_behind_timed_are_those_of_the_ranges_last_month(fixture_warehouse,
+                                                                     monkeypatch, capsys):
+    """With an incomplete last month (the default range ends before it), the bench times the
+    postings behind the range's last month, as a page asks for them, not the incomplete one's
+    (a 10M run timed an empty answer that way)."""
+    import dataclasses
+
+    from etl.bench import bench_queries
+    from radar import queries
+    real_choices, real_run, asked = queries.choices, queries.run, []
+
+    def with_incomplete_month(warehouse=None):
+        made = real_choices(warehouse)
+        return dataclasses.replace(made, last_complete_month=made.last_month,
+                                   last_month=made.last_month.replace(year=made.last_month.year
+                                                                      + 1, month=1))
+
+    def run(name, filters=None, warehouse=None, **params):
+        if name == "postings_behind":
+            asked.append((params["month"], filters.date_to))
+        return real_run(name, filters, warehouse, **params)
+
+    monkeypatch.setattr(queries, "choices", with_incomplete_month)
+    monkeypatch.setattr(queries, "run", run)
+    bench_queries(fixture_warehouse, warm_runs=2)
+    assert asked and {month for month, _ in asked} == {to for _, to in asked}
+
+
 def test_a_kept_warehouse_is_kept_before_the_later_steps(tmp_path, monkeypatch, capsys):
     """--keep-warehouse moves the warehouse out right after the build: a later step that fails
     leaves it kept (a 10M build once went with its temporary folder that way)."""
