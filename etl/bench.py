@@ -440,13 +440,14 @@ def main(argv: list[str] | None = None) -> int:
                              "without the tag cache, then append the month (build --append) "
                              "and a full build of the same files")
     parser.add_argument("--keep-warehouse", type=Path, default=None, metavar="DIR",
-                        help="move the sample's built warehouse to DIR when done (to time "
-                             "queries or the app on it later: --app DIR); DIR must not exist")
+                        help="move the sample's built warehouse to DIR right after the build "
+                             "(the timings then read it there; to time queries or the app on it "
+                             "later: --app DIR); DIR must not exist")
     parser.add_argument("--tmp", type=Path, default=None,
                         help="folder for the sample and warehouse (default: a temporary one)")
     parser.add_argument("--sample", type=Path, default=None, metavar="DIR",
                         help="read the synthetic sample from DIR, writing it there first when DIR "
-                             "does not exist (a 10M sample takes about 13 minutes to write; "
+                             "does not exist (a 10M sample takes about 20 minutes to write; "
                              "reuse it across runs); not with --incremental, which moves a "
                              "month out of the sample")
     parser.add_argument("--archive", type=Path,
