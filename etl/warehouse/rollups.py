@@ -55,7 +55,7 @@ DERIVED_SQL = {
         select t.technology_id, p.posted_date, t.posting_id, t.name, t.surface, t.rule
         from posting_technologies t join (select posting_id, posted_date from postings) p
         using (posting_id)
-        order by t.technology_id, p.posted_date, t.posting_id""",
+        order by technology_id, posted_date, posting_id""",
     # The role profile's requirement bands (when the postings have the requirement columns).
     "rollup_requirements": """
         select date_trunc('month', posted_date)::date as month, {dims}, degree,
@@ -491,9 +491,9 @@ def write_answer_tables(folder: Path, memory: str = "1GB") -> dict[str, int]:
 
 def tag_index_query(query: str) -> str:
     """The tag index's rows as its writer takes them: each row's month, its file, as
-    ``_month``; ordered by month, then as the index is (query's own sort is dropped)."""
+    ``_month``; ordered by month, then by the query's own keys (its own sort is dropped)."""
     return (f"select *, strftime(posted_date, '%Y-%m') as _month from ({unordered(query)}) "
-            "order by _month, technology_id, posted_date, posting_id")
+            f"order by _month, {last_order(query)}")
 
 
 def _write_by_month(con: duckdb.DuckDBPyConnection, name: str, parts: list[dict[str, list[str]]],
