@@ -273,32 +273,12 @@ def pay_query_params(choices) -> dict:
 
 
 def bench_queries(warehouse: Path, warm_runs: int = 20) -> None:
-    """Each named query with the default filters: first call, then median and p95 of warm calls."""
-    from etl.bench_queries import page_params, query_params
-    from radar import profile, queries
-    choices = queries.choices(warehouse)
-    filters = choices.defaults()
-    # the same parameters as --queries-at's timings; the postings behind a month's figure are
-    # those of the last month of the range looked at (the current month may have none yet)
-    extra = {**query_params(choices), "month": filters.date_to}
-    print(f"\nqueries on {warehouse} (default filters, all {filters.describe()}; "
-          f"{warm_runs} warm calls each):")
-    columns = profile.columns_of(queries.run("warehouse_columns", warehouse=warehouse),
-                                 "postings")
-    for name in queries.query_names():
-        if name == "profile_requirements" and not set(profile.REQUIREMENT_COLUMNS) <= columns:
-            print(f"  {name:<24} skipped: the warehouse has no requirement columns")
-            continue
-        params = page_params(name, filters, extra)
-        cold, frame = timed(lambda n=name, p=params: queries.run(n, filters, warehouse, **p))
-        warm = []
-        for _ in range(warm_runs):
-            seconds, frame = timed(lambda n=name, p=params: queries.run(n, filters, warehouse, **p))
-            warm.append(seconds)
-        p95 = statistics.quantiles(warm, n=20)[-1]
-        print(f"  {name:<24} first {cold * 1000:7.1f} ms  warm median "
-              f"{statistics.median(warm) * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms  "
-              f"rows {frame.height}")
+    """Every named query warm, with the default and with narrow filters: the timings of
+    ``--queries-at`` (``etl.bench_queries.time_queries``), on this warehouse."""
+    from etl.bench_queries import time_queries
+    print(f"\nqueries on {warehouse} (a first call, then p50 and p95 of up to {warm_runs} "
+          "warm calls each):")
+    time_queries(warehouse, warm_runs)
 
 
 def page_queries(warehouse: Path) -> dict[str, list[tuple[str, dict]]]:

@@ -34,10 +34,12 @@ def test_the_query_timings_run_every_named_query(fixture_warehouse, capsys):
     from radar import queries
     bench_queries(fixture_warehouse, warm_runs=2)
     lines = capsys.readouterr().out.splitlines()
-    timed = [line.split()[0] for line in lines if " warm median " in line]
+    timed = [line.split()[0] for line in lines if " default first " in line]
     skipped = [line.split()[0] for line in lines if " skipped: " in line]
     assert sorted(timed + skipped) == sorted(queries.query_names())
     assert skipped in ([], ["profile_requirements"])
+    # with the default and with narrow filters, as the goal is put
+    assert all(" | narrow first " in line for line in lines if " default first " in line)
 
 
 def test_the_postings_behind_timed_are_those_of_the_ranges_last_month(fixture_warehouse,
