@@ -503,6 +503,8 @@ def order_in_file(name: str, names: list[str], column: str) -> str:
     then the posting id."""
     if name in DERIVED_SQL:
         return order_of(name)
+    if name in b.ROLLUP_SQL and column == "month":
+        return b.rollup_order(name)
     if column == "month":
         return "month"
     lead = names[:names.index(column) + 1]

@@ -57,7 +57,7 @@ from etl.warehouse.monthly import (
     write_by_month,
     write_months,
 )
-from etl.warehouse.rollups import DIMENSIONS, write_derived_tables
+from etl.warehouse.rollups import DIMENSIONS, ROW_GROUP_ROWS, write_derived_tables
 from etl.warehouse.schema import (
     LAYOUT_VERSION,
     MONTHLY_TABLES,
@@ -66,6 +66,7 @@ from etl.warehouse.schema import (
     TECH_SCHEMA,
     YEARLY_TABLES,
     in_year_files,
+    last_order,
     table_source,
 )
 
@@ -593,11 +594,15 @@ ROLLUP_SQL = {
     "rollup_postings": """
         select date_trunc('month', posted_date)::date as month, {dims}, count(*) as postings
         from postings group by all""",
+    # In a year file, each month's rows by country and seniority first: a view narrowed to a
+    # country reads that country's row groups, not the month's (docs/scale.md); every group
+    # key is a sort key, so the rows' order (and the file) is the same from run to run.
     "rollup_technologies": """
         select date_trunc('month', p.posted_date)::date as month, {p_dims}, t.technology_id,
                count(*) as postings
         from postings p join posting_technologies t using (posting_id)
-        group by all""",
+        group by all
+        order by month, country, seniority, technology_id, source, remote, role_family""",
     # Postings naming any technology of a category (a posting naming Go and Rust counts once
     # for languages): the role profile's shares without a distinct count over every posting.
     # The (posting, category) pairs are made distinct first and then counted: a plain grouping
@@ -607,13 +612,19 @@ ROLLUP_SQL = {
             select distinct date_trunc('month', p.posted_date)::date as month, {p_dims},
                    t.category, p.posting_id
             from postings p join posting_technologies t using (posting_id))
-        group by all""",
+        group by all
+        order by month, country, seniority, category, source, remote, role_family""",
     "salaries": """
         select posting_id, date_trunc('month', posted_date)::date as month, {dims},
                salary_annual_usd
         from postings
         where salary_annual_usd is not null and not salary_is_estimate and not salary_is_outlier""",
 }
+
+
+def rollup_order(name: str) -> str:
+    """The order of a rollup's rows in its files: its SQL's own ``order by``, else month."""
+    return last_order(ROLLUP_SQL[name]) or "month"
 
 
 def write_rollups(folder: Path, answers: bool = True) -> dict[str, int]:
@@ -640,10 +651,10 @@ def write_rollups(folder: Path, answers: bool = True) -> dict[str, int]:
                     counts[name] = write_by_month(
                         con, f"select *, month as _month from ({query}) "
                         "order by _month, posting_id", parts, folder / name, monthly=True)
-                elif name in YEARLY_TABLES:  # a file per year, in month order (schema.py)
+                elif name in YEARLY_TABLES:  # a file per year, in its order (schema.py)
                     counts[name] = write_by_month(
-                        con, in_year_files(query, "month"), parts, folder / name,
-                        monthly=True, group_rows=WRITE_GROUP_ROWS)
+                        con, in_year_files(query, rollup_order(name)), parts, folder / name,
+                        monthly=True, group_rows=ROW_GROUP_ROWS.get(name, WRITE_GROUP_ROWS))
                 else:
                     counts[name] = write_by_month(con, query, parts, folder / f"{name}.parquet",
                                                   group_rows=WRITE_GROUP_ROWS,

@@ -39,16 +39,23 @@ DIMENSIONS = ("source", "country", "remote", "seniority", "role_family")
 # reads the warehouse tables by name: the query layer runs the same text as views over a
 # warehouse built before these tables existed (radar/queries.py).
 DERIVED_SQL = {
+    # by country and seniority within a month (a narrowed view's row groups), then every other
+    # key (the same file from run to run)
     "salary_values": """
         select month, {dims}, salary_annual_usd, count(*) as n
-        from salaries group by all order by month""",
+        from salaries group by all
+        order by month, country, seniority, source, remote, role_family, salary_annual_usd""",
     # Sorted by category, then month: a page asks for one category's technologies, so with small
     # row groups (ROW_GROUP_ROWS) DuckDB reads only that category's (and months') row groups.
+    # Within a category's month, by country and seniority (a view narrowed to a country reads
+    # its row groups) and then every other key (the same file from run to run).
     "salary_technologies": """
         select s.month, {s_dims}, t.technology_id, t.category, s.salary_annual_usd,
                count(*) as n
         from salaries s join posting_technologies t using (posting_id)
-        group by all order by category, month, technology_id""",
+        group by all
+        order by category, month, country, seniority, technology_id, source, remote,
+                 role_family, salary_annual_usd""",
     # The tags of each technology in date order: the postings behind one technology x month
     # figure are one or two row groups (the tags themselves are sorted by posting id).
     "technology_postings": """
@@ -380,13 +387,17 @@ create or replace macro premium_high_rank(total) as
     least(total, ceil(total / 2 + 1 + 0.98 * sqrt(total))::bigint) - 1;
 """
 
-# Rows per Parquet row group of a derived table (100,000 when not named): DuckDB skips a row
-# group whose min/max of the sort keys fall outside a query's filters, so the tables the pay,
-# profile and co-mention queries read narrowed get small row groups (a year of 11 is about a
-# tenth of a table; the app parses each footer once, radar/queries.py: the footer cache).
+# Rows per Parquet row group of a derived table or a rollup (100,000 when not named): DuckDB
+# skips a row group whose min/max of the sort keys fall outside a query's filters, so the
+# tables the pay, profile and co-mention queries read narrowed get small row groups (a year of
+# 11 is about a tenth of a table; the app parses each footer once, radar/queries.py: the
+# footer cache).
 ROW_GROUP_ROWS = {"salary_values": 10_000, "salary_technologies": 20_000,
                   "rollup_requirements": 10_000, "salary_cells_whole": 10_000,
-                  "salary_technology_cells_whole": 20_000, "technology_sets": 10_000}
+                  "salary_technology_cells_whole": 20_000, "technology_sets": 10_000,
+                  # the build's rollups (etl/warehouse/build.py: ROLLUP_SQL), by month and
+                  # country: a country's rows of a month are a row group or two
+                  "rollup_technologies": 10_000, "rollup_categories": 10_000}
 
 
 # The derived tables grouped (or ordered) by month first, made a part at a time as the rollups

@@ -191,13 +191,14 @@ def year_name(day: dt.date) -> str:
 
 
 # a query's own last "order by" and its keys (names and columns only: never inside a call)
-_LAST_ORDER = re.compile(r"\s+order\s+by\s+([\w., ]+?)\s*$", re.IGNORECASE)
+_LAST_ORDER = re.compile(r"\s+order\s+by\s+([\w.,\s]+?)\s*$", re.IGNORECASE)
 
 
 def last_order(query: str) -> str | None:
-    """The keys of query's own last ``order by``, as written; None when it ends in none."""
+    """The keys of query's own last ``order by``, as written (over lines or not: each run of
+    white space one space); None when it ends in none."""
     found = _LAST_ORDER.search(query)
-    return found.group(1) if found else None
+    return " ".join(found.group(1).split()) if found else None
 
 
 def unordered(query: str) -> str:
