@@ -593,7 +593,8 @@ class MonthFiles:
 ROLLUP_SQL = {
     "rollup_postings": """
         select date_trunc('month', posted_date)::date as month, {dims}, count(*) as postings
-        from postings group by all""",
+        from postings group by all
+        order by month, country, seniority, source, remote, role_family""",
     # In a year file, each month's rows by country and seniority first: a view narrowed to a
     # country reads that country's row groups, not the month's (docs/scale.md); every group
     # key is a sort key, so the rows' order (and the file) is the same from run to run.

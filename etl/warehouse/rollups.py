@@ -67,7 +67,9 @@ DERIVED_SQL = {
     "rollup_requirements": """
         select date_trunc('month', posted_date)::date as month, {dims}, degree,
                degree_equivalent, min_years_experience, count(*) as postings
-        from postings group by all order by month""",
+        from postings group by all
+        order by month, country, seniority, source, remote, role_family, degree,
+                 degree_equivalent, min_years_experience""",
     # Co-mentions (issue 11, item 4; docs/scale.md): each distinct set of technologies a cell's
     # postings name (sorted ids) with the postings naming exactly that set. Any count of
     # postings naming some technologies and any of others is a sum over these rows (learn_next's
@@ -81,7 +83,8 @@ DERIVED_SQL = {
               from posting_technologies group by posting_id) s
         join (select posting_id, date_trunc('month', posted_date)::date as month, {dims}
               from postings) p using (posting_id)
-        group by all order by month, country, seniority""",
+        group by all
+        order by month, country, seniority, source, remote, role_family, technologies""",
     # Postings naming both technologies of a pair per month over all cells (the dashboard's
     # default: no dimension filtered), each pair in both orders (technology_a, technology_b) and
     # (technology_b, technology_a), only pairs that co-occur; made from the sets (each set's
@@ -96,7 +99,7 @@ DERIVED_SQL = {
                         as technology_b
               from (select month, postings, technologies, unnest(technologies) as technology_a
                     from technology_sets))
-        group by all order by technology_a, month""",
+        group by all order by technology_a, month, technology_b""",
     # Postings naming each technology per month over all cells (rollup_technologies without the
     # dimensions), for the same unfiltered case.
     "technologies_by_month": """
@@ -119,14 +122,16 @@ DERIVED_SQL = {
         select date_trunc('month', posted_date)::date as month, {dims},
                nullif(regexp_extract(location_raw, ',\\s*([A-Z]{{2}})\\b', 1), '') as code,
                count(*) as postings
-        from postings where country = 'US' group by all order by month""",
+        from postings where country = 'US' group by all
+        order by month, seniority, code, source, country, remote, role_family""",
     "rollup_us_state_technologies": """
         select p.month, {dims}, p.code, t.technology_id, count(*) as postings
         from (select posting_id, date_trunc('month', posted_date)::date as month, {dims},
                      nullif(regexp_extract(location_raw, ',\\s*([A-Z]{{2}})\\b', 1), '') as code
               from postings where country = 'US') p
         join posting_technologies t using (posting_id)
-        group by all order by month""",
+        group by all
+        order by month, seniority, code, technology_id, source, country, remote, role_family""",
     # The pay values per cell of country x seniority x year (every source, remote status and
     # role family summed), counted over every month with pay (n_all) and over those before the
     # last one (n_before; last_month: the last month with pay): the rows the yearly, per-country
@@ -331,7 +336,7 @@ DERIVED_SQL = {
                min(posted_date) as first_date, max(posted_date) as last_date,
                count(salary_annual_usd) filter (where not salary_is_estimate) as with_salary,
                count(*) filter (where country is not null) as with_country
-        from postings group by all order by month""",
+        from postings group by all order by month, source""",
 }
 REQUIREMENT_COLUMNS = ("degree", "degree_equivalent", "min_years_experience")
 
