@@ -597,7 +597,7 @@ ROLLUP_SQL = {
         order by month, country, seniority, source, remote, role_family""",
     # In a year file, each month's rows by country and seniority first: a view narrowed to a
     # country reads that country's row groups, not the month's (docs/scale.md); every group
-    # key is a sort key, so the rows' order (and the file) is the same from run to run.
+    # key is a sort key, so no two rows tie: the same order from run to run.
     "rollup_technologies": """
         select date_trunc('month', p.posted_date)::date as month, {p_dims}, t.technology_id,
                count(*) as postings

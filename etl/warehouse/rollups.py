@@ -40,7 +40,7 @@ DIMENSIONS = ("source", "country", "remote", "seniority", "role_family")
 # warehouse built before these tables existed (radar/queries.py).
 DERIVED_SQL = {
     # by country and seniority within a month (a narrowed view's row groups), then every other
-    # key (the same file from run to run)
+    # key (no two rows tie: the same order from run to run)
     "salary_values": """
         select month, {dims}, salary_annual_usd, count(*) as n
         from salaries group by all
@@ -48,7 +48,7 @@ DERIVED_SQL = {
     # Sorted by category, then month: a page asks for one category's technologies, so with small
     # row groups (ROW_GROUP_ROWS) DuckDB reads only that category's (and months') row groups.
     # Within a category's month, by country and seniority (a view narrowed to a country reads
-    # its row groups) and then every other key (the same file from run to run).
+    # its row groups) and then every other key (the same order from run to run).
     "salary_technologies": """
         select s.month, {s_dims}, t.technology_id, t.category, s.salary_annual_usd,
                count(*) as n
