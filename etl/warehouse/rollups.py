@@ -45,16 +45,17 @@ DERIVED_SQL = {
         select month, {dims}, salary_annual_usd, count(*) as n
         from salaries group by all
         order by month, country, seniority, source, remote, role_family, salary_annual_usd""",
-    # Sorted by category, then month: a page asks for one category's technologies, so with small
-    # row groups (ROW_GROUP_ROWS) DuckDB reads only that category's (and months') row groups.
-    # Within a category's month, by country and seniority (a view narrowed to a country reads
-    # its row groups) and then every other key (the same order from run to run).
+    # Sorted by category, then country, seniority and month (in a year file): a page asks for
+    # one category's technologies, and a view narrowed to a country (and seniority) reads that
+    # part of the category, its months in order, so with small row groups (ROW_GROUP_ROWS)
+    # DuckDB reads only those row groups (docs/scale.md); then every other key (no two rows
+    # tie: the same order from run to run).
     "salary_technologies": """
         select s.month, {s_dims}, t.technology_id, t.category, s.salary_annual_usd,
                count(*) as n
         from salaries s join posting_technologies t using (posting_id)
         group by all
-        order by category, month, country, seniority, technology_id, source, remote,
+        order by category, country, seniority, month, technology_id, source, remote,
                  role_family, salary_annual_usd""",
     # The tags of each technology in date order: the postings behind one technology x month
     # figure are one or two row groups (the tags themselves are sorted by posting id).
