@@ -58,10 +58,16 @@ def _without_tags_and_entities(fragment: str) -> str:
     entities decoded (twice where it was escaped twice: "&amp;#39;")."""
     text = fragment
     if "<" in text:  # many postings come here for an "&" alone
-        text = _LI_TAG.sub("\n- ", text)
-        text = _BLOCK_TAGS.sub("\n", text)
-        text = _ANY_TAG.sub("", text)
+        text = _tags_as_lines(text) if C_PASSES is None else C_PASSES.tags_as_lines(text)
     return html.unescape(html.unescape(text)) if "&amp;#" in text else html.unescape(text)
+
+
+def _tags_as_lines(text: str) -> str:
+    """The text with its tags dropped, block tags as line breaks and list items as "- " lines
+    (the reference of the C pass, etl/transforms/_passes.c: tests/test_c_passes.py)."""
+    text = _LI_TAG.sub("\n- ", text)
+    text = _BLOCK_TAGS.sub("\n", text)
+    return _ANY_TAG.sub("", text)
 
 
 def non_ascii(text: str) -> str:

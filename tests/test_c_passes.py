@@ -1,7 +1,8 @@
 """The text passes in C (etl/transforms/_passes.c) give exactly what the Python passes give.
 
 `python -m etl.compile` builds them beside the compiled tagger; etl.text.plain_text (its space
-passes) and the tagger's search_key and _glued_words call them when they are built
+passes), etl.text.html_to_text (its tag passes) and the tagger's search_key and _glued_words
+call them when they are built
 (etl.transforms.C_PASSES). The Python passes are the reference (tests/pure_tagger.py runs
 them without the C): these tests compare the two on real postings, on the synthetic sample, on
 a seeded corpus of hostile strings and on generated text.
@@ -65,8 +66,8 @@ def hostile_texts(n: int, seed: int = 5) -> list[str]:
 
 def differing(texts: list[str]) -> list[tuple[str, str]]:
     """(pass, text) for each text where a C pass differs from its Python pass: plain_text (and
-    etl.text.plain_text, which calls it after NFKC), search_key and _glued_words on the text and
-    on its normalised form."""
+    etl.text.plain_text, which calls it after NFKC), tags_as_lines (and etl.text.html_to_text,
+    which calls it), search_key and _glued_words on the text and on its normalised form."""
     plain, tagger = pure_text(), pure_tagger()
     out = []
     for text in texts:
@@ -75,6 +76,10 @@ def differing(texts: list[str]) -> list[tuple[str, str]]:
         nfkc = unicodedata.normalize("NFKC", text)
         if C_PASSES.plain_text(nfkc) != plain.plain_text(nfkc)[0]:
             out.append(("plain_text of NFKC", nfkc[:80]))
+        if C_PASSES.tags_as_lines(text) != plain._tags_as_lines(text):
+            out.append(("tags_as_lines", text[:80]))
+        if etl.text.html_to_text(text) != plain.html_to_text(text):
+            out.append(("html_to_text", text[:80]))
         for form in {text, tagger.normalise(text)}:
             if C_PASSES.search_key(form, tagger._ASCII_KEY, tagger._KEY_TABLE) != \
                     tagger.search_key(form):
@@ -116,6 +121,41 @@ def test_the_same_on_hostile_strings():
              for _ in range(5_000)]
     assert sum(max(t, default="a") > "\x7f" for t in texts) > 4_000
     assert differing(texts) == []
+
+
+# characters and words where the tag passes decide: "<" and ">", the block tags' names in both
+# cases (and the two letters Python's re folds with "i"), digits, white space, word characters
+TAG_PIECES = ["<", ">", "/", " ", "\t", "\n", "\u3000", "\x1c", "li", "LI", "lI", "l\u0130",
+              "l\u0131", "br", "BR", "p", "P", "div", "DIV", "dıv", "h", "H", "1", "\u0663", "tr",
+              "ul", "ol", "ol1", "x", "_", "é", "-", "=", "'", "\"", "a", "pre", "h12",
+              "\U0001f680", "<li>", "</li>", "<p>", "</P>", "<br/>", "< div class=a>", "<h3>",
+              "<LI>", "<b>", "<l\u0131>"]
+
+
+def tag_texts(n: int, seed: int = 11) -> list[str]:
+    """Strings of TAG_PIECES: tags, half-tags, nested and unclosed ones; and a few where the
+    first ">" after a "<" lies about 2,000 characters on (_ANY_TAG's bound)."""
+    rng = random.Random(seed)
+    texts = ["".join(rng.choice(TAG_PIECES) for _ in range(rng.randint(0, 30))) for _ in range(n)]
+    for inside in (1_998, 1_999, 2_000, 2_001, 2_002):
+        texts += [f"a<{'x' * inside}>b", f"<{'é' * inside}><li>c>", f"<p <{'y' * inside}>d>"]
+    return texts
+
+
+@needs_build
+def test_the_same_tags_dropped():
+    texts = tag_texts(20_000)
+    assert sum(C_PASSES.tags_as_lines(t) != t for t in texts) > 10_000
+    assert differing(texts) == []
+    assert C_PASSES.tags_as_lines("<ul><li>Go</li><LI class=x>Rust</ul><br/>x<pre>y</pre>") == \
+        "\n\n- Go\n\n- Rust\n\nxy"
+    assert C_PASSES.tags_as_lines("<a <li>x") == "<a \n- x"  # each pass over the last's text
+    assert C_PASSES.tags_as_lines("<x <li> y>z") == "z"
+    assert C_PASSES.tags_as_lines("</br><h1>T</h1><h12>u<  div\t>") == "\nT\nu\n"
+    assert C_PASSES.tags_as_lines(f"<{'x' * 2_000}>a<{'x' * 2_001}>") == f"a<{'x' * 2_001}>"
+    assert C_PASSES.tags_as_lines("é<l\u0131>\U0001f680") == "é\n- \U0001f680"
+    with pytest.raises(TypeError):
+        C_PASSES.tags_as_lines(b"<p>")
 
 
 @needs_build

@@ -1,5 +1,6 @@
-/* Text passes of the tagger in C: etl.text.plain_text's space passes, the tagger's search_key
-   and _glued_words (given the images of the characters that are not ASCII).
+/* Text passes of the tagger in C: etl.text.plain_text's space passes and its tag passes
+   (_tags_as_lines), the tagger's search_key and _glued_words (given the images of the characters
+   that are not ASCII).
    Each returns None where it does not apply (the Python pass runs then). The Python passes are
    the reference: tests/test_c_passes.py checks that these give the same strings, on real
    postings and on generated hostile texts.
@@ -311,6 +312,94 @@ static PyObject *glued_words(PyObject *self, PyObject *args) {
     return Py_BuildValue("(NN)", shape, words);
 }
 
+/* --- etl.text's tag passes -------------------------------------------------------------- */
+
+/* the three passes of etl.text._tags_as_lines, in its order: _LI_TAG, _BLOCK_TAGS, _ANY_TAG */
+enum tag_pass { LI_TAG, BLOCK_TAG, ANY_TAG };
+/* the longest run of characters other than ">" inside a tag of _ANY_TAG */
+#define ANY_TAG_INSIDE 2000
+
+/* whether c is the ASCII lower-case letter under re.IGNORECASE in a str: the letter in either
+   case, and for "i" also U+0130 and U+0131, which Python's re folds with it */
+static inline int letter_is(Py_UCS4 c, char lower) {
+    if (c == (Py_UCS4)lower || c == (Py_UCS4)(lower - 32)) return 1;
+    return lower == 'i' && (c == 0x130 || c == 0x131);
+}
+
+/* whether s[at:] starts with name (lower-case ASCII letters, "#" for a \d) followed by \b */
+static int tag_name_at(int kind, const void *s, Py_ssize_t n, Py_ssize_t at, const char *name) {
+    for (; *name; name++, at++) {
+        if (at >= n) return 0;
+        Py_UCS4 c = AT(kind, s, at);
+        if (*name == '#' ? !is_digit(c) : !letter_is(c, *name)) return 0;
+    }
+    return at == n || !is_word(AT(kind, s, at));
+}
+
+/* _BLOCK_TAGS' names: after "<" and white space, one of these, then \b ("/br" is not one) */
+static const char *const BLOCK_NAMES[] = {"br", "p", "div", "li", "h#", "tr", "ul", "ol", NULL};
+static const char *const CLOSING_NAMES[] = {"p", "div", "li", "h#", "tr", "ul", "ol", NULL};
+
+/* whether the pass's pattern, without its "[^>]*>" end, matches at s[i] == "<" */
+static int tag_opens(enum tag_pass pass, int kind, const void *s, Py_ssize_t n, Py_ssize_t i) {
+    Py_ssize_t j = i + 1;
+    while (j < n && is_white(AT(kind, s, j))) j++;  /* \s* */
+    if (pass == LI_TAG) return tag_name_at(kind, s, n, j, "li");
+    const char *const *names = BLOCK_NAMES;
+    if (j < n && AT(kind, s, j) == '/') { names = CLOSING_NAMES; j++; }
+    for (; *names; names++)
+        if (tag_name_at(kind, s, n, j, *names)) return 1;
+    return 0;
+}
+
+/* one pass over s (n characters of kind) into out (room for n): each match from a "<" to the
+   first ">" after it replaced by the pass's replacement, left to right as re.sub does;
+   returns the characters written */
+static Py_ssize_t tag_pass(enum tag_pass pass, int kind, const void *s, Py_ssize_t n,
+                           void *out) {
+    static const char *const REPLACEMENT[] = {"\n- ", "\n", ""};
+    const char *with = REPLACEMENT[pass];
+    Py_ssize_t w = 0, from = 0, close = -1;
+    for (Py_ssize_t i = next_of(kind, s, n, 0, '<'); i < n; i = next_of(kind, s, n, i + 1, '<')) {
+        if (close < i) {  /* the first ">" after this "<" (the last one found is still it) */
+            close = next_of(kind, s, n, i + 1, '>');
+            if (close == n) break;  /* no ">" from here on: no later "<" can match either */
+        }
+        if (pass == ANY_TAG ? close - i - 1 > ANY_TAG_INSIDE : !tag_opens(pass, kind, s, n, i))
+            continue;
+        memcpy((char *)out + w * kind, (const char *)s + from * kind, (size_t)((i - from) * kind));
+        w += i - from;
+        for (const char *c = with; *c; c++) PyUnicode_WRITE(kind, out, w++, (Py_UCS4)*c);
+        from = close + 1;
+        i = close;
+    }
+    memcpy((char *)out + w * kind, (const char *)s + from * kind, (size_t)((n - from) * kind));
+    return w + n - from;
+}
+
+static PyObject *tags_as_lines(PyObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "tags_as_lines takes a str");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    /* no pass lengthens the text: each match holds at least as many characters as it becomes
+       ("<li>" four, "\n- " three) */
+    size_t room = (size_t)(n ? n : 1) * (size_t)kind;
+    char *a = PyMem_Malloc(room), *b = PyMem_Malloc(room);
+    if (a == NULL || b == NULL) {
+        PyMem_Free(a); PyMem_Free(b);
+        return PyErr_NoMemory();
+    }
+    n = tag_pass(LI_TAG, kind, PyUnicode_DATA(text), n, a);
+    n = tag_pass(BLOCK_TAG, kind, a, n, b);
+    n = tag_pass(ANY_TAG, kind, b, n, a);
+    PyObject *out = PyUnicode_FromKindAndData(kind, a, n);  /* its widest character decides */
+    PyMem_Free(a); PyMem_Free(b);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"search_key", search_key, METH_VARARGS,
      "search_key(text, ascii_table, table=None): the tagger's search key (ascii_table: the "
@@ -321,6 +410,9 @@ static PyMethodDef methods[] = {
     {"glued_words", glued_words, METH_VARARGS,
      "glued_words(text, ascii_table, table=None): the tagger's _glued_words (the shape's "
      "tables, as search_key's), or None for a text that is not ASCII when no table is given"},
+    {"tags_as_lines", tags_as_lines, METH_O,
+     "tags_as_lines(text): the text etl.text._tags_as_lines gives (tags dropped, block tags "
+     "and list items as line breaks)"},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_passes",
