@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import numpy as np
 import polars as pl
 import pytest
 
+from etl.transforms import C_PASSES, dedup
 from etl.transforms.dedup import (
+    BANDS,
     JACCARD_MIN,
+    ROWS_PER_BAND,
     SKETCH,
     TITLE_OVERLAP_MIN,
     dedup_keys,
@@ -19,6 +23,9 @@ from etl.transforms.dedup import (
     month_links,
     reachable,
     resolved_groups,
+    shingle_hashes,
+    signatures,
+    signatures_in_polars,
     sketch_jaccard,
 )
 
@@ -384,3 +391,70 @@ def test_the_text_key_is_the_description_with_runs_of_white_space_as_one_space()
                          .alias("fingerprint"))
     assert keys["fingerprint"].to_list() == before["fingerprint"].to_list()
     assert keys["fingerprint"].n_unique() > 4_000
+
+
+def _sorted_signatures(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.sort("row")
+
+
+@pytest.mark.skipif(C_PASSES is None, reason="the C passes are not built here "
+                                               "(python -m etl.compile says why)")
+def test_the_signatures_in_c_are_those_of_the_polars_reference():
+    # texts of every length around the shingle size and the sketch's 128, repeated words and
+    # shingles, empty and non-ASCII ones, and the planted near-duplicates' kind of text
+    rnd = random.Random(12)
+    words = [*WORDS, "é", "٣", "İstanbul", "ß", "x"]
+    keys = ([" ".join(rnd.choice(words) for _ in range(n)) for n in range(0, 300)]
+            + [" ".join(rnd.choice(words[:3]) for _ in range(rnd.randint(1, 400)))
+               for _ in range(300)]
+            + [text(seed) for seed in range(200)] + ["", "a", "a a a a a a"])
+    texts = pl.DataFrame({"row": range(0, 2 * len(keys), 2), "text_key": keys},
+                         schema={"row": pl.Int64, "text_key": pl.String})
+    hashed = shingle_hashes(texts)
+    assert hashed["row"].is_sorted() and hashed["row"].n_unique() == len(keys)
+    got, want = signatures(hashed), signatures_in_polars(hashed)
+    assert got.schema == want.schema
+    assert _sorted_signatures(got).equals(_sorted_signatures(want))
+    assert want["shingles"].max() > SKETCH and want["bands"].list.len().min() < BANDS
+    # rows out of order go the Polars way, with the same answer
+    shuffled = hashed.sample(fraction=1.0, shuffle=True, seed=3)
+    assert _sorted_signatures(signatures(shuffled)).equals(_sorted_signatures(want))
+    # the keys of a whole batch: the same with the C pass as with the Polars one
+    rows = pl.DataFrame([{**posting(f"p{i}", "2024-03-01"), "description": d, "row": i}
+                         for i, d in enumerate(keys)])
+    assert dedup_keys(rows).equals(
+        dedup_keys_with(rows, signatures_in_polars))
+
+
+def dedup_keys_with(rows: pl.DataFrame, signer) -> pl.DataFrame:
+    """dedup_keys with ``signer`` in place of signatures."""
+    original = dedup.signatures
+    dedup.signatures = signer
+    try:
+        return dedup_keys(rows)
+    finally:
+        dedup.signatures = original
+
+
+@pytest.mark.skipif(C_PASSES is None, reason="the C passes are not built here "
+                                               "(python -m etl.compile says why)")
+def test_the_c_signatures_refuse_what_they_cannot_read():
+    rows = np.array([0, 1, 1], dtype=np.int64)
+    hashes = np.array([(5 << 32) + 5, (6 << 32) + 6, (7 << 32) + 7], dtype=np.uint64)
+    mix, salt = dedup._BIN_MIX_BYTES, dedup._BAND_SALT_BYTES
+    with pytest.raises(ValueError, match="never go down"):
+        C_PASSES.signatures(rows[::-1].copy(), hashes, mix, salt, ROWS_PER_BAND, SKETCH)
+    with pytest.raises(ValueError, match="as many rows"):
+        C_PASSES.signatures(rows[:2].copy(), hashes, mix, salt, ROWS_PER_BAND, SKETCH)
+    with pytest.raises(ValueError, match="rows_per_band"):
+        C_PASSES.signatures(rows, hashes, mix, salt, ROWS_PER_BAND + 1, SKETCH)
+    ids, band_at, keys, sketch_at, kept, counts = C_PASSES.signatures(
+        rows, hashes, mix, salt, ROWS_PER_BAND, 1)
+    assert np.frombuffer(ids, np.int64).tolist() == [0, 1]
+    assert np.frombuffer(counts, np.int32).tolist() == [1, 2]
+    assert np.frombuffer(sketch_at, np.int32).tolist() == [0, 1, 2]  # a sketch of one at most
+    assert np.frombuffer(kept, np.uint32).tolist() == [5, 6]
+    # bins (hash % 30) 25, 12 and 29: bands 8, 4 and 9
+    assert np.frombuffer(band_at, np.int32).tolist() == [0, 1, 3]
+    want = signatures_in_polars(pl.DataFrame({"row": rows, "h": hashes})).sort("row")
+    assert np.frombuffer(keys, np.uint64).tolist() == want["bands"].explode().to_list()

@@ -400,6 +400,134 @@ static PyObject *tags_as_lines(PyObject *self, PyObject *text) {
     return out;
 }
 
+/* --- etl.transforms.dedup's signatures -------------------------------------------------- */
+
+/* v (m values) in ascending order: insertion for a few, else four counting passes of a byte
+   each (tmp: room for m) */
+static void sort_u32(uint32_t *v, uint32_t *tmp, Py_ssize_t m) {
+    if (m <= 32) {
+        for (Py_ssize_t i = 1; i < m; i++) {
+            uint32_t x = v[i];
+            Py_ssize_t j = i;
+            for (; j > 0 && v[j - 1] > x; j--) v[j] = v[j - 1];
+            v[j] = x;
+        }
+        return;
+    }
+    for (int shift = 0; shift < 32; shift += 8) {
+        Py_ssize_t count[257] = {0};
+        for (Py_ssize_t i = 0; i < m; i++) count[((v[i] >> shift) & 0xff) + 1]++;
+        for (int d = 0; d < 256; d++) count[d + 1] += count[d];
+        for (Py_ssize_t i = 0; i < m; i++) tmp[count[(v[i] >> shift) & 0xff]++] = v[i];
+        memcpy(v, tmp, sizeof(uint32_t) * (size_t)m);
+    }
+}
+
+/* the bin of a hash: its remainder by the number of bins (a constant for the usual 30, so the
+   compiler need not divide) */
+static inline Py_ssize_t bin_of(uint64_t h, Py_ssize_t bins) {
+    return bins == 30 ? (Py_ssize_t)(h % 30) : (Py_ssize_t)(h % (uint64_t)bins);
+}
+
+/* signatures(rows, hashes, bin_mix, band_salt, rows_per_band, sketch): dedup.signatures over
+   the shingle hashes of texts (rows: int64, hashes: uint64, one item each per shingle, each
+   text's shingles together in rows that never go down), as buffers: (row ids int64, band
+   offsets int32, band keys uint64, sketch offsets int32, sketch values uint32, shingle counts
+   int32), one text after another. A band's key mixes the minima of its bins (a hash's bin is
+   the hash modulo the bins, len(bin_mix)); u64 arithmetic wraps around, as Polars' does. */
+static PyObject *signatures(PyObject *self, PyObject *args) {
+    Py_buffer rows, hashes, mix, salt;
+    Py_ssize_t per_band, sketch_size;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*nn", &rows, &hashes, &mix, &salt, &per_band,
+                          &sketch_size))
+        return NULL;
+    PyObject *out = NULL;
+    Py_ssize_t n = rows.len / 8, bins = mix.len / 8, bands = salt.len / 8;
+    const int64_t *row = rows.buf;
+    const uint64_t *h = hashes.buf, *bin_mix = mix.buf, *band_salt = salt.buf;
+    int64_t *ids = NULL; int32_t *band_at = NULL, *sketch_at = NULL, *counts = NULL;
+    uint64_t *keys = NULL, *minima = NULL;
+    uint32_t *small = NULL, *spare = NULL, *kept = NULL;
+    char *present = NULL;
+    if (hashes.len != rows.len || rows.len % 8 || mix.len % 8 || salt.len % 8 || bins == 0
+            || per_band <= 0 || bins != bands * per_band || sketch_size < 0) {
+        PyErr_SetString(PyExc_ValueError, "signatures: buffers of 8-byte items, as many rows "
+                        "as hashes, and len(bin_mix) == len(band_salt) * rows_per_band");
+        goto done;
+    }
+    Py_ssize_t texts = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (i && row[i] < row[i - 1]) {
+            PyErr_SetString(PyExc_ValueError, "signatures: rows must never go down");
+            goto done;
+        }
+        texts += i == 0 || row[i] != row[i - 1];
+    }
+    ids = PyMem_Malloc(sizeof(int64_t) * (texts + 1));
+    band_at = PyMem_Malloc(sizeof(int32_t) * (texts + 1));
+    sketch_at = PyMem_Malloc(sizeof(int32_t) * (texts + 1));
+    counts = PyMem_Malloc(sizeof(int32_t) * (texts + 1));
+    keys = PyMem_Malloc(sizeof(uint64_t) * (texts * bands + 1));
+    kept = PyMem_Malloc(sizeof(uint32_t) * (n + 1));
+    small = PyMem_Malloc(sizeof(uint32_t) * (n + 1));
+    spare = PyMem_Malloc(sizeof(uint32_t) * (n + 1));
+    minima = PyMem_Malloc(sizeof(uint64_t) * bins);
+    present = PyMem_Malloc((size_t)bins);
+    if (!ids || !band_at || !sketch_at || !counts || !keys || !kept || !small || !spare
+            || !minima || !present) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t t = 0, nkeys = 0, nkept = 0;
+    band_at[0] = sketch_at[0] = 0;
+    for (Py_ssize_t start = 0, end; start < n; start = end, t++) {
+        for (end = start; end < n && row[end] == row[start]; end++) {}
+        memset(present, 0, (size_t)bins);
+        for (Py_ssize_t i = start; i < end; i++) {
+            Py_ssize_t bin = bin_of(h[i], bins);
+            if (!present[bin] || h[i] < minima[bin]) minima[bin] = h[i];
+            present[bin] = 1;
+            small[i - start] = (uint32_t)(h[i] >> 32);
+        }
+        Py_ssize_t first = nkeys;
+        for (Py_ssize_t b = 0; b < bands; b++) {
+            uint64_t sum = 0;
+            int any = 0;
+            for (Py_ssize_t k = b * per_band; k < (b + 1) * per_band; k++)
+                if (present[k]) { sum += minima[k] * bin_mix[k]; any = 1; }
+            if (!any) continue;
+            uint64_t key = sum ^ band_salt[b];
+            Py_ssize_t j = nkeys++;  /* insertion: the text's keys in ascending order */
+            for (; j > first && keys[j - 1] > key; j--) keys[j] = keys[j - 1];
+            keys[j] = key;
+        }
+        Py_ssize_t m = end - start, distinct = 0;
+        sort_u32(small, spare, m);
+        for (Py_ssize_t i = 0; i < m; i++) {
+            if (i && small[i] == small[i - 1]) continue;
+            if (distinct++ < sketch_size) kept[nkept++] = small[i];
+        }
+        ids[t] = row[start];
+        counts[t] = (int32_t)distinct;
+        band_at[t + 1] = (int32_t)nkeys;
+        sketch_at[t + 1] = (int32_t)nkept;
+    }
+    out = Py_BuildValue("(y#y#y#y#y#y#)", (const char *)ids, (Py_ssize_t)(8 * texts),
+                        (const char *)band_at, (Py_ssize_t)(4 * (texts + 1)),
+                        (const char *)keys, (Py_ssize_t)(8 * nkeys),
+                        (const char *)sketch_at, (Py_ssize_t)(4 * (texts + 1)),
+                        (const char *)kept, (Py_ssize_t)(4 * nkept),
+                        (const char *)counts, (Py_ssize_t)(4 * texts));
+done:
+    PyBuffer_Release(&rows); PyBuffer_Release(&hashes);
+    PyBuffer_Release(&mix); PyBuffer_Release(&salt);
+    PyMem_Free(ids); PyMem_Free(band_at); PyMem_Free(sketch_at); PyMem_Free(counts);
+    PyMem_Free(keys); PyMem_Free(kept); PyMem_Free(small); PyMem_Free(spare);
+    PyMem_Free(minima);
+    PyMem_Free(present);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"search_key", search_key, METH_VARARGS,
      "search_key(text, ascii_table, table=None): the tagger's search key (ascii_table: the "
@@ -413,6 +541,9 @@ static PyMethodDef methods[] = {
     {"tags_as_lines", tags_as_lines, METH_O,
      "tags_as_lines(text): the text etl.text._tags_as_lines gives (tags dropped, block tags "
      "and list items as line breaks)"},
+    {"signatures", signatures, METH_VARARGS,
+     "signatures(rows, hashes, bin_mix, band_salt, rows_per_band, sketch): etl.transforms."
+     "dedup.signatures over buffers (see the C source)"},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_passes",

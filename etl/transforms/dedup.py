@@ -27,8 +27,12 @@ posting_id) and is reported ``unique``; every other row names the strongest link
 from __future__ import annotations
 
 import random
+import struct
 
 import polars as pl
+import pyarrow as pa
+
+from etl.transforms import C_PASSES
 
 JACCARD_MIN = 0.8
 TITLE_OVERLAP_MIN = 0.5  # near-duplicates' titles share at least this share of their words
@@ -40,6 +44,8 @@ _RANDOM = random.Random(20240601)
 _MIX = [_RANDOM.getrandbits(64) | 1 for _ in range(SHINGLE_WORDS - 1)]
 _BIN_MIX = [_RANDOM.getrandbits(64) | 1 for _ in range(BANDS * ROWS_PER_BAND)]
 _BAND_SALT = [_RANDOM.getrandbits(63) for _ in range(BANDS)]
+_BIN_MIX_BYTES = struct.pack(f"={len(_BIN_MIX)}Q", *_BIN_MIX)  # for the C pass (native order)
+_BAND_SALT_BYTES = struct.pack(f"={len(_BAND_SALT)}Q", *_BAND_SALT)
 _LEGAL_SUFFIXES = (r"\b(?:inc|incorporated|llc|l\s?l\s?c|ltd|limited|gmbh|mbh|ag|se|corp|"
                    r"corporation|co|plc|sa|sas|sarl|srl|spa|bv|nv|oy|ab|as|aps|pty|pvt|the)\b")
 INPUT_COLUMNS = ("posting_id", "source", "source_id", "posted_date", "company", "title",
@@ -131,7 +137,35 @@ def signatures(shingles: pl.DataFrame) -> pl.DataFrame:
 
     One-permutation MinHash: shingle hashes fall into BANDS x ROWS_PER_BAND bins by value and
     each bin keeps its minimum; a band's key mixes the minima of its bins (and the band number).
+    In C (etl/transforms/_passes.c) when it is built and each text's shingles lie together in
+    rows that never go down (as shingle_hashes gives them); else signatures_in_polars, the
+    reference (tests/test_dedup.py compares the two).
     """
+    rows = shingles["row"]
+    if C_PASSES is None or rows.null_count() or shingles["h"].null_count() \
+            or not rows.is_sorted():
+        return signatures_in_polars(shingles)
+    ids, band_at, keys, sketch_at, kept, counts = C_PASSES.signatures(
+        rows.cast(pl.Int64).to_numpy(), shingles["h"].to_numpy(), _BIN_MIX_BYTES,
+        _BAND_SALT_BYTES, ROWS_PER_BAND, SKETCH)
+    texts = len(counts) // 4
+
+    def listed(offsets: bytes, values: bytes, kind: pa.DataType) -> pa.ListArray:
+        return pa.ListArray.from_arrays(
+            pa.Array.from_buffers(pa.int32(), texts + 1, [None, pa.py_buffer(offsets)]),
+            pa.Array.from_buffers(kind, len(values) // kind.byte_width,
+                                  [None, pa.py_buffer(values)]))
+
+    return pl.from_arrow(pa.table({
+        "row": pa.Array.from_buffers(pa.int64(), texts, [None, pa.py_buffer(ids)]),
+        "bands": listed(band_at, keys, pa.uint64()),
+        "sketch": listed(sketch_at, kept, pa.uint32()),
+        "shingles": pa.Array.from_buffers(pa.int32(), texts, [None, pa.py_buffer(counts)]),
+    }))
+
+
+def signatures_in_polars(shingles: pl.DataFrame) -> pl.DataFrame:
+    """signatures as Polars group-bys: the reference of the C pass."""
     bins = BANDS * ROWS_PER_BAND
     minima = shingles.group_by("row", (pl.col("h") % bins).cast(pl.UInt8).alias("bin")).agg(
         pl.col("h").min())
