@@ -306,9 +306,7 @@ def normalised_and_tagged(batch: pa.RecordBatch, source: str, ingested_at: dt.da
             continue
         row["row"] = staging.get("seq")
         rows.append(row)
-    postings = pa.RecordBatch.from_arrays(
-        [pa.array([r[f.name] for r in rows], type=f.type) for f in STAGED_POSTINGS_SCHEMA],
-        schema=STAGED_POSTINGS_SCHEMA)
+    postings = pa.RecordBatch.from_pylist(rows, schema=STAGED_POSTINGS_SCHEMA)
     hashes = text_hashes(rows, known)
     to_tag = [r for r, tag in zip(rows, hashes.column("tagged").to_pylist(), strict=True) if tag]
     return Processed(postings, tag_rows(to_tag, tagger),
