@@ -28,8 +28,8 @@ from pathlib import Path
 
 import duckdb
 
-from etl.warehouse.build import write_rollups
-from etl.warehouse.monthly import write_months
+from etl.warehouse.build import POSTINGS_GROUP_ROWS, write_rollups
+from etl.warehouse.monthly import GROUP_ROWS, write_months
 from etl.warehouse.schema import LAYOUT_VERSION, table_files, table_source
 
 # Tables of the build proper (not the rollups write_rollups makes again).
@@ -70,8 +70,8 @@ def _copy_query(table: str, factor: int) -> str:
 def _replicate(con: duckdb.DuckDBPyConnection, source: Path, dest: Path, table: str,
                 factor: int, months: list) -> int:
     """Write one replicated table a month at a time (memory holds one month's copies) into its
-    month files (etl/warehouse/schema.py: the layout), in row groups of about 100,000 rows;
-    returns its rows."""
+    month files (etl/warehouse/schema.py: the layout), in row groups of about 100,000 rows
+    (the postings in the build's, POSTINGS_GROUP_ROWS); returns its rows."""
     import pyarrow.parquet as pq
     schema = pq.read_schema(table_files(source, table)[0])
     rows = 0
@@ -82,7 +82,8 @@ def _replicate(con: duckdb.DuckDBPyConnection, source: Path, dest: Path, table: 
         rows += write_months(con, f"select *, strftime($first, '%Y-%m') as _month "
                              f"from ({query})", {k: v for k, v in params.items()
                                                   if f"${k}" in query or k == "first"},
-                             dest / table, schema, compression="zstd")
+                             dest / table, schema, compression="zstd",
+                             group_rows=POSTINGS_GROUP_ROWS if table == "postings" else GROUP_ROWS)
     return rows
 
 

@@ -21,6 +21,7 @@ import pytest
 from etl.bench_queries import query_params
 from etl.sample import write_sample
 from etl.sources import sources
+from etl.warehouse import build as build_module
 from etl.warehouse.append import AppendRefused, append, order_in_file
 from etl.warehouse.build import build
 from etl.warehouse.monthly import views_of, write_months
@@ -305,3 +306,44 @@ def test_month_writer_splits_rows_by_month_and_marks_an_empty_table(tmp_path):
     assert [p.name for p in (tmp_path / "e").iterdir()] == [EMPTY_MONTH_FILE]
     assert month_files(tmp_path, "e") == {}
     assert pq.read_schema(tmp_path / "e" / EMPTY_MONTH_FILE).equals(schema)
+
+
+def _postings_groups(folder) -> list[list[tuple[int, dt.date, dt.date]]]:
+    """(rows, first date, last date) of each row group of each postings month file."""
+    out = []
+    for path in month_files(folder, "postings").values():
+        meta = pq.read_metadata(path)
+        column = meta.schema.names.index("posted_date")
+        out.append([(meta.row_group(g).num_rows,
+                     meta.row_group(g).column(column).statistics.min,
+                     meta.row_group(g).column(column).statistics.max)
+                    for g in range(meta.num_row_groups)])
+    return out
+
+
+def test_the_postings_are_written_in_row_groups_of_days(tmp_path, monkeypatch):
+    # a month's postings in row groups of POSTINGS_GROUP_ROWS at most, in date order, so a
+    # query for a month's latest postings skips the groups of its earlier days; an append's
+    # months as a build's
+    monkeypatch.setattr(build_module, "POSTINGS_GROUP_ROWS", 2)
+    sample = tmp_path / "raw" / "sample"
+    write_sample(sample, n=600, until=dt.date(2025, 12, 1))
+    last_year = sample / "postings-2025.jsonl.gz"
+    with gzip.open(last_year, "rt", encoding="utf-8") as fh:
+        records = [json.loads(line) for line in fh if line.strip()]
+    late = [r for r in records if r["published_at"] >= "2025-11"]
+    with gzip.open(last_year, "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r) + "\n" for r in records if r not in late)
+    build(tmp_path / "raw", tmp_path / "wh", loaders=_loaders(), processes=1,
+          log=lambda m: None)
+    with gzip.open(sample / NEW_FILE, "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r) + "\n" for r in late)
+    append(tmp_path / "raw", tmp_path / "wh", loaders=_loaders(), processes=1,
+           log=lambda m: None)
+    months = _postings_groups((tmp_path / "wh").resolve())
+    assert sum(len(groups) > 1 for groups in months) > 10  # months of more than 2 postings
+    for groups in months:
+        assert max(rows for rows, _, _ in groups) <= 2
+        assert all(a[2] <= b[1] for a, b in zip(groups, groups[1:], strict=False))
+    november = month_files((tmp_path / "wh").resolve(), "postings")["2025-11"]
+    assert pq.read_metadata(november).num_row_groups > 1  # written by the append

@@ -251,7 +251,7 @@ def _append_into(folder: Path, current: Path, manifest: dict, files: dict[str, d
             select * exclude (row) from read_parquet($p) anti join dropped using (row))
         order by posted_date, posting_id""",
                  {"p": params["p"], **({"old": old_postings} if old_postings else {})},
-                 folder / "postings", POSTINGS_SCHEMA)
+                 folder / "postings", POSTINGS_SCHEMA, b.POSTINGS_GROUP_ROWS)
     old_techs = _old_files(current, "posting_technologies", touched)
     write_months(con, f"""
         select * from (

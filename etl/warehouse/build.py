@@ -77,6 +77,10 @@ DUCKDB_MEMORY = "1GB"  # DuckDB spills to disk beyond this (sorting, first seen)
 # figures as the month files' (etl/warehouse/monthly.py).
 WRITE_GROUP_ROWS = GROUP_ROWS
 WRITE_GROUP_BYTES = GROUP_BYTES
+# The postings' month files (sorted by date): row groups of this many rows, so a query for the
+# latest postings of a month (postings_behind, postings_together) reads the texts of the days
+# it shows, not the month's (docs/scale.md, "Postings in row groups of days").
+POSTINGS_GROUP_ROWS = 10_000
 # Staging files (staged_writer): row groups of many batches, at most this many rows or bytes.
 STAGE_GROUP_ROWS = GROUP_ROWS
 STAGE_GROUP_BYTES = 32 << 20
@@ -961,7 +965,7 @@ def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, proces
             select *, strftime(posted_date, '%Y-%m') as _month
             from (select * from live union all by name select * from kept)
             order by posted_date, posting_id""", {"p": str(staged)}, folder / "postings",
-            POSTINGS_SCHEMA)
+            POSTINGS_SCHEMA, POSTINGS_GROUP_ROWS)
     with naming_table("posting_technologies"):
         n_techs = write_months(con, """
             with live as (select * from read_parquet([$t, $c]) anti join dropped using (row)),
