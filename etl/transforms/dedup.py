@@ -146,7 +146,7 @@ def signatures(shingles: pl.DataFrame) -> pl.DataFrame:
             or not rows.is_sorted():
         return signatures_in_polars(shingles)
     ids, band_at, keys, sketch_at, kept, counts = C_PASSES.signatures(
-        rows.cast(pl.Int64).to_numpy(), shingles["h"].to_numpy(), _BIN_MIX_BYTES,
+        _values(rows.cast(pl.Int64)), _values(shingles["h"].cast(pl.UInt64)), _BIN_MIX_BYTES,
         _BAND_SALT_BYTES, ROWS_PER_BAND, SKETCH)
     texts = len(counts) // 4
 
@@ -162,6 +162,15 @@ def signatures(shingles: pl.DataFrame) -> pl.DataFrame:
         "sketch": listed(sketch_at, kept, pa.uint32()),
         "shingles": pa.Array.from_buffers(pa.int32(), texts, [None, pa.py_buffer(counts)]),
     }))
+
+
+def _values(series: pl.Series) -> pa.Buffer:
+    """The values of a series of fixed-width numbers without nulls, as one Arrow buffer."""
+    array = series.to_arrow()
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    width = array.type.byte_width
+    return array.buffers()[1].slice(array.offset * width, len(array) * width)
 
 
 def signatures_in_polars(shingles: pl.DataFrame) -> pl.DataFrame:
