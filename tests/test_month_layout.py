@@ -23,7 +23,7 @@ from etl.sample import write_sample
 from etl.sources import sources
 from etl.warehouse import build as build_module
 from etl.warehouse.append import AppendRefused, append, order_in_file
-from etl.warehouse.build import build
+from etl.warehouse.build import ROLLUP_SQL, build
 from etl.warehouse.monthly import views_of, write_months
 from etl.warehouse.rollups import DERIVED_SQL, derived_sql, order_of, tag_index_query
 from etl.warehouse.schema import (
@@ -232,7 +232,6 @@ def test_every_rollup_holds_the_same_rows_in_the_same_order_after_an_append(ware
     """The rollup and derived tables of the appended warehouse and of a full build of the same
     files: the same rows in the same order, file by file (each table is sorted by all its group
     keys, so no two rows tie and the order is the same whoever writes it, and run to run)."""
-    from etl.warehouse.build import ROLLUP_SQL
     root, _, after, _ = warehouses
     full = (root / "full").resolve()
     names = [n for n in (*ROLLUP_SQL, *DERIVED_SQL) if n not in MONTHLY_TABLES
