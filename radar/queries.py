@@ -34,7 +34,7 @@ from etl.warehouse.schema import (
     table_exists,
     table_source,
 )
-from radar import rules
+from radar import rules, sets
 from radar.filters import Choices, Filters, month_start
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -109,10 +109,17 @@ def resolved(warehouse: Path | str | None) -> Path:
     return path
 
 
+def build_key(warehouse: Path | str | None = None) -> tuple[str, float]:
+    """The current build of a warehouse as (its folder, its manifest's modification time): a new
+    build, or an append, is a new key."""
+    folder = resolved(warehouse)
+    return str(folder), (folder / "manifest.json").stat().st_mtime
+
+
 def connection(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     """The shared connection for the warehouse's current build (views and macros set up)."""
-    folder = resolved(warehouse)
-    key = (str(folder), (folder / "manifest.json").stat().st_mtime)
+    key = build_key(warehouse)
+    folder = Path(key[0])
     with _lock:
         con = _connections.get(key)
         if con is None:
@@ -190,13 +197,21 @@ def _files_macro(folder: Path, table: str) -> str:
     return f"create or replace macro {table}_of_{unit}(first, last) as table {body}"
 
 
+# Parameters a query takes from a count made in the app's memory (radar/sets.py), by query:
+# a function of (the build's key, its connection, the parameters so far) giving more.
+COUNTED_IN_MEMORY = {"learn_next": sets.learn_next_overlap}
+
+
 def run(name: str, filters: Filters | None = None, warehouse: Path | str | None = None,
         **params) -> pl.DataFrame:
     """Run the named query with the filters' parameters plus extra named ones; a Polars frame."""
     bound = dict(filters.params()) if filters else {}
     bound.update(params)
     *steps, (text, names) = statements(name)
-    cursor = connection(warehouse).cursor()
+    con = connection(warehouse)
+    if name in COUNTED_IN_MEMORY:
+        bound.update(COUNTED_IN_MEMORY[name](build_key(warehouse), con, bound))
+    cursor = con.cursor()
     try:
         for step, step_names in steps:  # parameters of the statements after it
             result = cursor.sql(step, params={k: bound[k] for k in step_names if k in bound})

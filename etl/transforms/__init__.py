@@ -5,8 +5,8 @@ etl/transforms/tagger.py with mypyc into a folder of the running environment nam
 source's hash (etl.compile.compiled_folder). That folder goes first on this package's path
 only when it exists, so the extension is loaded only when it was built from the tagger.py
 beside this file; an edited tagger runs as plain Python until it is built again. The same
-build makes ``_passes`` (etl/transforms/_passes.c: text passes written in C), which etl.text
-and the tagger call through C_PASSES when it is there.
+build makes ``_passes`` (etl/transforms/_passes.c: text passes and two array loops written in
+C), which etl.text, the tagger, dedup and radar.sets call through C_PASSES when it is there.
 HIRING_RADAR_PURE_PYTHON=1 turns both off (docs/build_speed.md).
 """
 

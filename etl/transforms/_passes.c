@@ -1,6 +1,7 @@
 /* Text passes of the tagger in C: etl.text.plain_text's space passes and its tag passes
    (_tags_as_lines), the tagger's search_key and _glued_words (given the images of the characters
-   that are not ASCII).
+   that are not ASCII). Beside them, two loops over arrays: dedup's signatures and the app's
+   count of technology sets naming several known technologies (set_overlap, radar/sets.py).
    Each returns None where it does not apply (the Python pass runs then). The Python passes are
    the reference: tests/test_c_passes.py checks that these give the same strings, on real
    postings and on generated hostile texts.
@@ -14,8 +15,10 @@
 
 #if defined(__GNUC__)
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
+#define PREFETCH(address) __builtin_prefetch(address)
 #else
 #define ALWAYS_INLINE static inline
+#define PREFETCH(address) ((void)0)
 #endif
 
 #define AT(kind, data, i) PyUnicode_READ(kind, data, i)
@@ -528,6 +531,109 @@ done:
     return out;
 }
 
+/* set_overlap(offsets, values, weights, signatures, known, known_mask, multi_mask, lo, hi,
+   technologies): what the sets naming two or more known technologies add to a count of sets
+   naming any (radar/sets.py: the app's learn_next). The sets are rows of a list column as
+   buffers: offsets int32 (rows + 1), values uint16 (technology numbers below technologies),
+   weights uint32 (postings per set), signatures uint64 (the bits of a set's technologies; a
+   bit may stand for several). known: uint16, distinct technology numbers; known_mask: their
+   bits; multi_mask: those standing for two or more of them. Over rows lo..hi-1, a set naming
+   m >= 2 known adds (m - 1) * its weight to each technology it names: returns (those sums as
+   int64 by technology number, their total over the sets). Only the sets whose signature can
+   hold two known are read (two of the known's bits, or one standing for two). */
+#define OVERLAP_BLOCK 4096  /* sets whose candidates are gathered at a time */
+#define OVERLAP_AHEAD 16    /* how many candidates ahead a set's technologies are fetched */
+
+static PyObject *set_overlap(PyObject *self, PyObject *args) {
+    Py_buffer offsets, values, weights, signatures, known;
+    unsigned long long known_mask, multi_mask;
+    Py_ssize_t lo, hi, technologies;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*KKnnn", &offsets, &values, &weights, &signatures,
+                          &known, &known_mask, &multi_mask, &lo, &hi, &technologies))
+        return NULL;
+    PyObject *out = NULL;
+    int64_t *extra = NULL, total = 0;
+    unsigned char *is_known = NULL;
+    Py_ssize_t rows = signatures.len / 8, n_values = values.len / 2;
+    const int32_t *at = offsets.buf;
+    const uint16_t *value = values.buf, *wanted = known.buf;
+    const uint32_t *weight = weights.buf;
+    const uint64_t *signature = signatures.buf;
+    if (signatures.len % 8 || offsets.len != 4 * (rows + 1) || weights.len != 4 * rows
+            || values.len % 2 || known.len % 2 || technologies <= 0 || technologies > 65536
+            || lo < 0 || hi > rows || lo > hi) {
+        PyErr_SetString(PyExc_ValueError, "set_overlap: offsets int32 (rows + 1), weights "
+                        "uint32 and signatures uint64 (rows), values and known uint16, "
+                        "0 <= lo <= hi <= rows");
+        goto done;
+    }
+    extra = PyMem_Calloc((size_t)technologies, sizeof(int64_t));
+    is_known = PyMem_Calloc((size_t)technologies, 1);
+    if (!extra || !is_known) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < known.len / 2; k++) {
+        if (wanted[k] >= technologies) {
+            PyErr_SetString(PyExc_ValueError, "set_overlap: a known number past technologies");
+            goto done;
+        }
+        is_known[wanted[k]] = 1;
+    }
+    /* Each block's candidates found first (a pass over the signatures), then read with the
+       next candidates' offsets, weights and technologies fetched ahead: they are scattered
+       (a candidate every 20-odd sets for four common languages), and waiting on memory for
+       each halved the speed. */
+    Py_ssize_t candidates[OVERLAP_BLOCK];
+    int bad = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t from = lo; from < hi && !bad; from += OVERLAP_BLOCK) {
+        Py_ssize_t to = hi - from < OVERLAP_BLOCK ? hi : from + OVERLAP_BLOCK, n = 0;
+        for (Py_ssize_t r = from; r < to; r++) {
+            uint64_t hit = signature[r] & known_mask;
+            candidates[n] = r;  /* kept when it has two of the known's bits, or one of two */
+            n += ((hit & (hit - 1)) | (hit & multi_mask)) != 0;
+        }
+        for (Py_ssize_t j = 0; j < n; j++) {
+            if (j + 2 * OVERLAP_AHEAD < n) {
+                PREFETCH(&at[candidates[j + 2 * OVERLAP_AHEAD]]);
+                PREFETCH(&weight[candidates[j + 2 * OVERLAP_AHEAD]]);
+            }
+            if (j + OVERLAP_AHEAD < n) {
+                int32_t ahead = at[candidates[j + OVERLAP_AHEAD]];
+                if (ahead >= 0 && ahead < n_values) PREFETCH(&value[ahead]);
+            }
+            Py_ssize_t r = candidates[j];
+            int32_t a = at[r], b = at[r + 1];
+            if (a < 0 || b < a || b > n_values) { bad = 1; break; }
+            int64_t m = 0;
+            for (int32_t i = a; i < b && !bad; i++) {
+                bad = value[i] >= technologies;
+                m += bad ? 0 : is_known[value[i]];
+            }
+            if (bad) break;
+            if (m < 2) continue;
+            int64_t add = (m - 1) * (int64_t)weight[r];
+            total += add;
+            for (int32_t i = a; i < b; i++) extra[value[i]] += add;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    if (bad) {
+        PyErr_SetString(PyExc_ValueError, "set_overlap: offsets out of order or past the "
+                        "values, or a value past technologies");
+        goto done;
+    }
+    out = Py_BuildValue("(y#L)", (const char *)extra, (Py_ssize_t)(8 * technologies),
+                        (long long)total);
+done:
+    PyBuffer_Release(&offsets); PyBuffer_Release(&values); PyBuffer_Release(&weights);
+    PyBuffer_Release(&signatures); PyBuffer_Release(&known);
+    PyMem_Free(extra);
+    PyMem_Free(is_known);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"search_key", search_key, METH_VARARGS,
      "search_key(text, ascii_table, table=None): the tagger's search key (ascii_table: the "
@@ -544,10 +650,14 @@ static PyMethodDef methods[] = {
     {"signatures", signatures, METH_VARARGS,
      "signatures(rows, hashes, bin_mix, band_salt, rows_per_band, sketch): etl.transforms."
      "dedup.signatures over buffers (see the C source)"},
+    {"set_overlap", set_overlap, METH_VARARGS,
+     "set_overlap(offsets, values, weights, signatures, known, known_mask, multi_mask, lo, "
+     "hi, technologies): the (m - 1) * weight a set naming m >= 2 known technologies adds to "
+     "each technology it names, by technology number, and their total (see the C source)"},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_passes",
-                                    "Text passes of the tagger, in C.", -1, methods,
+                                    "Text passes of the tagger and two array loops, in C.", -1, methods,
                                     NULL, NULL, NULL, NULL};
 
 PyMODINIT_FUNC PyInit__passes(void) { return PyModule_Create(&module); }

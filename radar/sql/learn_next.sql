@@ -26,6 +26,7 @@ kept as (
 -- per posting at 10M), which count a posting once per known technology it names: the sets
 -- naming two or more (overlap_sets, about 4% of them for four common languages) take back the
 -- extra counts. A set naming m known technologies is counted m times there, once wanted.
+-- $overlap_ids, $overlap_extra, $overlap_total: those extra counts made by the app (overlap).
 known_sets as materialized (
     select technologies, postings
     from technology_sets_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
@@ -41,8 +42,17 @@ overlap_sets as materialized (
           from technology_sets_in($date_from, $date_to, $countries, $remote, $seniority,
                                   $role_family, $sources)
           where len(list_distinct($technologies::varchar[])) > 1
-            and unfiltered($countries, $remote, $seniority, $role_family, $sources))
+            and unfiltered($countries, $remote, $seniority, $role_family, $sources)
+            and $overlap_total::bigint is null)
     where m > 1
+),
+-- What overlap_sets takes back, by technology. The app counts it in memory when it can
+-- (radar/sets.py: $overlap_ids with $overlap_extra, and $overlap_total, about 22 ms where
+-- reading the sets here takes 0.9 s at 10M postings); the parameters are null otherwise.
+overlap as (
+    select unnest(technologies) as technology_id, extra from overlap_sets
+    union all
+    select unnest($overlap_ids::varchar[]), unnest($overlap_extra::bigint[])
 ),
 totals as (
     select coalesce(sum(postings) filter (where month >= recent_start), 0) as recent_total,
@@ -57,7 +67,8 @@ totals as (
               where (len($technologies::varchar[]) = 1
                      or unfiltered($countries, $remote, $seniority, $role_family, $sources))
                 and list_contains(list_distinct($technologies::varchar[]), technology_id))
-           - (select coalesce(sum(extra), 0) from overlap_sets) as known_total,
+           - (select coalesce(sum(extra), 0) from overlap_sets)
+           - coalesce($overlap_total::bigint, 0) as known_total,
            min(month) <= any_value(prior12_start) as reaches_12,
            min(month) <= any_value(prior24_start) as reaches_24
     from kept, bounds
@@ -73,7 +84,7 @@ with_known as (
           where len($technologies::varchar[]) = 1
              or unfiltered($countries, $remote, $seniority, $role_family, $sources)
           union all
-          select unnest(technologies), -extra from overlap_sets)
+          select technology_id, -extra from overlap)
     group by technology_id
 ),
 counts as (

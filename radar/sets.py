@@ -1,0 +1,261 @@
+"""The cells' technology sets held in memory for one count DuckDB makes slowly: what the sets
+naming two or more of several known technologies add to learn_next's count of postings naming
+any of them ("with what you know"), with no dimension narrowed.
+
+learn_next counts the postings naming any known technology, and each other technology among
+them, from the month tables, which count a posting once per known technology it names; the
+sets naming two or more take the extra counts back (radar/sql/learn_next.sql, overlap_sets).
+Finding those sets means reading every set of the range: about 0.9 s of the query's 1 s at
+10M postings with four known technologies, in every form DuckDB was given (docs/scale.md). Here
+the sets are arrays (the list column's offsets and technology numbers, each set's postings and
+a 64-bit signature of its technologies) and C (etl/transforms/_passes.c: set_overlap) reads
+only the sets whose signature can hold two known technologies: about 22 ms. The query takes the
+result as parameters ($overlap_ids, $overlap_extra, $overlap_total) and counts as before; without
+the C passes, or with a dimension narrowed, it counts overlap_sets itself (the same numbers:
+tests/test_sets.py).
+
+The arrays are read once per build (about 4 s and 275 MB at 10M postings: docs/scale.md): by
+the first query that needs them, or beforehand in a thread of their own when learn_next runs
+with one known technology (its page's first view).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+
+from etl.transforms import C_PASSES
+from radar.filters import LIST_FIELDS
+
+# The commonest technologies get a signature bit each; the others share the remaining bits of
+# the signature's, in turn by how often they are named
+OWN_BITS = 48
+SIGNATURE_BITS = 64
+# The type that numbers the technologies (their ids in order) on the app's connection
+NUMBER_TYPE = "radar_technology_number"
+# Rows of sets whose signatures are made at a time (bounds the temporary arrays)
+SIGNATURE_ROWS = 1 << 20
+# The parameters learn_next takes from here, None when it is to count overlap_sets itself
+NOT_COUNTED = {"overlap_ids": None, "overlap_extra": None, "overlap_total": None}
+
+
+@dataclass(frozen=True)
+class SetIndex:
+    """The rows of technology_sets in month order as arrays."""
+
+    technology_ids: tuple[str, ...]  # a technology's number is its place here
+    months: np.ndarray  # datetime64[D]: each month holding sets, ascending
+    month_rows: np.ndarray  # int64: the first row of each month, then the number of rows
+    offsets: np.ndarray  # int32 (rows + 1): a set's technologies are values[offsets[r]:...]
+    values: np.ndarray  # uint16: technology numbers
+    weights: np.ndarray  # uint32: postings naming exactly the set
+    signatures: np.ndarray  # uint64: the bits of a set's technologies (bits)
+    bits: np.ndarray  # uint64 by technology number: its signature bit
+
+    def rows_between(self, date_from: dt.date, date_to: dt.date) -> tuple[int, int]:
+        """The rows (lo, hi) of the months from date_from through date_to (kept's months)."""
+        first = np.searchsorted(self.months, np.datetime64(date_from, "D"), side="left")
+        last = np.searchsorted(self.months, np.datetime64(date_to, "D"), side="right")
+        return int(self.month_rows[first]), int(self.month_rows[max(first, last)])
+
+
+def signature_bits(values: np.ndarray, technologies: int, own_bits: int = OWN_BITS,
+                   width: int = SIGNATURE_BITS) -> np.ndarray:
+    """Each technology's signature bit (uint64, by number): the own_bits most named a bit each,
+    in order, the rest the other bits of width (at most 64) in turn."""
+    named = np.zeros(technologies, np.int64)
+    for at in range(0, len(values), SIGNATURE_ROWS * 8):  # bincount widens to 64 bits
+        named += np.bincount(values[at:at + SIGNATURE_ROWS * 8], minlength=technologies)
+    order = np.argsort(-named, kind="stable")
+    rank = np.empty(technologies, np.int64)
+    rank[order] = np.arange(technologies)
+    bit = np.where(rank < own_bits, rank, own_bits + (rank - own_bits) % (width - own_bits))
+    return np.left_shift(np.uint64(1), bit.astype(np.uint64))
+
+
+def signatures_of(offsets: np.ndarray, values: np.ndarray, bits: np.ndarray) -> np.ndarray:
+    """Each set's signature: the bits of its technologies or-ed (0 for a set naming none)."""
+    rows = len(offsets) - 1
+    out = np.zeros(rows, np.uint64)
+    for lo in range(0, rows, SIGNATURE_ROWS):
+        hi = min(rows, lo + SIGNATURE_ROWS)
+        starts, ends = offsets[lo:hi], offsets[lo + 1:hi + 1]
+        a, b = int(offsets[lo]), int(offsets[hi])
+        if b == a:
+            continue
+        filled = ends > starts
+        out[lo:hi][filled] = np.bitwise_or.reduceat(bits[values[a:b]],
+                                                    starts[filled] - a)
+    return out
+
+
+def read_index(con: duckdb.DuckDBPyConnection, own_bits: int = OWN_BITS,
+               width: int = SIGNATURE_BITS) -> SetIndex | None:
+    """The warehouse's technology_sets as a SetIndex, read a batch at a time into arrays of
+    the final size (None when a set names a technology the technologies table lacks, or the
+    sets are too many for the arrays' types)."""
+    cursor = con.cursor()
+    try:
+        ids = tuple(i for (i,) in cursor.sql(
+            "select technology_id from technologies order by technology_id").fetchall())
+        years = cursor.sql("select year(month), count(*), coalesce(sum(len(technologies)), 0) "
+                           "from technology_sets group by all order by all").fetchall()
+        rows, values = sum(y[1] for y in years), sum(y[2] for y in years)
+        if not ids or len(ids) > 65535 or values >= 2**31:
+            return None
+        cursor.sql(f"create or replace type {NUMBER_TYPE} as enum "
+                   "(select technology_id from technologies order by technology_id)")
+        try:
+            arrays = _filled(_year_batches(cursor, [y[0] for y in years]), ids, rows, values)
+            if arrays is None:  # not in month order (the files' order is)
+                arrays = _filled(_year_batches(cursor, [y[0] for y in years], "order by month"),
+                                 ids, rows, values)
+        except duckdb.ConversionException:
+            return None
+    finally:
+        cursor.close()
+    if arrays is None:
+        return None
+    months, month_rows, offsets, numbers, weights = arrays
+    bits = signature_bits(numbers, len(ids), own_bits, width)
+    return SetIndex(technology_ids=ids, months=months, month_rows=month_rows, offsets=offsets,
+                    values=numbers, weights=weights,
+                    signatures=signatures_of(offsets, numbers, bits), bits=bits)
+
+
+def _year_batches(cursor: duckdb.DuckDBPyConnection, years: list[int], order: str = ""):
+    """The record batches of (month, technologies numbered, postings) of technology_sets, a
+    year at a time (DuckDB holds a query's whole result: one year's, not every year's)."""
+    for year in years:
+        yield from cursor.sql(
+            f"select month, technologies::{NUMBER_TYPE}[] as technologies, postings "
+            f"from technology_sets where month between $first and $last {order}",
+            params={"first": dt.date(year, 1, 1), "last": dt.date(year, 12, 31)}).arrow()
+
+
+def _filled(batches, ids: tuple[str, ...], rows: int, values: int) -> tuple | None:
+    """(months, month_rows, offsets, values, weights) of SetIndex from record batches of
+    (month, technologies numbered by ids, postings); None when the months go down or the
+    batches hold other numbers of rows or values than given, or a weight past 32 bits."""
+    offsets = np.zeros(rows + 1, np.int32)
+    numbers = np.zeros(values, np.uint16)
+    weights = np.zeros(rows, np.uint32)
+    months: list[np.datetime64] = []
+    starts: list[int] = []
+    row = at = 0
+    for batch in batches:
+        n = batch.num_rows
+        lists = batch.column(1)
+        got = lists.offsets.to_numpy()
+        first, last = int(got[0]), int(got[-1])
+        if row + n > rows or at + last - first > values:
+            return None
+        indices = lists.values.indices.to_numpy(zero_copy_only=False)[first:last]
+        if tuple(lists.values.dictionary.to_pylist()) != ids[:len(lists.values.dictionary)]:
+            place = {t: k for k, t in enumerate(ids)}
+            indices = np.array([place[t] for t in lists.values.dictionary.to_pylist()],
+                               np.uint16)[indices]
+        numbers[at:at + last - first] = indices
+        offsets[row + 1:row + n + 1] = got[1:] - first + at
+        postings = batch.column(2).to_numpy()
+        if n and postings.max() >= 2**32:
+            return None
+        weights[row:row + n] = postings
+        month = batch.column(0).to_numpy(zero_copy_only=False).astype("datetime64[D]")
+        if n and ((np.diff(month) < np.timedelta64(0, "D")).any()
+                  or (months and month[0] < months[-1])):
+            return None
+        for k in np.flatnonzero(np.concatenate(
+                [[not months or month[0] != months[-1]], month[1:] != month[:-1]]) if n
+                else []):
+            months.append(month[k])
+            starts.append(row + int(k))
+        row, at = row + n, at + last - first
+    if row != rows or at != values:
+        return None
+    return (np.array(months, "datetime64[D]"), np.array([*starts, rows], np.int64), offsets,
+            numbers, weights)
+
+
+def overlap(index: SetIndex, known: list[str], lo: int, hi: int) -> tuple[dict[str, int], int]:
+    """What the sets of rows lo..hi-1 naming m >= 2 of the known technologies add to a count
+    of sets naming any: (m - 1) times a set's postings, summed for each technology the sets
+    name (only those with a sum), and in total. In C (set_overlap)."""
+    place = {t: n for n, t in enumerate(index.technology_ids)}
+    numbers = np.array(sorted({place[k] for k in known if k in place}), np.uint16)
+    bits, counts = np.unique(index.bits[numbers], return_counts=True)
+    mask = int(np.bitwise_or.reduce(bits)) if len(bits) else 0
+    multi = int(np.bitwise_or.reduce(bits[counts > 1])) if (counts > 1).any() else 0
+    sums, total = C_PASSES.set_overlap(index.offsets, index.values, index.weights,
+                                       index.signatures, numbers, mask, multi, lo, hi,
+                                       len(index.technology_ids))
+    extra = np.frombuffer(sums, np.int64)
+    return {index.technology_ids[n]: int(extra[n]) for n in np.flatnonzero(extra)}, total
+
+
+def overlap_in_python(index: SetIndex, known: list[str], lo: int,
+                      hi: int) -> tuple[dict[str, int], int]:
+    """overlap, row by row in Python over every set (the reference for the C loop)."""
+    wanted = set(known)
+    extra: dict[str, int] = {}
+    total = 0
+    for r in range(lo, hi):
+        names = [index.technology_ids[n]
+                 for n in index.values[index.offsets[r]:index.offsets[r + 1]]]
+        m = len(wanted.intersection(names))
+        if m >= 2:
+            add = (m - 1) * int(index.weights[r])
+            total += add
+            for t in names:
+                extra[t] = extra.get(t, 0) + add
+    return extra, total
+
+
+_lock = threading.Lock()
+_indexes: dict[tuple[str, float], SetIndex | None] = {}
+_reading: set[tuple[str, float]] = set()
+
+
+def index_for(key: tuple[str, float], con: duckdb.DuckDBPyConnection) -> SetIndex | None:
+    """The SetIndex of the build a connection reads (key: radar.queries.build_key), read on
+    first use; the last build's only."""
+    with _lock:
+        if key not in _indexes:
+            _indexes.clear()
+            _indexes[key] = read_index(con, OWN_BITS, SIGNATURE_BITS)
+        return _indexes[key]
+
+
+def read_soon(key: tuple[str, float], con: duckdb.DuckDBPyConnection) -> None:
+    """index_for in a thread of its own, once per build: learn_next with one known technology
+    (the page's first view) has the sets read before a second is ticked."""
+    with _lock:
+        if key in _indexes or key in _reading:
+            return
+        _reading.add(key)
+    threading.Thread(target=index_for, args=(key, con), name="radar.sets", daemon=True).start()
+
+
+def learn_next_overlap(key: tuple[str, float], con: duckdb.DuckDBPyConnection,
+                       bound: dict) -> dict:
+    """learn_next's $overlap_ids, $overlap_extra and $overlap_total: counted here when two or
+    more technologies are known, no dimension is narrowed and the C passes are built; else
+    NOT_COUNTED (the query counts overlap_sets). With one known technology the sets are read
+    meanwhile (read_soon)."""
+    known = sorted(set(bound.get("technologies") or ()))
+    if C_PASSES is None or any(bound.get(d) for d in LIST_FIELDS):
+        return NOT_COUNTED
+    if len(known) < 2:
+        read_soon(key, con)
+        return NOT_COUNTED
+    index = index_for(key, con)
+    if index is None:
+        return NOT_COUNTED
+    extra, total = overlap(index, known, *index.rows_between(bound["date_from"],
+                                                             bound["date_to"]))
+    return {"overlap_ids": list(extra), "overlap_extra": list(extra.values()),
+            "overlap_total": total}

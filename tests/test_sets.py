@@ -1,0 +1,178 @@
+"""The technology sets held in memory for learn_next (radar/sets.py) and their C loop
+(etl/transforms/_passes.c: set_overlap) count what learn_next's overlap_sets counts.
+
+The C loop against the Python reference on generated sets (every technology its own bit, and
+bits shared by many, where one bit may stand for two known technologies); the arrays against
+the warehouse's technology_sets; learn_next with the count made in memory against learn_next
+counting overlap_sets itself (the raw answer is tests/test_preaggregated.py's)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import threading
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from etl.transforms import C_PASSES
+from radar import queries, sets
+
+pytestmark = pytest.mark.skipif(
+    C_PASSES is None, reason="the C passes are not built here (python -m etl.compile says why)")
+
+
+def generated_index(seed: int, own_bits: int, width: int = 64, rows: int = 3000,
+                    technologies: int = 150) -> sets.SetIndex:
+    """Sets of up to 12 technologies (the first few named most), weights 1-5, as a SetIndex."""
+    rng = np.random.default_rng(seed)
+    lists = []
+    for _ in range(rows):  # a set names a technology once (technology_sets' lists)
+        size = 0 if rng.random() < 0.05 else int(rng.integers(1, 13))
+        popular = rng.zipf(1.6, size) - 1
+        lists.append(np.unique(np.where(popular < technologies, popular,
+                                        rng.integers(0, technologies, size))))
+    values = np.concatenate(lists).astype(np.uint16)
+    offsets = np.concatenate([[0], np.cumsum([len(x) for x in lists])]).astype(np.int32)
+    bits = sets.signature_bits(values, technologies, own_bits, width)
+    return sets.SetIndex(
+        technology_ids=tuple(f"t{n:03d}" for n in range(technologies)),
+        months=np.array(["2024-01-01"], "datetime64[D]"), month_rows=np.array([0, rows]),
+        offsets=offsets, values=values, weights=rng.integers(1, 6, rows).astype(np.uint32),
+        signatures=sets.signatures_of(offsets, values, bits), bits=bits)
+
+
+@pytest.mark.parametrize("own_bits, width", [(48, 64), (8, 16), (0, 4)])
+def test_the_c_loop_counts_what_the_python_reference_counts(own_bits, width):
+    index = generated_index(own_bits, own_bits, width)
+    ids = index.technology_ids
+    rng = np.random.default_rng(100 + own_bits)
+    shared_twice = 0
+    for trial in range(120):
+        # the commonest technologies (the sets holding two are many) and any others
+        known = [ids[int(n) if n < len(ids) and rng.random() < 0.5
+                     else int(rng.integers(0, len(ids)))]
+                 for n in rng.zipf(1.3, rng.integers(0, 7)) - 1]
+        if trial % 10 == 0:
+            known += ["not_a_technology"]
+        lo, hi = sorted(int(x) for x in rng.integers(0, len(index.weights) + 1, 2))
+        got = sets.overlap(index, known, lo, hi)
+        assert got == sets.overlap_in_python(index, known, lo, hi), (trial, known, lo, hi)
+        numbers = [ids.index(k) for k in set(known) if k in ids]
+        shared_twice += len({int(index.bits[n]) for n in numbers}) < len(numbers)
+    whole = sets.overlap(index, list(ids[:4]), 0, len(index.weights))
+    assert whole[1] > 100 and len(whole[0]) > 20  # the sets naming two or more are many
+    if width < 64:  # 150 technologies on a few bits: two known on one bit came up
+        assert shared_twice > 20
+
+
+def test_signature_bits_give_the_commonest_their_own():
+    values = np.array([5, 5, 5, 2, 2, 7, 1, 0, 3, 4, 6], np.uint16)
+    bits = sets.signature_bits(values, 9, own_bits=2)
+    assert bits[5] == 1 and bits[2] == 2  # named 3 and 2 times: bits 0 and 1
+    # the rest in turn on the other 62 bits, by how often named, then by number
+    assert [int(bits[n]).bit_length() - 1 for n in (0, 1, 3, 4, 6, 7, 8)] == [2, 3, 4, 5, 6, 7, 8]
+    assert sets.signatures_of(np.array([0, 2, 2, 3], np.int32), np.array([5, 2, 1], np.uint16),
+                              bits).tolist() == [1 | 2, 0, 8]
+
+
+def test_the_c_loop_refuses_buffers_that_do_not_fit():
+    index = generated_index(1, 48, rows=50)
+    args = [index.offsets, index.values, index.weights, index.signatures,
+            np.array([0, 1], np.uint16), 3, 0, 0, 50, len(index.technology_ids)]
+    assert C_PASSES.set_overlap(*args)[1] >= 0
+    for place, bad in [(0, index.offsets[:-1]), (2, index.weights[:-1]),
+                       (4, np.array([500], np.uint16)), (7, 51), (8, 51), (9, 0)]:
+        with pytest.raises(ValueError, match="set_overlap"):
+            C_PASSES.set_overlap(*args[:place], bad, *args[place + 1:])
+    past = index.values.copy()
+    past[index.offsets[1]] = len(index.technology_ids)  # in a set holding two known
+    signatures = np.full_like(index.signatures, 3)
+    with pytest.raises(ValueError, match="past technologies"):
+        C_PASSES.set_overlap(index.offsets, past, index.weights, signatures, *args[4:])
+
+
+def test_the_index_holds_every_set_in_month_order(fixture_warehouse):
+    con = queries.connection(fixture_warehouse)
+    index = sets.read_index(con)
+    want = con.sql("select month, technologies, postings from technology_sets").fetchall()
+    got = [(index.months[np.searchsorted(index.month_rows, r, side="right") - 1].item(),
+            [index.technology_ids[n] for n in index.values[index.offsets[r]:index.offsets[r + 1]]],
+            int(index.weights[r])) for r in range(len(index.weights))]
+    assert len(got) == len(want) > 100
+    assert sorted(got) == sorted(want)
+    assert [g[0] for g in got] == sorted(g[0] for g in got)
+    assert index.rows_between(dt.date(2024, 1, 1), dt.date(2024, 12, 1)) == (
+        sum(1 for g in got if g[0] < dt.date(2024, 1, 1)),
+        sum(1 for g in got if g[0] <= dt.date(2024, 12, 1)))
+    assert index.rows_between(dt.date(2030, 1, 1), dt.date(2031, 1, 1)) == (len(got),) * 2
+
+
+def test_batches_whose_months_go_down_are_refused():
+    def batch(months, lists):
+        return pa.record_batch(
+            [pa.array(months, pa.date32()),
+             pa.array(lists, pa.list_(pa.dictionary(pa.uint16(), pa.string()))),
+             pa.array([1] * len(months), pa.int64())], names=["month", "technologies", "n"])
+    a = batch([dt.date(2024, 1, 1), dt.date(2024, 2, 1)], [["a"], ["a", "b"]])
+    b = batch([dt.date(2024, 1, 1)], [["b"]])
+    ids = ("a", "b")
+    assert sets._filled([a, b], ids, 3, 4) is None
+    filled = sets._filled([b, a], ids, 3, 4)
+    assert [list(x) for x in filled[:2]] == [
+        list(np.array(["2024-01-01", "2024-02-01"], "datetime64[D]")), [0, 2, 3]]
+    assert filled[3].tolist() == [1, 0, 0, 1] and filled[2].tolist() == [0, 1, 2, 4]
+    assert sets._filled([b, a], ids, 4, 4) is None  # fewer rows than counted
+
+
+@pytest.mark.parametrize("own_bits, width", [(sets.OWN_BITS, sets.SIGNATURE_BITS), (1, 4)],
+                         ids=["as built", "four bits for all"])
+def test_learn_next_counts_the_overlap_in_memory_as_it_would_in_sql(
+        fixture_warehouse, monkeypatch, own_bits, width):
+    monkeypatch.setattr(sets, "OWN_BITS", own_bits)
+    monkeypatch.setattr(sets, "SIGNATURE_BITS", width)
+    monkeypatch.setattr(sets, "_indexes", {})
+    choices = queries.choices(fixture_warehouse)
+    base = choices.defaults()
+    views = {"default": base,
+             "a year": dataclasses.replace(base, date_from=dt.date(2024, 1, 1),
+                                           date_to=dt.date(2024, 12, 1)),
+             "a country": dataclasses.replace(base, countries=(choices.countries[0],))}
+    key = queries.build_key(fixture_warehouse)
+    con = queries.connection(fixture_warehouse)
+    counted = 0
+    for known in (["python", "go"], ["python", "java", "postgresql", "docker"],
+                  ["python", "python"], ["python"], ["go", "rust", "kotlin", "aws"]):
+        for label, filters in views.items():
+            params = sets.learn_next_overlap(key, con, {**filters.params(),
+                                                        "technologies": known})
+            in_memory = queries.run("learn_next", filters, fixture_warehouse,
+                                    technologies=known)
+            with monkeypatch.context() as m:
+                m.setattr(sets, "C_PASSES", None)
+                assert sets.learn_next_overlap(key, con, {**filters.params(),
+                                                          "technologies": known}) \
+                    == sets.NOT_COUNTED
+                in_sql = queries.run("learn_next", filters, fixture_warehouse,
+                                     technologies=known)
+            assert in_memory.equals(in_sql), (known, label)
+            several = len(set(known)) > 1 and label != "a country"
+            assert (params["overlap_total"] is not None) == several, (known, label)
+            counted += several and params["overlap_total"] > 0
+    assert counted >= 3  # sets naming two known technologies were there to count
+    assert len({int(b) for b in sets._indexes[key].bits}) == min(
+        width, len(sets._indexes[key].technology_ids))
+
+
+def test_one_known_technology_has_the_sets_read_meanwhile(fixture_warehouse, monkeypatch):
+    monkeypatch.setattr(sets, "_indexes", {})
+    monkeypatch.setattr(sets, "_reading", set())
+    key = queries.build_key(fixture_warehouse)
+    frame = queries.run("learn_next", queries.choices(fixture_warehouse).defaults(),
+                        fixture_warehouse, technologies=["python"])
+    assert frame.height > 0
+    for thread in threading.enumerate():
+        if thread.name == "radar.sets":
+            thread.join(60)
+    assert sets._indexes[key] is not None and len(sets._indexes[key].weights) > 100
