@@ -5,11 +5,12 @@ docs/build_speed.md, "Seventh pass" and "Eighth pass", says what they gain.
 The tagger's per-mention rules are plain Python; mypyc compiles the same module into a C
 extension (the same code, the same results: tests/test_compiled_tagger.py compares them).
 Beside it, etl/transforms/_passes.c: text passes of the tagger, dedup's signatures and the
-app's count of sets naming several known technologies, written in C (the Python and Polars
-passes stay the reference: tests/test_c_passes.py, tests/test_dedup.py, tests/test_sets.py). The extensions go into a folder of the
-running environment named after the hash of the source files they were built from
-(``compiled_folder``), and etl/transforms/__init__.py puts that folder first on the package's
-path only when it exists: an edited source has another hash, so a stale build is never loaded.
+app's counts of sets naming known technologies, written in C (the Python and Polars passes
+stay the reference: tests/test_c_passes.py, tests/test_dedup.py, tests/test_sets.py). The
+extensions go into a folder of the running environment named after the hash of the source
+files they were built from (``compiled_folder``), and etl/transforms/__init__.py puts that
+folder first on the package's path only when it exists: an edited source has another hash,
+so a stale build is never loaded.
 Building needs a C compiler and Python's headers; without them the command says why and the
 tagger runs as plain Python (exit status 0 unless --strict).
 """

@@ -1,22 +1,23 @@
-"""The cells' technology sets held in memory for one count DuckDB makes slowly: what the sets
-naming two or more of several known technologies add to learn_next's count of postings naming
-any of them ("with what you know"), with no dimension narrowed.
+"""The cells' technology sets held in memory for the counts DuckDB makes slowly: learn_next's
+postings naming any of several known technologies, and each other technology among them
+("with what you know").
 
-learn_next counts the postings naming any known technology, and each other technology among
-them, from the month tables, which count a posting once per known technology it names; the
-sets naming two or more take the extra counts back (radar/sql/learn_next.sql, overlap_sets).
-Finding those sets means reading every set of the range: about 0.9 s of the query's 1 s at
-10M postings with four known technologies, in every form DuckDB was given (docs/scale.md). Here
-the sets are arrays (the list column's offsets and technology numbers, each set's postings and
-a 64-bit signature of its technologies) and C (etl/transforms/_passes.c: set_overlap) reads
-only the sets whose signature can hold two known technologies: about 22 ms. The query takes the
-result as parameters ($overlap_ids, $overlap_extra, $overlap_total) and counts as before; without
-the C passes, or with a dimension narrowed, it counts overlap_sets itself (the same numbers:
-tests/test_sets.py).
+With no dimension narrowed, learn_next counts them from the month tables, which count a
+posting once per known technology it names; the sets naming two or more take the extra counts
+back (radar/sql/learn_next.sql, overlap_sets). Finding those sets means reading every set of
+the range: about 0.9 s of the query's 1 s at 10M postings with four known technologies, in
+every form DuckDB was given (docs/scale.md). With a dimension narrowed, it reads the sets of
+the cells kept that name a known technology (known_sets). Here the sets are arrays (the list
+column's offsets and technology numbers, each set's postings, its cell of the five dimensions,
+and a 64-bit signature of its technologies) and C (etl/transforms/_passes.c: set_counts)
+reads only the sets whose signature can hold enough known technologies: about 22 ms for the
+overlap of four common languages over 9.2M sets. The query takes the results as parameters
+($overlap_* or $known_*) and counts as before; without the C passes it counts in SQL (the same
+numbers: tests/test_sets.py).
 
-The arrays are read once per build (about 4 s and 275 MB at 10M postings: docs/scale.md): by
+The arrays are read once per build (about 4 s and 310 MB at 10M postings: docs/scale.md): by
 the first query that needs them, or beforehand in a thread of their own when learn_next runs
-with one known technology (its page's first view).
+with one known technology and no dimension narrowed (its page's first view).
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ import duckdb
 import numpy as np
 
 from etl.transforms import C_PASSES
-from radar.filters import LIST_FIELDS
 
 # The commonest technologies get a signature bit each; the others share the remaining bits of
 # the signature's, in turn by how often they are named
@@ -39,8 +39,14 @@ SIGNATURE_BITS = 64
 NUMBER_TYPE = "radar_technology_number"
 # Rows of sets whose signatures are made at a time (bounds the temporary arrays)
 SIGNATURE_ROWS = 1 << 20
-# The parameters learn_next takes from here, None when it is to count overlap_sets itself
-NOT_COUNTED = {"overlap_ids": None, "overlap_extra": None, "overlap_total": None}
+# The dimensions of the cells as (technology_sets' column, the filter parameter)
+DIMENSIONS = (("source", "sources"), ("country", "countries"), ("remote", "remote"),
+              ("seniority", "seniority"), ("role_family", "role_family"))
+# The most cells a SetIndex numbers (each dimension's values and a null, multiplied)
+MAX_CELLS = 1 << 24
+# The parameters learn_next takes from here, None when it is to count in SQL itself
+NOT_COUNTED = {"overlap_ids": None, "overlap_extra": None, "overlap_total": None,
+               "known_ids": None, "known_with": None, "known_total": None}
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,11 @@ class SetIndex:
     weights: np.ndarray  # uint32: postings naming exactly the set
     signatures: np.ndarray  # uint64: the bits of a set's technologies (bits)
     bits: np.ndarray  # uint64 by technology number: its signature bit
+    # each dimension's values (DIMENSIONS' order), a cell numbering a set's values in turn:
+    # 1 + a value's place in its dimension (0 for none), times the product of the later
+    # dimensions' value counts plus one; None when there would be over MAX_CELLS cells
+    dimensions: tuple[tuple[str, ...], ...]
+    cells: np.ndarray | None  # uint32: each set's cell
 
     def rows_between(self, date_from: dt.date, date_to: dt.date) -> tuple[int, int]:
         """The rows (lo, hi) of the months from date_from through date_to (kept's months)."""
@@ -107,12 +118,16 @@ def read_index(con: duckdb.DuckDBPyConnection, own_bits: int = OWN_BITS,
         rows, values = sum(y[1] for y in years), sum(y[2] for y in years)
         if not ids or len(ids) > 65535 or values >= 2**31:
             return None
+        dimensions = tuple(tuple(v for (v,) in cursor.sql(
+            f"select distinct {column} from technology_sets where {column} is not null "
+            "order by all").fetchall()) for column, _ in DIMENSIONS)
         cursor.sql(f"create or replace type {NUMBER_TYPE} as enum "
                    "(select technology_id from technologies order by technology_id)")
+        numbers = [y[0] for y in years]
         try:
-            arrays = _filled(_year_batches(cursor, [y[0] for y in years]), ids, rows, values)
+            arrays = _filled(_year_batches(cursor, numbers, dimensions), ids, rows, values)
             if arrays is None:  # not in month order (the files' order is)
-                arrays = _filled(_year_batches(cursor, [y[0] for y in years], "order by month"),
+                arrays = _filled(_year_batches(cursor, numbers, dimensions, "order by month"),
                                  ids, rows, values)
         except duckdb.ConversionException:
             return None
@@ -120,30 +135,53 @@ def read_index(con: duckdb.DuckDBPyConnection, own_bits: int = OWN_BITS,
         cursor.close()
     if arrays is None:
         return None
-    months, month_rows, offsets, numbers, weights = arrays
+    months, month_rows, offsets, numbers, weights, cells = arrays
     bits = signature_bits(numbers, len(ids), own_bits, width)
     return SetIndex(technology_ids=ids, months=months, month_rows=month_rows, offsets=offsets,
                     values=numbers, weights=weights,
-                    signatures=signatures_of(offsets, numbers, bits), bits=bits)
+                    signatures=signatures_of(offsets, numbers, bits), bits=bits,
+                    dimensions=dimensions,
+                    cells=cells if cell_count(dimensions) <= MAX_CELLS else None)
 
 
-def _year_batches(cursor: duckdb.DuckDBPyConnection, years: list[int], order: str = ""):
-    """The record batches of (month, technologies numbered, postings) of technology_sets, a
-    year at a time (DuckDB holds a query's whole result: one year's, not every year's)."""
+def cell_count(dimensions: tuple[tuple[str, ...], ...]) -> int:
+    """How many cells the dimensions' values make (each dimension's values and a null)."""
+    return int(np.prod([len(values) + 1 for values in dimensions], dtype=np.float64))
+
+
+def _year_batches(cursor: duckdb.DuckDBPyConnection, years: list[int],
+                  dimensions: tuple[tuple[str, ...], ...], order: str = ""):
+    """The record batches of (month, technologies numbered, postings, cell) of
+    technology_sets, a year at a time (DuckDB holds a query's whole result: one year's, not
+    every year's); the cell 0 when there are too many to number."""
+    params: dict = {}
+    cell = "0"
+    if cell_count(dimensions) <= MAX_CELLS:
+        terms, stride = [], 1
+        for k in reversed(range(len(DIMENSIONS))):
+            params[f"values{k}"] = list(dimensions[k])
+            params[f"stride{k}"] = stride
+            terms.append(f"coalesce(list_position($values{k}::varchar[], {DIMENSIONS[k][0]}), "
+                         f"0) * $stride{k}")
+            stride *= len(dimensions[k]) + 1
+        cell = " + ".join(terms)
     for year in years:
         yield from cursor.sql(
-            f"select month, technologies::{NUMBER_TYPE}[] as technologies, postings "
-            f"from technology_sets where month between $first and $last {order}",
-            params={"first": dt.date(year, 1, 1), "last": dt.date(year, 12, 31)}).arrow()
+            f"select month, technologies::{NUMBER_TYPE}[] as technologies, postings, "
+            f"({cell})::uinteger as cell from technology_sets "
+            f"where month between $first and $last {order}",
+            params={**params, "first": dt.date(year, 1, 1),
+                    "last": dt.date(year, 12, 31)}).arrow()
 
 
 def _filled(batches, ids: tuple[str, ...], rows: int, values: int) -> tuple | None:
-    """(months, month_rows, offsets, values, weights) of SetIndex from record batches of
-    (month, technologies numbered by ids, postings); None when the months go down or the
-    batches hold other numbers of rows or values than given, or a weight past 32 bits."""
+    """(months, month_rows, offsets, values, weights, cells) of SetIndex from record batches
+    of (month, technologies numbered by ids, postings, cell); None when the months go down or
+    the batches hold other numbers of rows or values than given, or a weight past 32 bits."""
     offsets = np.zeros(rows + 1, np.int32)
     numbers = np.zeros(values, np.uint16)
     weights = np.zeros(rows, np.uint32)
+    cells = np.zeros(rows, np.uint32)
     months: list[np.datetime64] = []
     starts: list[int] = []
     row = at = 0
@@ -165,6 +203,7 @@ def _filled(batches, ids: tuple[str, ...], rows: int, values: int) -> tuple | No
         if n and postings.max() >= 2**32:
             return None
         weights[row:row + n] = postings
+        cells[row:row + n] = batch.column(3).to_numpy()
         month = batch.column(0).to_numpy(zero_copy_only=False).astype("datetime64[D]")
         if n and ((np.diff(month) < np.timedelta64(0, "D")).any()
                   or (months and month[0] < months[-1])):
@@ -178,41 +217,62 @@ def _filled(batches, ids: tuple[str, ...], rows: int, values: int) -> tuple | No
     if row != rows or at != values:
         return None
     return (np.array(months, "datetime64[D]"), np.array([*starts, rows], np.int64), offsets,
-            numbers, weights)
+            numbers, weights, cells)
 
 
-def overlap(index: SetIndex, known: list[str], lo: int, hi: int) -> tuple[dict[str, int], int]:
-    """What the sets of rows lo..hi-1 naming m >= 2 of the known technologies add to a count
-    of sets naming any: (m - 1) times a set's postings, summed for each technology the sets
-    name (only those with a sum), and in total. In C (set_overlap)."""
+def allowed_cells(index: SetIndex, bound: dict) -> np.ndarray | None:
+    """uint8 by cell: 1 for the cells the filters keep (radar/sql/_macros.sql: kept; a
+    dimension narrowed keeps its listed values, so never a null), None when no dimension is
+    narrowed."""
+    if not any(bound.get(name) for _, name in DIMENSIONS):
+        return None
+    table = np.ones(1, np.uint8)
+    for (_, name), values in zip(DIMENSIONS, index.dimensions, strict=True):
+        chosen = set(bound.get(name) or ())
+        keeps = np.array([0, *(v in chosen for v in values)] if chosen
+                         else [1] * (len(values) + 1), np.uint8)
+        table = np.multiply.outer(table, keeps).ravel()
+    return table
+
+
+def counts(index: SetIndex, known: list[str], lo: int, hi: int, least: int,
+           allowed: np.ndarray | None = None) -> tuple[dict[str, int], int]:
+    """Over the sets of rows lo..hi-1 in the allowed cells (all when None) that name m >= least
+    (1 or 2) of the known technologies: each set's postings (least 1) or (m - 1) times them
+    (least 2, what a count of sets naming any known counted twice), summed for each
+    technology the sets name (only those with a sum), and in total. In C (set_counts)."""
     place = {t: n for n, t in enumerate(index.technology_ids)}
     numbers = np.array(sorted({place[k] for k in known if k in place}), np.uint16)
-    bits, counts = np.unique(index.bits[numbers], return_counts=True)
+    bits, times = np.unique(index.bits[numbers], return_counts=True)
     mask = int(np.bitwise_or.reduce(bits)) if len(bits) else 0
-    multi = int(np.bitwise_or.reduce(bits[counts > 1])) if (counts > 1).any() else 0
-    sums, total = C_PASSES.set_overlap(index.offsets, index.values, index.weights,
-                                       index.signatures, numbers, mask, multi, lo, hi,
-                                       len(index.technology_ids))
-    extra = np.frombuffer(sums, np.int64)
-    return {index.technology_ids[n]: int(extra[n]) for n in np.flatnonzero(extra)}, total
+    multi = int(np.bitwise_or.reduce(bits[times > 1])) if (times > 1).any() else 0
+    empty = np.zeros(0, np.uint8)
+    sums, total = C_PASSES.set_counts(
+        index.offsets, index.values, index.weights, index.signatures,
+        empty if allowed is None else index.cells, empty if allowed is None else allowed,
+        numbers, mask, multi, least, lo, hi, len(index.technology_ids))
+    added = np.frombuffer(sums, np.int64)
+    return {index.technology_ids[n]: int(added[n]) for n in np.flatnonzero(added)}, total
 
 
-def overlap_in_python(index: SetIndex, known: list[str], lo: int,
-                      hi: int) -> tuple[dict[str, int], int]:
-    """overlap, row by row in Python over every set (the reference for the C loop)."""
+def counts_in_python(index: SetIndex, known: list[str], lo: int, hi: int, least: int,
+                     allowed: np.ndarray | None = None) -> tuple[dict[str, int], int]:
+    """counts, set by set in Python (the reference for the C loop)."""
     wanted = set(known)
-    extra: dict[str, int] = {}
+    added: dict[str, int] = {}
     total = 0
     for r in range(lo, hi):
+        if allowed is not None and not allowed[index.cells[r]]:
+            continue
         names = [index.technology_ids[n]
                  for n in index.values[index.offsets[r]:index.offsets[r + 1]]]
         m = len(wanted.intersection(names))
-        if m >= 2:
-            add = (m - 1) * int(index.weights[r])
+        if m >= least:
+            add = (m - 1 if least == 2 else 1) * int(index.weights[r])
             total += add
             for t in names:
-                extra[t] = extra.get(t, 0) + add
-    return extra, total
+                added[t] = added.get(t, 0) + add
+    return added, total
 
 
 _lock = threading.Lock()
@@ -240,22 +300,28 @@ def read_soon(key: tuple[str, float], con: duckdb.DuckDBPyConnection) -> None:
     threading.Thread(target=index_for, args=(key, con), name="radar.sets", daemon=True).start()
 
 
-def learn_next_overlap(key: tuple[str, float], con: duckdb.DuckDBPyConnection,
-                       bound: dict) -> dict:
-    """learn_next's $overlap_ids, $overlap_extra and $overlap_total: counted here when two or
-    more technologies are known, no dimension is narrowed and the C passes are built; else
-    NOT_COUNTED (the query counts overlap_sets). With one known technology the sets are read
-    meanwhile (read_soon)."""
+def learn_next_counts(key: tuple[str, float], con: duckdb.DuckDBPyConnection,
+                      bound: dict) -> dict:
+    """learn_next's parameters counted here when the C passes are built (else NOT_COUNTED: the
+    query counts in SQL). No dimension narrowed and two or more technologies known:
+    $overlap_ids, $overlap_extra and $overlap_total, what the sets naming several known add
+    to the month tables' counts (with one known, the sets are read meanwhile: read_soon).
+    A dimension narrowed: $known_ids, $known_with and $known_total, the postings naming any
+    known technology and each technology among them (the query's known_sets)."""
     known = sorted(set(bound.get("technologies") or ()))
-    if C_PASSES is None or any(bound.get(d) for d in LIST_FIELDS):
-        return NOT_COUNTED
-    if len(known) < 2:
-        read_soon(key, con)
+    narrowed = any(bound.get(name) for _, name in DIMENSIONS)
+    if C_PASSES is None or (not narrowed and len(known) < 2):
+        if C_PASSES is not None:
+            read_soon(key, con)
         return NOT_COUNTED
     index = index_for(key, con)
-    if index is None:
+    if index is None or (narrowed and index.cells is None):
         return NOT_COUNTED
-    extra, total = overlap(index, known, *index.rows_between(bound["date_from"],
-                                                             bound["date_to"]))
-    return {"overlap_ids": list(extra), "overlap_extra": list(extra.values()),
-            "overlap_total": total}
+    rows = index.rows_between(bound["date_from"], bound["date_to"])
+    if not narrowed:
+        extra, total = counts(index, known, *rows, least=2)
+        return {**NOT_COUNTED, "overlap_ids": list(extra), "overlap_extra": list(extra.values()),
+                "overlap_total": total}
+    named, total = counts(index, known, *rows, least=1, allowed=allowed_cells(index, bound))
+    return {**NOT_COUNTED, "known_ids": list(named), "known_with": list(named.values()),
+            "known_total": total}

@@ -1,8 +1,10 @@
 """The technology sets held in memory for learn_next (radar/sets.py) and their C loop
-(etl/transforms/_passes.c: set_overlap) count what learn_next's overlap_sets counts.
+(etl/transforms/_passes.c: set_counts) count what learn_next's overlap_sets and known_sets
+count.
 
 The C loop against the Python reference on generated sets (every technology its own bit, and
-bits shared by many, where one bit may stand for two known technologies); the arrays against
+bits shared by many, where one bit may stand for two known technologies; in some cells or
+all); the arrays against
 the warehouse's technology_sets; learn_next with the count made in memory against learn_next
 counting overlap_sets itself (the raw answer is tests/test_preaggregated.py's)."""
 
@@ -36,11 +38,13 @@ def generated_index(seed: int, own_bits: int, width: int = 64, rows: int = 3000,
     values = np.concatenate(lists).astype(np.uint16)
     offsets = np.concatenate([[0], np.cumsum([len(x) for x in lists])]).astype(np.int32)
     bits = sets.signature_bits(values, technologies, own_bits, width)
+    dimensions = (("a", "b"), ("x", "y", "z"), (), (), ())  # 3 x 4 cells
     return sets.SetIndex(
         technology_ids=tuple(f"t{n:03d}" for n in range(technologies)),
         months=np.array(["2024-01-01"], "datetime64[D]"), month_rows=np.array([0, rows]),
         offsets=offsets, values=values, weights=rng.integers(1, 6, rows).astype(np.uint32),
-        signatures=sets.signatures_of(offsets, values, bits), bits=bits)
+        signatures=sets.signatures_of(offsets, values, bits), bits=bits,
+        dimensions=dimensions, cells=rng.integers(0, 12, rows).astype(np.uint32))
 
 
 @pytest.mark.parametrize("own_bits, width", [(48, 64), (8, 16), (0, 4)])
@@ -49,7 +53,7 @@ def test_the_c_loop_counts_what_the_python_reference_counts(own_bits, width):
     ids = index.technology_ids
     rng = np.random.default_rng(100 + own_bits)
     shared_twice = 0
-    for trial in range(120):
+    for trial in range(160):
         # the commonest technologies (the sets holding two are many) and any others
         known = [ids[int(n) if n < len(ids) and rng.random() < 0.5
                      else int(rng.integers(0, len(ids)))]
@@ -57,14 +61,35 @@ def test_the_c_loop_counts_what_the_python_reference_counts(own_bits, width):
         if trial % 10 == 0:
             known += ["not_a_technology"]
         lo, hi = sorted(int(x) for x in rng.integers(0, len(index.weights) + 1, 2))
-        got = sets.overlap(index, known, lo, hi)
-        assert got == sets.overlap_in_python(index, known, lo, hi), (trial, known, lo, hi)
+        least = 1 + trial % 2
+        allowed = None if trial % 4 < 2 else rng.integers(0, 2, 12).astype(np.uint8)
+        got = sets.counts(index, known, lo, hi, least, allowed)
+        assert got == sets.counts_in_python(index, known, lo, hi, least, allowed), (
+            trial, known, lo, hi, least, allowed)
         numbers = [ids.index(k) for k in set(known) if k in ids]
         shared_twice += len({int(index.bits[n]) for n in numbers}) < len(numbers)
-    whole = sets.overlap(index, list(ids[:4]), 0, len(index.weights))
-    assert whole[1] > 100 and len(whole[0]) > 20  # the sets naming two or more are many
+    rows = len(index.weights)
+    twice = sets.counts(index, list(ids[:4]), 0, rows, 2)
+    assert twice[1] > 100 and len(twice[0]) > 20  # the sets naming two or more are many
+    once = sets.counts(index, list(ids[:4]), 0, rows, 1)
+    # a set naming m of them counted once, m times in the four counts, m - 1 times twice
+    row_of = np.repeat(np.arange(rows), np.diff(index.offsets))
+    four = sum(int(index.weights[row_of[index.values == n]].sum()) for n in range(4))
+    assert once[1] == four - twice[1] > 0
+    none = sets.counts(index, list(ids[:4]), 0, rows, 1, np.zeros(12, np.uint8))
+    assert none == ({}, 0)
     if width < 64:  # 150 technologies on a few bits: two known on one bit came up
         assert shared_twice > 20
+
+
+def test_the_cells_kept_are_those_the_filters_keep():
+    index = generated_index(3, 48, rows=10)
+    assert sets.allowed_cells(index, {"sources": [], "countries": []}) is None
+    # cell = (1 + place in the first dimension, 0 for none) * 4 + (1 + place in the second)
+    assert sets.allowed_cells(index, {"sources": ["b"]}).tolist() == [0] * 8 + [1] * 4
+    assert sets.allowed_cells(index, {"sources": ["a", "c"], "countries": ["z", "y"]}) \
+        .tolist() == [0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0]
+    assert sets.cell_count(index.dimensions) == 12
 
 
 def test_signature_bits_give_the_commonest_their_own():
@@ -79,29 +104,46 @@ def test_signature_bits_give_the_commonest_their_own():
 
 def test_the_c_loop_refuses_buffers_that_do_not_fit():
     index = generated_index(1, 48, rows=50)
-    args = [index.offsets, index.values, index.weights, index.signatures,
-            np.array([0, 1], np.uint16), 3, 0, 0, 50, len(index.technology_ids)]
-    assert C_PASSES.set_overlap(*args)[1] >= 0
-    for place, bad in [(0, index.offsets[:-1]), (2, index.weights[:-1]),
-                       (4, np.array([500], np.uint16)), (7, 51), (8, 51), (9, 0)]:
-        with pytest.raises(ValueError, match="set_overlap"):
-            C_PASSES.set_overlap(*args[:place], bad, *args[place + 1:])
+    no = np.zeros(0, np.uint8)
+    args = [index.offsets, index.values, index.weights, index.signatures, no, no,
+            np.array([0, 1], np.uint16), 3, 0, 2, 0, 50, len(index.technology_ids)]
+    assert C_PASSES.set_counts(*args)[1] >= 0
+    for place, bad in [(0, index.offsets[:-1]), (2, index.weights[:-1]), (4, index.cells),
+                       (5, np.ones(12, np.uint8)), (6, np.array([500], np.uint16)), (9, 3),
+                       (10, 51), (11, 51), (12, 0)]:
+        with pytest.raises(ValueError, match="set_counts"):
+            C_PASSES.set_counts(*args[:place], bad, *args[place + 1:])
     past = index.values.copy()
     past[index.offsets[1]] = len(index.technology_ids)  # in a set holding two known
     signatures = np.full_like(index.signatures, 3)
     with pytest.raises(ValueError, match="past technologies"):
-        C_PASSES.set_overlap(index.offsets, past, index.weights, signatures, *args[4:])
+        C_PASSES.set_counts(index.offsets, past, index.weights, signatures, *args[4:])
+    with pytest.raises(ValueError, match="past allowed"):  # cells up to 11, 4 allowed
+        C_PASSES.set_counts(index.offsets, index.values, index.weights, signatures,
+                            index.cells, np.ones(4, np.uint8), *args[6:])
 
 
 def test_the_index_holds_every_set_in_month_order(fixture_warehouse):
     con = queries.connection(fixture_warehouse)
     index = sets.read_index(con)
-    want = con.sql("select month, technologies, postings from technology_sets").fetchall()
+    columns = [column for column, _ in sets.DIMENSIONS]
+    want = con.sql(f"select month, technologies, postings, {', '.join(columns)} "
+                   "from technology_sets").fetchall()
+
+    def cell_values(cell: int) -> tuple:
+        out = []
+        for values in reversed(index.dimensions):
+            cell, place = divmod(cell, len(values) + 1)
+            out.append(values[place - 1] if place else None)
+        return tuple(reversed(out))
+
     got = [(index.months[np.searchsorted(index.month_rows, r, side="right") - 1].item(),
             [index.technology_ids[n] for n in index.values[index.offsets[r]:index.offsets[r + 1]]],
-            int(index.weights[r])) for r in range(len(index.weights))]
+            int(index.weights[r]), *cell_values(int(index.cells[r])))
+           for r in range(len(index.weights))]
     assert len(got) == len(want) > 100
-    assert sorted(got) == sorted(want)
+    assert sorted(got, key=repr) == sorted(want, key=repr)
+    assert len({g[3:] for g in got}) > 5  # cells of several sources, countries, ...
     assert [g[0] for g in got] == sorted(g[0] for g in got)
     assert index.rows_between(dt.date(2024, 1, 1), dt.date(2024, 12, 1)) == (
         sum(1 for g in got if g[0] < dt.date(2024, 1, 1)),
@@ -114,7 +156,8 @@ def test_batches_whose_months_go_down_are_refused():
         return pa.record_batch(
             [pa.array(months, pa.date32()),
              pa.array(lists, pa.list_(pa.dictionary(pa.uint16(), pa.string()))),
-             pa.array([1] * len(months), pa.int64())], names=["month", "technologies", "n"])
+             pa.array([1] * len(months), pa.int64()), pa.array([7] * len(months), pa.uint32())],
+            names=["month", "technologies", "n", "cell"])
     a = batch([dt.date(2024, 1, 1), dt.date(2024, 2, 1)], [["a"], ["a", "b"]])
     b = batch([dt.date(2024, 1, 1)], [["b"]])
     ids = ("a", "b")
@@ -123,13 +166,14 @@ def test_batches_whose_months_go_down_are_refused():
     assert [list(x) for x in filled[:2]] == [
         list(np.array(["2024-01-01", "2024-02-01"], "datetime64[D]")), [0, 2, 3]]
     assert filled[3].tolist() == [1, 0, 0, 1] and filled[2].tolist() == [0, 1, 2, 4]
+    assert filled[5].tolist() == [7, 7, 7]
     assert sets._filled([b, a], ids, 4, 4) is None  # fewer rows than counted
 
 
 @pytest.mark.parametrize("own_bits, width", [(sets.OWN_BITS, sets.SIGNATURE_BITS), (1, 4)],
                          ids=["as built", "four bits for all"])
-def test_learn_next_counts_the_overlap_in_memory_as_it_would_in_sql(
-        fixture_warehouse, monkeypatch, own_bits, width):
+def test_learn_next_counts_in_memory_as_it_would_in_sql(fixture_warehouse, monkeypatch,
+                                                         own_bits, width):
     monkeypatch.setattr(sets, "OWN_BITS", own_bits)
     monkeypatch.setattr(sets, "SIGNATURE_BITS", width)
     monkeypatch.setattr(sets, "_indexes", {})
@@ -138,29 +182,38 @@ def test_learn_next_counts_the_overlap_in_memory_as_it_would_in_sql(
     views = {"default": base,
              "a year": dataclasses.replace(base, date_from=dt.date(2024, 1, 1),
                                            date_to=dt.date(2024, 12, 1)),
-             "a country": dataclasses.replace(base, countries=(choices.countries[0],))}
+             "a country": dataclasses.replace(base, countries=(choices.countries[0],)),
+             "a year, two countries, senior": dataclasses.replace(
+                 base, date_from=dt.date(2024, 1, 1), countries=choices.countries[:2],
+                 seniority=("senior",)),
+             "remote, a source": dataclasses.replace(base, remote=("remote",),
+                                                     sources=choices.sources[:1]),
+             "no such country": dataclasses.replace(base, countries=("ZZ",))}
     key = queries.build_key(fixture_warehouse)
     con = queries.connection(fixture_warehouse)
-    counted = 0
+    counted = {"overlap_total": 0, "known_total": 0}
     for known in (["python", "go"], ["python", "java", "postgresql", "docker"],
                   ["python", "python"], ["python"], ["go", "rust", "kotlin", "aws"]):
         for label, filters in views.items():
-            params = sets.learn_next_overlap(key, con, {**filters.params(),
-                                                        "technologies": known})
+            params = sets.learn_next_counts(key, con, {**filters.params(),
+                                                       "technologies": known})
             in_memory = queries.run("learn_next", filters, fixture_warehouse,
                                     technologies=known)
             with monkeypatch.context() as m:
                 m.setattr(sets, "C_PASSES", None)
-                assert sets.learn_next_overlap(key, con, {**filters.params(),
-                                                          "technologies": known}) \
+                assert sets.learn_next_counts(key, con, {**filters.params(),
+                                                         "technologies": known}) \
                     == sets.NOT_COUNTED
                 in_sql = queries.run("learn_next", filters, fixture_warehouse,
                                      technologies=known)
             assert in_memory.equals(in_sql), (known, label)
-            several = len(set(known)) > 1 and label != "a country"
-            assert (params["overlap_total"] is not None) == several, (known, label)
-            counted += several and params["overlap_total"] > 0
-    assert counted >= 3  # sets naming two known technologies were there to count
+            narrowed = label not in ("default", "a year")
+            kind = "known_total" if narrowed else "overlap_total"
+            assert (params[kind] is not None) == (narrowed or len(set(known)) > 1), \
+                (known, label)
+            counted[kind] += bool(params[kind])
+    assert counted["overlap_total"] >= 3  # sets naming two known technologies were there
+    assert counted["known_total"] >= 5  # and sets naming one, under narrowed filters
     assert len({int(b) for b in sets._indexes[key].bits}) == min(
         width, len(sets._indexes[key].technology_ids))
 

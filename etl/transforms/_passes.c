@@ -1,7 +1,7 @@
 /* Text passes of the tagger in C: etl.text.plain_text's space passes and its tag passes
    (_tags_as_lines), the tagger's search_key and _glued_words (given the images of the characters
    that are not ASCII). Beside them, two loops over arrays: dedup's signatures and the app's
-   count of technology sets naming several known technologies (set_overlap, radar/sets.py).
+   counts of technology sets naming known technologies (set_counts, radar/sets.py).
    Each returns None where it does not apply (the Python pass runs then). The Python passes are
    the reference: tests/test_c_passes.py checks that these give the same strings, on real
    postings and on generated hostile texts.
@@ -531,40 +531,47 @@ done:
     return out;
 }
 
-/* set_overlap(offsets, values, weights, signatures, known, known_mask, multi_mask, lo, hi,
-   technologies): what the sets naming two or more known technologies add to a count of sets
-   naming any (radar/sets.py: the app's learn_next). The sets are rows of a list column as
-   buffers: offsets int32 (rows + 1), values uint16 (technology numbers below technologies),
-   weights uint32 (postings per set), signatures uint64 (the bits of a set's technologies; a
-   bit may stand for several). known: uint16, distinct technology numbers; known_mask: their
-   bits; multi_mask: those standing for two or more of them. Over rows lo..hi-1, a set naming
-   m >= 2 known adds (m - 1) * its weight to each technology it names: returns (those sums as
-   int64 by technology number, their total over the sets). Only the sets whose signature can
-   hold two known are read (two of the known's bits, or one standing for two). */
-#define OVERLAP_BLOCK 4096  /* sets whose candidates are gathered at a time */
-#define OVERLAP_AHEAD 16    /* how many candidates ahead a set's technologies are fetched */
+/* set_counts(offsets, values, weights, signatures, cells, allowed, known, known_mask,
+   multi_mask, least, lo, hi, technologies): how the technology sets naming at least `least`
+   (1 or 2) of the known technologies count (radar/sets.py: the app's learn_next). The sets are
+   rows of a list column as buffers: offsets int32 (rows + 1), values uint16 (technology
+   numbers below technologies), weights uint32 (postings per set), signatures uint64 (the bits
+   of a set's technologies; a bit may stand for several), cells uint32 (each set's cell of the
+   filters' dimensions) with allowed (uint8 by cell: 1 for the cells the filters keep), or both
+   empty (every set kept). known: uint16, distinct technology numbers; known_mask: their bits;
+   multi_mask: those standing for two or more of them. Over rows lo..hi-1, a kept set naming m
+   known adds its weight (least 1, m >= 1), or (m - 1) times it (least 2, m >= 2), to each
+   technology it names: returns (those sums as int64 by technology number, their total over the
+   sets). Only the sets whose signature can hold enough known are read. */
+#define SETS_BLOCK 4096  /* sets whose candidates are gathered at a time */
+#define SETS_AHEAD 16    /* how many candidates ahead a set's technologies are fetched */
 
-static PyObject *set_overlap(PyObject *self, PyObject *args) {
-    Py_buffer offsets, values, weights, signatures, known;
+static PyObject *set_counts(PyObject *self, PyObject *args) {
+    Py_buffer offsets, values, weights, signatures, cells, allowed, known;
     unsigned long long known_mask, multi_mask;
+    int least;
     Py_ssize_t lo, hi, technologies;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*y*KKnnn", &offsets, &values, &weights, &signatures,
-                          &known, &known_mask, &multi_mask, &lo, &hi, &technologies))
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*KKinnn", &offsets, &values, &weights,
+                          &signatures, &cells, &allowed, &known, &known_mask, &multi_mask,
+                          &least, &lo, &hi, &technologies))
         return NULL;
     PyObject *out = NULL;
     int64_t *extra = NULL, total = 0;
     unsigned char *is_known = NULL;
-    Py_ssize_t rows = signatures.len / 8, n_values = values.len / 2;
+    Py_ssize_t rows = signatures.len / 8, n_values = values.len / 2, n_cells = allowed.len;
     const int32_t *at = offsets.buf;
     const uint16_t *value = values.buf, *wanted = known.buf;
-    const uint32_t *weight = weights.buf;
+    const uint32_t *weight = weights.buf, *cell = cells.buf;
     const uint64_t *signature = signatures.buf;
+    const unsigned char *keep = allowed.buf;
+    int filtered = cells.len > 0;
     if (signatures.len % 8 || offsets.len != 4 * (rows + 1) || weights.len != 4 * rows
+            || (filtered ? cells.len != 4 * rows : allowed.len != 0)
             || values.len % 2 || known.len % 2 || technologies <= 0 || technologies > 65536
-            || lo < 0 || hi > rows || lo > hi) {
-        PyErr_SetString(PyExc_ValueError, "set_overlap: offsets int32 (rows + 1), weights "
-                        "uint32 and signatures uint64 (rows), values and known uint16, "
-                        "0 <= lo <= hi <= rows");
+            || (least != 1 && least != 2) || lo < 0 || hi > rows || lo > hi) {
+        PyErr_SetString(PyExc_ValueError, "set_counts: offsets int32 (rows + 1), weights "
+                        "uint32, signatures uint64 and cells uint32 (rows, or none with no "
+                        "allowed), values and known uint16, least 1 or 2, 0 <= lo <= hi <= rows");
         goto done;
     }
     extra = PyMem_Calloc((size_t)technologies, sizeof(int64_t));
@@ -575,35 +582,41 @@ static PyObject *set_overlap(PyObject *self, PyObject *args) {
     }
     for (Py_ssize_t k = 0; k < known.len / 2; k++) {
         if (wanted[k] >= technologies) {
-            PyErr_SetString(PyExc_ValueError, "set_overlap: a known number past technologies");
+            PyErr_SetString(PyExc_ValueError, "set_counts: a known number past technologies");
             goto done;
         }
         is_known[wanted[k]] = 1;
     }
     /* Each block's candidates found first (a pass over the signatures), then read with the
        next candidates' offsets, weights and technologies fetched ahead: they are scattered
-       (a candidate every 20-odd sets for four common languages), and waiting on memory for
-       each halved the speed. */
-    Py_ssize_t candidates[OVERLAP_BLOCK];
+       (a candidate every 20-odd sets for two of four common languages), and waiting on memory
+       for each halved the speed. */
+    Py_ssize_t candidates[SETS_BLOCK];
     int bad = 0;
+    uint64_t two = least == 2 ? ~(uint64_t)0 : 0;  /* least 2: two bits, or one of two */
     Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t from = lo; from < hi && !bad; from += OVERLAP_BLOCK) {
-        Py_ssize_t to = hi - from < OVERLAP_BLOCK ? hi : from + OVERLAP_BLOCK, n = 0;
+    for (Py_ssize_t from = lo; from < hi && !bad; from += SETS_BLOCK) {
+        Py_ssize_t to = hi - from < SETS_BLOCK ? hi : from + SETS_BLOCK, n = 0;
         for (Py_ssize_t r = from; r < to; r++) {
             uint64_t hit = signature[r] & known_mask;
-            candidates[n] = r;  /* kept when it has two of the known's bits, or one of two */
-            n += ((hit & (hit - 1)) | (hit & multi_mask)) != 0;
+            candidates[n] = r;
+            n += (two ? ((hit & (hit - 1)) | (hit & multi_mask)) : hit) != 0;
         }
         for (Py_ssize_t j = 0; j < n; j++) {
-            if (j + 2 * OVERLAP_AHEAD < n) {
-                PREFETCH(&at[candidates[j + 2 * OVERLAP_AHEAD]]);
-                PREFETCH(&weight[candidates[j + 2 * OVERLAP_AHEAD]]);
+            if (j + 2 * SETS_AHEAD < n) {
+                PREFETCH(&at[candidates[j + 2 * SETS_AHEAD]]);
+                PREFETCH(&weight[candidates[j + 2 * SETS_AHEAD]]);
+                if (filtered) PREFETCH(&cell[candidates[j + 2 * SETS_AHEAD]]);
             }
-            if (j + OVERLAP_AHEAD < n) {
-                int32_t ahead = at[candidates[j + OVERLAP_AHEAD]];
+            if (j + SETS_AHEAD < n) {
+                int32_t ahead = at[candidates[j + SETS_AHEAD]];
                 if (ahead >= 0 && ahead < n_values) PREFETCH(&value[ahead]);
             }
             Py_ssize_t r = candidates[j];
+            if (filtered) {
+                if (cell[r] >= n_cells) { bad = 1; break; }
+                if (!keep[cell[r]]) continue;
+            }
             int32_t a = at[r], b = at[r + 1];
             if (a < 0 || b < a || b > n_values) { bad = 1; break; }
             int64_t m = 0;
@@ -612,23 +625,24 @@ static PyObject *set_overlap(PyObject *self, PyObject *args) {
                 m += bad ? 0 : is_known[value[i]];
             }
             if (bad) break;
-            if (m < 2) continue;
-            int64_t add = (m - 1) * (int64_t)weight[r];
+            if (m < least) continue;
+            int64_t add = (least == 2 ? m - 1 : 1) * (int64_t)weight[r];
             total += add;
             for (int32_t i = a; i < b; i++) extra[value[i]] += add;
         }
     }
     Py_END_ALLOW_THREADS
     if (bad) {
-        PyErr_SetString(PyExc_ValueError, "set_overlap: offsets out of order or past the "
-                        "values, or a value past technologies");
+        PyErr_SetString(PyExc_ValueError, "set_counts: offsets out of order or past the "
+                        "values, a value past technologies or a cell past allowed");
         goto done;
     }
     out = Py_BuildValue("(y#L)", (const char *)extra, (Py_ssize_t)(8 * technologies),
                         (long long)total);
 done:
     PyBuffer_Release(&offsets); PyBuffer_Release(&values); PyBuffer_Release(&weights);
-    PyBuffer_Release(&signatures); PyBuffer_Release(&known);
+    PyBuffer_Release(&signatures); PyBuffer_Release(&cells); PyBuffer_Release(&allowed);
+    PyBuffer_Release(&known);
     PyMem_Free(extra);
     PyMem_Free(is_known);
     return out;
@@ -650,10 +664,11 @@ static PyMethodDef methods[] = {
     {"signatures", signatures, METH_VARARGS,
      "signatures(rows, hashes, bin_mix, band_salt, rows_per_band, sketch): etl.transforms."
      "dedup.signatures over buffers (see the C source)"},
-    {"set_overlap", set_overlap, METH_VARARGS,
-     "set_overlap(offsets, values, weights, signatures, known, known_mask, multi_mask, lo, "
-     "hi, technologies): the (m - 1) * weight a set naming m >= 2 known technologies adds to "
-     "each technology it names, by technology number, and their total (see the C source)"},
+    {"set_counts", set_counts, METH_VARARGS,
+     "set_counts(offsets, values, weights, signatures, cells, allowed, known, known_mask, "
+     "multi_mask, least, lo, hi, technologies): what the sets naming at least `least` known "
+     "technologies add to each technology they name, by technology number, and their total "
+     "(see the C source)"},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_passes",

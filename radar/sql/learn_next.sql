@@ -27,6 +27,8 @@ kept as (
 -- naming two or more (overlap_sets, about 4% of them for four common languages) take back the
 -- extra counts. A set naming m known technologies is counted m times there, once wanted.
 -- $overlap_ids, $overlap_extra, $overlap_total: those extra counts made by the app (overlap).
+-- $known_ids, $known_with, $known_total: with a dimension narrowed, what known_sets and the
+-- sets' pairs give, counted by the app (radar/sets.py); null otherwise.
 known_sets as materialized (
     select technologies, postings
     from technology_sets_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
@@ -34,6 +36,7 @@ known_sets as materialized (
     where len($technologies::varchar[]) <> 1
       and not unfiltered($countries, $remote, $seniority, $role_family, $sources)
       and names_any(technologies, $technologies)
+      and $known_total::bigint is null
 ),
 overlap_sets as materialized (
     select technologies, postings * (m - 1) as extra
@@ -66,9 +69,11 @@ totals as (
                                         $role_family, $sources)
               where (len($technologies::varchar[]) = 1
                      or unfiltered($countries, $remote, $seniority, $role_family, $sources))
-                and list_contains(list_distinct($technologies::varchar[]), technology_id))
+                and list_contains(list_distinct($technologies::varchar[]), technology_id)
+                and $known_total::bigint is null)
            - (select coalesce(sum(extra), 0) from overlap_sets)
-           - coalesce($overlap_total::bigint, 0) as known_total,
+           - coalesce($overlap_total::bigint, 0) + coalesce($known_total::bigint, 0)
+           as known_total,
            min(month) <= any_value(prior12_start) as reaches_12,
            min(month) <= any_value(prior24_start) as reaches_24
     from kept, bounds
@@ -81,10 +86,13 @@ with_known as (
           from technology_pairs_in($date_from, $date_to, $countries, $remote, $seniority,
                                    $role_family, $sources,
                                    list_distinct($technologies::varchar[]))
-          where len($technologies::varchar[]) = 1
-             or unfiltered($countries, $remote, $seniority, $role_family, $sources)
+          where (len($technologies::varchar[]) = 1
+                 or unfiltered($countries, $remote, $seniority, $role_family, $sources))
+            and $known_total::bigint is null
           union all
-          select technology_id, -extra from overlap)
+          select technology_id, -extra from overlap
+          union all
+          select unnest($known_ids::varchar[]), unnest($known_with::bigint[]))
     group by technology_id
 ),
 counts as (
