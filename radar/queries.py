@@ -118,7 +118,11 @@ def build_key(warehouse: Path | str | None = None) -> tuple[str, float]:
 
 def connection(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     """The shared connection for the warehouse's current build (views and macros set up)."""
-    key = build_key(warehouse)
+    return connection_for(build_key(warehouse))
+
+
+def connection_for(key: tuple[str, float]) -> duckdb.DuckDBPyConnection:
+    """The shared connection for a build (build_key), made on first use."""
     folder = Path(key[0])
     with _lock:
         con = _connections.get(key)
@@ -208,9 +212,10 @@ def run(name: str, filters: Filters | None = None, warehouse: Path | str | None 
     bound = dict(filters.params()) if filters else {}
     bound.update(params)
     *steps, (text, names) = statements(name)
-    con = connection(warehouse)
+    key = build_key(warehouse)
+    con = connection_for(key)
     if name in COUNTED_IN_MEMORY:
-        bound.update(COUNTED_IN_MEMORY[name](build_key(warehouse), con, bound))
+        bound.update(COUNTED_IN_MEMORY[name](key, con, bound))
     cursor = con.cursor()
     try:
         for step, step_names in steps:  # parameters of the statements after it
