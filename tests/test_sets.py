@@ -4,9 +4,8 @@ count.
 
 The C loop against the Python reference on generated sets (every technology its own bit, and
 bits shared by many, where one bit may stand for two known technologies; in some cells or
-all); the arrays against
-the warehouse's technology_sets; learn_next with the count made in memory against learn_next
-counting overlap_sets itself (the raw answer is tests/test_preaggregated.py's)."""
+all); the arrays against the warehouse's technology_sets; learn_next with the counts made in
+memory against learn_next counting in SQL (the raw answer is tests/test_preaggregated.py's)."""
 
 from __future__ import annotations
 
