@@ -30,6 +30,7 @@ import duckdb
 import numpy as np
 
 from etl.transforms import C_PASSES
+from etl.warehouse.rollups import DIMENSIONS as CELL_COLUMNS
 
 # The commonest technologies get a signature bit each; the others share the remaining bits of
 # the signature's, in turn by how often they are named
@@ -39,9 +40,10 @@ SIGNATURE_BITS = 64
 NUMBER_TYPE = "radar_technology_number"
 # Rows of sets whose signatures are made at a time (bounds the temporary arrays)
 SIGNATURE_ROWS = 1 << 20
-# The dimensions of the cells as (technology_sets' column, the filter parameter)
-DIMENSIONS = (("source", "sources"), ("country", "countries"), ("remote", "remote"),
-              ("seniority", "seniority"), ("role_family", "role_family"))
+# The dimensions of the cells as (technology_sets' column, the filter parameter): the build's
+# cell columns, each filtered by the parameter of its name but these (_macros.sql: kept)
+_PLURAL = {"source": "sources", "country": "countries"}
+DIMENSIONS = tuple((column, _PLURAL.get(column, column)) for column in CELL_COLUMNS)
 # The most cells a SetIndex numbers (each dimension's values and a null, multiplied)
 MAX_CELLS = 1 << 24
 # The parameters learn_next takes from here, None when it is to count in SQL itself
@@ -310,9 +312,10 @@ def learn_next_counts(key: tuple[str, float], con: duckdb.DuckDBPyConnection,
     known technology and each technology among them (the query's known_sets)."""
     known = sorted(set(bound.get("technologies") or ()))
     narrowed = any(bound.get(name) for _, name in DIMENSIONS)
-    if C_PASSES is None or (not narrowed and len(known) < 2):
-        if C_PASSES is not None:
-            read_soon(key, con)
+    if C_PASSES is None:
+        return NOT_COUNTED
+    if not narrowed and len(known) < 2:
+        read_soon(key, con)
         return NOT_COUNTED
     index = index_for(key, con)
     if index is None or (narrowed and index.cells is None):

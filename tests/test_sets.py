@@ -19,6 +19,7 @@ import pytest
 
 from etl.transforms import C_PASSES
 from radar import queries, sets
+from radar.filters import LIST_FIELDS
 
 pytestmark = pytest.mark.skipif(
     C_PASSES is None, reason="the C passes are not built here (python -m etl.compile says why)")
@@ -82,6 +83,7 @@ def test_the_c_loop_counts_what_the_python_reference_counts(own_bits, width):
 
 
 def test_the_cells_kept_are_those_the_filters_keep():
+    assert sorted(name for _, name in sets.DIMENSIONS) == sorted(LIST_FIELDS)
     index = generated_index(3, 48, rows=10)
     assert sets.allowed_cells(index, {"sources": [], "countries": []}) is None
     # cell = (1 + place in the first dimension, 0 for none) * 4 + (1 + place in the second)
