@@ -117,11 +117,11 @@ def test_a_file_table_is_sorted_once(warehouses):
     con = duckdb.connect()
     views_of(con, {t: table_source(before, t) for t in
                    ("postings", "posting_technologies", "salaries", "rollup_technologies",
-                    "rollup_categories")})
+                    "rollup_categories", "salary_technologies")})
     wrapped = {name: in_year_files(derived_sql(name), order_of(name))
                for name in DERIVED_SQL if name in YEARLY_TABLES}
     wrapped["technology_postings"] = tag_index_query(derived_sql("technology_postings"))
-    assert set(wrapped) == {"salary_technologies", "technology_sets",
+    assert set(wrapped) == {"salary_technologies", "salary_technology_cells", "technology_sets",
                             "rollup_us_state_technologies", "technology_postings"}
     for name, query in wrapped.items():
         plan = con.sql("explain " + query).fetchall()[0][1]
@@ -180,7 +180,8 @@ def test_month_and_year_files_carry_bloom_filters_of_technologies(warehouses):
                     assert {e for (e,) in excludes.fetchall()} == {absent}, (path, technology)
                 checked.add(table)
     assert checked == {"posting_technologies", "technology_postings", "rollup_technologies",
-                       "salary_technologies", "rollup_us_state_technologies"}
+                       "salary_technologies", "salary_technology_cells",
+                       "rollup_us_state_technologies"}
 
 
 def test_an_append_links_the_untouched_years_and_rewrites_the_touched(warehouses):
@@ -236,7 +237,7 @@ def test_every_rollup_holds_the_same_rows_in_the_same_order_after_an_append(ware
     full = (root / "full").resolve()
     names = [n for n in (*ROLLUP_SQL, *DERIVED_SQL) if n not in MONTHLY_TABLES
              and n != "technology_postings"]  # the tag index: by technology, date and posting
-    assert len(names) == 19
+    assert len(names) == 20
     for name in names:
         files = {p.name: p for p in table_files(full, name)}  # a year's file, or the table's
         theirs = {p.name: p for p in table_files(after, name)}

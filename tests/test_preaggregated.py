@@ -26,6 +26,9 @@ from radar import geo, pay, profile, queries
 
 RAW_SQL = Path(__file__).parent / "raw_sql"
 RAW_QUERIES = sorted(p.stem for p in RAW_SQL.glob("*.sql"))
+# The pay values (value, n) per cell, and per technology by every dimension and by country and
+# seniority alone (etl/warehouse/rollups.py).
+PAY_TABLES = ("salary_values", "salary_technologies", "salary_technology_cells")
 # The co-mention, by-month, US state and source tables (etl/warehouse/rollups.py).
 CO_MENTION_TABLES = ("technology_sets", "technology_pairs_by_month",
                      "technologies_by_month", "categories_by_month", "rollup_us_states",
@@ -161,13 +164,58 @@ def test_preaggregated_tables_are_smaller_than_the_raw(sample_warehouse):
     assert rows["salary_values"][0] < salaries[0]
 
 
+def test_pay_by_country_and_seniority_is_read_summed_over_the_other_dimensions(
+        sample_warehouse, tmp_path):
+    """salary_technology_cells holds salary_technologies' pay values summed over source, remote
+    status and role family (its order in each year file: tests/test_month_layout.py); the pay
+    queries read it exactly when a country or seniority is narrowed and none of those three (a
+    copy without the one table or the other shows which was read), with the same answers."""
+    con = duckdb.connect()
+    cells, values = (table_source(sample_warehouse, t) for t in PAY_TABLES[2:0:-1])
+    keys = "month, country, seniority, technology_id, category, salary_annual_usd"
+    summed = con.sql(f"select {keys}, sum(n) from '{values}' group by all order by all")
+    stored = con.sql(f"select {keys}, n from '{cells}' order by all").fetchall()
+    assert stored == summed.fetchall() and len(stored) > 1000
+    assert con.sql(f"select count(*) from '{values}'").fetchall()[0][0] > len(stored)
+    choices = queries.choices(sample_warehouse)
+    base = choices.defaults()
+    params = {**extra_params(choices), "technologies": ["python", "go"]}
+    country = queries.run("map_countries", base, sample_warehouse, map_technology="")["country"][0]
+    year_ago = base.date_to.replace(year=base.date_to.year - 1)
+    by_cells = {"a country": replace(base, countries=(country,)),
+                "senior, a year": replace(base, seniority=("senior",), date_from=year_ago)}
+    by_all = {"remote": replace(base, remote=("remote",)),
+              "a year": replace(base, date_from=year_ago),
+              "a role family and a country": replace(base, role_family=("backend",),
+                                                     countries=(country,))}
+    for emptied, answered, unanswered in ((PAY_TABLES[1], by_cells, by_all),
+                                          (PAY_TABLES[2], by_all, by_cells)):
+        copy = tmp_path / emptied
+        shutil.copytree(sample_warehouse.resolve(), copy)
+        empty = pq.read_schema(table_files(copy, emptied)[0]).empty_table()
+        shutil.rmtree(copy / emptied)
+        pq.write_table(empty, copy / f"{emptied}.parquet")
+        for views, same in ((answered, True), (unanswered, False)):
+            for label, filters in views.items():
+                for name, column in (("pay_by_technology", "postings"),
+                                     ("salary_by_technology", "postings"),
+                                     ("learn_next", "paid_postings")):
+                    want = queries.run(name, filters, sample_warehouse, **params)
+                    got = queries.run(name, filters, copy, **params)
+                    assert want[column].sum() > 50, (name, label)
+                    if same:
+                        assert_same(got, want, f"{name} without {emptied} [{label}]")
+                    else:
+                        assert got[column].sum() == 0, (name, label, emptied)
+
+
 def test_a_warehouse_without_the_tables_derives_them(sample_warehouse, tmp_path):
     """A warehouse built before the pre-aggregated tables existed: views over the raw tables
     give the same answers."""
     old = tmp_path / "old"
     shutil.copytree(sample_warehouse.resolve(), old)
-    for name in ("salary_values", "salary_technologies", "rollup_requirements",
-                 "technology_postings", *CO_MENTION_TABLES, *ANSWER_TABLES):
+    for name in (*PAY_TABLES, "rollup_requirements", "technology_postings",
+                 *CO_MENTION_TABLES, *ANSWER_TABLES):
         path = table_path(old, name)
         shutil.rmtree(path) if path.is_dir() else path.unlink()
     assert check_all(old) > 500
@@ -240,7 +288,7 @@ def test_whole_range_quartiles_answer_the_default_view(sample_warehouse, tmp_pat
     # its figures; a narrowed view (or a range that is not the whole) finds nothing to compute.
     copy = tmp_path / "copy"
     shutil.copytree(sample_warehouse.resolve(), copy)
-    for name in ("salary_values", "salary_technologies"):  # a year folder or a file
+    for name in PAY_TABLES:  # a year folder or a file
         empty = pq.read_schema(table_files(copy, name)[0]).empty_table()
         shutil.rmtree(copy / name, ignore_errors=True)
         pq.write_table(empty, copy / f"{name}.parquet")

@@ -57,6 +57,18 @@ DERIVED_SQL = {
         group by all
         order by category, country, seniority, month, technology_id, source, remote,
                  role_family, salary_annual_usd""",
+    # The same pay values summed over every source, remote status and role family: per month
+    # x country x seniority (62% of salary_technologies' rows at 10M postings, 28% of a
+    # view narrowed to one country and seniority). The pay queries read it in a view narrowed
+    # by country or seniority and by no source, remote status or role family
+    # (radar/sql/_macros.sql: salary_technologies_in). Sorted by country, seniority and month,
+    # then category: such a view reads that part of a year file for every category at once, as
+    # learn_next asks (docs/scale.md); then every other key (no two rows tie).
+    "salary_technology_cells": """
+        select month, country, seniority, technology_id, category, salary_annual_usd,
+               sum(n) as n
+        from salary_technologies group by all
+        order by country, seniority, month, category, technology_id, salary_annual_usd""",
     # The tags of each technology in date order: the postings behind one technology x month
     # figure are one or two row groups (the tags themselves are sorted by posting id).
     "technology_postings": """
@@ -399,6 +411,7 @@ create or replace macro premium_high_rank(total) as
 # 11 is about a tenth of a table; the app parses each footer once, radar/queries.py: the
 # footer cache).
 ROW_GROUP_ROWS = {"salary_values": 10_000, "salary_technologies": 20_000,
+                  "salary_technology_cells": 20_000,
                   "rollup_requirements": 10_000, "salary_cells_whole": 10_000,
                   "salary_technology_cells_whole": 20_000, "technology_sets": 10_000,
                   # the build's rollups (etl/warehouse/build.py: ROLLUP_SQL), by month and

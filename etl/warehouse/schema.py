@@ -175,7 +175,7 @@ INDEX_SCHEMA = pa.schema([
 LAYOUT_VERSION = 3
 MONTHLY_TABLES = ("postings", "posting_technologies", "salaries", "technology_postings")
 YEARLY_TABLES = ("rollup_technologies", "rollup_categories", "salary_technologies",
-                 "technology_sets", "rollup_us_state_technologies")
+                 "salary_technology_cells", "technology_sets", "rollup_us_state_technologies")
 FOLDER_TABLES = MONTHLY_TABLES + YEARLY_TABLES
 EMPTY_MONTH_FILE = "empty.parquet"
 

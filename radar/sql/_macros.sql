@@ -11,6 +11,14 @@ create or replace macro kept(month, source, country, remote, seniority, role_fam
     and (len(seniorities::varchar[]) = 0 or list_contains(seniorities::varchar[], seniority))
     and (len(roles::varchar[]) = 0 or list_contains(roles::varchar[], role_family));
 
+-- True when a country or a seniority is narrowed and no source, remote status or role family
+-- is: a view by country and seniority (and date).
+create or replace macro by_country_and_seniority(countries, seniorities, remotes, roles,
+                                                 sources) as
+    (len(countries::varchar[]) > 0 or len(seniorities::varchar[]) > 0)
+    and len(remotes::varchar[]) = 0 and len(roles::varchar[]) = 0
+    and len(sources::varchar[]) = 0;
+
 create or replace macro postings_in(date_from, date_to, countries, remotes, seniorities, roles,
                                     sources) as table
     select * from rollup_postings
@@ -57,10 +65,25 @@ create or replace macro salary_values_in(date_from, date_to, countries, remotes,
     where kept(month, source, country, remote, seniority, role_family,
                date_from, date_to, sources, countries, remotes, seniorities, roles);
 
+-- The pay values per technology (salary_technologies' columns). In a view by country and
+-- seniority (by_country_and_seniority) they come summed over source, remote status and role
+-- family (salary_technology_cells: about a third of the rows such a view reads at 10M; its
+-- source, remote and role_family are null). Otherwise from salary_technologies, whose order
+-- (category, then technology within a month) and bloom filters let a query of a few
+-- technologies, or one category, skip the rest. Bound filters leave one branch when the query
+-- is planned.
 create or replace macro salary_technologies_in(date_from, date_to, countries, remotes,
                                                seniorities, roles, sources) as table
+    select month, null::varchar as source, country, null::varchar as remote, seniority,
+           null::varchar as role_family, technology_id, category, salary_annual_usd, n
+    from salary_technology_cells_of_years(date_from, date_to)
+    where by_country_and_seniority(countries, seniorities, remotes, roles, sources)
+      and kept(month, null, country, null, seniority, null,
+               date_from, date_to, sources, countries, remotes, seniorities, roles)
+    union all
     select * from salary_technologies_of_years(date_from, date_to)
-    where kept(month, source, country, remote, seniority, role_family,
+    where not by_country_and_seniority(countries, seniorities, remotes, roles, sources)
+      and kept(month, source, country, remote, seniority, role_family,
                date_from, date_to, sources, countries, remotes, seniorities, roles);
 
 create or replace macro requirements_in(date_from, date_to, countries, remotes, seniorities,
