@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -38,8 +39,15 @@ def test_the_query_timings_run_every_named_query(fixture_warehouse, capsys):
     skipped = [line.split()[0] for line in lines if " skipped: " in line]
     assert sorted(timed + skipped) == sorted(queries.query_names())
     assert skipped in ([], ["profile_requirements"])
-    # with the default and with narrow filters, as the goal is put
+    # with the default and with narrow filters, as the goal is put, and narrowed by
+    # one dimension alone: each line of timings followed by those
     assert all(" | narrow first " in line for line in lines if " default first " in line)
+    after = [lines[i + 1] for i, line in enumerate(lines) if " default first " in line]
+    assert len(after) == len(timed)
+    assert all(re.search(r"one dimension, p50 / p95 ms: a country [\d.]+ / [\d.]+  \| "
+                         r"12 months [\d.]+ / [\d.]+  \| remote [\d.]+ / [\d.]+$", line)
+               for line in after), after
+    assert sum("worst warm p95" in line for line in lines) == 2
 
 
 def test_the_postings_behind_timed_are_those_of_the_ranges_last_month(fixture_warehouse,
