@@ -5,24 +5,37 @@ count.
 The C loop against the Python reference on generated sets (every technology its own bit, and
 bits shared by many, where one bit may stand for two known technologies; in some cells or
 all); the arrays against the warehouse's technology_sets; learn_next with the counts made in
-memory against learn_next counting in SQL (the raw answer is tests/test_preaggregated.py's)."""
+memory against learn_next counting in SQL (the raw answer is tests/test_preaggregated.py's), and
+co_mentions' pairs the same way on a generated sample."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import threading
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pytest
 
+from etl.sample import write_sample
 from etl.transforms import C_PASSES
+from etl.warehouse.build import build
 from radar import queries, sets
 from radar.filters import LIST_FIELDS
 
 pytestmark = pytest.mark.skipif(
     C_PASSES is None, reason="the C passes are not built here (python -m etl.compile says why)")
+
+
+@pytest.fixture(scope="module")
+def sample_warehouse(tmp_path_factory) -> Path:
+    """A generated sample of 3,000 postings over 2023-01..2024-12, built by the real build."""
+    root = tmp_path_factory.mktemp("sets")
+    write_sample(root / "raw" / "sample", seed=5, n=3000, until=dt.date(2024, 12, 31))
+    build(root / "raw", root / "warehouse", log=lambda m: None, processes=1)
+    return root / "warehouse"
 
 
 def generated_index(seed: int, own_bits: int, width: int = 64, rows: int = 3000,
@@ -66,6 +79,9 @@ def test_the_c_loop_counts_what_the_python_reference_counts(own_bits, width):
         got = sets.counts(index, known, lo, hi, least, allowed)
         assert got == sets.counts_in_python(index, known, lo, hi, least, allowed), (
             trial, known, lo, hi, least, allowed)
+        by_known = sets.counts_by_known(index, known, lo, hi, allowed)
+        assert by_known == {k: sets.counts_in_python(index, [k], lo, hi, 1, allowed)[0]
+                            for k in sorted(set(known) & set(ids))}, (trial, known, lo, hi)
         numbers = [ids.index(k) for k in set(known) if k in ids]
         shared_twice += len({int(index.bits[n]) for n in numbers}) < len(numbers)
     rows = len(index.weights)
@@ -78,6 +94,10 @@ def test_the_c_loop_counts_what_the_python_reference_counts(own_bits, width):
     assert once[1] == four - twice[1] > 0
     none = sets.counts(index, list(ids[:4]), 0, rows, 1, np.zeros(12, np.uint8))
     assert none == ({}, 0)
+    # by known: each of the four its own postings and partners, however many of them a set names
+    by_known = sets.counts_by_known(index, list(ids[:4]), 0, rows)
+    assert sum(by_known[k][k] for k in ids[:4]) == four
+    assert all(by_known[a].get(b) == by_known[b].get(a) for a in ids[:4] for b in ids[:4])
     if width < 64:  # 150 technologies on a few bits: two known on one bit came up
         assert shared_twice > 20
 
@@ -110,7 +130,8 @@ def test_the_c_loop_refuses_buffers_that_do_not_fit():
             np.array([0, 1], np.uint16), 3, 0, 2, 0, 50, len(index.technology_ids)]
     assert C_PASSES.set_counts(*args)[1] >= 0
     for place, bad in [(0, index.offsets[:-1]), (2, index.weights[:-1]), (4, index.cells),
-                       (5, np.ones(12, np.uint8)), (6, np.array([500], np.uint16)), (9, 3),
+                       (5, np.ones(12, np.uint8)), (6, np.array([500], np.uint16)),
+                       (6, np.array([1, 1], np.uint16)), (9, 3), (9, -1),
                        (10, 51), (11, 51), (12, 0)]:
         with pytest.raises(ValueError, match="set_counts"):
             C_PASSES.set_counts(*args[:place], bad, *args[place + 1:])
@@ -217,6 +238,50 @@ def test_learn_next_counts_in_memory_as_it_would_in_sql(fixture_warehouse, monke
     assert counted["known_total"] >= 5  # and sets naming one, under narrowed filters
     assert len({int(b) for b in sets._indexes[key].bits}) == min(
         width, len(sets._indexes[key].technology_ids))
+
+
+def test_pairs_count_in_memory_as_they_would_in_sql(sample_warehouse, monkeypatch):
+    """co_mentions and tech_pairs with a dimension narrowed take their pairs per year from the
+    sets in memory (sets.pair_counts): the same frames as the queries counting them from
+    technology_sets."""
+    monkeypatch.setattr(sets, "_indexes", {})
+    choices = queries.choices(sample_warehouse)
+    base = choices.defaults()
+    views = {"default": base,
+             "a year": dataclasses.replace(base, date_from=dt.date(2024, 1, 1),
+                                           date_to=dt.date(2024, 12, 1)),
+             "a country": dataclasses.replace(base, countries=(choices.countries[0],)),
+             "two years, two countries, senior": dataclasses.replace(
+                 base, date_from=dt.date(2023, 3, 1), date_to=dt.date(2024, 8, 1),
+                 countries=choices.countries[:2], seniority=("senior",)),
+             "remote, a source": dataclasses.replace(base, remote=("remote",),
+                                                     sources=choices.sources[:1]),
+             "no such country": dataclasses.replace(base, countries=("ZZ",))}
+    key = queries.build_key(sample_warehouse)
+    con = queries.connection(sample_warehouse)
+    counted = 0
+    for chosen in (["python"], ["python", "go", "postgresql"], ["docker", "docker"],
+                   ["no-such-technology"]):
+        for label, filters in views.items():
+            bound = {**filters.params(), "technologies": chosen}
+            params = sets.pair_counts(key, con, bound)
+            for name in ("co_mentions", "tech_pairs"):
+                in_memory = queries.run(name, filters, sample_warehouse, technologies=chosen)
+                with monkeypatch.context() as m:
+                    m.setattr(sets, "C_PASSES", None)
+                    assert sets.pair_counts(key, con, bound) == sets.NOT_PAIRED
+                    in_sql = queries.run(name, filters, sample_warehouse, technologies=chosen)
+                assert in_memory.equals(in_sql), (name, chosen, label)
+                assert in_memory.height or name == "tech_pairs" and len(set(chosen)) < 2 \
+                    or "no" in label or "no-such-technology" in chosen, (name, chosen, label)
+                if name == "co_mentions" and chosen[0] == "python" and label == "a country":
+                    assert in_memory["both_postings"].sum() > 100
+            narrowed = label not in ("default", "a year")
+            assert (params["pair_postings"] is not None) == narrowed, (chosen, label)
+            assert all(a != b for a, b in zip(params["pair_chosen"] or [],
+                                              params["pair_ids"] or [], strict=True))
+            counted += len(params["pair_postings"] or [])
+    assert counted > 1000
 
 
 def test_one_known_technology_has_the_sets_read_meanwhile(fixture_warehouse, monkeypatch):

@@ -542,7 +542,10 @@ done:
    multi_mask: those standing for two or more of them. Over rows lo..hi-1, a kept set naming m
    known adds its weight (least 1, m >= 1), or (m - 1) times it (least 2, m >= 2), to each
    technology it names: returns (those sums as int64 by technology number, their total over the
-   sets). Only the sets whose signature can hold enough known are read. */
+   sets). Least 0 counts by known technology: a kept set adds its weight to each technology it
+   names once for each known one it names, in the row of that known one (their place in known):
+   the sums are known x technologies, the total the weights of the sets naming any. Only the
+   sets whose signature can hold enough known are read. */
 #define SETS_BLOCK 4096  /* sets whose candidates are gathered at a time */
 #define SETS_AHEAD 16    /* how many candidates ahead a set's technologies are fetched */
 
@@ -557,7 +560,7 @@ static PyObject *set_counts(PyObject *self, PyObject *args) {
         return NULL;
     PyObject *out = NULL;
     int64_t *extra = NULL, total = 0;
-    unsigned char *is_known = NULL;
+    uint32_t *is_known = NULL;  /* 1 + a known technology's place in known, else 0 */
     Py_ssize_t rows = signatures.len / 8, n_values = values.len / 2, n_cells = allowed.len;
     const int32_t *at = offsets.buf;
     const uint16_t *value = values.buf, *wanted = known.buf;
@@ -568,24 +571,27 @@ static PyObject *set_counts(PyObject *self, PyObject *args) {
     if (signatures.len % 8 || offsets.len != 4 * (rows + 1) || weights.len != 4 * rows
             || (filtered ? cells.len != 4 * rows : allowed.len != 0)
             || values.len % 2 || known.len % 2 || technologies <= 0 || technologies > 65536
-            || (least != 1 && least != 2) || lo < 0 || hi > rows || lo > hi) {
+            || least < 0 || least > 2 || lo < 0 || hi > rows || lo > hi) {
         PyErr_SetString(PyExc_ValueError, "set_counts: offsets int32 (rows + 1), weights "
                         "uint32, signatures uint64 and cells uint32 (rows, or none with no "
-                        "allowed), values and known uint16, least 1 or 2, 0 <= lo <= hi <= rows");
+                        "allowed), values and known uint16, least 0, 1 or 2, "
+                        "0 <= lo <= hi <= rows");
         goto done;
     }
-    extra = PyMem_Calloc((size_t)technologies, sizeof(int64_t));
-    is_known = PyMem_Calloc((size_t)technologies, 1);
+    Py_ssize_t n_known = known.len / 2, lines = least == 0 ? n_known : 1;
+    extra = PyMem_Calloc((size_t)(lines ? lines : 1) * (size_t)technologies, sizeof(int64_t));
+    is_known = PyMem_Calloc((size_t)technologies, sizeof(uint32_t));
     if (!extra || !is_known) {
         PyErr_NoMemory();
         goto done;
     }
-    for (Py_ssize_t k = 0; k < known.len / 2; k++) {
-        if (wanted[k] >= technologies) {
-            PyErr_SetString(PyExc_ValueError, "set_counts: a known number past technologies");
+    for (Py_ssize_t k = 0; k < n_known; k++) {
+        if (wanted[k] >= technologies || is_known[wanted[k]]) {
+            PyErr_SetString(PyExc_ValueError, "set_counts: a known number past technologies "
+                            "or given twice");
             goto done;
         }
-        is_known[wanted[k]] = 1;
+        is_known[wanted[k]] = (uint32_t)k + 1;
     }
     /* Each block's candidates found first (a pass over the signatures), then read with the
        next candidates' offsets, weights and technologies fetched ahead: they are scattered
@@ -602,29 +608,44 @@ static PyObject *set_counts(PyObject *self, PyObject *args) {
             candidates[n] = r;
             n += (two ? ((hit & (hit - 1)) | (hit & multi_mask)) : hit) != 0;
         }
-        for (Py_ssize_t j = 0; j < n; j++) {
+        if (filtered) {  /* the cells kept, read in order: a narrowed view keeps a few */
+            Py_ssize_t kept = 0;
+            for (Py_ssize_t j = 0; j < n; j++) {
+                uint32_t c = cell[candidates[j]];
+                if (c >= n_cells) { bad = 1; break; }
+                candidates[kept] = candidates[j];
+                kept += keep[c] != 0;
+            }
+            n = kept;
+        }
+        for (Py_ssize_t j = 0; j < n && !bad; j++) {
             if (j + 2 * SETS_AHEAD < n) {
                 PREFETCH(&at[candidates[j + 2 * SETS_AHEAD]]);
                 PREFETCH(&weight[candidates[j + 2 * SETS_AHEAD]]);
-                if (filtered) PREFETCH(&cell[candidates[j + 2 * SETS_AHEAD]]);
             }
             if (j + SETS_AHEAD < n) {
                 int32_t ahead = at[candidates[j + SETS_AHEAD]];
                 if (ahead >= 0 && ahead < n_values) PREFETCH(&value[ahead]);
             }
             Py_ssize_t r = candidates[j];
-            if (filtered) {
-                if (cell[r] >= n_cells) { bad = 1; break; }
-                if (!keep[cell[r]]) continue;
-            }
             int32_t a = at[r], b = at[r + 1];
             if (a < 0 || b < a || b > n_values) { bad = 1; break; }
             int64_t m = 0;
             for (int32_t i = a; i < b && !bad; i++) {
                 bad = value[i] >= technologies;
-                m += bad ? 0 : is_known[value[i]];
+                m += bad ? 0 : is_known[value[i]] != 0;
             }
             if (bad) break;
+            if (least == 0) {  /* by known: each known one's row */
+                if (!m) continue;
+                total += weight[r];
+                for (int32_t i = a; i < b; i++) {
+                    if (!is_known[value[i]]) continue;
+                    int64_t *line = extra + (Py_ssize_t)(is_known[value[i]] - 1) * technologies;
+                    for (int32_t u = a; u < b; u++) line[value[u]] += weight[r];
+                }
+                continue;
+            }
             if (m < least) continue;
             int64_t add = (least == 2 ? m - 1 : 1) * (int64_t)weight[r];
             total += add;
@@ -637,7 +658,7 @@ static PyObject *set_counts(PyObject *self, PyObject *args) {
                         "values, a value past technologies or a cell past allowed");
         goto done;
     }
-    out = Py_BuildValue("(y#L)", (const char *)extra, (Py_ssize_t)(8 * technologies),
+    out = Py_BuildValue("(y#L)", (const char *)extra, (Py_ssize_t)(8 * lines * technologies),
                         (long long)total);
 done:
     PyBuffer_Release(&offsets); PyBuffer_Release(&values); PyBuffer_Release(&weights);
@@ -667,8 +688,8 @@ static PyMethodDef methods[] = {
     {"set_counts", set_counts, METH_VARARGS,
      "set_counts(offsets, values, weights, signatures, cells, allowed, known, known_mask, "
      "multi_mask, least, lo, hi, technologies): what the sets naming at least `least` known "
-     "technologies add to each technology they name, by technology number, and their total "
-     "(see the C source)"},
+     "technologies add to each technology they name, by technology number (least 0: by known "
+     "technology and technology number), and their total (see the C source)"},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_passes",

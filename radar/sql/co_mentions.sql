@@ -14,12 +14,19 @@ singles as (
                               $role_family, $sources)
     group by all
 ),
+-- $pair_years, $pair_chosen, $pair_ids, $pair_postings: with a dimension narrowed, the pairs
+-- per year counted by the app from the cells' sets in its memory (radar/sets.py: pair_counts,
+-- what technology_pairs_in reads from technology_sets); null otherwise.
 both_counts as (
     select year(month) as year, technology_a as chosen_id, technology_b as technology_id,
            sum(postings) as both_postings
     from technology_pairs_in($date_from, $date_to, $countries, $remote, $seniority,
                              $role_family, $sources, $technologies)
+    where $pair_postings::bigint[] is null
     group by all
+    union all
+    select unnest($pair_years::bigint[]), unnest($pair_chosen::varchar[]),
+           unnest($pair_ids::varchar[]), unnest($pair_postings::bigint[])
 ),
 pairs as (
     select distinct chosen_id, technology_id from both_counts

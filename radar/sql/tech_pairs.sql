@@ -12,10 +12,18 @@ singles as (
     where list_contains($technologies::varchar[], technology_id)
     group by all
 ),
+-- $pair_chosen, $pair_ids, $pair_postings (and $pair_years): with a dimension narrowed, the
+-- pairs counted by the app from the cells' sets in its memory (radar/sets.py: pair_counts, what
+-- technology_pairs_in reads from technology_sets); null otherwise.
 pairs as (
     select technology_a, technology_b, sum(postings) as both_postings
-    from technology_pairs_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
-                             $sources, $technologies)
+    from (select technology_a, technology_b, postings
+          from technology_pairs_in($date_from, $date_to, $countries, $remote, $seniority,
+                                   $role_family, $sources, $technologies)
+          where $pair_postings::bigint[] is null
+          union all
+          select unnest($pair_chosen::varchar[]), unnest($pair_ids::varchar[]),
+                 unnest($pair_postings::bigint[]))
     where list_contains($technologies::varchar[], technology_b) and technology_a < technology_b
     group by all
 ),
