@@ -31,7 +31,8 @@ RAW_QUERIES = sorted(p.stem for p in RAW_SQL.glob("*.sql"))
 PAY_TABLES = ("salary_values", "salary_technologies", "salary_technology_cells")
 # The co-mention, by-month, US state and source tables (etl/warehouse/rollups.py).
 CO_MENTION_TABLES = ("technology_sets", "technology_pairs_by_month",
-                     "technologies_by_month", "categories_by_month", "rollup_us_states",
+                     "technologies_by_month", "technologies_by_dimension",
+                     "categories_by_month", "rollup_us_states",
                      "rollup_us_state_technologies", "rollup_sources")
 
 
@@ -54,15 +55,18 @@ def extra_params(choices) -> dict:
 
 
 def filter_sets(warehouse: Path) -> dict:
-    """Default filters, narrow ones (a year, one country, senior) and others (remote, role)."""
+    """Default filters, narrow ones (a year, one country, senior), others (remote, role) and
+    one dimension alone (two countries)."""
     choices = queries.choices(warehouse)
     base = choices.defaults()
-    country = queries.run("map_countries", base, warehouse, map_technology="")["country"][0]
+    country, second = queries.run("map_countries", base, warehouse,
+                                  map_technology="")["country"][:2]
     year_ago = base.date_to.replace(year=base.date_to.year - 1)
     return {"default": base,
             "narrow": replace(base, date_from=year_ago, countries=(country,),
                               seniority=("senior",)),
             "other": replace(base, remote=("remote", "hybrid"), role_family=("backend",)),
+            "one dimension": replace(base, countries=(country, second)),
             "empty": replace(base, countries=("ZZ",))}
 
 
@@ -207,6 +211,47 @@ def test_pay_by_country_and_seniority_is_read_summed_over_the_other_dimensions(
                         assert_same(got, want, f"{name} without {emptied} [{label}]")
                     else:
                         assert got[column].sum() == 0, (name, label, emptied)
+
+
+def test_one_dimension_reads_the_technologies_summed_by_dimension(sample_warehouse, tmp_path):
+    """technologies_by_dimension holds rollup_technologies' postings per month, technology and
+    value of each dimension (the others summed); technology_counts_in reads it exactly when
+    one dimension alone is narrowed (a copy without rollup_technologies' rows answers those
+    views as before, and finds nothing in a view narrowing two)."""
+    con = duckdb.connect()
+    rollup = table_source(sample_warehouse, "rollup_technologies")
+    stored = con.sql(f"select dimension, value, month, technology_id, postings from "
+                     f"'{sample_warehouse}/technologies_by_dimension.parquet'").fetchall()
+    summed = con.sql(" union all ".join(
+        f"select '{d}', {d}, month, technology_id, sum(postings) from '{rollup}' "
+        f"where {d} is not null group by all" for d in
+        ("source", "country", "remote", "seniority", "role_family"))).fetchall()
+    assert sorted(stored) == sorted(summed) and len(stored) > 1000
+    assert stored == sorted(stored)  # by dimension, value, month, technology
+    copy = tmp_path / "copy"
+    shutil.copytree(sample_warehouse.resolve(), copy)
+    empty = pq.read_schema(table_files(copy, "rollup_technologies")[0]).empty_table()
+    shutil.rmtree(copy / "rollup_technologies")
+    pq.write_table(empty, copy / "rollup_technologies.parquet")
+    choices = queries.choices(sample_warehouse)
+    base = choices.defaults()
+    year_ago = base.date_to.replace(year=base.date_to.year - 1)
+    one = {"two countries": replace(base, countries=choices.countries[:2]),
+           "remote": replace(base, remote=("remote",)),
+           "senior": replace(base, seniority=("senior",)),
+           "a role family, a year": replace(base, role_family=("backend",), date_from=year_ago),
+           "a source": replace(base, sources=choices.sources[:1])}
+    two = {"a country, remote": replace(base, countries=choices.countries[:1],
+                                        remote=("remote",))}
+    for views, same in ((one, True), (two, False)):
+        for label, filters in views.items():
+            want = queries.run("tech_ranking", filters, sample_warehouse, category="")
+            got = queries.run("tech_ranking", filters, copy, category="")
+            assert want["postings"].sum() > 50, label
+            if same:
+                assert_same(got, want, f"tech_ranking [{label}]")
+            else:
+                assert got["postings"].sum() == 0, label
 
 
 def test_a_warehouse_without_the_tables_derives_them(sample_warehouse, tmp_path):

@@ -118,6 +118,15 @@ DERIVED_SQL = {
     "technologies_by_month": """
         select month, technology_id, sum(postings) as postings
         from rollup_technologies group by all order by technology_id, month""",
+    # The same per value of each dimension (the other four summed; no row for a null value):
+    # the postings naming each technology in a view narrowed by one dimension alone, a few row
+    # groups of a few thousand rows (radar/sql/_macros.sql: technology_counts_in), where
+    # rollup_technologies holds a row per cell and month (about 1.2M a country's at 10M).
+    "technologies_by_dimension": """
+        select month, dimension, value, technology_id, sum(postings) as postings
+        from (unpivot (select month, {dims}, technology_id, postings from rollup_technologies)
+              on {dims} into name dimension value value)
+        group by all order by dimension, value, month, technology_id""",
     # The same per country (the map's postings naming a technology, with no dimension filtered),
     # ordered by technology: one technology's rows are a few row groups.
     "technology_countries_by_month": """
@@ -416,7 +425,8 @@ ROW_GROUP_ROWS = {"salary_values": 10_000, "salary_technologies": 20_000,
                   "salary_technology_cells_whole": 20_000, "technology_sets": 10_000,
                   # the build's rollups (etl/warehouse/build.py: ROLLUP_SQL), by month and
                   # country: a country's rows of a month are a row group or two
-                  "rollup_technologies": 10_000, "rollup_categories": 10_000}
+                  "rollup_technologies": 10_000, "rollup_categories": 10_000,
+                  "technologies_by_dimension": 5_000}
 
 
 # The derived tables grouped (or ordered) by month first, made a part at a time as the rollups

@@ -144,14 +144,44 @@ create or replace macro technology_pairs_in(date_from, date_to, countries, remot
       and unfiltered(countries, remotes, seniorities, roles, sources)
       and list_contains(chosen::varchar[], technology_a);
 
--- Postings naming each technology per month (rollup_technologies without its dimensions).
+-- How many dimensions the filters narrow.
+create or replace macro narrowed_dimensions(countries, remotes, seniorities, roles, sources) as
+    (len(countries::varchar[]) > 0)::integer + (len(remotes::varchar[]) > 0)::integer
+    + (len(seniorities::varchar[]) > 0)::integer + (len(roles::varchar[]) > 0)::integer
+    + (len(sources::varchar[]) > 0)::integer;
+
+-- The dimension a view narrowed by one dimension alone narrows (technologies_by_dimension's
+-- name of it), and the values it keeps.
+create or replace macro narrowed_dimension(countries, remotes, seniorities, roles, sources) as
+    case when len(countries::varchar[]) > 0 then 'country'
+         when len(remotes::varchar[]) > 0 then 'remote'
+         when len(seniorities::varchar[]) > 0 then 'seniority'
+         when len(roles::varchar[]) > 0 then 'role_family'
+         when len(sources::varchar[]) > 0 then 'source' end;
+
+create or replace macro narrowed_values(countries, remotes, seniorities, roles, sources) as
+    case when len(countries::varchar[]) > 0 then countries::varchar[]
+         when len(remotes::varchar[]) > 0 then remotes::varchar[]
+         when len(seniorities::varchar[]) > 0 then seniorities::varchar[]
+         when len(roles::varchar[]) > 0 then roles::varchar[]
+         else sources::varchar[] end;
+
+-- Postings naming each technology per month (rollup_technologies without its dimensions):
+-- summed per month when no dimension is narrowed (technologies_by_month), per value of the
+-- one dimension narrowed (technologies_by_dimension), else from the cells.
 create or replace macro technology_counts_in(date_from, date_to, countries, remotes,
                                              seniorities, roles, sources) as table
     select month, technology_id, postings
     from rollup_technologies_of_years(date_from, date_to)
     where kept(month, source, country, remote, seniority, role_family,
                date_from, date_to, sources, countries, remotes, seniorities, roles)
-      and not unfiltered(countries, remotes, seniorities, roles, sources)
+      and narrowed_dimensions(countries, remotes, seniorities, roles, sources) > 1
+    union all
+    select month, technology_id, postings from technologies_by_dimension
+    where narrowed_dimensions(countries, remotes, seniorities, roles, sources) = 1
+      and dimension = narrowed_dimension(countries, remotes, seniorities, roles, sources)
+      and list_contains(narrowed_values(countries, remotes, seniorities, roles, sources), value)
+      and month between date_from and date_to
     union all
     select month, technology_id, postings from technologies_by_month
     where month between date_from and date_to
