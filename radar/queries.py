@@ -204,7 +204,7 @@ def _files_macro(folder: Path, table: str) -> str:
 # Parameters a query takes from a count made in the app's memory (radar/sets.py), by query:
 # a function of (the build's key, its connection, the parameters so far) giving more.
 COUNTED_IN_MEMORY = {"learn_next": sets.learn_next_counts, "co_mentions": sets.pair_counts,
-                     "tech_pairs": sets.pair_counts}
+                     "tech_pairs": sets.pair_counts, "postings_together": sets.together_counts}
 
 
 def run(name: str, filters: Filters | None = None, warehouse: Path | str | None = None,

@@ -1,9 +1,10 @@
 """The cells' technology sets held in memory for the counts DuckDB makes slowly: learn_next's
 postings naming any of several known technologies, and each other technology among them
 ("with what you know"); and, with a dimension narrowed, co_mentions' and tech_pairs' postings
-naming a chosen technology and each other one per year (pair_counts), which DuckDB counts from
-every set of the cells kept: 0.7-1.1 s at 10M postings over every month of one country or of
-remote postings.
+naming a chosen technology and each other one per year (pair_counts), and postings_together's
+postings per month naming a technology and one of its partners (together_counts), which DuckDB
+counts from every set of the cells kept: 0.3-1.1 s at 10M postings over every month of one
+country or of remote postings.
 
 With no dimension narrowed, learn_next counts them from the month tables, which count a
 posting once per known technology it names; the sets naming two or more take the extra counts
@@ -54,6 +55,8 @@ NOT_COUNTED = {"overlap_ids": None, "overlap_extra": None, "overlap_total": None
                "known_ids": None, "known_with": None, "known_total": None}
 # The parameters co_mentions and tech_pairs take from here, None when they count in SQL
 NOT_PAIRED = {"pair_years": None, "pair_chosen": None, "pair_ids": None, "pair_postings": None}
+# The parameters postings_together takes from here, None when it counts in SQL
+NOT_TOGETHER = {"together_months": None, "together_postings": None}
 
 
 @dataclass(frozen=True)
@@ -282,6 +285,58 @@ def counts_by_known(index: SetIndex, known: list[str], lo: int, hi: int,
             for k, row in zip(chosen, table, strict=True)}
 
 
+def months_naming(index: SetIndex, technology: str, partners: list[str], lo: int, hi: int,
+                  allowed: np.ndarray | None = None) -> tuple[list[dt.date], list[int]]:
+    """The months of rows lo..hi-1 whose sets in the allowed cells (all when None) name the
+    technology and, when partners are given, one of them (a partner that is the technology
+    itself: any set naming it), with those sets' postings; months with none left out. In C
+    (set_counts, least 3), a month at a time."""
+    place = {t: n for n, t in enumerate(index.technology_ids)}
+    if technology not in place or technology in partners:
+        partners = []
+    elif partners and not any(p in place for p in partners):
+        return [], []  # no set names a partner the index lacks
+    numbers = np.array([place[technology]] if technology in place else [], np.uint16)
+    others = np.array(sorted({place[p] for p in partners if p in place}), np.uint16)
+    if not len(numbers):
+        return [], []
+    mask = int(index.bits[numbers[0]])
+    multi = int(np.bitwise_or.reduce(index.bits[others])) if len(others) else 0
+    known = np.concatenate([numbers, others])
+    empty = np.zeros(0, np.uint8)
+    cells = empty if allowed is None else index.cells
+    months, postings = [], []
+    for k, month in enumerate(index.months):
+        a, b = max(lo, int(index.month_rows[k])), min(hi, int(index.month_rows[k + 1]))
+        if a >= b:
+            continue
+        _, total = C_PASSES.set_counts(
+            index.offsets, index.values, index.weights, index.signatures, cells,
+            empty if allowed is None else allowed, known, mask, multi, 3, a, b,
+            len(index.technology_ids))
+        if total:
+            months.append(month.item())
+            postings.append(total)
+    return months, postings
+
+
+def months_naming_in_python(index: SetIndex, technology: str, partners: list[str], lo: int,
+                            hi: int, allowed: np.ndarray | None = None
+                            ) -> tuple[list[dt.date], list[int]]:
+    """months_naming, set by set in Python (postings_together's test of a set, names_any)."""
+    sums: dict[dt.date, int] = {}
+    for k, month in enumerate(index.months):
+        for r in range(max(lo, int(index.month_rows[k])), min(hi, int(index.month_rows[k + 1]))):
+            if allowed is not None and not allowed[index.cells[r]]:
+                continue
+            names = {index.technology_ids[n]
+                     for n in index.values[index.offsets[r]:index.offsets[r + 1]]}
+            if technology in names and (not partners or names & set(partners)):
+                day = month.item()
+                sums[day] = sums.get(day, 0) + int(index.weights[r])
+    return list(sums), list(sums.values())
+
+
 def counts_in_python(index: SetIndex, known: list[str], lo: int, hi: int, least: int,
                      allowed: np.ndarray | None = None) -> tuple[dict[str, int], int]:
     """counts, set by set in Python (the reference for the C loop)."""
@@ -391,3 +446,23 @@ def pair_counts(key: tuple[str, float], con: duckdb.DuckDBPyConnection, bound: d
             postings += list(named.values())
     return {"pair_years": years, "pair_chosen": firsts, "pair_ids": seconds,
             "pair_postings": postings}
+
+
+def together_counts(key: tuple[str, float], con: duckdb.DuckDBPyConnection, bound: dict) -> dict:
+    """postings_together's parameters counted here when its first statement would read the
+    cells' sets (a dimension narrowed, or two or more partners) and the C passes are built
+    (else NOT_TOGETHER: it counts in SQL): $together_months and $together_postings, the months
+    of the range whose postings under the filters name $technology_id and one of $partners
+    (any, when none), with how many."""
+    partners = list(bound.get("partners") or ())
+    narrowed = any(bound.get(name) for _, name in DIMENSIONS)
+    if C_PASSES is None or not (narrowed or len(partners) > 1):
+        return NOT_TOGETHER
+    index = index_for(key, con)
+    if index is None or (narrowed and index.cells is None):
+        return NOT_TOGETHER
+    months, postings = months_naming(
+        index, bound["technology_id"], partners,
+        *index.rows_between(bound["date_from"], bound["date_to"]),
+        allowed_cells(index, bound) if narrowed else None)
+    return {"together_months": months, "together_postings": postings}

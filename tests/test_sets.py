@@ -102,6 +102,35 @@ def test_the_c_loop_counts_what_the_python_reference_counts(own_bits, width):
         assert shared_twice > 20
 
 
+def test_the_months_naming_a_technology_and_a_partner_are_those_python_finds():
+    """months_naming (set_counts, least 3) against the set-by-set reference: sets naming the
+    technology and one of the partners (any set naming it without partners, or when it is
+    among them), per month, in some cells or all."""
+    base = generated_index(7, 8, 16)
+    rows = len(base.weights)
+    index = dataclasses.replace(
+        base, months=np.array(["2024-01-01", "2024-02-01", "2024-04-01"], "datetime64[D]"),
+        month_rows=np.array([0, rows // 3, 2 * rows // 3, rows]))
+    ids = index.technology_ids
+    rng = np.random.default_rng(17)
+    found = 0
+    for trial in range(120):
+        technology = ids[int(min(rng.zipf(1.3) - 1, len(ids) - 1))]
+        partners = [ids[int(min(n, len(ids) - 1))] for n in rng.zipf(1.4, rng.integers(0, 5)) - 1]
+        if trial % 7 == 0:
+            partners += [technology]
+        if trial % 11 == 0:
+            partners = ["not_a_technology"]
+        lo, hi = sorted(int(x) for x in rng.integers(0, rows + 1, 2))
+        allowed = None if trial % 3 == 0 else rng.integers(0, 2, 12).astype(np.uint8)
+        got = sets.months_naming(index, technology, partners, lo, hi, allowed)
+        assert got == sets.months_naming_in_python(index, technology, partners, lo, hi,
+                                                   allowed), (trial, technology, partners)
+        found += sum(got[1])
+    assert found > 1000
+    assert sets.months_naming(index, "not_a_technology", [], 0, rows) == ([], [])
+
+
 def test_the_cells_kept_are_those_the_filters_keep():
     assert sorted(name for _, name in sets.DIMENSIONS) == sorted(LIST_FIELDS)
     index = generated_index(3, 48, rows=10)
@@ -131,10 +160,12 @@ def test_the_c_loop_refuses_buffers_that_do_not_fit():
     assert C_PASSES.set_counts(*args)[1] >= 0
     for place, bad in [(0, index.offsets[:-1]), (2, index.weights[:-1]), (4, index.cells),
                        (5, np.ones(12, np.uint8)), (6, np.array([500], np.uint16)),
-                       (6, np.array([1, 1], np.uint16)), (9, 3), (9, -1),
+                       (6, np.array([1, 1], np.uint16)), (9, 4), (9, -1),
                        (10, 51), (11, 51), (12, 0)]:
         with pytest.raises(ValueError, match="set_counts"):
             C_PASSES.set_counts(*args[:place], bad, *args[place + 1:])
+    with pytest.raises(ValueError, match="set_counts"):  # least 3 wants a first known
+        C_PASSES.set_counts(*args[:6], np.zeros(0, np.uint16), 1, 0, 3, *args[10:])
     past = index.values.copy()
     past[index.offsets[1]] = len(index.technology_ids)  # in a set holding two known
     signatures = np.full_like(index.signatures, 3)
@@ -281,6 +312,43 @@ def test_pairs_count_in_memory_as_they_would_in_sql(sample_warehouse, monkeypatc
             assert all(a != b for a, b in zip(params["pair_chosen"] or [],
                                               params["pair_ids"] or [], strict=True))
             counted += len(params["pair_postings"] or [])
+    assert counted > 1000
+
+
+def test_postings_together_counts_in_memory_as_it_would_in_sql(sample_warehouse, monkeypatch):
+    """postings_together with a dimension narrowed, or two or more partners, takes the months'
+    counts from the sets in memory (sets.together_counts): the same postings shown and counted
+    as the query counting them from technology_sets."""
+    monkeypatch.setattr(sets, "_indexes", {})
+    choices = queries.choices(sample_warehouse)
+    base = choices.defaults()
+    views = {"default": base,
+             "a country": dataclasses.replace(base, countries=(choices.countries[0],)),
+             "a year, senior": dataclasses.replace(base, date_from=dt.date(2024, 1, 1),
+                                                   seniority=("senior",)),
+             "remote, two countries": dataclasses.replace(base, remote=("remote",),
+                                                          countries=choices.countries[:2]),
+             "no such country": dataclasses.replace(base, countries=("ZZ",))}
+    key = queries.build_key(sample_warehouse)
+    con = queries.connection(sample_warehouse)
+    counted = 0
+    for technology, partners in (("python", []), ("python", ["postgresql"]),
+                                 ("python", ["postgresql", "docker", "aws"]),
+                                 ("python", ["python", "go"]), ("go", ["no-such-technology"]),
+                                 ("no-such-technology", [])):
+        for label, filters in views.items():
+            extra = {"technology_id": technology, "partners": partners, "limit": 20}
+            bound = {**filters.params(), **extra}
+            params = sets.together_counts(key, con, bound)
+            in_memory = queries.run("postings_together", filters, sample_warehouse, **extra)
+            with monkeypatch.context() as m:
+                m.setattr(sets, "C_PASSES", None)
+                assert sets.together_counts(key, con, bound) == sets.NOT_TOGETHER
+                in_sql = queries.run("postings_together", filters, sample_warehouse, **extra)
+            assert in_memory.equals(in_sql), (technology, partners, label)
+            counting = label != "default" or len(partners) > 1
+            assert (params["together_postings"] is not None) == counting, (partners, label)
+            counted += sum(params["together_postings"] or [])
     assert counted > 1000
 
 

@@ -544,8 +544,10 @@ done:
    technology it names: returns (those sums as int64 by technology number, their total over the
    sets). Least 0 counts by known technology: a kept set adds its weight to each technology it
    names once for each known one it names, in the row of that known one (their place in known):
-   the sums are known x technologies, the total the weights of the sets naming any. Only the
-   sets whose signature can hold enough known are read. */
+   the sums are known x technologies, the total the weights of the sets naming any. Least 3
+   counts the sets naming the first known technology and, when there are others, one of them,
+   as least 1 does (known_mask then holds the first one's bit, multi_mask the others'). Only
+   the sets whose signature can hold enough known are read. */
 #define SETS_BLOCK 4096  /* sets whose candidates are gathered at a time */
 #define SETS_AHEAD 16    /* how many candidates ahead a set's technologies are fetched */
 
@@ -571,11 +573,12 @@ static PyObject *set_counts(PyObject *self, PyObject *args) {
     if (signatures.len % 8 || offsets.len != 4 * (rows + 1) || weights.len != 4 * rows
             || (filtered ? cells.len != 4 * rows : allowed.len != 0)
             || values.len % 2 || known.len % 2 || technologies <= 0 || technologies > 65536
-            || least < 0 || least > 2 || lo < 0 || hi > rows || lo > hi) {
+            || least < 0 || least > 3 || (least == 3 && known.len == 0)
+            || lo < 0 || hi > rows || lo > hi) {
         PyErr_SetString(PyExc_ValueError, "set_counts: offsets int32 (rows + 1), weights "
                         "uint32, signatures uint64 and cells uint32 (rows, or none with no "
-                        "allowed), values and known uint16, least 0, 1 or 2, "
-                        "0 <= lo <= hi <= rows");
+                        "allowed), values and known uint16 (least 3: one or more), least 0 to "
+                        "3, 0 <= lo <= hi <= rows");
         goto done;
     }
     Py_ssize_t n_known = known.len / 2, lines = least == 0 ? n_known : 1;
@@ -603,10 +606,17 @@ static PyObject *set_counts(PyObject *self, PyObject *args) {
     Py_BEGIN_ALLOW_THREADS
     for (Py_ssize_t from = lo; from < hi && !bad; from += SETS_BLOCK) {
         Py_ssize_t to = hi - from < SETS_BLOCK ? hi : from + SETS_BLOCK, n = 0;
-        for (Py_ssize_t r = from; r < to; r++) {
-            uint64_t hit = signature[r] & known_mask;
-            candidates[n] = r;
-            n += (two ? ((hit & (hit - 1)) | (hit & multi_mask)) : hit) != 0;
+        if (least == 3) {  /* the first one's bit, and one of the others' when any */
+            for (Py_ssize_t r = from; r < to; r++) {
+                candidates[n] = r;
+                n += (signature[r] & known_mask) && (!multi_mask || (signature[r] & multi_mask));
+            }
+        } else {
+            for (Py_ssize_t r = from; r < to; r++) {
+                uint64_t hit = signature[r] & known_mask;
+                candidates[n] = r;
+                n += (two ? ((hit & (hit - 1)) | (hit & multi_mask)) : hit) != 0;
+            }
         }
         if (filtered) {  /* the cells kept, read in order: a narrowed view keeps a few */
             Py_ssize_t kept = 0;
@@ -630,12 +640,19 @@ static PyObject *set_counts(PyObject *self, PyObject *args) {
             Py_ssize_t r = candidates[j];
             int32_t a = at[r], b = at[r + 1];
             if (a < 0 || b < a || b > n_values) { bad = 1; break; }
-            int64_t m = 0;
+            int64_t m = 0, first = 0;
             for (int32_t i = a; i < b && !bad; i++) {
                 bad = value[i] >= technologies;
                 m += bad ? 0 : is_known[value[i]] != 0;
+                first |= !bad && is_known[value[i]] == 1;
             }
             if (bad) break;
+            if (least == 3) {  /* the first one, and another when any: as least 1 */
+                if (!first || (n_known > 1 && m < 2)) continue;
+                total += weight[r];
+                for (int32_t i = a; i < b; i++) extra[value[i]] += weight[r];
+                continue;
+            }
             if (least == 0) {  /* by known: each known one's row */
                 if (!m) continue;
                 total += weight[r];
@@ -689,7 +706,8 @@ static PyMethodDef methods[] = {
      "set_counts(offsets, values, weights, signatures, cells, allowed, known, known_mask, "
      "multi_mask, least, lo, hi, technologies): what the sets naming at least `least` known "
      "technologies add to each technology they name, by technology number (least 0: by known "
-     "technology and technology number), and their total (see the C source)"},
+     "technology and technology number; least 3: the sets naming the first known and one of "
+     "the others), and their total (see the C source)"},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_passes",

@@ -16,8 +16,13 @@ with sets as (
                                   $role_family, $sources)
           where not (unfiltered($countries, $remote, $seniority, $role_family, $sources)
                      and len($partners::varchar[]) <= 1)
+            and $together_postings::bigint[] is null
             and list_contains(technologies, $technology_id)
             and (len($partners::varchar[]) = 0 or names_any(technologies, $partners))
+          union all
+          -- the same counted by the app from the sets in its memory (radar/sets.py:
+          -- together_counts); null when it does not
+          select unnest($together_months::date[]), unnest($together_postings::bigint[])
           union all
           -- no partner, or the technology itself (a pair is of two technologies)
           select month, postings from technologies_by_month
