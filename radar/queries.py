@@ -12,6 +12,7 @@ import json
 import os
 import tempfile
 import threading
+import warnings
 from functools import cache
 from pathlib import Path
 
@@ -45,6 +46,12 @@ OPTIONAL_TABLES = {"survey_respondents": RESPONDENTS_SCHEMA,
 
 _lock = threading.Lock()
 _connections: dict[tuple[str, float], duckdb.DuckDBPyConnection] = {}
+# run executes each statement and reads its rows as Arrow: DuckDB binds the statement once, where
+# cursor.sql binds it to describe the relation and again to run it (14-20 ms of the larger
+# queries' planning at 10M postings, docs/scale.md). DuckDB warns that Arrow read from an
+# executed statement copies its rows: a named query returns a few thousand rows at most.
+ARROW_COPY_WARNING = "Arrow output on a DB-API result makes an extra copy"
+warnings.filterwarnings("ignore", message=ARROW_COPY_WARNING, category=UserWarning)
 
 
 class WarehouseMissing(FileNotFoundError):
@@ -220,13 +227,14 @@ def run(name: str, filters: Filters | None = None, warehouse: Path | str | None 
     cursor = con.cursor()
     try:
         for step, step_names in steps:  # parameters of the statements after it
-            result = cursor.sql(step, params={k: bound[k] for k in step_names if k in bound})
-            row = result.fetchall()
+            row = cursor.execute(step, {k: bound[k] for k in step_names if k in bound}
+                                 ).fetchall()
             if len(row) != 1:
                 raise ValueError(f"query {name!r}: a statement before the last returned "
                                  f"{len(row)} rows, not one")
-            bound.update(zip(result.columns, row[0], strict=True))
-        return cursor.sql(text, params={k: bound[k] for k in names if k in bound}).pl()
+            bound.update(zip((d[0] for d in cursor.description), row[0], strict=True))
+        cursor.execute(text, {k: bound[k] for k in names if k in bound})
+        return pl.from_arrow(cursor.to_arrow_table())
     finally:
         cursor.close()
 
