@@ -290,6 +290,7 @@ def test_pairs_count_in_memory_as_they_would_in_sql(sample_warehouse, monkeypatc
              "no such country": dataclasses.replace(base, countries=("ZZ",))}
     key = queries.build_key(sample_warehouse)
     con = queries.connection(sample_warehouse)
+    sets.index_for(key, con)  # read (the first call's thread: below)
     counted = 0
     for chosen in (["python"], ["python", "go", "postgresql"], ["docker", "docker"],
                    ["no-such-technology"]):
@@ -331,6 +332,7 @@ def test_postings_together_counts_in_memory_as_it_would_in_sql(sample_warehouse,
              "no such country": dataclasses.replace(base, countries=("ZZ",))}
     key = queries.build_key(sample_warehouse)
     con = queries.connection(sample_warehouse)
+    sets.index_for(key, con)
     counted = 0
     for technology, partners in (("python", []), ("python", ["postgresql"]),
                                  ("python", ["postgresql", "docker", "aws"]),
@@ -350,6 +352,30 @@ def test_postings_together_counts_in_memory_as_it_would_in_sql(sample_warehouse,
             assert (params["together_postings"] is not None) == counting, (partners, label)
             counted += sum(params["together_postings"] or [])
     assert counted > 1000
+
+
+def test_the_first_pair_count_has_the_sets_read_meanwhile(sample_warehouse, monkeypatch):
+    """Before the sets are read, co_mentions and postings_together count in SQL and have them
+    read in a thread (about 4 s at 10M, where a narrowed view in SQL takes 0.05-1 s); once read,
+    they count from them, with the same frames."""
+    monkeypatch.setattr(sets, "_indexes", {})
+    monkeypatch.setattr(sets, "_reading", set())
+    key = queries.build_key(sample_warehouse)
+    con = queries.connection(sample_warehouse)
+    choices = queries.choices(sample_warehouse)
+    filters = dataclasses.replace(choices.defaults(), countries=(choices.countries[0],))
+    pairs = {**filters.params(), "technologies": ["python", "go"]}
+    together = {**filters.params(), "technology_id": "python", "partners": [], "limit": 20}
+    assert sets.pair_counts(key, con, pairs) == sets.NOT_PAIRED
+    first = queries.run("co_mentions", filters, sample_warehouse, technologies=["python", "go"])
+    for thread in threading.enumerate():
+        if thread.name == "radar.sets":
+            thread.join(60)
+    assert sets._indexes[key] is not None
+    assert sets.pair_counts(key, con, pairs)["pair_postings"]
+    assert sets.together_counts(key, con, together)["together_postings"]
+    assert queries.run("co_mentions", filters, sample_warehouse,
+                       technologies=["python", "go"]).equals(first)
 
 
 def test_one_known_technology_has_the_sets_read_meanwhile(fixture_warehouse, monkeypatch):
