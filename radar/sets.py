@@ -357,7 +357,10 @@ def counts_in_python(index: SetIndex, known: list[str], lo: int, hi: int, least:
     return added, total
 
 
+# _lock is held while an index is read (index_for); _reading_lock only while a read is started,
+# so that starting one, or asking whether one is done, never waits for a read (seconds)
 _lock = threading.Lock()
+_reading_lock = threading.Lock()
 _indexes: dict[tuple[str, float], SetIndex | None] = {}
 _reading: set[tuple[str, float]] = set()
 
@@ -375,7 +378,7 @@ def index_for(key: tuple[str, float], con: duckdb.DuckDBPyConnection) -> SetInde
 def read_soon(key: tuple[str, float], con: duckdb.DuckDBPyConnection) -> None:
     """index_for in a thread of its own, once per build: learn_next with one known technology
     (the page's first view) has the sets read before a second is ticked."""
-    with _lock:
+    with _reading_lock:
         if key in _indexes or key in _reading:
             return
         _reading.add(key)
@@ -385,10 +388,9 @@ def read_soon(key: tuple[str, float], con: duckdb.DuckDBPyConnection) -> None:
 def index_if_read(key: tuple[str, float], con: duckdb.DuckDBPyConnection) -> SetIndex | None:
     """The build's SetIndex when it has been read; else None, and it is read meanwhile
     (read_soon): a query that can count in SQL does so rather than wait for it (about 4 s at
-    10M postings)."""
-    with _lock:
-        if key in _indexes:
-            return _indexes[key]
+    10M postings). Never waits for a read under way."""
+    if key in _indexes:  # index_for stores a build's index whole, once read
+        return _indexes.get(key)
     read_soon(key, con)
     return None
 

@@ -378,6 +378,43 @@ def test_the_first_pair_count_has_the_sets_read_meanwhile(sample_warehouse, monk
                        technologies=["python", "go"]).equals(first)
 
 
+def test_a_query_does_not_wait_for_a_read_under_way(fixture_warehouse, monkeypatch):
+    """While the sets are being read (in the thread read_soon starts), pair_counts and
+    learn_next with one known technology answer at once, counting in SQL."""
+    monkeypatch.setattr(sets, "_indexes", {})
+    monkeypatch.setattr(sets, "_reading", set())
+    release, started = threading.Event(), threading.Event()
+    real = sets.read_index
+
+    def slow_read(con, *args):
+        started.set()
+        release.wait(60)
+        return real(con, *args)
+
+    monkeypatch.setattr(sets, "read_index", slow_read)
+    key = queries.build_key(fixture_warehouse)
+    con = queries.connection(fixture_warehouse)
+    choices = queries.choices(fixture_warehouse)
+    narrowed = {**dataclasses.replace(choices.defaults(), countries=choices.countries[:1])
+                .params(), "technologies": ["python"]}
+    assert sets.pair_counts(key, con, narrowed) == sets.NOT_PAIRED  # starts the read
+    assert started.wait(30)
+    answers = []
+    asking = threading.Thread(target=lambda: answers.extend(
+        [sets.pair_counts(key, con, narrowed),
+         sets.learn_next_counts(key, con, {**choices.defaults().params(),
+                                           "technologies": ["python"]})]))
+    asking.start()
+    asking.join(20)
+    done = not asking.is_alive()
+    release.set()
+    for thread in threading.enumerate():
+        if thread.name == "radar.sets":
+            thread.join(60)
+    assert done and answers == [sets.NOT_PAIRED, sets.NOT_COUNTED]
+    assert sets.pair_counts(key, con, narrowed)["pair_postings"] is not None
+
+
 def test_one_known_technology_has_the_sets_read_meanwhile(fixture_warehouse, monkeypatch):
     monkeypatch.setattr(sets, "_indexes", {})
     monkeypatch.setattr(sets, "_reading", set())
