@@ -20,8 +20,9 @@ overlap of four common languages over 9.2M sets. The query takes the results as 
 numbers: tests/test_sets.py).
 
 The arrays are read once per build (about 4 s and 310 MB at 10M postings: docs/scale.md): by
-the first query that needs them, or beforehand in a thread of their own when learn_next runs
-with one known technology and no dimension narrowed (its page's first view).
+the first learn_next that needs them, or beforehand in a thread of their own when learn_next
+runs with one known technology and no dimension narrowed (its page's first view), or at the
+first call of co_mentions, tech_pairs or postings_together, which count in SQL meanwhile.
 """
 
 from __future__ import annotations
