@@ -169,16 +169,13 @@ def narrow_filters(warehouse: Path):
                                countries=(country,) if country else (), seniority=("senior",))
 
 
-def one_dimension_filters(warehouse: Path) -> dict:
-    """Views narrowed by one dimension alone, as a user meets them as often as the narrow one:
-    the commonest country over the whole default range, the last 12 months of it, and remote
+def one_dimension_filters(defaults, narrow) -> dict:
+    """Views narrowed by one dimension alone, as a user meets them as often as the narrow one
+    (narrow_filters): its country over the whole default range, its months, and remote
     postings over the whole range. The goal is put for the default and the narrow view; these
     are printed beside them."""
     import dataclasses
 
-    narrow = narrow_filters(warehouse)
-    from radar import queries
-    defaults = queries.choices(warehouse).defaults()
     return {"a country": dataclasses.replace(defaults, countries=narrow.countries),
             "12 months": dataclasses.replace(defaults, date_from=narrow.date_from),
             "remote": dataclasses.replace(defaults, remote=("remote",))}
@@ -222,7 +219,7 @@ def time_queries(warehouse: Path, warm_runs: int = 20, log=print) -> list[dict]:
         log(f"  the technology sets read into memory in {time.perf_counter() - start:.1f} s")
     # Postings behind a month's figure: the month is the last of the range being looked at.
     sets = {"default": choices.defaults(), "narrow": narrow_filters(warehouse)}
-    others = one_dimension_filters(warehouse)
+    others = one_dimension_filters(sets["default"], sets["narrow"])
     columns = profile.columns_of(queries.run("warehouse_columns", warehouse=warehouse),
                                  "postings")
     for label, filters in (sets | others).items():

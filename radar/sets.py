@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 
 import duckdb
 import numpy as np
@@ -77,6 +78,11 @@ class SetIndex:
     # dimensions' value counts plus one; None when there would be over MAX_CELLS cells
     dimensions: tuple[tuple[str, ...], ...]
     cells: np.ndarray | None  # uint32: each set's cell
+
+    @cached_property
+    def places(self) -> dict[str, int]:
+        """Each technology's number, by id."""
+        return {t: n for n, t in enumerate(self.technology_ids)}
 
     def rows_between(self, date_from: dt.date, date_to: dt.date) -> tuple[int, int]:
         """The rows (lo, hi) of the months from date_from through date_to (kept's months)."""
@@ -231,11 +237,16 @@ def _filled(batches, ids: tuple[str, ...], rows: int, values: int) -> tuple | No
             numbers, weights, cells)
 
 
+def narrowed(bound: dict) -> bool:
+    """Whether the filters narrow any dimension of the cells."""
+    return any(bound.get(name) for _, name in DIMENSIONS)
+
+
 def allowed_cells(index: SetIndex, bound: dict) -> np.ndarray | None:
     """uint8 by cell: 1 for the cells the filters keep (radar/sql/_macros.sql: kept; a
     dimension narrowed keeps its listed values, so never a null), None when no dimension is
     narrowed."""
-    if not any(bound.get(name) for _, name in DIMENSIONS):
+    if not narrowed(bound):
         return None
     table = np.ones(1, np.uint8)
     for (_, name), values in zip(DIMENSIONS, index.dimensions, strict=True):
@@ -252,7 +263,7 @@ def counts(index: SetIndex, known: list[str], lo: int, hi: int, least: int,
     (1 or 2) of the known technologies: each set's postings (least 1) or (m - 1) times them
     (least 2, what a count of sets naming any known counted twice), summed for each
     technology the sets name (only those with a sum), and in total. In C (set_counts)."""
-    place = {t: n for n, t in enumerate(index.technology_ids)}
+    place = index.places
     numbers = np.array(sorted({place[k] for k in known if k in place}), np.uint16)
     bits, times = np.unique(index.bits[numbers], return_counts=True)
     mask = int(np.bitwise_or.reduce(bits)) if len(bits) else 0
@@ -271,7 +282,7 @@ def counts_by_known(index: SetIndex, known: list[str], lo: int, hi: int,
     """For each known technology the index has: over the sets of rows lo..hi-1 in the allowed
     cells (all when None) naming it, their postings summed for each technology they name (itself
     included; only those with a sum). One pass for them all, in C (set_counts, least 0)."""
-    place = {t: n for n, t in enumerate(index.technology_ids)}
+    place = index.places
     chosen = sorted({k for k in known if k in place})
     numbers = np.array([place[k] for k in chosen], np.uint16)
     mask = int(np.bitwise_or.reduce(index.bits[numbers])) if len(numbers) else 0
@@ -292,18 +303,17 @@ def months_naming(index: SetIndex, technology: str, partners: list[str], lo: int
     technology and, when partners are given, one of them (a partner that is the technology
     itself: any set naming it), with those sets' postings; months with none left out. In C
     (set_counts, least 3), a month at a time."""
-    place = {t: n for n, t in enumerate(index.technology_ids)}
-    if technology not in place or technology in partners:
+    place = index.places
+    if technology not in place:
+        return [], []
+    if technology in partners:
         partners = []
     elif partners and not any(p in place for p in partners):
         return [], []  # no set names a partner the index lacks
-    numbers = np.array([place[technology]] if technology in place else [], np.uint16)
     others = np.array(sorted({place[p] for p in partners if p in place}), np.uint16)
-    if not len(numbers):
-        return [], []
-    mask = int(index.bits[numbers[0]])
+    mask = int(index.bits[place[technology]])
     multi = int(np.bitwise_or.reduce(index.bits[others])) if len(others) else 0
-    known = np.concatenate([numbers, others])
+    known = np.concatenate([np.array([place[technology]], np.uint16), others])
     empty = np.zeros(0, np.uint8)
     cells = empty if allowed is None else index.cells
     months, postings = [], []
@@ -405,17 +415,17 @@ def learn_next_counts(key: tuple[str, float], con: duckdb.DuckDBPyConnection,
     A dimension narrowed: $known_ids, $known_with and $known_total, the postings naming any
     known technology and each technology among them (the query's known_sets)."""
     known = sorted(set(bound.get("technologies") or ()))
-    narrowed = any(bound.get(name) for _, name in DIMENSIONS)
+    narrow = narrowed(bound)
     if C_PASSES is None:
         return NOT_COUNTED
-    if not narrowed and len(known) < 2:
+    if not narrow and len(known) < 2:
         read_soon(key, con)
         return NOT_COUNTED
     index = index_for(key, con)
-    if index is None or (narrowed and index.cells is None):
+    if index is None or (narrow and index.cells is None):
         return NOT_COUNTED
     rows = index.rows_between(bound["date_from"], bound["date_to"])
-    if not narrowed:
+    if not narrow:
         extra, total = counts(index, known, *rows, least=2)
         return {**NOT_COUNTED, "overlap_ids": list(extra), "overlap_extra": list(extra.values()),
                 "overlap_total": total}
@@ -449,7 +459,7 @@ def pair_counts(key: tuple[str, float], con: duckdb.DuckDBPyConnection, bound: d
     if C_PASSES is None or not chosen:
         return NOT_PAIRED
     index = index_if_read(key, con)
-    if index is None or index.cells is None or not any(bound.get(n) for _, n in DIMENSIONS):
+    if index is None or index.cells is None or not narrowed(bound):
         return NOT_PAIRED
     allowed = allowed_cells(index, bound)
     years, firsts, seconds, postings = [], [], [], []
@@ -472,14 +482,13 @@ def together_counts(key: tuple[str, float], con: duckdb.DuckDBPyConnection, boun
     (any, when none), with how many. As pair_counts, the first call has the sets read
     meanwhile."""
     partners = list(bound.get("partners") or ())
-    narrowed = any(bound.get(name) for _, name in DIMENSIONS)
+    narrow = narrowed(bound)
     if C_PASSES is None:
         return NOT_TOGETHER
     index = index_if_read(key, con)
-    if index is None or (narrowed and index.cells is None) or not (narrowed or len(partners) > 1):
+    if index is None or (narrow and index.cells is None) or not (narrow or len(partners) > 1):
         return NOT_TOGETHER
     months, postings = months_naming(
         index, bound["technology_id"], partners,
-        *index.rows_between(bound["date_from"], bound["date_to"]),
-        allowed_cells(index, bound) if narrowed else None)
+        *index.rows_between(bound["date_from"], bound["date_to"]), allowed_cells(index, bound))
     return {"together_months": months, "together_postings": postings}
