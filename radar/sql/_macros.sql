@@ -113,12 +113,16 @@ create or replace macro names_count(technologies, ids) as
     coalesce(list_sum(list_transform(ids::varchar[],
                                      lambda k: list_contains(technologies, k)::integer)), 0);
 
+-- How many dimensions the filters narrow.
+create or replace macro narrowed_dimensions(countries, remotes, seniorities, roles, sources) as
+    (len(countries::varchar[]) > 0)::integer + (len(remotes::varchar[]) > 0)::integer
+    + (len(seniorities::varchar[]) > 0)::integer + (len(roles::varchar[]) > 0)::integer
+    + (len(sources::varchar[]) > 0)::integer;
+
 -- True when no dimension is narrowed: the queries below then read the tables summed over all
 -- cells (the other branch is dropped when the parameters are bound, so it costs nothing).
 create or replace macro unfiltered(countries, remotes, seniorities, roles, sources) as
-    len(countries::varchar[]) = 0 and len(remotes::varchar[]) = 0
-    and len(seniorities::varchar[]) = 0 and len(roles::varchar[]) = 0
-    and len(sources::varchar[]) = 0;
+    narrowed_dimensions(countries, remotes, seniorities, roles, sources) = 0;
 
 -- Postings naming both of a pair (technology_a among the chosen ids, technology_b any other
 -- technology they name) per month under the filters. Unfiltered: the pairs summed per month
@@ -143,12 +147,6 @@ create or replace macro technology_pairs_in(date_from, date_to, countries, remot
     where month between date_from and date_to
       and unfiltered(countries, remotes, seniorities, roles, sources)
       and list_contains(chosen::varchar[], technology_a);
-
--- How many dimensions the filters narrow.
-create or replace macro narrowed_dimensions(countries, remotes, seniorities, roles, sources) as
-    (len(countries::varchar[]) > 0)::integer + (len(remotes::varchar[]) > 0)::integer
-    + (len(seniorities::varchar[]) > 0)::integer + (len(roles::varchar[]) > 0)::integer
-    + (len(sources::varchar[]) > 0)::integer;
 
 -- The dimension a view narrowed by one dimension alone narrows (technologies_by_dimension's
 -- name of it), and the values it keeps.
