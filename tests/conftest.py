@@ -96,6 +96,20 @@ def fixture_warehouse(tmp_path_factory) -> Path:
     return root / "warehouse"
 
 
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory) -> Path:
+    """A warehouse built by the real build from a generated sample (4,000 postings, seed 11,
+    through 2026-06)."""
+    import datetime as dt
+
+    from etl.sample import write_sample
+    from etl.warehouse.build import build
+    root = tmp_path_factory.mktemp("sample_wh")
+    write_sample(root / "raw" / "sample", seed=11, n=4000, until=dt.date(2026, 6, 30))
+    build(root / "raw", root / "warehouse", log=lambda m: None, processes=1)
+    return root / "warehouse"
+
+
 @pytest.fixture()
 def app_for(monkeypatch):
     """A function making an AppTest of app.py on a given warehouse (120 s timeout).

@@ -18,8 +18,6 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-from etl.sample import write_sample
-from etl.warehouse.build import build
 from etl.warehouse.rollups import ANSWER_TABLES, QUANTILE_MACROS
 from etl.warehouse.schema import read_table, table_files, table_path, table_source
 from radar import geo, pay, profile, queries
@@ -34,14 +32,6 @@ CO_MENTION_TABLES = ("technology_sets", "technology_pairs_by_month",
                      "technologies_by_month", "technologies_by_dimension",
                      "categories_by_month", "rollup_us_states",
                      "rollup_us_state_technologies", "rollup_sources")
-
-
-@pytest.fixture(scope="module")
-def sample_warehouse(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("preagg")
-    write_sample(root / "raw" / "sample", seed=11, n=4000, until=dt.date(2026, 6, 30))
-    build(root / "raw", root / "warehouse", log=lambda m: None, processes=1)
-    return root / "warehouse"
 
 
 def extra_params(choices) -> dict:

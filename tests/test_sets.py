@@ -13,15 +13,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import threading
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pytest
 
-from etl.sample import write_sample
 from etl.transforms import C_PASSES
-from etl.warehouse.build import build
 from radar import queries, sets
 from radar.filters import LIST_FIELDS
 
@@ -29,13 +26,24 @@ pytestmark = pytest.mark.skipif(
     C_PASSES is None, reason="the C passes are not built here (python -m etl.compile says why)")
 
 
-@pytest.fixture(scope="module")
-def sample_warehouse(tmp_path_factory) -> Path:
-    """A generated sample of 3,000 postings over 2023-01..2024-12, built by the real build."""
-    root = tmp_path_factory.mktemp("sets")
-    write_sample(root / "raw" / "sample", seed=5, n=3000, until=dt.date(2024, 12, 31))
-    build(root / "raw", root / "warehouse", log=lambda m: None, processes=1)
-    return root / "warehouse"
+# The views the counts made in memory are checked under: two not narrowed (UNNARROWED), four
+# narrowing one dimension or several, one of them to nothing
+UNNARROWED = ("default", "a year")
+
+
+def views_of(choices) -> dict:
+    """The filters of each view over a warehouse's choices."""
+    base = choices.defaults()
+    return {"default": base,
+            "a year": dataclasses.replace(base, date_from=dt.date(2024, 1, 1),
+                                          date_to=dt.date(2024, 12, 1)),
+            "a country": dataclasses.replace(base, countries=(choices.countries[0],)),
+            "two years, two countries, senior": dataclasses.replace(
+                base, date_from=dt.date(2023, 3, 1), date_to=dt.date(2024, 8, 1),
+                countries=choices.countries[:2], seniority=("senior",)),
+            "remote, a source": dataclasses.replace(base, remote=("remote",),
+                                                    sources=choices.sources[:1]),
+            "no such country": dataclasses.replace(base, countries=("ZZ",))}
 
 
 def generated_index(seed: int, own_bits: int, width: int = 64, rows: int = 3000,
@@ -230,18 +238,7 @@ def test_learn_next_counts_in_memory_as_it_would_in_sql(fixture_warehouse, monke
     monkeypatch.setattr(sets, "OWN_BITS", own_bits)
     monkeypatch.setattr(sets, "SIGNATURE_BITS", width)
     monkeypatch.setattr(sets, "_indexes", {})
-    choices = queries.choices(fixture_warehouse)
-    base = choices.defaults()
-    views = {"default": base,
-             "a year": dataclasses.replace(base, date_from=dt.date(2024, 1, 1),
-                                           date_to=dt.date(2024, 12, 1)),
-             "a country": dataclasses.replace(base, countries=(choices.countries[0],)),
-             "a year, two countries, senior": dataclasses.replace(
-                 base, date_from=dt.date(2024, 1, 1), countries=choices.countries[:2],
-                 seniority=("senior",)),
-             "remote, a source": dataclasses.replace(base, remote=("remote",),
-                                                     sources=choices.sources[:1]),
-             "no such country": dataclasses.replace(base, countries=("ZZ",))}
+    views = views_of(queries.choices(fixture_warehouse))
     key = queries.build_key(fixture_warehouse)
     con = queries.connection(fixture_warehouse)
     counted = {"overlap_total": 0, "known_total": 0}
@@ -260,7 +257,7 @@ def test_learn_next_counts_in_memory_as_it_would_in_sql(fixture_warehouse, monke
                 in_sql = queries.run("learn_next", filters, fixture_warehouse,
                                      technologies=known)
             assert in_memory.equals(in_sql), (known, label)
-            narrowed = label not in ("default", "a year")
+            narrowed = label not in UNNARROWED
             kind = "known_total" if narrowed else "overlap_total"
             assert (params[kind] is not None) == (narrowed or len(set(known)) > 1), \
                 (known, label)
@@ -276,18 +273,7 @@ def test_pairs_count_in_memory_as_they_would_in_sql(sample_warehouse, monkeypatc
     sets in memory (sets.pair_counts): the same frames as the queries counting them from
     technology_sets."""
     monkeypatch.setattr(sets, "_indexes", {})
-    choices = queries.choices(sample_warehouse)
-    base = choices.defaults()
-    views = {"default": base,
-             "a year": dataclasses.replace(base, date_from=dt.date(2024, 1, 1),
-                                           date_to=dt.date(2024, 12, 1)),
-             "a country": dataclasses.replace(base, countries=(choices.countries[0],)),
-             "two years, two countries, senior": dataclasses.replace(
-                 base, date_from=dt.date(2023, 3, 1), date_to=dt.date(2024, 8, 1),
-                 countries=choices.countries[:2], seniority=("senior",)),
-             "remote, a source": dataclasses.replace(base, remote=("remote",),
-                                                     sources=choices.sources[:1]),
-             "no such country": dataclasses.replace(base, countries=("ZZ",))}
+    views = views_of(queries.choices(sample_warehouse))
     key = queries.build_key(sample_warehouse)
     con = queries.connection(sample_warehouse)
     sets.index_for(key, con)  # read (the first call's thread: below)
@@ -308,7 +294,7 @@ def test_pairs_count_in_memory_as_they_would_in_sql(sample_warehouse, monkeypatc
                     or "no" in label or "no-such-technology" in chosen, (name, chosen, label)
                 if name == "co_mentions" and chosen[0] == "python" and label == "a country":
                     assert in_memory["both_postings"].sum() > 100
-            narrowed = label not in ("default", "a year")
+            narrowed = label not in UNNARROWED
             assert (params["pair_postings"] is not None) == narrowed, (chosen, label)
             assert all(a != b for a, b in zip(params["pair_chosen"] or [],
                                               params["pair_ids"] or [], strict=True))
@@ -321,15 +307,7 @@ def test_postings_together_counts_in_memory_as_it_would_in_sql(sample_warehouse,
     counts from the sets in memory (sets.together_counts): the same postings shown and counted
     as the query counting them from technology_sets."""
     monkeypatch.setattr(sets, "_indexes", {})
-    choices = queries.choices(sample_warehouse)
-    base = choices.defaults()
-    views = {"default": base,
-             "a country": dataclasses.replace(base, countries=(choices.countries[0],)),
-             "a year, senior": dataclasses.replace(base, date_from=dt.date(2024, 1, 1),
-                                                   seniority=("senior",)),
-             "remote, two countries": dataclasses.replace(base, remote=("remote",),
-                                                          countries=choices.countries[:2]),
-             "no such country": dataclasses.replace(base, countries=("ZZ",))}
+    views = views_of(queries.choices(sample_warehouse))
     key = queries.build_key(sample_warehouse)
     con = queries.connection(sample_warehouse)
     sets.index_for(key, con)
@@ -348,7 +326,7 @@ def test_postings_together_counts_in_memory_as_it_would_in_sql(sample_warehouse,
                 assert sets.together_counts(key, con, bound) == sets.NOT_TOGETHER
                 in_sql = queries.run("postings_together", filters, sample_warehouse, **extra)
             assert in_memory.equals(in_sql), (technology, partners, label)
-            counting = label != "default" or len(partners) > 1
+            counting = label not in UNNARROWED or len(partners) > 1
             assert (params["together_postings"] is not None) == counting, (partners, label)
             counted += sum(params["together_postings"] or [])
     assert counted > 1000
