@@ -69,9 +69,13 @@ def sql_text(name: str) -> str:
 
 # The statement put first in every query that names $whole_upto: which end of the build's
 # whole-range answers (pay_quartiles_whole and the tables beside it) answers the filters, or
-# null (_macros.sql: whole_pay_upto; the dashboard's default view).
+# null (_macros.sql: whole_pay_upto; the dashboard's default view); and which end of the
+# quartiles per dimension value answers them ($dimension_upto: dimension_pay_upto, a view
+# narrowed to one value of one dimension over the default range).
 WHOLE_UPTO = ("select whole_pay_upto($date_from, $date_to, $countries, $remote, $seniority, "
-              "$role_family, $sources) as whole_upto")
+              "$role_family, $sources) as whole_upto, "
+              "dimension_pay_upto($date_from, $date_to, $countries, $remote, $seniority, "
+              "$role_family, $sources) as dimension_upto")
 
 
 @cache

@@ -45,8 +45,9 @@ def extra_params(choices) -> dict:
 
 
 def filter_sets(warehouse: Path) -> dict:
-    """Default filters, narrow ones (a year, one country, senior), others (remote, role) and
-    one dimension alone (two countries)."""
+    """Default filters, narrow ones (a year, one country, senior), others (remote, role), one
+    dimension alone (two countries) and one value of one dimension (remote postings, the
+    stored quartiles per dimension value)."""
     choices = queries.choices(warehouse)
     base = choices.defaults()
     country, second = queries.run("map_countries", base, warehouse,
@@ -57,6 +58,7 @@ def filter_sets(warehouse: Path) -> dict:
                               seniority=("senior",)),
             "other": replace(base, remote=("remote", "hybrid"), role_family=("backend",)),
             "one dimension": replace(base, countries=(country, second)),
+            "one value": replace(base, remote=("remote",)),
             "empty": replace(base, countries=("ZZ",))}
 
 
@@ -176,9 +178,11 @@ def test_pay_by_country_and_seniority_is_read_summed_over_the_other_dimensions(
     params = {**extra_params(choices), "technologies": ["python", "go"]}
     country = queries.run("map_countries", base, sample_warehouse, map_technology="")["country"][0]
     year_ago = base.date_to.replace(year=base.date_to.year - 1)
-    by_cells = {"a country": replace(base, countries=(country,)),
+    # (one value of one dimension over the whole range reads neither: the stored quartiles
+    # per dimension value answer it, test_whole_range_quartiles_answer_the_default_view)
+    by_cells = {"a country, a year": replace(base, countries=(country,), date_from=year_ago),
                 "senior, a year": replace(base, seniority=("senior",), date_from=year_ago)}
-    by_all = {"remote": replace(base, remote=("remote",)),
+    by_all = {"remote or hybrid": replace(base, remote=("remote", "hybrid")),
               "a year": replace(base, date_from=year_ago),
               "a role family and a country": replace(base, role_family=("backend",),
                                                      countries=(country,))}
@@ -279,7 +283,9 @@ def test_whole_range_quartiles_answer_the_default_view(sample_warehouse, tmp_pat
     pay_year_quartiles_whole every technology's and the market's quartiles per year and
     pay_premium_whole every technology's premium cells through either end;
     the pay queries read them (not the pay tables) exactly when no dimension is narrowed and
-    the date range takes those months, and compute otherwise."""
+    the date range takes those months, and compute otherwise; with one value of one dimension
+    narrowed over those months, the queries of quartiles read the quartiles per dimension value
+    (pay_quartiles_by_dimension) instead."""
     con = duckdb.connect()
     stored = pl.from_arrow(con.sql(
         f"select * from '{sample_warehouse}/pay_quartiles_whole.parquet'").arrow())
@@ -303,6 +309,26 @@ def test_whole_range_quartiles_answer_the_default_view(sample_warehouse, tmp_pat
         for got, want in zip((market["p25"], market["median"], market["p75"]), values[0],
                              strict=True):
             assert math.isclose(got, want, rel_tol=1e-12)
+    # the quartiles per dimension value: every value with pay of each dimension, through
+    # either end, each technology's and the market's postings with pay (the quartiles
+    # themselves are compared with the raw queries' below and in check_all)
+    by_value = con.sql(
+        f"select upto_month, dimension, value, technology_id, postings "
+        f"from '{sample_warehouse}/pay_quartiles_by_dimension.parquet'").fetchall()
+    raw_by_value = []
+    for dimension in ("source", "country", "remote", "seniority", "role_family"):
+        for end in months[-2:]:
+            raw_by_value += con.sql(
+                f"select $end::date, '{dimension}', {dimension}, technology_id, sum(n) "
+                f"from '{table_source(sample_warehouse, 'salary_technologies')}' "
+                f"where month <= $end and {dimension} is not null group by all "
+                f"union all select $end::date, '{dimension}', {dimension}, null, sum(n) "
+                f"from '{sample_warehouse}/salary_values.parquet' "
+                f"where month <= $end and {dimension} is not null group by all",
+                params={"end": end}).fetchall()
+    assert sorted(by_value, key=str) == sorted(raw_by_value, key=str)
+    assert {d for _, d, *_ in by_value} == {"source", "country", "remote", "seniority",
+                                            "role_family"}
     last = months[-1]
     for name, keys, table in (
             ("salary_cells_whole", "country, seniority, year(month)", "salary_values"),
@@ -336,8 +362,16 @@ def test_whole_range_quartiles_answer_the_default_view(sample_warehouse, tmp_pat
               "from before the first": replace(base, date_from=dt.date(2000, 1, 1))}
     narrowed = {"a later start": replace(base, date_from=months[1]),
                 "through two months before the last": replace(base, date_to=months[-3]),
-                "senior": replace(base, seniority=("senior",)),
-                "a source": replace(base, sources=("sample",))}
+                "two seniorities": replace(base, seniority=("senior", "junior")),
+                "senior, in a source": replace(base, seniority=("senior",),
+                                               sources=("sample",))}
+    # one value of one dimension over the whole range: the quartiles per dimension value
+    # (pay_quartiles_by_dimension) answer the queries that read quartiles; the others compute
+    one_value = {"senior": replace(base, seniority=("senior",)),
+                 "a source": replace(base, sources=("sample",)),
+                 "remote, through the month before the last with pay":
+                     replace(base, remote=("remote",), date_to=months[-2])}
+    by_value = {"salary_by_technology", "pay_by_technology", "learn_next", "profile_summary"}
     rates = extra_params(choices)["rates"]
     every_technology = queries.run("technology_list", warehouse=sample_warehouse)[
         "technology_id"].to_list()
@@ -349,21 +383,21 @@ def test_whole_range_quartiles_answer_the_default_view(sample_warehouse, tmp_pat
              ("salary_over_time", {"technologies": []}),
              ("salary_over_time", {"technologies": every_technology}),
              ("pay_premium_cells", {"technologies": ["python", "java", "go", "postgresql"]}),
-             ("pay_premium_cells", {"technologies": every_technology})]
-    for label, filters in {**ranges, **narrowed}.items():
+             ("pay_premium_cells", {"technologies": every_technology}), ("profile_summary", {})]
+    for label, filters in {**ranges, **narrowed, **one_value}.items():
         for name, more in asked:
             got = queries.run(name, filters, copy, **{**params, **more})
             want = raw_answer(name, filters, sample_warehouse, **{**params, **more})
-            paid = {"learn_next": "paid_postings", "pay_premium_cells": "n_with"}.get(
-                name, "postings")
-            if label in ranges:
+            paid = {"learn_next": "paid_postings", "pay_premium_cells": "n_with",
+                    "profile_summary": "with_pay"}.get(name, "postings")
+            if label in ranges or (label in one_value and name in by_value):
                 assert want[paid].sum() > 100, (name, label)
                 if more.get("rates"):
                     assert want["median_local"].is_not_null().sum() > 0, (name, label)
                 assert_same(got, want, f"{name} {more.keys()} [{label}]")
             elif name == "learn_next":  # the counts are there; no pay to compute from
                 assert got[paid].sum() == 0 and got["market_paid"].sum() == 0, label
-            else:  # pay_by_country always has its pooled row
+            else:  # pay_by_country always has its pooled row, profile_summary its one row
                 assert got[paid].sum() == 0, (name, label)
     # with local figures asked for, pay_by_technology computes (nothing, in the copy)
     assert queries.run("pay_by_technology", base, copy,

@@ -241,12 +241,13 @@ def test_a_query_of_two_statements_binds_the_first_rows_columns(fixture_warehous
 def test_a_query_naming_whole_upto_gets_its_end_bound_first(fixture_warehouse, tmp_path,
                                                             monkeypatch):
     """$whole_upto (the end of the build's whole-range answers that answers the filters, or
-    null) is bound by a first statement radar.queries puts before any query naming it."""
+    null) is bound by a first statement radar.queries puts before any query naming it, with
+    $dimension_upto (the same end when one value of one dimension alone is narrowed)."""
     choices = queries.choices(fixture_warehouse)
     (tmp_path / "_macros.sql").write_text(queries.sql_text("_macros"))
     (tmp_path / "ends.sql").write_text("select $whole_upto::date as whole_upto, "
                                        "(select max(upto_month) from pay_quartiles_whole) "
-                                       "as last_end;\n")
+                                       "as last_end, $dimension_upto::date as by_value;\n")
     (tmp_path / "plain.sql").write_text("select $country as country;\n")
     monkeypatch.setattr(queries, "SQL_DIR", tmp_path)
     queries.sql_text.cache_clear(), queries.statements.cache_clear()
@@ -257,8 +258,17 @@ def test_a_query_naming_whole_upto_gets_its_end_bound_first(fixture_warehouse, t
                                "role_family", "sources"}
         assert len(queries.statements("plain")) == 1
         whole = queries.run("ends", choices.defaults(), fixture_warehouse).row(0)
-        assert whole[0] is not None and whole[0] == whole[1]  # the default view: the last end
-        narrowed = replace(choices.defaults(), countries=("DE",))
-        assert queries.run("ends", narrowed, fixture_warehouse).row(0)[0] is None
+        # the default view: the last end, and no dimension value
+        assert whole[0] is not None and whole[0] == whole[1] and whole[2] is None
+        base = choices.defaults()
+        for narrowed, by_value in ((replace(base, countries=("DE",)), whole[1]),
+                                   (replace(base, remote=("remote",)), whole[1]),
+                                   (replace(base, countries=("DE", "US")), None),
+                                   (replace(base, countries=("DE",), seniority=("senior",)),
+                                    None),
+                                   (replace(base, countries=("DE",),
+                                            date_from=base.date_to.replace(day=1)), None)):
+            assert queries.run("ends", narrowed, fixture_warehouse).row(0)[::2] == \
+                (None, by_value), narrowed
     finally:
         queries.sql_text.cache_clear(), queries.statements.cache_clear()

@@ -543,7 +543,7 @@ def _write_in_order(con: duckdb.DuckDBPyConnection, rows: str, params: dict, ord
 
 
 # The answer tables whose every row holds one year's pay (a ``year`` column): all of
-# ANSWER_TABLES but pay_quartiles_whole, which sums the years.
+# ANSWER_TABLES but pay_quartiles_whole and pay_quartiles_by_dimension, which sum the years.
 YEARLY_ANSWERS = ("salary_cells_whole", "salary_technology_cells_whole",
                   "pay_year_quartiles_whole", "pay_premium_whole")
 
@@ -576,8 +576,9 @@ def write_touched_answers(con: duckdb.DuckDBPyConnection, folder: Path, current:
     names of the new last month (``last_month``) and ends (``upto_month``). The rows of the
     other years are made from their pay alone, as the build makes every year's;
     pay_quartiles_whole sums every year's cells, so it is made whole (from the per-cell sums,
-    a fraction of the pay rows). Where the ends do not allow it (fewer than two months with pay
-    before or after, or a last month with pay earlier than before) every table is made whole.
+    a fraction of the pay rows), and so is pay_quartiles_by_dimension (from every year's pay).
+    Where the ends do not allow it (fewer than two months with pay before or after, or a last
+    month with pay earlier than before) every table is made whole.
     """
     old_ends = pay_ends(con, current / "salary_values.parquet")
     new_ends = pay_ends(con, folder / "salary_values.parquet")
@@ -625,6 +626,10 @@ def write_touched_answers(con: duckdb.DuckDBPyConnection, folder: Path, current:
                    **{name: str(scratch / f"{name}.parquet") for name in cells}})
     for name in YEARLY_ANSWERS[2:]:
         made_again(name, end)
+    # per value of each dimension, over every year's pay (as pay_quartiles_whole)
+    with naming_table("pay_quartiles_by_dimension"):
+        counts["pay_quartiles_by_dimension"] = write_whole(
+            con, "pay_quartiles_by_dimension", folder / "pay_quartiles_by_dimension.parquet")
     shutil.rmtree(scratch)
     return counts, years
 

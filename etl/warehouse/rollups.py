@@ -32,6 +32,19 @@ from etl.warehouse.schema import (
 
 DIMENSIONS = ("source", "country", "remote", "seniority", "role_family")
 
+# Each technology's pay, and the market's, per value of each dimension: (dimension, value,
+# technology_id, category, usd, n_all, n_before), counted over every month with pay and over
+# those before the last (pay_quartiles_whole's two ends), one grouping of the pay tables per
+# dimension (one grouping of all five, unpivoted, took three times as long at 10M postings).
+PAY_BY_DIMENSION = "\n            union all\n            ".join(
+    f"select '{d}' as dimension, {d} as value, {tech} as technology_id, {category} as category,"
+    f" salary_annual_usd as usd, sum(n) as n_all, coalesce(sum(n) filter (where month < ("
+    f"select max(upto_month) from pay_quartiles_whole)), 0) as n_before"
+    f" from {table} where {d} is not null group by all"
+    for d in DIMENSIONS
+    for table, tech, category in (("salary_technologies", "technology_id", "category"),
+                                  ("salary_values", "null", "null")))
+
 # Pre-aggregated pay: each distinct advertised annual pay (USD) of a cell with the number of
 # postings at it. Quantiles over these (value, count) rows are exactly those over the postings
 # (QUANTILE_MACROS below: weighted_quantile), and advertised pay is mostly round figures, so a
@@ -352,6 +365,56 @@ DERIVED_SQL = {
         join cell_ids c on c.cell = w.cell
         where w.part % 2 = 1
         order by upto_month, technology_id, country, seniority, year""",
+    # The pay quartiles of every technology, and the market's (technology_id null), for each
+    # value of each dimension (dimension, value: a country, a remote status, a seniority, a
+    # role family, a source) over every month with pay through either end of
+    # pay_quartiles_whole: the answer of the pay queries in a view narrowed to one value of one
+    # dimension over the default range, which would otherwise rank that value's rows of
+    # salary_technologies over every month (6.3M rows for remote postings at 10M postings:
+    # about 0.5 s of learn_next). Each dimension's pay summed from the pay tables
+    # (PAY_BY_DIMENSION), then the quartiles by pay_quartiles_whole's own steps.
+    "pay_quartiles_by_dimension": """
+        with ends as (
+            select distinct upto_month, upto_month = max(upto_month) over () as last_end
+            from pay_quartiles_whole
+        ),
+        summed as materialized ({pay_by_dimension}),
+        cells as materialized (
+            select e.upto_month, s.dimension, s.value, s.technology_id, s.category, s.usd,
+                   if(e.last_end, s.n_all, s.n_before)::double as n
+            from summed s cross join ends e
+            where if(e.last_end, s.n_all, s.n_before) > 0
+        ),
+        bands as (
+            select upto_month, dimension, value, technology_id, band, n,
+                   sum(n) over (partition by upto_month, dimension, value, technology_id
+                                order by band) as upto,
+                   sum(n) over (partition by upto_month, dimension, value, technology_id)
+                       as total
+            from (select upto_month, dimension, value, technology_id, pay_band(usd) as band,
+                         sum(n) as n
+                  from cells group by all)
+        ),
+        ranked as (
+            select c.upto_month, c.dimension, c.value, c.technology_id, c.category, c.usd,
+                   b.total,
+                   b.upto - b.n + sum(c.n) over (
+                       partition by c.upto_month, c.dimension, c.value, c.technology_id, b.band
+                       order by c.usd) as upto
+            from cells c join bands b on b.upto_month = c.upto_month
+                 and b.dimension = c.dimension and b.value = c.value
+                 and b.technology_id is not distinct from c.technology_id
+                 and b.band = pay_band(c.usd)
+            where holds_quantile(b.upto, b.n, b.total, 0.25)
+               or holds_quantile(b.upto, b.n, b.total, 0.5)
+               or holds_quantile(b.upto, b.n, b.total, 0.75)
+        )
+        select upto_month, dimension, value, technology_id, any_value(category) as category,
+               any_value(total)::bigint as postings,
+               weighted_quantile(usd, upto, total, 0.25) as p25,
+               weighted_quantile(usd, upto, total, 0.5) as median,
+               weighted_quantile(usd, upto, total, 0.75) as p75
+        from ranked group by all order by upto_month, dimension, value, technology_id""",
     # Each source's postings per month, dates and coverage, for coverage_by_source.
     "rollup_sources": """
         select source, date_trunc('month', posted_date)::date as month, count(*) as postings,
@@ -369,7 +432,7 @@ REQUIREMENT_COLUMNS = ("degree", "degree_equivalent", "min_years_experience")
 # pay_quartiles_whole).
 # (in the order they are made: the quartiles are summed from the per-cell sums)
 ANSWER_TABLES = ("salary_cells_whole", "salary_technology_cells_whole", "pay_quartiles_whole",
-                 "pay_year_quartiles_whole", "pay_premium_whole")
+                 "pay_year_quartiles_whole", "pay_premium_whole", "pay_quartiles_by_dimension")
 
 # Exact quantiles over (value, n) rows, for the build's answer tables and the queries
 # (radar.queries loads these before radar/sql/_macros.sql).
@@ -440,7 +503,8 @@ BY_MONTH = ("salary_values", "technology_postings", "rollup_requirements", "tech
 def derived_sql(name: str) -> str:
     """The SQL of one derived table, over the warehouse tables by name."""
     return DERIVED_SQL[name].format(dims=", ".join(DIMENSIONS),
-                                       s_dims=", ".join(f"s.{d}" for d in DIMENSIONS))
+                                       s_dims=", ".join(f"s.{d}" for d in DIMENSIONS),
+                                       pay_by_dimension=PAY_BY_DIMENSION)
 
 
 def order_of(name: str) -> str:

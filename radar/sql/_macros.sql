@@ -224,6 +224,32 @@ create or replace macro whole_pay_upto(date_from, date_to, countries, remotes, s
       and date_from::date <= first_month and upto_month <= date_to::date
       and (next_month is null or date_to::date < next_month));
 
+-- The same end for a view narrowed to one value of one dimension (one country, one remote
+-- status, ...) over the same date ranges: the build's quartiles per dimension value
+-- (pay_quartiles_by_dimension) answer it; else null. radar.queries binds it beside whole_upto,
+-- as $dimension_upto.
+create or replace macro dimension_pay_upto(date_from, date_to, countries, remotes, seniorities,
+                                           roles, sources) as (
+    select max(upto_month) from pay_quartiles_whole
+    where narrowed_dimensions(countries, remotes, seniorities, roles, sources) = 1
+      and len(narrowed_values(countries, remotes, seniorities, roles, sources)) = 1
+      and date_from::date <= first_month and upto_month <= date_to::date
+      and (next_month is null or date_to::date < next_month));
+
+-- The stored pay quartiles (technology_id, category, postings, p25, median, p75; the market's
+-- with technology_id null) that answer the filters: pay_quartiles_whole through whole_upto,
+-- or the narrowed value's rows of pay_quartiles_by_dimension through dimension_upto; none when
+-- both are null (the query computes them). Bound ends leave one branch when it is planned.
+create or replace macro stored_quartiles(whole_upto, dimension_upto, countries, remotes,
+                                         seniorities, roles, sources) as table
+    select technology_id, category, postings, p25, median, p75 from pay_quartiles_whole
+    where upto_month = whole_upto::date
+    union all
+    select technology_id, category, postings, p25, median, p75 from pay_quartiles_by_dimension
+    where upto_month = dimension_upto::date
+      and dimension = narrowed_dimension(countries, remotes, seniorities, roles, sources)
+      and value = narrowed_values(countries, remotes, seniorities, roles, sources)[1];
+
 -- A row of salary_cells_whole or salary_technology_cells_whole: its count through whole_upto,
 -- the last month with pay (n_all) or the one before (n_before).
 create or replace macro counted_through(whole_upto, last_month, n_all, n_before) as

@@ -5,9 +5,10 @@
 -- naming any known technology; advertised pay (median and n, exact, from the pre-aggregated
 -- (value, n) rows) beside the market's. Counts from the technology rollups and the cells'
 -- technology sets (docs/scale.md), never the tags row by row.
--- $whole_upto (radar.queries binds it first, WHOLE_UPTO: whether the build's whole-range pay
--- quartiles answer these filters; the dashboard's default view): the medians are read there
--- then, else computed.
+-- $whole_upto and $dimension_upto (radar.queries binds them first, WHOLE_UPTO: whether the
+-- build's whole-range pay quartiles, or those of one value of one dimension, answer these
+-- filters; the dashboard's default view, or it narrowed to one country, one remote status,
+-- ...): the medians are read there then (stored_quartiles), else computed.
 with bounds as (
     select ($date_to::date - interval 11 month)::date as recent_start,
            ($date_to::date - interval 23 month)::date as prior12_start,
@@ -123,7 +124,7 @@ paid_values as (
     from salary_technologies_in($date_from, $date_to, $countries, $remote, $seniority,
                                 $role_family, $sources) s
     join numbered t using (technology_id)
-    where $whole_upto::date is null
+    where $whole_upto::date is null and $dimension_upto::date is null
 ),
 paid_bands as (
     select g, band, n, sum(n) over (partition by g order by band) as upto,
@@ -144,14 +145,16 @@ paid as (
            weighted_quantile(usd, upto, total, 0.5) as paid_median
     from paid_ranked join numbered t using (g) group by t.technology_id
     union all
-    select technology_id, postings, median from pay_quartiles_whole
-    where upto_month = $whole_upto::date and technology_id is not null
+    select technology_id, postings, median
+    from stored_quartiles($whole_upto, $dimension_upto, $countries, $remote, $seniority,
+                          $role_family, $sources)
+    where technology_id is not null
 ),
 market_values as (
     select salary_annual_usd as usd, n::double as n
     from salary_values_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
                           $sources)
-    where $whole_upto::date is null
+    where $whole_upto::date is null and $dimension_upto::date is null
 ),
 market_bands as (
     select band, n, sum(n) over (order by band) as upto, sum(n) over () as total
@@ -167,10 +170,14 @@ market as (
     select coalesce(any_value(total), 0) as market_paid,
            weighted_quantile(usd, upto, total, 0.5) as market_median
     from market_ranked
-    having $whole_upto::date is null
+    having $whole_upto::date is null and $dimension_upto::date is null
     union all
-    select postings, median from pay_quartiles_whole
-    where upto_month = $whole_upto::date and technology_id is null
+    -- one row always, as above (a value of a dimension may have no pay)
+    select coalesce(any_value(postings), 0), any_value(median)
+    from stored_quartiles($whole_upto, $dimension_upto, $countries, $remote, $seniority,
+                          $role_family, $sources)
+    where technology_id is null
+    having $whole_upto::date is not null or $dimension_upto::date is not null
 ),
 final as (
     select c.technology_id, tech.name, tech.category,

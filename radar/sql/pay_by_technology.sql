@@ -4,9 +4,11 @@
 -- quartiles are exact (weighted_quantile over the bands that hold their ranks: holds_quantile,
 -- QUANTILE_MACROS in etl/warehouse/rollups.py). The technologies are numbered first: the
 -- running-count windows partition by an integer.
--- $whole_upto (radar.queries binds it first, WHOLE_UPTO: whether the build's whole-range
--- quartiles answer these filters; the dashboard's default view, where the page asks for no
--- local figures: $rates empty): the quartiles are read there then, else computed.
+-- $whole_upto and $dimension_upto (radar.queries binds them first, WHOLE_UPTO: whether the
+-- build's whole-range quartiles, or those of one value of one dimension, answer these
+-- filters; the dashboard's default view, or it narrowed to one remote status, seniority, ...,
+-- where the page asks for no local figures: $rates empty): the quartiles are read there then
+-- (stored_quartiles), else computed.
 with rates as (
     select unnest($rates::struct(country varchar, year integer, units double)[], recursive := true)
 ),
@@ -23,7 +25,8 @@ valued as (
     join numbered t using (technology_id)
     left join rates r on r.country = s.country and r.year = year(s.month)
     where ($category = '' or s.category = $category)
-      and not ($whole_upto::date is not null and len($rates) = 0)
+      and not (($whole_upto::date is not null or $dimension_upto::date is not null)
+               and len($rates) = 0)
 ),
 -- the quartiles sort only the values of the bands that hold their ranks (pay_band: 1,000
 -- US dollars, or local units)
@@ -47,9 +50,10 @@ usd_quartiles as (
     from usd_ranked group by g
     union all
     select t.g, w.postings, w.p25, w.median, w.p75
-    from pay_quartiles_whole w join numbered t using (technology_id)
-    where w.upto_month = $whole_upto::date and len($rates) = 0
-      and ($category = '' or w.category = $category)
+    from stored_quartiles($whole_upto, $dimension_upto, $countries, $remote, $seniority,
+                          $role_family, $sources) w
+    join numbered t using (technology_id)
+    where len($rates) = 0 and ($category = '' or w.category = $category)
 ),
 local_bands as (
     select g, band, n, sum(n) over (partition by g order by band) as upto,

@@ -1,8 +1,10 @@
 -- Role profile headline: postings under the filters, how many are remote / hybrid / on-site /
 -- unknown, and how many advertise pay (with the pooled USD median and quartiles, exact, from the
--- pre-aggregated (value, n) rows). $whole_upto (radar.queries binds it first, WHOLE_UPTO:
--- whether the build's whole-range market quartiles answer these filters; the dashboard's
--- default view): they are read there then, else computed.
+-- pre-aggregated (value, n) rows). $whole_upto and $dimension_upto (radar.queries binds them
+-- first, WHOLE_UPTO: whether the build's whole-range market quartiles, or those of one value
+-- of one dimension, answer these filters; the dashboard's default view, or it narrowed to one
+-- country, one remote status, ...): they are read there then (stored_quartiles), else
+-- computed.
 with counts as (
     select coalesce(sum(postings), 0)::bigint as postings,
            coalesce(sum(postings) filter (where remote = 'remote'), 0)::bigint as remote,
@@ -15,7 +17,7 @@ usd as (
     select salary_annual_usd as usd, sum(n)::double as n
     from salary_values_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
                           $sources)
-    where $whole_upto::date is null
+    where $whole_upto::date is null and $dimension_upto::date is null
     group by all
 ),
 ranked as (
@@ -29,11 +31,15 @@ computed as (
     from ranked
 ),
 pay as (
-    select * from computed where $whole_upto::date is null
+    select * from computed where $whole_upto::date is null and $dimension_upto::date is null
     union all
-    select postings as with_pay, p25 as p25_usd, median as median_usd, p75 as p75_usd
-    from pay_quartiles_whole
-    where upto_month = $whole_upto::date and technology_id is null
+    -- one row always, as computed (a value of a dimension may have no pay)
+    select coalesce(any_value(postings), 0)::bigint as with_pay, any_value(p25) as p25_usd,
+           any_value(median) as median_usd, any_value(p75) as p75_usd
+    from stored_quartiles($whole_upto, $dimension_upto, $countries, $remote, $seniority,
+                          $role_family, $sources)
+    where technology_id is null
+    having $whole_upto::date is not null or $dimension_upto::date is not null
 ),
 final as (
     select * from counts, pay

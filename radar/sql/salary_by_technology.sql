@@ -2,9 +2,10 @@
 -- and the number of postings behind each (estimates and outliers excluded at build time).
 -- Reads the pre-aggregated (value, n) rows; the quartiles are exact (weighted_quantile). The
 -- technologies are numbered first: the running-count window partitions by an integer.
--- $whole_upto (radar.queries binds it first, WHOLE_UPTO: whether the build's whole-range
--- quartiles answer these filters; the dashboard's default view): they are read there then,
--- else computed.
+-- $whole_upto and $dimension_upto (radar.queries binds them first, WHOLE_UPTO: whether the
+-- build's whole-range quartiles, or those of one value of one dimension, answer these filters;
+-- the dashboard's default view, or it narrowed to one country, one remote status, ...): they
+-- are read there then (stored_quartiles), else computed.
 with numbered as (
     select technology_id, name, category, (row_number() over ())::integer as g
     from technologies
@@ -16,6 +17,7 @@ cells as (
                                 $role_family, $sources) s
     join numbered t using (technology_id)
     where ($category = '' or s.category = $category) and $whole_upto::date is null
+      and $dimension_upto::date is null
     group by all
 ),
 ranked as (
@@ -32,8 +34,10 @@ quartiles as (
 ),
 stored as (
     select t.g, w.postings, w.p25, w.median, w.p75
-    from pay_quartiles_whole w join numbered t using (technology_id)
-    where w.upto_month = $whole_upto::date and ($category = '' or w.category = $category)
+    from stored_quartiles($whole_upto, $dimension_upto, $countries, $remote, $seniority,
+                          $role_family, $sources) w
+    join numbered t using (technology_id)
+    where $category = '' or w.category = $category
 ),
 final as (
     select t.technology_id, t.name, t.category, q.postings, q.p25, q.median, q.p75
