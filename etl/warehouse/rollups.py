@@ -372,42 +372,47 @@ DERIVED_SQL = {
     # dimension over the default range, which would otherwise rank that value's rows of
     # salary_technologies over every month (6.3M rows for remote postings at 10M postings:
     # about 0.5 s of learn_next). Each dimension's pay summed from the pay tables
-    # (PAY_BY_DIMENSION), then the quartiles by pay_quartiles_whole's own steps.
+    # (PAY_BY_DIMENSION), then the quartiles by pay_quartiles_whole's own steps (bands, then
+    # the values of the bands holding the ranks), each end's counts taken from the same rows.
     "pay_quartiles_by_dimension": """
         with ends as (
             select distinct upto_month, upto_month = max(upto_month) over () as last_end
             from pay_quartiles_whole
         ),
         summed as materialized ({pay_by_dimension}),
-        cells as materialized (
-            select e.upto_month, s.dimension, s.value, s.technology_id, s.category, s.usd,
-                   if(e.last_end, s.n_all, s.n_before)::double as n
-            from summed s cross join ends e
-            where if(e.last_end, s.n_all, s.n_before) > 0
+        -- the bands' counts through both ends at once, then the running counts per end (a
+        -- few rows per band): the pay rows are not repeated per end
+        band_counts as (
+            select dimension, value, technology_id, pay_band(usd) as band,
+                   sum(n_all)::double as n_all, sum(n_before)::double as n_before
+            from summed group by all
         ),
         bands as (
-            select upto_month, dimension, value, technology_id, band, n,
+            select upto_month, last_end, dimension, value, technology_id, band, n,
                    sum(n) over (partition by upto_month, dimension, value, technology_id
                                 order by band) as upto,
                    sum(n) over (partition by upto_month, dimension, value, technology_id)
                        as total
-            from (select upto_month, dimension, value, technology_id, pay_band(usd) as band,
-                         sum(n) as n
-                  from cells group by all)
+            from (select e.upto_month, e.last_end, c.dimension, c.value, c.technology_id,
+                         c.band, if(e.last_end, c.n_all, c.n_before) as n
+                  from band_counts c cross join ends e
+                  where if(e.last_end, c.n_all, c.n_before) > 0)
+        ),
+        needed as (
+            select * from bands
+            where holds_quantile(upto, n, total, 0.25) or holds_quantile(upto, n, total, 0.5)
+               or holds_quantile(upto, n, total, 0.75)
         ),
         ranked as (
-            select c.upto_month, c.dimension, c.value, c.technology_id, c.category, c.usd,
+            select b.upto_month, s.dimension, s.value, s.technology_id, s.category, s.usd,
                    b.total,
-                   b.upto - b.n + sum(c.n) over (
-                       partition by c.upto_month, c.dimension, c.value, c.technology_id, b.band
-                       order by c.usd) as upto
-            from cells c join bands b on b.upto_month = c.upto_month
-                 and b.dimension = c.dimension and b.value = c.value
-                 and b.technology_id is not distinct from c.technology_id
-                 and b.band = pay_band(c.usd)
-            where holds_quantile(b.upto, b.n, b.total, 0.25)
-               or holds_quantile(b.upto, b.n, b.total, 0.5)
-               or holds_quantile(b.upto, b.n, b.total, 0.75)
+                   b.upto - b.n + sum(if(b.last_end, s.n_all, s.n_before)::double) over (
+                       partition by b.upto_month, s.dimension, s.value, s.technology_id, b.band
+                       order by s.usd) as upto
+            from summed s join needed b on b.dimension = s.dimension and b.value = s.value
+                 and b.technology_id is not distinct from s.technology_id
+                 and b.band = pay_band(s.usd)
+            where if(b.last_end, s.n_all, s.n_before) > 0
         )
         select upto_month, dimension, value, technology_id, any_value(category) as category,
                any_value(total)::bigint as postings,
