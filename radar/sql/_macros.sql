@@ -212,29 +212,32 @@ create or replace macro us_state_technologies_in(date_from, date_to, countries, 
                date_from, date_to, sources, countries, remotes, seniorities, roles);
 
 -- The end month of the stored whole-range pay quartiles (pay_quartiles_whole: the build's
--- answers for every month with pay through upto_month, all cells) that answer a query with
--- these filters, else null: no dimension narrowed and a date range that takes exactly the
--- months with pay through that end (from the first; none after it). radar.queries binds it
--- as $whole_upto with a first statement (WHOLE_UPTO) in every query naming $whole_upto, so
--- the branch a query does not take is dropped when it is planned.
-create or replace macro whole_pay_upto(date_from, date_to, countries, remotes, seniorities,
-                                       roles, sources) as (
+-- answers for every month with pay through upto_month) whose months a date range takes
+-- exactly (from the first; none after it), when the filters are ones the stored answers hold
+-- (answered), else null.
+create or replace macro answered_end(date_from, date_to, answered) as (
     select max(upto_month) from pay_quartiles_whole
-    where unfiltered(countries, remotes, seniorities, roles, sources)
+    where answered
       and date_from::date <= first_month and upto_month <= date_to::date
       and (next_month is null or date_to::date < next_month));
 
--- The same end for a view narrowed to one value of one dimension (one country, one remote
--- status, ...) over the same date ranges: the build's quartiles per dimension value
--- (pay_quartiles_by_dimension) answer it; else null. radar.queries binds it beside whole_upto,
--- as $dimension_upto.
+-- That end for a view with no dimension narrowed: pay_quartiles_whole and the tables beside
+-- it (all cells) answer it. radar.queries binds it as $whole_upto with a first statement
+-- (WHOLE_UPTO) in every query naming $whole_upto, so the branch a query does not take is
+-- dropped when it is planned.
+create or replace macro whole_pay_upto(date_from, date_to, countries, remotes, seniorities,
+                                       roles, sources) as
+    answered_end(date_from, date_to,
+                 unfiltered(countries, remotes, seniorities, roles, sources));
+
+-- That end for a view narrowed to one value of one dimension (one country, one remote
+-- status, ...): the build's quartiles per dimension value (pay_quartiles_by_dimension) answer
+-- it. radar.queries binds it beside whole_upto, as $dimension_upto.
 create or replace macro dimension_pay_upto(date_from, date_to, countries, remotes, seniorities,
-                                           roles, sources) as (
-    select max(upto_month) from pay_quartiles_whole
-    where narrowed_dimensions(countries, remotes, seniorities, roles, sources) = 1
-      and len(narrowed_values(countries, remotes, seniorities, roles, sources)) = 1
-      and date_from::date <= first_month and upto_month <= date_to::date
-      and (next_month is null or date_to::date < next_month));
+                                           roles, sources) as
+    answered_end(date_from, date_to,
+                 narrowed_dimensions(countries, remotes, seniorities, roles, sources) = 1
+                 and len(narrowed_values(countries, remotes, seniorities, roles, sources)) = 1);
 
 -- The stored pay quartiles (technology_id, category, postings, p25, median, p75; the market's
 -- with technology_id null) that answer the filters: pay_quartiles_whole through whole_upto,
