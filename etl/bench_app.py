@@ -4,7 +4,8 @@ server start and from page open to the first Plotly chart drawn, and where that 
 server's own marks, radar/timeline.py; the browser's websocket and Plotly bundle; CPU seconds of
 the server and of the browser until then); then every page visited in turn and the server
 process's resident memory (VmRSS from /proc) after each; then the first chart for a browser
-that has opened the app before (first_chart_returning).
+that has opened the app before (first_chart_returning), and the floor under it: the first chart
+of a page holding one Plotly chart and nothing else (first_chart_floor).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import tempfile
 import time
@@ -299,6 +301,7 @@ def bench_app(warehouse: Path) -> dict:
     print(f"  server RSS after every page: {out['rss_after_all_mb']:.0f} MB, peak "
           f"{out['rss_peak_mb']:.0f} MB (goal < 1 GB)")
     out["returning"] = first_chart_returning(warehouse)
+    out["floor"] = first_chart_floor()
     return out
 
 
@@ -343,3 +346,76 @@ def first_chart_returning(warehouse: Path) -> dict[str, float]:
     print("  first chart after the page opened, one browser profile, browser and server started "
           "anew each time: " + ", ".join(f"{visit} {out[visit]:.2f} s" for visit in VISITS))
     return out
+
+
+# The floor under the app's first chart: a Streamlit page holding a title and one Plotly chart of
+# 24 points, nothing else (no sidebar, no query, no data), served by plain `streamlit run` with
+# the app's server settings. What Streamlit's frontend and Plotly cost a cold browser on this
+# machine before any chart can appear; the app's own first chart comes on top of it.
+FLOOR_APP = """\
+import plotly.graph_objects as go
+import streamlit as st
+
+st.title("One chart")
+st.plotly_chart(go.Figure(go.Scatter(x=list(range(24)), y=[i * i % 17 for i in range(24)])))
+"""
+FLOOR_STARTS = 5
+
+
+def floor_app(folder: Path) -> Path:
+    """FLOOR_APP written into folder, beside the project's .streamlit/config.toml (usage
+    statistics off); the script's path."""
+    (folder / ".streamlit").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(PROJECT_ROOT / ".streamlit" / "config.toml",
+                    folder / ".streamlit" / "config.toml")
+    script = folder / "one_chart.py"
+    script.write_text(FLOOR_APP, encoding="utf-8")
+    return script
+
+
+def floor_argv(script: Path, port: int) -> list[str]:
+    """`streamlit run script` with the flags the app's server takes (radar.serve.server_argv)."""
+    from radar.serve import server_argv
+    argv = server_argv(port)
+    return [argv[0], "-m", "streamlit", "run", str(script), *argv[argv.index("app.py") + 1:]]
+
+
+def first_chart_floor(starts: int = FLOOR_STARTS) -> dict:
+    """The first chart of FLOOR_APP from page open, as bench_app times the app's (a new browser
+    and a new server each start, the page opened as soon as the server answers, the page's
+    clock); ``starts`` cold starts. Printed and returned: the times in seconds and how many
+    Plotly charts the page held when its run ended."""
+    from playwright.sync_api import sync_playwright
+
+    from radar.serve import wait_healthy
+    folder = Path(tempfile.mkdtemp(prefix="hiring-radar-floor-"))
+    script = floor_app(folder)
+    times: list[float] = []
+    charts = []
+    try:
+        with sync_playwright() as p:
+            for _ in range(starts):
+                browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.add_init_script(FIRST_CHART_SCRIPT)
+                port = free_port()
+                server = subprocess.Popen(floor_argv(script, port), cwd=folder,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                try:
+                    wait_healthy(f"http://127.0.0.1:{port}", server)
+                    opened = time.time()
+                    page.goto(f"http://127.0.0.1:{port}")
+                    times.append(_wait_first_chart(page) - opened)
+                    _wait_idle(page)
+                    charts.append(page.locator(".js-plotly-plot").count())
+                finally:
+                    browser.close()
+                    _stop_server(server)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    ordered = sorted(times)
+    print(f"  the floor: a Streamlit page of one Plotly chart and nothing else (plain `streamlit "
+          f"run`, same browser and settings), first chart {statistics.median(times):.2f} s "
+          f"after the page opened (median of {len(times)} cold starts; "
+          f"{ordered[0]:.2f}-{ordered[-1]:.2f} s)")
+    return {"seconds": times, "charts": charts}

@@ -118,3 +118,21 @@ def test_the_benchs_first_chart_clock_refuses_a_page_without_its_script(page, ap
     page.goto(app_url)
     with pytest.raises(RuntimeError, match="FIRST_CHART_SCRIPT"):
         bench_app._wait_first_chart(page)
+
+
+def test_the_floor_is_one_chart_served_by_plain_streamlit(chromium, tmp_path):
+    """`make bench`'s floor (etl.bench_app.first_chart_floor): a page of one Plotly chart and no
+    sidebar, served by plain `streamlit run` with the app's server flags, timed by the same
+    clock as the app's first chart; one figure per cold start, each within its visit."""
+    script = bench_app.floor_app(tmp_path)
+    argv = bench_app.floor_argv(script, 8501)
+    assert argv[1:5] == ["-m", "streamlit", "run", str(script)]
+    assert argv[argv.index("--server.address") + 1] == "127.0.0.1"
+    assert argv[argv.index("--browser.gatherUsageStats") + 1] == "false"
+    config = (tmp_path / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    assert "gatherUsageStats = false" in config  # the project's own settings beside the page
+    began = time.time()
+    figures = bench_app.first_chart_floor(starts=2)
+    assert figures["charts"] == [1, 1]
+    assert len(figures["seconds"]) == 2
+    assert all(0 < s < time.time() - began for s in figures["seconds"])
