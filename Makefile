@@ -36,6 +36,7 @@ bench: setup spark warehouse  ## build time and memory per stage (N=postings), S
 	$(PY) -m etl.bench_spark --n $(N)  # Spark local-mode build beside the in-process one
 	-$(PY) -m etl.evaluate --bench  # tagger speed on the real labelled postings (needs ../shared)
 	-$(PY) -m etl.evaluate --bench --texts linkedin  # and on the real LinkedIn descriptions
+	-$(PY) -m etl.evaluate --bench --texts linkedin --command --n 100000  # through `python -m etl tag` on a file
 
 AT ?= 10000000
 bench-scale: setup browser  ## every named query's warm p50/p95 (default, narrow filters) on the N sample scaled up to AT postings, app memory and first chart (docs/scale.md), a month appended at AT postings

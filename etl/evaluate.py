@@ -5,6 +5,7 @@ technologies a reader found; the posting texts are loaded from that folder at ru
 
     python -m etl.evaluate [--shared PATH] [--labels PATH] [--verbose]
     python -m etl.evaluate --bench [--texts labelled|linkedin] [--shared PATH] [--n 20000]
+    python -m etl.evaluate --bench --command ...   (through `python -m etl tag` on a file)
     python -m etl.evaluate --draw 160 --months 2012-12:2017-12 --seed 2017   (era sample refs)
     python -m etl.evaluate --draw 100 --months 2018-01:2024-12 --seed 2018   (fresh audit refs)
 
@@ -19,7 +20,10 @@ import csv
 import gzip
 import json
 import random
+import resource
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -215,6 +219,28 @@ def bench(tagger: Tagger, texts: list[str], n: int = 20_000) -> float:
     return n / (time.process_time() - began)
 
 
+def bench_command(texts: list[str], n: int = 20_000) -> tuple[int, float, float]:
+    """`python -m etl tag` as a user runs it, on a file of the texts repeated to n JSON lines
+    {"id", "text"}, its answers written to a file: (lines answered with technologies, wall
+    seconds, CPU seconds of the command). Start-up, reading and writing JSON included."""
+    with tempfile.TemporaryDirectory(prefix="hiring-radar-tag-") as tmp:
+        given, answers = Path(tmp) / "texts.jsonl", Path(tmp) / "tags.jsonl"
+        with given.open("w", encoding="utf-8") as out:
+            for i in range(n):
+                out.write(json.dumps({"id": i, "text": texts[i % len(texts)]}) + "\n")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        began = time.perf_counter()
+        with given.open("rb") as stdin, answers.open("wb") as stdout:
+            subprocess.run([sys.executable, "-m", "etl", "tag"], stdin=stdin, stdout=stdout,
+                           cwd=PROJECT_ROOT, check=True)
+        wall = time.perf_counter() - began
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        with answers.open(encoding="utf-8") as lines:
+            answered = sum(1 for line in lines if "technologies" in json.loads(line))
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return answered, wall, cpu
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl.evaluate",
                                      description=__doc__.split("\n")[0])
@@ -226,6 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--texts", choices=("labelled", "linkedin"), default="labelled",
                         help="benchmark texts: the labelled postings, or the 500 real LinkedIn "
                              "descriptions (title and body) of the shared folder")
+    parser.add_argument("--command", action="store_true",
+                        help="with --bench: time `python -m etl tag` on a file of the texts "
+                             "(start-up, JSON in and out included), as a user runs it")
     parser.add_argument("--draw", type=int, default=None, metavar="N",
                         help="print references of N archive postings drawn at random (to label)")
     parser.add_argument("--months", default="2012-12:2017-12", metavar="FIRST:LAST",
@@ -246,8 +275,16 @@ def main(argv: list[str] | None = None) -> int:
             texts = list(_linkedin(args.shared / LINKEDIN_SAMPLE).values())
         else:
             texts = [posting_text(args.shared, x.source, x.file, x.id) for x in labels]
-        rate = bench(tagger, texts, args.n)
         chars = sum(map(len, texts)) / len(texts)
+        if args.command:
+            answered, wall, cpu = bench_command(texts, args.n)
+            print(f"{answered / wall:,.0f} postings/s through `python -m etl tag` on a file of "
+                  f"{answered:,} JSON lines, wall time with start-up ({wall:.2f} s; "
+                  f"{answered / cpu:,.0f}/s of its CPU time): {len(texts)} {args.texts} texts of "
+                  f"{chars:,.0f} characters on average, repeated; tagger {tagger.version}, "
+                  f"{tagger_runs()}")
+            return 0
+        rate = bench(tagger, texts, args.n)
         print(f"{rate:,.0f} postings/s on one core, CPU time ({args.n:,} postings: {len(texts)} "
               f"{args.texts} texts of {chars:,.0f} characters on average, repeated; "
               f"tagger {tagger.version}, {tagger_runs()})")
