@@ -380,37 +380,40 @@ def floor_argv(script: Path, port: int) -> list[str]:
     return [argv[0], "-m", "streamlit", "run", str(script), *argv[argv.index("app.py") + 1:]]
 
 
-def first_chart_floor(starts: int = FLOOR_STARTS) -> dict:
+def first_chart_floor(starts: int = FLOOR_STARTS, launcher=None) -> dict:
     """The first chart of FLOOR_APP from page open, as bench_app times the app's (a new browser
     and a new server each start, the page opened as soon as the server answers, the page's
-    clock); ``starts`` cold starts. Printed and returned: the times in seconds and how many
-    Plotly charts the page held when its run ended."""
-    from playwright.sync_api import sync_playwright
-
+    clock); ``starts`` cold starts. ``launcher``: the Playwright browser type that starts
+    Chromium (one of a Playwright already running, as in the browser tests); None starts
+    Playwright here. Printed and returned: the times in seconds and how many Plotly charts the
+    page held when its run ended."""
+    if launcher is None:
+        from playwright.sync_api import sync_playwright
+        with sync_playwright() as p:
+            return first_chart_floor(starts, p.chromium)
     from radar.serve import wait_healthy
     folder = Path(tempfile.mkdtemp(prefix="hiring-radar-floor-"))
     script = floor_app(folder)
     times: list[float] = []
     charts = []
     try:
-        with sync_playwright() as p:
-            for _ in range(starts):
-                browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                page.add_init_script(FIRST_CHART_SCRIPT)
-                port = free_port()
-                server = subprocess.Popen(floor_argv(script, port), cwd=folder,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                try:
-                    wait_healthy(f"http://127.0.0.1:{port}", server)
-                    opened = time.time()
-                    page.goto(f"http://127.0.0.1:{port}")
-                    times.append(_wait_first_chart(page) - opened)
-                    _wait_idle(page)
-                    charts.append(page.locator(".js-plotly-plot").count())
-                finally:
-                    browser.close()
-                    _stop_server(server)
+        for _ in range(starts):
+            browser = launcher.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.add_init_script(FIRST_CHART_SCRIPT)
+            port = free_port()
+            server = subprocess.Popen(floor_argv(script, port), cwd=folder,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                wait_healthy(f"http://127.0.0.1:{port}", server)
+                opened = time.time()
+                page.goto(f"http://127.0.0.1:{port}")
+                times.append(_wait_first_chart(page) - opened)
+                _wait_idle(page)
+                charts.append(page.locator(".js-plotly-plot").count())
+            finally:
+                browser.close()
+                _stop_server(server)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     ordered = sorted(times)

@@ -120,7 +120,7 @@ def test_the_benchs_first_chart_clock_refuses_a_page_without_its_script(page, ap
         bench_app._wait_first_chart(page)
 
 
-def test_the_floor_is_one_chart_served_by_plain_streamlit(chromium, tmp_path):
+def test_the_floor_is_one_chart_served_by_plain_streamlit(browser, tmp_path):
     """`make bench`'s floor (etl.bench_app.first_chart_floor): a page of one Plotly chart and no
     sidebar, served by plain `streamlit run` with the app's server flags, timed by the same
     clock as the app's first chart; one figure per cold start, each within its visit."""
@@ -132,7 +132,7 @@ def test_the_floor_is_one_chart_served_by_plain_streamlit(chromium, tmp_path):
     config = (tmp_path / ".streamlit" / "config.toml").read_text(encoding="utf-8")
     assert "gatherUsageStats = false" in config  # the project's own settings beside the page
     began = time.time()
-    figures = bench_app.first_chart_floor(starts=2)
+    figures = bench_app.first_chart_floor(starts=2, launcher=browser.browser_type)
     assert figures["charts"] == [1, 1]
     assert len(figures["seconds"]) == 2
     assert all(0 < s < time.time() - began for s in figures["seconds"])
