@@ -253,6 +253,11 @@ create or replace macro stored_quartiles(whole_upto, dimension_upto, countries, 
       and dimension = narrowed_dimension(countries, remotes, seniorities, roles, sources)
       and value = narrowed_values(countries, remotes, seniorities, roles, sources)[1];
 
+-- Whether stored_quartiles holds the answer (either end bound): a query then reads it there and
+-- drops its computing branch (the ends are bound constants, so the branch goes when planned).
+create or replace macro quartiles_stored(whole_upto, dimension_upto) as (
+    whole_upto::date is not null or dimension_upto::date is not null);
+
 -- A row of salary_cells_whole or salary_technology_cells_whole: its count through whole_upto,
 -- the last month with pay (n_all) or the one before (n_before).
 create or replace macro counted_through(whole_upto, last_month, n_all, n_before) as

@@ -124,7 +124,7 @@ paid_values as (
     from salary_technologies_in($date_from, $date_to, $countries, $remote, $seniority,
                                 $role_family, $sources) s
     join numbered t using (technology_id)
-    where $whole_upto::date is null and $dimension_upto::date is null
+    where not quartiles_stored($whole_upto, $dimension_upto)
 ),
 paid_bands as (
     select g, band, n, sum(n) over (partition by g order by band) as upto,
@@ -154,7 +154,7 @@ market_values as (
     select salary_annual_usd as usd, n::double as n
     from salary_values_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
                           $sources)
-    where $whole_upto::date is null and $dimension_upto::date is null
+    where not quartiles_stored($whole_upto, $dimension_upto)
 ),
 market_bands as (
     select band, n, sum(n) over (order by band) as upto, sum(n) over () as total
@@ -170,14 +170,14 @@ market as (
     select coalesce(any_value(total), 0) as market_paid,
            weighted_quantile(usd, upto, total, 0.5) as market_median
     from market_ranked
-    having $whole_upto::date is null and $dimension_upto::date is null
+    having not quartiles_stored($whole_upto, $dimension_upto)
     union all
     -- one row always, as above (a value of a dimension may have no pay)
     select coalesce(any_value(postings), 0), any_value(median)
     from stored_quartiles($whole_upto, $dimension_upto, $countries, $remote, $seniority,
                           $role_family, $sources)
     where technology_id is null
-    having $whole_upto::date is not null or $dimension_upto::date is not null
+    having quartiles_stored($whole_upto, $dimension_upto)
 ),
 final as (
     select c.technology_id, tech.name, tech.category,

@@ -25,8 +25,7 @@ valued as (
     join numbered t using (technology_id)
     left join rates r on r.country = s.country and r.year = year(s.month)
     where ($category = '' or s.category = $category)
-      and not (($whole_upto::date is not null or $dimension_upto::date is not null)
-               and len($rates) = 0)
+      and not (quartiles_stored($whole_upto, $dimension_upto) and len($rates) = 0)
 ),
 -- the quartiles sort only the values of the bands that hold their ranks (pay_band: 1,000
 -- US dollars, or local units)

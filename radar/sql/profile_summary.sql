@@ -17,7 +17,7 @@ usd as (
     select salary_annual_usd as usd, sum(n)::double as n
     from salary_values_in($date_from, $date_to, $countries, $remote, $seniority, $role_family,
                           $sources)
-    where $whole_upto::date is null and $dimension_upto::date is null
+    where not quartiles_stored($whole_upto, $dimension_upto)
     group by all
 ),
 ranked as (
@@ -31,7 +31,7 @@ computed as (
     from ranked
 ),
 pay as (
-    select * from computed where $whole_upto::date is null and $dimension_upto::date is null
+    select * from computed where not quartiles_stored($whole_upto, $dimension_upto)
     union all
     -- one row always, as computed (a value of a dimension may have no pay)
     select coalesce(any_value(postings), 0)::bigint as with_pay, any_value(p25) as p25_usd,
@@ -39,7 +39,7 @@ pay as (
     from stored_quartiles($whole_upto, $dimension_upto, $countries, $remote, $seniority,
                           $role_family, $sources)
     where technology_id is null
-    having $whole_upto::date is not null or $dimension_upto::date is not null
+    having quartiles_stored($whole_upto, $dimension_upto)
 ),
 final as (
     select * from counts, pay

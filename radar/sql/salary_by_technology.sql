@@ -16,8 +16,8 @@ cells as (
     from salary_technologies_in($date_from, $date_to, $countries, $remote, $seniority,
                                 $role_family, $sources) s
     join numbered t using (technology_id)
-    where ($category = '' or s.category = $category) and $whole_upto::date is null
-      and $dimension_upto::date is null
+    where ($category = '' or s.category = $category)
+      and not quartiles_stored($whole_upto, $dimension_upto)
     group by all
 ),
 ranked as (
