@@ -153,10 +153,12 @@ def _wait_idle(page, timeout: float = 600.0) -> None:
         timeout=timeout * 1000, polling=100)
 
 
-def _start_server(port: int, env: dict) -> subprocess.Popen:
-    """The app's server as `make run` starts it, on port, its output discarded."""
+def _start_server(port: int, env: dict | None = None, argv: list[str] | None = None,
+                  cwd: Path = PROJECT_ROOT) -> subprocess.Popen:
+    """A server on port, its output discarded: the app's as `make run` starts it, or argv's
+    (run in cwd)."""
     from radar.serve import server_argv
-    return subprocess.Popen(server_argv(port), cwd=PROJECT_ROOT, env=env,
+    return subprocess.Popen(argv or server_argv(port), cwd=cwd, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -402,8 +404,7 @@ def first_chart_floor(starts: int = FLOOR_STARTS, launcher=None) -> dict:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.add_init_script(FIRST_CHART_SCRIPT)
             port = free_port()
-            server = subprocess.Popen(floor_argv(script, port), cwd=folder,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            server = _start_server(port, argv=floor_argv(script, port), cwd=folder)
             try:
                 wait_healthy(f"http://127.0.0.1:{port}", server)
                 opened = time.time()
