@@ -18,6 +18,7 @@ from pathlib import Path
 import ahocorasick_rs
 
 from etl.transforms import salary
+from etl.transforms.caseless import Caseless
 
 WORDS = Path(__file__).resolve().parents[1] / "data" / "requirements.toml"
 DEGREE_LEVELS = ("bachelor", "master", "phd")  # lowest first
@@ -113,7 +114,8 @@ def _rules() -> dict:
         "role_noun_anywhere": re.compile(rf"\b(?:{'|'.join(sen['role_nouns'])})\b", re.I),
         "title_word": re.compile(_TITLE_WORD, re.I),
         # either of the two above: what a line naming a role holds
-        "role_or_title": _alternation([rf"\b(?:{'|'.join(sen['role_nouns'])})\b", _TITLE_WORD]),
+        "role_or_title": Caseless(_alternation([rf"\b(?:{'|'.join(sen['role_nouns'])})\b",
+                                                _TITLE_WORD]).pattern),
         "role_hints": tuple(sen["role_hints"]) + _TITLE_HINTS,
         "level_hints": {level: tuple(sen["level_hints"][level]) for level in LEVELS},
         # the same as literal alternations: one scan for "any of the level's hints in a snippet"
@@ -121,7 +123,7 @@ def _rules() -> dict:
                               for level in LEVELS},
         "hiring_starts": tuple(sen["hiring_starts"]),
         "not_level": _alternation(sen["not_level"]),
-        "not_role_line": _alternation(sen["not_role_line"]),
+        "not_role_line": Caseless(_alternation(sen["not_role_line"]).pattern),
         # the word start (zero-width, one way to match) tried once per position, not per phrase
         "hiring": _alternation([r"\b(?:" + "|".join(rf"(?:{p})\b" for p in sen["hiring_phrases"])
                                 + ")"]),
