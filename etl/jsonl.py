@@ -6,6 +6,9 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
+# json.dumps with an option makes a new encoder each call; one made once writes the same text
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
 
 class LineProblem(ValueError):
     """What is wrong with a field of one input line (written as that line's error)."""
@@ -20,7 +23,7 @@ def answer_jsonl(lines: Iterable[str], out: TextIO,
     for line_no, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        out.write(json.dumps(_answer_line(line, line_no, answer), ensure_ascii=False) + "\n")
+        out.write(_ENCODE(_answer_line(line, line_no, answer)) + "\n")
         count += 1
     return count
 
