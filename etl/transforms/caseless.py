@@ -110,12 +110,11 @@ class Caseless:
         self.any_text = re.compile(source, flags | re.IGNORECASE)
         self.lowered = re.compile(lowered_source(source), flags & ~re.IGNORECASE)
 
-    def over(self, text: str, lowered: str | None = None) -> tuple[re.Pattern, str]:
+    def over(self, text: str) -> tuple[re.Pattern, str]:
         """(pattern, subject) to match in text: the lowered pattern and the lowered text when
-        text lowers safely, else the IGNORECASE pattern and text. ``lowered``: text.lower()
-        when known (its case-folding is the same where the text lowers safely)."""
+        text lowers safely, else the IGNORECASE pattern and text."""
         if lowers_safely(text):
-            return self.lowered, text.lower() if lowered is None else lowered
+            return self.lowered, text.lower()
         return self.any_text, text
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match | None:
