@@ -16,7 +16,7 @@ else
 WAREHOUSE := data/warehouse
 endif
 
-.PHONY: run test lint bench bench-scale eval setup spark java warehouse sample embedded compare browser clean help
+.PHONY: run test lint bench bench-scale eval setup spark java warehouse sample embedded compare browser valgrind clean help
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -25,18 +25,19 @@ run: setup warehouse  ## set up, build the warehouse if missing (DATA=sample: th
 	HIRING_RADAR_WAREHOUSE=$(WAREHOUSE) $(PY) -m radar.serve run app.py --server.address 127.0.0.1 --server.port 8501 \
 		--browser.gatherUsageStats false --server.headless true
 
-test: setup spark warehouse browser  ## set up and run the whole test suite
+test: setup spark warehouse browser valgrind  ## set up and run the whole test suite
 	$(PY) -m pytest
 
 lint: setup  ## ruff
 	$(VENV)/bin/ruff check .
 
-bench: setup spark warehouse  ## build time and memory per stage (N=postings), Spark beside in-process, query, tagger, export timings, HN archive ingest and build time and memory
+bench: setup spark warehouse valgrind  ## build time and memory per stage (N=postings), Spark beside in-process, query, tagger, export timings, HN archive ingest and build time and memory, instructions a posting
 	$(PY) -m etl.bench --n $(N)
 	$(PY) -m etl.bench_spark --n $(N)  # Spark local-mode build beside the in-process one
 	-$(PY) -m etl.evaluate --bench  # tagger speed on the real labelled postings (needs ../shared)
 	-$(PY) -m etl.evaluate --bench --texts linkedin  # and on the real LinkedIn descriptions
 	-$(PY) -m etl.evaluate --bench --texts linkedin --command --n 100000  # through `python -m etl tag` on a file
+	-$(PY) -m etl.bench_instructions  # instructions a posting (callgrind): steady where timings wander
 
 AT ?= 10000000
 bench-scale: setup browser  ## every named query's warm p50/p95 (default, narrow filters) on the N sample scaled up to AT postings, app memory and first chart (docs/scale.md), a month appended at AT postings
@@ -103,6 +104,10 @@ browser:  ## Debian's Chromium for static chart export and the browser tests
 	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			chromium fonts-liberation >/dev/null)
+
+valgrind:  ## Debian's valgrind, whose callgrind counts instructions for make bench
+	@command -v valgrind >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null)
 
 clean:  ## remove the virtualenv and generated data (keeps nothing but the code)
 	rm -rf $(VENV) data/raw data/warehouse data/.warehouse-* data/sample-warehouse \
