@@ -2,7 +2,7 @@
 
 Timings on a shared 2-core machine wander by 10% from one run to the next, more than most single
 speed changes gain; instruction counts do not (the same code on the same input counts the same
-to within 0.01%, whatever else runs, with Python's hash seed fixed and Polars on one thread).
+to within 0.03%, whatever else runs, with Python's hash seed fixed and Polars on one thread).
 Two counts, each the difference of a run on more input and one on less, so that start-up
 (imports, the taxonomy's automata) drops out:
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import re
 import shutil
@@ -73,8 +72,9 @@ def counted(argv: list[str], stdin: Path | None = None) -> int:
 
 
 def stage1_passes(sample: Path, passes: int) -> int:
-    """staged_piece over every piece of the sample, ``passes`` times after one unmeasured piece
-    (which fills the caches every pass finds filled); the postings staged in the passes."""
+    """staged_piece over every piece of the sample, ``passes`` times, after one piece that fills
+    the caches every pass finds filled (run by every count, so their difference drops it); the
+    postings staged in the passes."""
     from etl.sources import sources
     from etl.warehouse import build as b
 
@@ -102,13 +102,11 @@ def stage1_instructions(folder: Path, n: int = SAMPLE_POSTINGS) -> tuple[int, fl
 
 def tag_instructions(texts: list[str], folder: Path, lines: tuple[int, int] = LINES) -> float:
     """Instructions a line of `python -m etl tag` on JSON lines of the texts (repeated)."""
-    runs = []
-    for n in lines:
-        given = folder / f"lines-{n}.jsonl"
-        with given.open("w", encoding="utf-8") as out:
-            for i in range(n):
-                out.write(json.dumps({"id": i, "text": texts[i % len(texts)]}) + "\n")
-        runs.append((n, counted([sys.executable, "-m", "etl", "tag"], stdin=given)))
+    from etl.evaluate import texts_as_lines
+
+    runs = [(n, counted([sys.executable, "-m", "etl", "tag"],
+                        stdin=texts_as_lines(texts, n, folder / f"lines-{n}.jsonl")))
+            for n in lines]
     return per_unit(*runs)
 
 

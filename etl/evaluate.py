@@ -219,15 +219,22 @@ def bench(tagger: Tagger, texts: list[str], n: int = 20_000) -> float:
     return n / (time.process_time() - began)
 
 
+def texts_as_lines(texts: list[str], n: int, path: Path) -> Path:
+    """path, written with n JSON lines {"id", "text"} of the texts (repeated), as `python -m etl
+    tag` reads them."""
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            out.write(json.dumps({"id": i, "text": texts[i % len(texts)]}) + "\n")
+    return path
+
+
 def bench_command(texts: list[str], n: int = 20_000) -> tuple[int, float, float]:
     """`python -m etl tag` as a user runs it, on a file of the texts repeated to n JSON lines
     {"id", "text"}, its answers written to a file: (lines answered with technologies, wall
     seconds, CPU seconds of the command). Start-up, reading and writing JSON included."""
     with tempfile.TemporaryDirectory(prefix="hiring-radar-tag-") as tmp:
-        given, answers = Path(tmp) / "texts.jsonl", Path(tmp) / "tags.jsonl"
-        with given.open("w", encoding="utf-8") as out:
-            for i in range(n):
-                out.write(json.dumps({"id": i, "text": texts[i % len(texts)]}) + "\n")
+        given = texts_as_lines(texts, n, Path(tmp) / "texts.jsonl")
+        answers = Path(tmp) / "tags.jsonl"
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         began = time.perf_counter()
         with given.open("rb") as stdin, answers.open("wb") as stdout:
