@@ -208,10 +208,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{info['months'][-1]}, taxonomy {info['taxonomy_version']}")
     elif args.command == "tag":
         from etl.transforms.tagger import tag_jsonl
-        tag_jsonl(sys.stdin, sys.stdout)
+        tag_jsonl(sys.stdin.buffer, sys.stdout)  # bytes: orjson reads UTF-8 as it is
     elif args.command == "salary":
         from etl.transforms.normalize import salary_jsonl
-        salary_jsonl(sys.stdin, sys.stdout, year=args.year)
+        salary_jsonl(sys.stdin.buffer, sys.stdout, year=args.year)
     return 0
 
 

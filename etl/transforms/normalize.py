@@ -291,7 +291,7 @@ def _salary_answer(record: dict, year: int) -> dict[str, Any]:
                                         when)}}
 
 
-def salary_jsonl(lines: Iterable[str], out: TextIO, year: int | None = None) -> int:
+def salary_jsonl(lines: Iterable[str | bytes], out: TextIO, year: int | None = None) -> int:
     """Reads JSON Lines {"id", "text"} (optional "currency": what "$" or "kr" means, and "year"
     of the exchange rate); writes one line per input {"id", "salary": null | {"min", "max",
     "currency", "period", "annual_usd"}} read by the build's own parser; returns the count.

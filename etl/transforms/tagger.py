@@ -1040,7 +1040,7 @@ def _default_tagger() -> Tagger:
 
 # ------------------------------------------------------------------ JSON Lines
 
-def tag_jsonl(lines: Iterable[str], out: TextIO) -> int:
+def tag_jsonl(lines: Iterable[str | bytes], out: TextIO) -> int:
     """Reads JSON Lines {"id", "text"}; writes one line per input {"id", "technologies":
     [{"name","category"}]}; returns count. A bad line writes {"id": null or its id, "error":
     "line N: ..."} and continues. Blank lines are skipped; the count is of lines written."""
