@@ -19,6 +19,7 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+import ahocorasick_rs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -64,10 +65,17 @@ def hostile_texts(n: int, seed: int = 5) -> list[str]:
     return texts
 
 
+@cache
+def alias_automaton():
+    """The C automaton of the default taxonomy's alias keys."""
+    return C_PASSES.alias_automaton(list(pure_tagger()._alias_keys(tagger_python().entries)))
+
+
 def differing(texts: list[str]) -> list[tuple[str, str]]:
     """(pass, text) for each text where a C pass differs from its Python pass: plain_text (and
     etl.text.plain_text, which calls it after NFKC), tags_as_lines (and etl.text.html_to_text,
-    which calls it), search_key and _glued_words on the text and on its normalised form."""
+    which calls it), search_key, _glued_words and the alias search (in any order: the tagger
+    sorts its hits) on the text and on its normalised form."""
     plain, tagger = pure_text(), pure_tagger()
     out = []
     for text in texts:
@@ -87,6 +95,10 @@ def differing(texts: list[str]) -> list[tuple[str, str]]:
             if C_PASSES.glued_words(form, tagger._ASCII_SHAPE, tagger._SHAPE_TABLE) != \
                     tagger_python()._glued_words(form):
                 out.append(("glued_words", form[:80]))
+            key = tagger.search_key(form)
+            if sorted(C_PASSES.alias_hits(alias_automaton(), key)) != \
+                    sorted(tagger_python()._alias_search(key)):
+                out.append(("alias_hits", form[:80]))
     return out
 
 
@@ -236,3 +248,86 @@ def test_turned_off_the_passes_are_python():
 @needs_build
 def test_the_benches_say_the_passes_run_compiled():
     assert compiled.tagger_runs() == "compiled"
+
+
+# ------------------------------------------------------------------ the alias automaton
+
+def _reference_hits(keys: list[str], text: str) -> list[tuple[int, int, int]]:
+    """Every occurrence of keys in " " + text + " " by ahocorasick_rs (the reference)."""
+    automaton = ahocorasick_rs.AhoCorasick(keys, implementation=ahocorasick_rs.Implementation.DFA)
+    return sorted(automaton.find_matches_as_indexes(f" {text} ", overlapping=True))
+
+
+@needs_build
+def test_alias_hits_in_long_texts_read_as_four_pieces():
+    """A text of 1,024 characters or more is read as four pieces at once: keys that straddle
+    where one piece ends, at every offset, are found once each, as are those at both ends."""
+    keys = list(pure_tagger()._alias_keys(tagger_python().entries))
+    automaton = alias_automaton()
+    words = ["python", "java", "go", "amazon", "web", "services", "ruby", "on", "rails", "sql",
+             "server", "c++", "node.js", "the", "a", "and", "with", "x"]
+    rng = random.Random(11)
+    texts = []
+    for n in (1_023, 1_024, 1_025, 1_500, 4_099, 20_000):
+        for _ in range(6):
+            text = ""
+            while len(text) < n:
+                text += rng.choice(words) + rng.choice([" ", "  ", ", "])
+            texts.append(text[:n])
+    # keys packed end to end: each piece boundary falls inside one somewhere
+    texts += [("amazon web services " * 100)[:k] for k in range(1_020, 1_100)]
+    found = 0
+    for text in texts:
+        hits = C_PASSES.alias_hits(automaton, text)
+        assert sorted(hits) == _reference_hits(keys, text)
+        assert [end for _, _, end in hits] == sorted(end for _, _, end in hits)  # by end
+        found += len(hits)
+    assert found > 10_000
+
+
+@needs_build
+def test_alias_hits_of_keys_with_characters_past_ascii():
+    """Keys of any characters (one class each, the rest one class), texts stored one, two and
+    four bytes a character, keys that overlap and nest, short texts and long ones."""
+    keys = [" ab ", "b", "bc", "é", "aé", "😀x", "x😀", "aaaa", "a", "ça va", "ab c", " "]
+    automaton = C_PASSES.alias_automaton(keys)
+    alphabet = ["a", "b", "c", " ", "é", "😀", "x", "ç", "v", "z", "ÿ", "Ā", "\U0001f600"]
+    rng = random.Random(3)
+    texts = ["", "a", "ab", "é", "😀x😀", "ça va", "aaaaaaaa", " ab  ab "]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 3_000)))
+              for _ in range(300)]
+    kinds = set()
+    for text in texts:
+        hits = C_PASSES.alias_hits(automaton, text)
+        assert sorted(hits) == _reference_hits(keys, text), text[:40]
+        kinds.add(max(map(ord, text), default=0).bit_length() // 8)
+    assert kinds == {0, 1, 2}  # ASCII or one byte, two bytes, four bytes a character
+    assert C_PASSES.alias_hits(automaton, "") == [(11, 0, 1), (11, 1, 2)]  # two spaces
+    assert sorted(C_PASSES.alias_hits(automaton, "ab")) == [
+        (0, 0, 4), (1, 2, 3), (8, 1, 2), (11, 0, 1), (11, 3, 4)]
+
+
+@needs_build
+def test_alias_hits_with_a_key_longer_than_a_piece():
+    keys = ["x" * 300, "xy", " y"]
+    automaton = C_PASSES.alias_automaton(keys)
+    for text in ["x" * 1_200 + "y", "x" * 5_000, ("x" * 299 + "y ") * 20]:
+        assert sorted(C_PASSES.alias_hits(automaton, text)) == _reference_hits(keys, text)
+    assert len(C_PASSES.alias_hits(automaton, "x" * 5_000)) == 5_000 - 300 + 1
+
+
+@needs_build
+def test_alias_automaton_refuses_bad_keys():
+    with pytest.raises(ValueError, match="key 1: keys must be non-empty strings"):
+        C_PASSES.alias_automaton(["a", ""])
+    with pytest.raises(ValueError, match="key 2: keys must be non-empty strings"):
+        C_PASSES.alias_automaton(["a", "b", 3])
+    with pytest.raises(ValueError, match="key 2: the same as key 0"):
+        C_PASSES.alias_automaton(["go", "java", "go"])
+    with pytest.raises(TypeError):
+        C_PASSES.alias_automaton(("a", "b"))
+    with pytest.raises(ValueError):  # not an automaton
+        C_PASSES.alias_hits(object(), "text")
+    with pytest.raises(TypeError):
+        C_PASSES.alias_hits(C_PASSES.alias_automaton(["a"]), b"text")
+    assert C_PASSES.alias_hits(C_PASSES.alias_automaton(["zz"]), "no match here") == []

@@ -11,6 +11,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__GNUC__)
@@ -723,11 +724,327 @@ done:
     return out;
 }
 
+/* ------------------------------------------------------------------ the alias automaton */
+
+/* Every occurrence of a set of keys in " " + text + " ", overlapping ones too: the tagger's
+   alias search (_AliasSearch; ahocorasick_rs's DFA is the reference). An Aho-Corasick automaton
+   made a full DFA over classes of characters: one class for each character some key holds, one
+   for all the others; a state is stored as its row's offset in the table, and the states that
+   end a key are numbered last, so one comparison tells whether a step ends one.
+   A DFA's step waits for the one before (a load from the table), so a long text is read as
+   LANES pieces at once, each step of one piece beside the others'. A piece after the first
+   starts at the root (longest - 1) characters before its first character: the automaton's
+   state is the longest suffix of what it has read that begins a key, at most `longest`
+   characters, so by the piece's first character it is the state a single scan would have. */
+
+#define AUTOMATON_NAME "etl.transforms._passes.automaton"
+#define LANES 4
+#define LANE_MIN 256 /* the fewest characters a piece is given; a longer key: one piece */
+
+typedef struct {
+    Py_ssize_t classes, states, keys, longest;
+    uint32_t emit_min; /* the offset of the first state that ends a key */
+    uint32_t start;    /* the state after the leading space */
+    uint32_t *next;    /* states x classes: the offset of the next state */
+    int32_t *key_at;   /* state -> the key that ends there, or -1 */
+    int32_t *link;     /* state -> the next state, along shorter suffixes, that ends a key, or -1 */
+    Py_ssize_t *key_length; /* key -> its length in characters */
+    uint16_t low[256];      /* the class of each code point below 256 (0: in no key) */
+    Py_ssize_t highs;       /* the code points from 256 up that keys hold, sorted */
+    Py_UCS4 *high;
+    uint16_t *high_class;
+} Automaton;
+
+static void automaton_free(Automaton *a) {
+    if (a == NULL) return;
+    PyMem_Free(a->next); PyMem_Free(a->key_at); PyMem_Free(a->link); PyMem_Free(a->key_length);
+    PyMem_Free(a->high); PyMem_Free(a->high_class); PyMem_Free(a);
+}
+
+static void automaton_capsule_free(PyObject *capsule) {
+    automaton_free(PyCapsule_GetPointer(capsule, AUTOMATON_NAME));
+}
+
+ALWAYS_INLINE uint32_t class_of(const Automaton *a, Py_UCS4 c) {
+    if (c < 256) return a->low[c];
+    Py_ssize_t lo = 0, hi = a->highs; /* binary search: few keys hold such characters */
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (a->high[mid] < c) lo = mid + 1; else hi = mid;
+    }
+    return lo < a->highs && a->high[lo] == c ? a->high_class[lo] : 0;
+}
+
+static int compare_code_points(const void *x, const void *y) {
+    Py_UCS4 a = *(const Py_UCS4 *)x, b = *(const Py_UCS4 *)y;
+    return (a > b) - (a < b);
+}
+
+/* the classes of the keys' characters; the keys checked (a list of non-empty str) */
+static int automaton_classes(Automaton *a, PyObject *keys, Py_ssize_t *total) {
+    Py_ssize_t m = PyList_GET_SIZE(keys), classes = 1, highs = 0;
+    *total = 0;
+    for (Py_ssize_t k = 0; k < m; k++) {
+        PyObject *key = PyList_GET_ITEM(keys, k);
+        if (!PyUnicode_Check(key) || PyUnicode_GET_LENGTH(key) == 0) {
+            PyErr_Format(PyExc_ValueError, "key %zd: keys must be non-empty strings", k);
+            return -1;
+        }
+        Py_ssize_t n = PyUnicode_GET_LENGTH(key);
+        *total += n;
+        if (n > a->longest) a->longest = n;
+    }
+    a->high = PyMem_Malloc(sizeof(Py_UCS4) * (size_t)(*total + 1));
+    if (a->high == NULL) { PyErr_NoMemory(); return -1; }
+    for (Py_ssize_t k = 0; k < m; k++) {
+        PyObject *key = PyList_GET_ITEM(keys, k);
+        int kind = PyUnicode_KIND(key);
+        const void *s = PyUnicode_DATA(key);
+        for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(key); i++) {
+            Py_UCS4 c = AT(kind, s, i);
+            if (c >= 256) a->high[highs++] = c;
+            else if (a->low[c] == 0) a->low[c] = (uint16_t)classes++;
+        }
+    }
+    qsort(a->high, (size_t)highs, sizeof(Py_UCS4), compare_code_points);
+    Py_ssize_t unique = 0;
+    for (Py_ssize_t i = 0; i < highs; i++)
+        if (unique == 0 || a->high[unique - 1] != a->high[i]) a->high[unique++] = a->high[i];
+    a->highs = unique;
+    a->high_class = PyMem_Malloc(sizeof(uint16_t) * (size_t)(unique + 1));
+    if (a->high_class == NULL) { PyErr_NoMemory(); return -1; }
+    for (Py_ssize_t i = 0; i < unique; i++) a->high_class[i] = (uint16_t)(classes + i);
+    classes += unique;
+    if (classes > 65535) {
+        PyErr_SetString(PyExc_ValueError, "the keys hold more than 65534 distinct characters");
+        return -1;
+    }
+    a->classes = classes;
+    return 0;
+}
+
+/* the trie of the keys made a DFA (missing steps are the fail state's, breadth first), then
+   renumbered so that the states ending a key come last, as offsets into the table */
+static int automaton_states(Automaton *a, PyObject *keys, Py_ssize_t total) {
+    Py_ssize_t C = a->classes, m = PyList_GET_SIZE(keys), nodes = 1;
+    int failed = -1;
+    if ((double)(total + 1) * (double)C >= 4294967295.0) {
+        PyErr_SetString(PyExc_ValueError, "the keys make too large an automaton");
+        return -1;
+    }
+    int32_t *trie = PyMem_Malloc(sizeof(int32_t) * (size_t)((total + 1) * C));
+    int32_t *key_at = PyMem_Malloc(sizeof(int32_t) * (size_t)(total + 1));
+    int32_t *fail = PyMem_Malloc(sizeof(int32_t) * (size_t)(total + 1));
+    int32_t *link = PyMem_Malloc(sizeof(int32_t) * (size_t)(total + 1));
+    int32_t *order = PyMem_Malloc(sizeof(int32_t) * (size_t)(total + 1));
+    int32_t *renamed = PyMem_Malloc(sizeof(int32_t) * (size_t)(total + 1));
+    a->key_length = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(m + 1));
+    if (!trie || !key_at || !fail || !link || !order || !renamed || !a->key_length) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    memset(trie, 0xff, sizeof(int32_t) * (size_t)((total + 1) * C));
+    memset(key_at, 0xff, sizeof(int32_t) * (size_t)(total + 1));
+    for (Py_ssize_t k = 0; k < m; k++) {
+        PyObject *key = PyList_GET_ITEM(keys, k);
+        int kind = PyUnicode_KIND(key);
+        const void *s = PyUnicode_DATA(key);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(key), state = 0;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            int32_t *step = &trie[state * C + class_of(a, AT(kind, s, i))];
+            if (*step < 0) *step = (int32_t)nodes++;
+            state = *step;
+        }
+        if (key_at[state] >= 0) {
+            PyErr_Format(PyExc_ValueError, "key %zd: the same as key %d", k, key_at[state]);
+            goto done;
+        }
+        key_at[state] = (int32_t)k;
+        a->key_length[k] = n;
+    }
+    Py_ssize_t head = 0, tail = 0;
+    fail[0] = 0; link[0] = -1; order[tail++] = 0;
+    while (head < tail) {
+        int32_t u = order[head++];
+        for (Py_ssize_t c = 0; c < C; c++) {
+            int32_t v = trie[u * C + c];
+            int32_t f = u == 0 ? 0 : trie[fail[u] * C + c];  /* fail[u]'s row is complete */
+            if (v < 0) { trie[u * C + c] = f; continue; }
+            fail[v] = f;
+            link[v] = key_at[f] >= 0 ? f : link[f];
+            order[tail++] = v;
+        }
+    }
+    /* the states that end no key first (the root, 0, among them), then those that do */
+    Py_ssize_t named = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (Py_ssize_t i = 0; i < nodes; i++) {
+            int32_t u = order[i];
+            int emits = key_at[u] >= 0 || link[u] >= 0;
+            if (emits == pass) renamed[u] = (int32_t)named++;
+        }
+    Py_ssize_t quiet = 0; /* the states that end no key */
+    for (Py_ssize_t u = 0; u < nodes; u++) quiet += !(key_at[u] >= 0 || link[u] >= 0);
+    a->emit_min = (uint32_t)(quiet * C);
+    a->states = nodes;
+    a->next = PyMem_Malloc(sizeof(uint32_t) * (size_t)(nodes * C));
+    a->key_at = PyMem_Malloc(sizeof(int32_t) * (size_t)nodes);
+    a->link = PyMem_Malloc(sizeof(int32_t) * (size_t)nodes);
+    if (!a->next || !a->key_at || !a->link) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t u = 0; u < nodes; u++) {
+        int32_t r = renamed[u];
+        for (Py_ssize_t c = 0; c < C; c++)
+            a->next[r * C + c] = (uint32_t)(renamed[trie[u * C + c]] * C);
+        a->key_at[r] = key_at[u];
+        a->link[r] = link[u] >= 0 ? renamed[link[u]] : -1;
+    }
+    a->keys = m;
+    a->start = a->next[0 + a->low[' ']];  /* the root is renamed 0 */
+    failed = 0;
+done:
+    PyMem_Free(trie); PyMem_Free(key_at); PyMem_Free(fail); PyMem_Free(link);
+    PyMem_Free(order); PyMem_Free(renamed);
+    return failed;
+}
+
+static PyObject *alias_automaton(PyObject *self, PyObject *keys) {
+    if (!PyList_Check(keys)) {
+        PyErr_SetString(PyExc_TypeError, "alias_automaton(keys): keys must be a list of str");
+        return NULL;
+    }
+    Automaton *a = PyMem_Calloc(1, sizeof(Automaton));
+    if (a == NULL) return PyErr_NoMemory();
+    Py_ssize_t total;
+    if (automaton_classes(a, keys, &total) < 0 || automaton_states(a, keys, total) < 0) {
+        automaton_free(a);
+        return NULL;
+    }
+    PyObject *capsule = PyCapsule_New(a, AUTOMATON_NAME, automaton_capsule_free);
+    if (capsule == NULL) automaton_free(a);
+    return capsule;
+}
+
+typedef struct {
+    Py_ssize_t *v; /* (key, start, end) after one another */
+    Py_ssize_t n, cap;
+} Hits;
+
+/* the keys ending at state (offset off), the last character at end - 1 of the padded string */
+static int hits_add(Hits *h, const Automaton *a, uint32_t off, Py_ssize_t end) {
+    Py_ssize_t state = off / a->classes;
+    for (int32_t s = a->key_at[state] >= 0 ? (int32_t)state : a->link[state]; s >= 0;
+         s = a->link[s]) {
+        if (h->n + 3 > h->cap) {
+            Py_ssize_t cap = h->cap ? h->cap * 2 : 48;
+            Py_ssize_t *v = PyMem_Realloc(h->v, sizeof(Py_ssize_t) * (size_t)cap);
+            if (v == NULL) { PyErr_NoMemory(); return -1; }
+            h->v = v; h->cap = cap;
+        }
+        int32_t key = a->key_at[s];
+        h->v[h->n++] = key;
+        h->v[h->n++] = end - a->key_length[key];
+        h->v[h->n++] = end;
+    }
+    return 0;
+}
+
+/* the scan of text (n characters of type T) in `lanes` pieces; each piece's hits in its Hits.
+   Piece k holds the characters [from[k], from[k + 1]); text index i is padded index i + 1. */
+#define SCAN_OF(T)                                                                           \
+    static int scan_##T(const Automaton *a, const T *s, Py_ssize_t n, int lanes,             \
+                        Hits *hits) {                                                        \
+        const uint32_t *next = a->next;                                                      \
+        const uint32_t em = a->emit_min;                                                     \
+        Py_ssize_t from[LANES + 1], lo[LANES];                                               \
+        uint32_t st[LANES];                                                                  \
+        for (int k = 0; k <= lanes; k++) from[k] = (Py_ssize_t)k * n / lanes;                \
+        for (int k = 0; k < lanes; k++) {                                                    \
+            lo[k] = k == 0 ? 0 : from[k] - (a->longest - 1);                                 \
+            st[k] = k == 0 ? a->start : 0;                                                   \
+        }                                                                                    \
+        if (a->start >= em && hits_add(&hits[0], a, a->start, 1) < 0) return -1;             \
+        Py_ssize_t steps = 0;                                                                \
+        if (lanes == LANES) {                                                                \
+            steps = n;                                                                       \
+            for (int k = 0; k < LANES; k++)                                                  \
+                if (from[k + 1] - lo[k] < steps) steps = from[k + 1] - lo[k];                \
+            uint32_t s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];                         \
+            const T *p0 = s + lo[0], *p1 = s + lo[1], *p2 = s + lo[2], *p3 = s + lo[3];      \
+            for (Py_ssize_t i = 0; i < steps; i++) {                                         \
+                s0 = next[s0 + class_of(a, p0[i])];                                          \
+                s1 = next[s1 + class_of(a, p1[i])];                                          \
+                s2 = next[s2 + class_of(a, p2[i])];                                          \
+                s3 = next[s3 + class_of(a, p3[i])];                                          \
+                if ((s0 >= em) | (s1 >= em) | (s2 >= em) | (s3 >= em)) {                     \
+                    uint32_t now[LANES] = {s0, s1, s2, s3};                                  \
+                    for (int k = 0; k < LANES; k++)                                          \
+                        if (now[k] >= em && lo[k] + i >= from[k] &&                          \
+                            hits_add(&hits[k], a, now[k], lo[k] + i + 2) < 0)                \
+                            return -1;                                                       \
+                }                                                                            \
+            }                                                                                \
+            st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;                                  \
+        }                                                                                    \
+        for (int k = 0; k < lanes; k++) { /* what is left of each piece, one at a time */    \
+            uint32_t state = st[k];                                                          \
+            for (Py_ssize_t i = lo[k] + steps; i < from[k + 1]; i++) {                       \
+                state = next[state + class_of(a, s[i])];                                     \
+                if (state >= em && i >= from[k] && hits_add(&hits[k], a, state, i + 2) < 0)  \
+                    return -1;                                                               \
+            }                                                                                \
+            st[k] = state;                                                                   \
+        }                                                                                    \
+        uint32_t last = next[st[lanes - 1] + a->low[' ']]; /* the trailing space */          \
+        if (last >= em && hits_add(&hits[lanes - 1], a, last, n + 2) < 0) return -1;         \
+        return 0;                                                                            \
+    }
+SCAN_OF(Py_UCS1)
+SCAN_OF(Py_UCS2)
+SCAN_OF(Py_UCS4)
+
+static PyObject *alias_hits(PyObject *self, PyObject *args) {
+    PyObject *capsule, *text;
+    if (!PyArg_ParseTuple(args, "OU", &capsule, &text)) return NULL;
+    const Automaton *a = PyCapsule_GetPointer(capsule, AUTOMATON_NAME);
+    if (a == NULL) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int lanes = n >= LANES * LANE_MIN && a->longest <= LANE_MIN ? LANES : 1;
+    Hits hits[LANES] = {{0}};
+    int kind = PyUnicode_KIND(text);
+    const void *s = PyUnicode_DATA(text);
+    int failed = kind == PyUnicode_1BYTE_KIND ? scan_Py_UCS1(a, s, n, lanes, hits)
+                 : kind == PyUnicode_2BYTE_KIND ? scan_Py_UCS2(a, s, n, lanes, hits)
+                                                 : scan_Py_UCS4(a, s, n, lanes, hits);
+    PyObject *out = NULL;
+    if (failed < 0) goto done;
+    Py_ssize_t count = 0;
+    for (int k = 0; k < lanes; k++) count += hits[k].n / 3;
+    out = PyList_New(count);
+    if (out == NULL) goto done;
+    Py_ssize_t at = 0;
+    for (int k = 0; k < lanes; k++)
+        for (Py_ssize_t i = 0; i < hits[k].n; i += 3) {
+            PyObject *hit = Py_BuildValue("(nnn)", hits[k].v[i], hits[k].v[i + 1],
+                                          hits[k].v[i + 2]);
+            if (hit == NULL) { Py_CLEAR(out); goto done; }
+            PyList_SET_ITEM(out, at++, hit);
+        }
+done:
+    for (int k = 0; k < LANES; k++) PyMem_Free(hits[k].v);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"search_key", search_key, METH_VARARGS,
      "search_key(text, ascii_table, table=None): the tagger's search key (ascii_table: the "
      "key's bytes for the ASCII characters; table: the images of the others, by code point), "
      "or None for a text that is not ASCII when no table is given"},
+    {"alias_automaton", alias_automaton, METH_O,
+     "alias_automaton(keys): the automaton (a capsule) alias_hits searches with (keys: a list "
+     "of distinct non-empty str)"},
+    {"alias_hits", alias_hits, METH_VARARGS,
+     "alias_hits(automaton, text): (key index, start, end) of every occurrence of a key in "
+     "' ' + text + ' ', overlapping ones too, by end (offsets in characters of that string)"},
     {"plain_text", plain_text, METH_O,
      "plain_text(text): the text etl.text.plain_text gives for a text that is NFKC"},
     {"glued_words", glued_words, METH_VARARGS,
