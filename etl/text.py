@@ -20,6 +20,9 @@ _ANY_TAG = re.compile(r"<[^>]{0,2000}>")
 _SPACES = re.compile(r" [ \t\u00a0]+|[\t\u00a0][ \t\u00a0]*")  # only runs that change
 _DOUBLE_SPACES = re.compile("  +")  # the same runs in text with no tab or no-break space
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+# where html.unescape can change a text: an entity starts "&#" or "&" and a letter (every name
+# of html.entities.html5 starts with an ASCII letter); "Sales & Marketing" has none
+_MAY_BE_ENTITY = re.compile(r"&[#A-Za-z]")
 # The characters other than " \t\n\r" that str.strip() takes for whitespace or str.splitlines()
 # for a line break, and NFKC keeps (no other character's NFKC holds one: tests/test_text.py).
 # html_to_text strips lines with str.strip() after str.splitlines(); plain_text only knows
@@ -59,6 +62,8 @@ def _without_tags_and_entities(fragment: str) -> str:
     text = fragment
     if "<" in text:  # many postings come here for an "&" alone
         text = _tags_as_lines(text) if C_PASSES is None else C_PASSES.tags_as_lines(text)
+    if not _MAY_BE_ENTITY.search(text):  # html.unescape's regex and its calls cost more
+        return text
     return html.unescape(html.unescape(text)) if "&amp;#" in text else html.unescape(text)
 
 
