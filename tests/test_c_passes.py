@@ -99,7 +99,26 @@ def differing(texts: list[str]) -> list[tuple[str, str]]:
             if sorted(C_PASSES.alias_hits(alias_automaton(), key)) != \
                     sorted(tagger_python()._alias_search(key)):
                 out.append(("alias_hits", form[:80]))
+            if glued_forms_differ(form):
+                out.append(("glued_forms_in", form[:80]))
     return out
+
+
+@cache
+def glued_automaton():
+    """The C automaton of the default taxonomy's glued forms (as the compiled tagger makes it)."""
+    return C_PASSES.alias_automaton(list(tagger_python()._glued))
+
+
+def glued_forms_differ(text: str) -> bool:
+    """Whether glued_forms_in says otherwise than the Python _may_hold_glued_forms on text's
+    glued words, or counts other characters looked at."""
+    python = tagger_python()
+    shape, words = python._glued_words(text)
+    before = python.work["glued"]
+    held = python._may_hold_glued_forms(text, shape, words)
+    looked_at = python.work["glued"] - before
+    return C_PASSES.glued_forms_in(glued_automaton(), text, shape, words) != (held, looked_at)
 
 
 def test_the_passes_are_built_where_they_can_be():
@@ -331,3 +350,56 @@ def test_alias_automaton_refuses_bad_keys():
     with pytest.raises(TypeError):
         C_PASSES.alias_hits(C_PASSES.alias_automaton(["a"]), b"text")
     assert C_PASSES.alias_hits(C_PASSES.alias_automaton(["zz"]), "no match here") == []
+
+
+@needs_build
+def test_glued_forms_in_known_answers():
+    automaton = glued_automaton()
+    python = tagger_python()
+
+    def held(text):
+        shape, words = python._glued_words(text)
+        return C_PASSES.glued_forms_in(automaton, text, shape, words)
+
+    assert held("use ReactNodeTypescript") == (True, 19)  # "typescript" from a case change
+    assert held("skillsAbility and DescriptionThis") == (False, 13 + 1 + 15)
+    assert held("we like PostgresQL") == (True, 10)  # "postgresql", the whole word
+    assert held("we like bigPostgresly") == (False, 13)  # "postgres" ends where no change is
+    assert held("x bigDjango") == (True, 9)  # "django" from the case change to the word's end
+    assert held("x myPHPer") == (False, 7)  # "php" ends where no case change is
+    assert held("café iPhoneé") == (True, 7)  # a word not ASCII: looked at piece by piece
+    assert held("plain words only") == (False, 0)
+    assert C_PASSES.glued_forms_in(automaton, "abc", "aaa", []) == (False, 0)
+    with pytest.raises(ValueError, match="inside the text"):
+        C_PASSES.glued_forms_in(automaton, "abc", "aaa", [(1, 9)])
+    with pytest.raises(ValueError, match="inside the text"):
+        C_PASSES.glued_forms_in(automaton, "abc", "aaa", [(0, 1, 2)])
+    with pytest.raises(ValueError, match="as long as the text"):
+        C_PASSES.glued_forms_in(automaton, "abc", "aa", [])
+    with pytest.raises(TypeError):
+        C_PASSES.glued_forms_in(automaton, "abc", "aaa", ((0, 1),))
+
+
+@needs_build
+def test_glued_forms_in_as_python_on_generated_glued_words():
+    """Words glued from the taxonomy's glued forms, their prefixes and plain words, in every
+    case, with and without characters past ASCII."""
+    forms = sorted(tagger_python()._glued)
+    rng = random.Random(7)
+    bits = forms + [f[:2] for f in forms[:50]] + ["ability", "this", "x", "é", "NET", "3"]
+    texts = []
+    for _ in range(3_000):
+        words = []
+        for _ in range(rng.randint(1, 6)):
+            pieces = [rng.choice(bits) for _ in range(rng.randint(1, 4))]
+            words.append("".join(rng.choice([p, p.capitalize(), p.upper(), p.lower()])
+                                 for p in pieces))
+        texts.append(" ".join(words))
+    assert [t for t in texts if glued_forms_differ(t)] == []
+    assert 300 < sum(held_by_python(t) for t in texts) < 2_900  # both answers are tested
+
+
+def held_by_python(text: str) -> bool:
+    python = tagger_python()
+    shape, words = python._glued_words(text)
+    return bool(words) and python._may_hold_glued_forms(text, shape, words)

@@ -1034,6 +1034,71 @@ done:
     return out;
 }
 
+/* whether one of the automaton's keys (the glued forms, lower case ASCII) occurs in a glued word,
+   in lower case, from the word's start or a case change ("aA" in the shape) to the word's end or
+   a case change: the tagger's _may_hold_glued_forms, without joining the words and lowering them.
+   A word of other characters than ASCII: true (the Python pass says so too; such words are
+   looked at piece by piece). words: the list of (start, end) _glued_words gives. Returns
+   (whether, the length of the words joined by spaces: what the Python pass looks at). */
+static PyObject *glued_forms_in(PyObject *self, PyObject *args) {
+    PyObject *capsule, *text, *shape, *words;
+    if (!PyArg_ParseTuple(args, "OUUO!", &capsule, &text, &shape, &PyList_Type, &words))
+        return NULL;
+    const Automaton *a = PyCapsule_GetPointer(capsule, AUTOMATON_NAME);
+    if (a == NULL) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), count = PyList_GET_SIZE(words);
+    if (!PyUnicode_IS_ASCII(shape) || PyUnicode_GET_LENGTH(shape) != n) {
+        PyErr_SetString(PyExc_ValueError, "glued_forms_in: the shape must be ASCII, as long as "
+                        "the text");
+        return NULL;
+    }
+    Py_ssize_t *bounds = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(2 * count + 1));
+    if (bounds == NULL) return PyErr_NoMemory();
+    Py_ssize_t joined = count > 0 ? count - 1 : 0;
+    for (Py_ssize_t w = 0; w < count; w++) {
+        PyObject *word = PyList_GET_ITEM(words, w);
+        Py_ssize_t start = -1, end = -1;
+        if (PyTuple_Check(word) && PyTuple_GET_SIZE(word) == 2) {
+            start = PyLong_AsSsize_t(PyTuple_GET_ITEM(word, 0));
+            end = PyLong_AsSsize_t(PyTuple_GET_ITEM(word, 1));
+        }
+        if (PyErr_Occurred() || start < 0 || end > n || start > end) {
+            PyErr_Clear();
+            PyErr_SetString(PyExc_ValueError, "glued_forms_in: each word must be a (start, end) "
+                            "inside the text");
+            PyMem_Free(bounds);
+            return NULL;
+        }
+        bounds[2 * w] = start;
+        bounds[2 * w + 1] = end;
+        joined += end - start;
+    }
+    int kind = PyUnicode_KIND(text), held = 0;
+    const void *s = PyUnicode_DATA(text);
+    const unsigned char *h = PyUnicode_1BYTE_DATA(shape);
+    for (Py_ssize_t w = 0; w < count && !held; w++) {
+        Py_ssize_t start = bounds[2 * w], end = bounds[2 * w + 1];
+        uint32_t state = 0;
+        for (Py_ssize_t i = start; i < end && !held; i++) {
+            Py_UCS4 c = AT(kind, s, i);
+            if (c >= 128) { held = 1; break; }
+            if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+            state = a->next[state + class_of(a, c)];
+            if (state < a->emit_min) continue;
+            Py_ssize_t stop = i + 1;
+            if (stop != end && !(h[stop - 1] == 'a' && h[stop] == 'A')) continue;
+            Py_ssize_t st = state / a->classes;
+            for (int32_t k = a->key_at[st] >= 0 ? (int32_t)st : a->link[st]; k >= 0;
+                 k = a->link[k]) {
+                Py_ssize_t first = stop - a->key_length[a->key_at[k]];
+                if (first == start || (h[first - 1] == 'a' && h[first] == 'A')) { held = 1; break; }
+            }
+        }
+    }
+    PyMem_Free(bounds);
+    return Py_BuildValue("(On)", held ? Py_True : Py_False, joined);
+}
+
 static PyMethodDef methods[] = {
     {"search_key", search_key, METH_VARARGS,
      "search_key(text, ascii_table, table=None): the tagger's search key (ascii_table: the "
@@ -1045,6 +1110,11 @@ static PyMethodDef methods[] = {
     {"alias_hits", alias_hits, METH_VARARGS,
      "alias_hits(automaton, text): (key index, start, end) of every occurrence of a key in "
      "' ' + text + ' ', overlapping ones too, by end (offsets in characters of that string)"},
+    {"glued_forms_in", glued_forms_in, METH_VARARGS,
+     "glued_forms_in(automaton, text, shape, words): (whether a key of the automaton, the glued "
+     "forms, occurs in one of the words, in lower case, from its start or a case change to its "
+     "end or a case change, as the tagger's _may_hold_glued_forms; True for a word not ASCII, "
+     "the length of the words joined by spaces)"},
     {"plain_text", plain_text, METH_O,
      "plain_text(text): the text etl.text.plain_text gives for a text that is NFKC"},
     {"glued_words", glued_words, METH_VARARGS,
