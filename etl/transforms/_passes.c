@@ -1,6 +1,8 @@
 /* Text passes of the tagger in C: etl.text.plain_text's space passes and its tag passes
    (_tags_as_lines), the tagger's search_key and _glued_words (given the images of the characters
-   that are not ASCII). Beside them, two loops over arrays: dedup's signatures and the app's
+   that are not ASCII), its alias search (an automaton of the keys: alias_automaton, alias_hits)
+   and the test whether its glued words hold a glued form (glued_forms_in, with an automaton of
+   the forms). Beside them, two loops over arrays: dedup's signatures and the app's
    counts of technology sets naming known technologies (set_counts, radar/sets.py).
    Each returns None where it does not apply (the Python pass runs then). The Python passes are
    the reference: tests/test_c_passes.py checks that these give the same strings, on real
