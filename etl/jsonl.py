@@ -5,7 +5,9 @@ all, against 6 us for the standard library's parser and encoder). A line orjson 
 through the standard library's parser, and its answer through its encoder, so what is accepted
 (NaN, a lone surrogate escape) and the error messages stay those of `json`; so does a record with
 a number orjson read as a float (it reads an integer past 64 bits as one, which an id must not
-become). Answers are written compact, with no spaces after separators."""
+become). Answers are written compact, with no spaces after separators; those of the standard
+library's path with every character past ASCII escaped, so that a lone surrogate (from an escape,
+or from a byte that is not UTF-8) is written as an escape and never stops the run."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from typing import Any, TextIO
 import orjson
 
 # json.dumps with an option makes a new encoder each call; one made once writes the same text
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_ENCODE = json.JSONEncoder(separators=(",", ":")).encode
 
 
 class LineProblem(ValueError):
@@ -45,15 +47,21 @@ def _answer_text(line: str | bytes, line_no: int,
     try:
         record = orjson.loads(line)
     except orjson.JSONDecodeError:  # the standard library's parser: its leniency and its words
-        record = None
-    if record is None or (isinstance(record, dict) and _holds_a_float(record)):
-        text = line.decode("utf-8", "surrogateescape") if isinstance(line, bytes) else line
-        return _ENCODE(_answer_line(text, line_no, answer)) + "\n"
+        return _standard_answer(line, line_no, answer)
+    if isinstance(record, dict) and _holds_a_float(record):
+        return _standard_answer(line, line_no, answer)
     found = _answer_record(record, line_no, answer)
     try:
         return orjson.dumps(found, option=orjson.OPT_APPEND_NEWLINE).decode()
     except orjson.JSONEncodeError:  # an answer orjson cannot write (an integer past 64 bits)
         return _ENCODE(found) + "\n"
+
+
+def _standard_answer(line: str | bytes, line_no: int,
+                     answer: Callable[[dict], dict[str, Any]]) -> str:
+    """One line's answer as the standard library reads and writes it (bad bytes as surrogates)."""
+    text = line.decode("utf-8", "surrogateescape") if isinstance(line, bytes) else line
+    return _ENCODE(_answer_line(text, line_no, answer)) + "\n"
 
 
 def _holds_a_float(record: dict) -> bool:

@@ -47,6 +47,7 @@ def test_lines_orjson_refuses_are_read_as_the_standard_library_reads_them():
     assert out[1] == '{"id":123456789012345678901234567890,"length":3,"text":"big"}'
     assert json.loads(out[2]) == {"id": 4, "length": 16, "text": "lone \ud800 surrogate"}
     assert json.loads(out[3]) == {"id": 5, "length": 15, "text": "bad byte \udcff here"}
+    assert out[2].isascii() and out[3].isascii()  # escaped: a lone surrogate cannot be UTF-8
     # the standard library's own words for what is wrong
     assert json.loads(out[4]) == {"id": None,
                                   "error": "line 5: invalid JSON: Expecting ',' delimiter"}
@@ -64,10 +65,14 @@ def test_bad_records_blank_lines_and_refusals():
 
 
 def test_the_command_reads_stdin_as_bytes_and_goes_on_past_a_line_not_in_utf8():
-    lines = b'{"id": 1, "text": "Python"}\n{"id": 2, "text": "\xff Java"}\n{"id": 3}\n'
+    lines = (b'{"id": 1, "text": "Python"}\n{"id": 2, "text": "\xff Java"}\n{"id": 3}\n'
+             b'{"id": "\\ud800", "text": "Perl"}\n{"id": "a\xffb", "text": "Rust"}\n')
     done = subprocess.run([sys.executable, "-m", "etl", "tag"], input=lines,
                           capture_output=True, check=True)
-    rows = [json.loads(line) for line in done.stdout.decode().splitlines()]
-    assert rows == [{"id": 1, "technologies": [{"name": "Python", "category": "language"}]},
-                    {"id": 2, "technologies": [{"name": "Java", "category": "language"}]},
-                    {"id": 3, "error": "line 3: 'text' must be a string"}]
+    written = done.stdout.decode("ascii").splitlines()  # the lone surrogates escaped
+    assert [json.loads(line) for line in written] == [
+        {"id": 1, "technologies": [{"name": "Python", "category": "language"}]},
+        {"id": 2, "technologies": [{"name": "Java", "category": "language"}]},
+        {"id": 3, "error": "line 3: 'text' must be a string"},
+        {"id": "\ud800", "technologies": [{"name": "Perl", "category": "language"}]},
+        {"id": "a\udcffb", "technologies": [{"name": "Rust", "category": "language"}]}]
