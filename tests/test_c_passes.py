@@ -350,6 +350,7 @@ def test_alias_automaton_refuses_bad_keys():
     with pytest.raises(TypeError):
         C_PASSES.alias_hits(C_PASSES.alias_automaton(["a"]), b"text")
     assert C_PASSES.alias_hits(C_PASSES.alias_automaton(["zz"]), "no match here") == []
+    assert C_PASSES.alias_hits(C_PASSES.alias_automaton([]), "x" * 2_000) == []  # no keys
 
 
 @needs_build
