@@ -1,8 +1,9 @@
 """The text passes in C (etl/transforms/_passes.c) give exactly what the Python passes give.
 
 `python -m etl.compile` builds them beside the compiled tagger; etl.text.plain_text (its space
-passes), etl.text.html_to_text (its tag passes) and the tagger's search_key and _glued_words
-call them when they are built
+passes), etl.text.html_to_text (its tag passes) and the tagger's search_key, _glued_words,
+alias search (alias_automaton, alias_hits; ahocorasick_rs is the reference) and glued-form test
+(glued_forms_in) call them when they are built
 (etl.transforms.C_PASSES). The Python passes are the reference (tests/pure_tagger.py runs
 them without the C): these tests compare the two on real postings, on the synthetic sample, on
 a seeded corpus of hostile strings and on generated text.
@@ -74,8 +75,8 @@ def alias_automaton():
 def differing(texts: list[str]) -> list[tuple[str, str]]:
     """(pass, text) for each text where a C pass differs from its Python pass: plain_text (and
     etl.text.plain_text, which calls it after NFKC), tags_as_lines (and etl.text.html_to_text,
-    which calls it), search_key, _glued_words and the alias search (in any order: the tagger
-    sorts its hits) on the text and on its normalised form."""
+    which calls it), search_key, _glued_words, the alias search (in any order: the tagger
+    sorts its hits) and glued_forms_in on the text and on its normalised form."""
     plain, tagger = pure_text(), pure_tagger()
     out = []
     for text in texts:
