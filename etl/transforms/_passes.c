@@ -744,7 +744,7 @@ done:
 #define LANE_MIN 256 /* the fewest characters a piece is given; a longer key: one piece */
 
 typedef struct {
-    Py_ssize_t classes, states, keys, longest;
+    Py_ssize_t classes, longest;
     uint32_t emit_min; /* the offset of the first state that ends a key */
     uint32_t start;    /* the state after the leading space */
     uint32_t *next;    /* states x classes: the offset of the next state */
@@ -888,7 +888,6 @@ static int automaton_states(Automaton *a, PyObject *keys, Py_ssize_t total) {
     Py_ssize_t quiet = 0; /* the states that end no key */
     for (Py_ssize_t u = 0; u < nodes; u++) quiet += !(key_at[u] >= 0 || link[u] >= 0);
     a->emit_min = (uint32_t)(quiet * C);
-    a->states = nodes;
     a->next = PyMem_Malloc(sizeof(uint32_t) * (size_t)(nodes * C));
     a->key_at = PyMem_Malloc(sizeof(int32_t) * (size_t)nodes);
     a->link = PyMem_Malloc(sizeof(int32_t) * (size_t)nodes);
@@ -900,7 +899,6 @@ static int automaton_states(Automaton *a, PyObject *keys, Py_ssize_t total) {
         a->key_at[r] = key_at[u];
         a->link[r] = link[u] >= 0 ? renamed[link[u]] : -1;
     }
-    a->keys = m;
     a->start = a->next[0 + a->low[' ']];  /* the root is renamed 0 */
     failed = 0;
 done:
