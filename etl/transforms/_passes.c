@@ -879,15 +879,14 @@ static int automaton_states(Automaton *a, PyObject *keys, Py_ssize_t total) {
     }
     /* the states that end no key first (the root, 0, among them), then those that do */
     Py_ssize_t named = 0;
-    for (int pass = 0; pass < 2; pass++)
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1) a->emit_min = (uint32_t)(named * C); /* past the states ending no key */
         for (Py_ssize_t i = 0; i < nodes; i++) {
             int32_t u = order[i];
             int emits = key_at[u] >= 0 || link[u] >= 0;
             if (emits == pass) renamed[u] = (int32_t)named++;
         }
-    Py_ssize_t quiet = 0; /* the states that end no key */
-    for (Py_ssize_t u = 0; u < nodes; u++) quiet += !(key_at[u] >= 0 || link[u] >= 0);
-    a->emit_min = (uint32_t)(quiet * C);
+    }
     a->next = PyMem_Malloc(sizeof(uint32_t) * (size_t)(nodes * C));
     a->key_at = PyMem_Malloc(sizeof(int32_t) * (size_t)nodes);
     a->link = PyMem_Malloc(sizeof(int32_t) * (size_t)nodes);
@@ -1052,8 +1051,9 @@ static PyObject *glued_forms_in(PyObject *self, PyObject *args) {
                         "the text");
         return NULL;
     }
-    Py_ssize_t *bounds = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(2 * count + 1));
-    if (bounds == NULL) return PyErr_NoMemory();
+    int kind = PyUnicode_KIND(text), held = 0;
+    const void *s = PyUnicode_DATA(text);
+    const unsigned char *h = PyUnicode_1BYTE_DATA(shape);
     Py_ssize_t joined = count > 0 ? count - 1 : 0;
     for (Py_ssize_t w = 0; w < count; w++) {
         PyObject *word = PyList_GET_ITEM(words, w);
@@ -1066,19 +1066,10 @@ static PyObject *glued_forms_in(PyObject *self, PyObject *args) {
             PyErr_Clear();
             PyErr_SetString(PyExc_ValueError, "glued_forms_in: each word must be a (start, end) "
                             "inside the text");
-            PyMem_Free(bounds);
             return NULL;
         }
-        bounds[2 * w] = start;
-        bounds[2 * w + 1] = end;
         joined += end - start;
-    }
-    int kind = PyUnicode_KIND(text), held = 0;
-    const void *s = PyUnicode_DATA(text);
-    const unsigned char *h = PyUnicode_1BYTE_DATA(shape);
-    for (Py_ssize_t w = 0; w < count && !held; w++) {
-        Py_ssize_t start = bounds[2 * w], end = bounds[2 * w + 1];
-        uint32_t state = 0;
+        uint32_t state = 0; /* each word is walked until a form is found in one */
         for (Py_ssize_t i = start; i < end && !held; i++) {
             Py_UCS4 c = AT(kind, s, i);
             if (c >= 128) { held = 1; break; }
@@ -1095,7 +1086,6 @@ static PyObject *glued_forms_in(PyObject *self, PyObject *args) {
             }
         }
     }
-    PyMem_Free(bounds);
     return Py_BuildValue("(On)", held ? Py_True : Py_False, joined);
 }
 

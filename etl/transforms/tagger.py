@@ -769,11 +769,14 @@ class Tagger:
         self._glued = _glued_index(self.entries)
         self._glued_longest = max(map(len, self._glued), default=0)
         self._glued_prefixes = _prefixes(self._glued)
-        self._glued_finder = _substring_finder(self._glued) if self._glued_prefixes else None
-        # the same forms for the C passes' walk of the glued words (lower case ASCII forms only)
+        # the forms searched for in the glued words (lower case ASCII forms only): by the C
+        # passes' walk where they are built, else by pyahocorasick
         self._glued_automaton: object = None
-        if C_PASSES is not None and self._glued_finder is not None:
+        self._glued_finder: ahocorasick.Automaton | None = None
+        if self._glued_prefixes and C_PASSES is not None:
             self._glued_automaton = C_PASSES.alias_automaton(list(self._glued))
+        elif self._glued_prefixes:
+            self._glued_finder = _substring_finder(self._glued)
         # characters and candidates each bounded pass has looked at (tests check it grows
         # linearly with the text): glued: pieces of glued words, list: list-head steps; and
         # "glued again": texts whose glued words inside alias hits were looked at after all
