@@ -40,7 +40,8 @@ PAGES = {
 }
 
 navigation = st.navigation(PAGES, expanded=True)
-ui.load_plotly_early()
+if navigation.url_path:  # the start page ("") draws its first chart without it first
+    ui.load_plotly_early()
 ui.start_run()
 try:
     ui.sidebar_filters()

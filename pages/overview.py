@@ -22,7 +22,7 @@ footer = ui.footer(filters, kpis["postings"])
 by_month = rules.monthly_figures(rules.postings_series(ui.data("postings_by_month", filters)),
                                 display.months, display.min_postings, display.incomplete)
 blocks.show_chart(charts.postings_lines(by_month, footer, display.months, display.min_postings),
-                  by_month, f"overview_postings_{filters.slug()}")
+                  by_month, f"overview_postings_{filters.slug()}", drawn_first=True)
 timeline.mark("overview first chart sent")
 
 st.subheader("Most asked-for technologies")

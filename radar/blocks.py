@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from radar import export, report, trace, ui
+from radar import export, first_paint, report, trace, ui
 
 TRACE_LIMIT = 50
 TOGETHER_LIMIT = 20
@@ -24,13 +24,20 @@ def _image_bytes(fig: go.Figure, fmt: str) -> bytes:
     return export.figure_bytes(fig, fmt)
 
 
-def show_chart(fig: go.Figure, frame: pl.DataFrame, name: str, selectable: bool = False):
+def show_chart(fig: go.Figure, frame: pl.DataFrame, name: str, selectable: bool = False,
+               drawn_first: bool = False):
     """A chart with its exports (PNG, SVG, PDF, CSV, Parquet) and "Add to report" beside it.
 
     Image files are made only when asked for (a callable given to the download button), by the
     one Chromium the process shares. With ``selectable``, clicking a point reruns the page and
-    the selection is returned.
+    the selection is returned. With ``drawn_first`` (the start page's first chart), the figure
+    is also sent as a drawing the browser shows without plotly.js until the chart replaces it
+    (:mod:`radar.first_paint`); sent on every run, so the chart keeps its place among the
+    page's elements.
     """
+    drawing = first_paint.lines_html(fig) if drawn_first else None
+    if drawing:
+        st.markdown(drawing, unsafe_allow_html=True)
     if selectable:
         event = st.plotly_chart(fig, key=f"chart_{name}", width="stretch", on_select="rerun",
                                 selection_mode="points")

@@ -1,9 +1,12 @@
-"""What shortens a cold app's first chart: the served index.html asks for Plotly's chart code and
-the code of the start page's other elements while the page starts, every run begins by running
-the Plotly code in the browser (a script element in the sidebar), and the server's warm-up pays
-Streamlit's first-run costs and makes the Overview's first figures once. (The browser's side is
-in tests/browser/test_browser_first_chart.py; the timings in ``python -m etl.bench --app``,
-never in tests.)"""
+"""What shortens a cold app's first chart: the start page sends its first figure also as a
+drawing the browser shows without plotly.js (radar/first_paint.py, tests/test_first_paint.py),
+the served index.html asks for Plotly's chart code and the code of the start page's other
+elements while the page starts, the module served under the Plotly chunk's name runs that code
+only once the drawing is painted, the run of every other page begins by running the Plotly code
+in the browser (a script element in the sidebar), and the server's warm-up pays Streamlit's
+first-run costs and makes the Overview's first figures once. (The browser's side is in
+tests/browser/test_browser_first_chart.py; the timings in ``python -m etl.bench --app``, never in
+tests.)"""
 
 from __future__ import annotations
 
@@ -15,10 +18,11 @@ from pathlib import Path
 import streamlit as st
 from streamlit.file_util import get_static_dir
 
-from radar import frontend, queries, ui
+from radar import first_paint, frontend, queries, ui
 from tests.conftest import PROJECT_ROOT
 
 LINK = '<link rel="modulepreload" crossorigin href="./static/js/PlotlyChart.abc.js">'
+CODE_LINK = '<link rel="modulepreload" crossorigin href="./static/js/PlotlyChartCode.abc.js">'
 
 
 def _low(name: str) -> str:
@@ -30,9 +34,31 @@ def test_the_installed_frontend_has_one_plotly_bundle():
     assert bundle is not None and bundle.startswith("PlotlyChart.") and bundle.endswith(".js")
     path = Path(get_static_dir()) / "static" / "js" / bundle
     assert path.stat().st_size > 1_000_000  # the frontend's largest script
-    # The frontend imports it by this name (the name the early script and the link use).
+    # The frontend imports it by this name (the name the early script and the module served in
+    # its place use), and it exports a default (what that module hands on, with the rest).
     index = next((Path(get_static_dir()) / "static" / "js").glob("index.*.js")).read_text()
     assert bundle in index
+    assert "default" in frontend.chunk_exports(path.read_text(encoding="utf-8"))
+
+
+def test_chunk_exports_are_the_names_of_its_closing_export_statement():
+    assert frontend.chunk_exports('let a=1;var b=2;export{a as PlotlyChart,b as default};') == [
+        "PlotlyChart", "default"]
+    assert frontend.chunk_exports("export{x as default}\n") == ["default"]
+    assert frontend.chunk_exports("export const a = 1;") == []
+    assert frontend.code_name("PlotlyChart.D9Z0_fxz.js") == "PlotlyChartCode.D9Z0_fxz.js"
+
+
+def test_the_module_under_the_chunks_name_runs_its_code_after_the_first_paint():
+    module = frontend.after_first_paint("PlotlyChartCode.abc.js", ["PlotlyChart", "default"])
+    assert 'const chunk = await import("./PlotlyChartCode.abc.js");' in module
+    assert "export const PlotlyChart = chunk.PlotlyChart;" in module
+    assert "export default chunk.default;" in module
+    # it waits for the drawing only on the app's root address, and at most WAIT_MS
+    assert f'document.querySelector(".{first_paint.CLASS}")' in module
+    assert 'new URL("../../", import.meta.url).pathname' in module
+    assert f"}}, {frontend.WAIT_MS});" in module
+    assert "__" not in module.replace("__plotlyChartCodeRun", "")  # every placeholder filled
 
 
 def test_index_gets_one_preload_link_per_file_in_its_head():
@@ -60,7 +86,9 @@ def _frontend(root: Path, with_bundle: bool = True) -> Path:
     js.mkdir(parents=True)
     if with_bundle:
         (js / "PlotlyChart.abc.js").write_text(
-            'import{a}from"./index.x.js";import{b}from"./wrap.w.js";export default 1')
+            'import{a}from"./index.x.js";import{b}from"./wrap.w.js";const c=1;export{c as default}')
+    (root / "static" / "css").mkdir()
+    (root / "static" / "css" / "index.c.css").write_text("body{}")
     (js / "wrap.w.js").write_text('import"./index.x.js";import"./gone.g.js";export const b=2')
     (js / "index.x.js").write_text('import"./shared.s.js";export const a=1')
     (js / "shared.s.js").write_text("export const s=1")
@@ -106,15 +134,36 @@ def test_the_served_folder_is_the_frontend_with_the_patched_index(tmp_path):
     served = frontend.with_preload(static, (tmp_path / "served"))
     assert served == tmp_path / "served"
     assert sorted(p.name for p in served.iterdir()) == ["favicon.png", "index.html", "static"]
-    assert (served / "static" / "js" / "PlotlyChart.abc.js").read_text().endswith("default 1")
+    assert sorted(p.name for p in (served / "static").iterdir()) == ["css", "js"]
+    js, own = served / "static" / "js", static / "static" / "js"
+    assert sorted(p.name for p in js.iterdir()) == sorted(
+        [p.name for p in own.iterdir()] + ["PlotlyChartCode.abc.js"])
+    # the chunk's code under its new name; under its own name, the module that runs it
+    assert (js / "PlotlyChartCode.abc.js").read_text().endswith("export{c as default}")
+    assert (js / "PlotlyChart.abc.js").read_text() == frontend.after_first_paint(
+        "PlotlyChartCode.abc.js", ["default"])
+    assert (js / "Slider.sl.js").is_symlink() and (served / "static" / "css").is_symlink()
     html = (served / "index.html").read_text()
-    assert LINK in html and _low("wrap.w.js") in html and _low("Slider.sl.js") in html
+    # the code fetched early (at the usual priority), not the module that waits to run it
+    assert CODE_LINK in html and LINK not in html
+    assert _low("wrap.w.js") in html and _low("Slider.sl.js") in html
     assert html.count("shared.s.js") == 1  # named by Streamlit's page already
-    assert LINK not in (static / "index.html").read_text()  # Streamlit's own file untouched
+    assert "PlotlyChartCode" not in (static / "index.html").read_text()  # Streamlit's untouched
+    assert (own / "PlotlyChart.abc.js").read_text().endswith("export{c as default}")
 
 
 def test_no_folder_when_there_is_no_bundle(tmp_path):
     static = _frontend(tmp_path / "streamlit", with_bundle=False)
+    (tmp_path / "served").mkdir()
+    assert frontend.with_preload(static, tmp_path / "served") is None
+    assert list((tmp_path / "served").iterdir()) == []
+
+
+def test_no_folder_when_the_chunks_exports_cannot_be_read(tmp_path):
+    """A Streamlit release whose Plotly chunk ends otherwise: Streamlit's own folder is served
+    (the charts then draw as Streamlit draws them), not a module that would export nothing."""
+    static = _frontend(tmp_path / "streamlit")
+    (static / "static" / "js" / "PlotlyChart.abc.js").write_text("export default 1")
     (tmp_path / "served").mkdir()
     assert frontend.with_preload(static, tmp_path / "served") is None
     assert list((tmp_path / "served").iterdir()) == []
@@ -134,11 +183,20 @@ def test_warm_up_pays_streamlits_first_run_costs():
     assert done.returncode == 0, done.stderr[-2000:]
 
 
-def test_every_run_starts_the_plotly_code_from_the_sidebar(app_test):
+def _early_scripts(at) -> list:
+    return [h for h in at.sidebar.get("html") if h.proto.unsafe_allow_javascript]
+
+
+def test_every_run_but_the_start_pages_starts_the_plotly_code_from_the_sidebar(app_test):
+    """The start page draws its first chart without Plotly first, and Plotly's code waits for
+    that drawing (the module served under the chunk's name): no early script there."""
     at = app_test()
     at.run()
     assert not at.exception, at.exception
-    scripts = [h for h in at.sidebar.get("html") if h.proto.unsafe_allow_javascript]
+    assert at.title[0].value.startswith("Hiring Radar") and _early_scripts(at) == []
+    at.switch_page("pages/about.py").run()
+    assert not at.exception, at.exception
+    scripts = _early_scripts(at)
     assert len(scripts) == 1
     assert scripts[0].proto.body == (
         f'<script type="module" src="./static/js/{frontend.plotly_bundle()}"></script>')

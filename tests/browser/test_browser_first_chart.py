@@ -1,8 +1,9 @@
-"""A cold browser loads Plotly's chart code, and the code of the start page's other elements,
-while the page starts (the served index.html names them) and runs the Plotly code as soon as the
-app's run begins, not when the first chart's data reaches it (Streamlit's frontend would ask for
-each only when its first element arrives); the script element that runs it takes no room in the
-sidebar."""
+"""A cold browser shows the start page's first chart drawn without plotly.js before Plotly's code
+runs, and Plotly's chart in its place once drawn; it loads Plotly's chart code, and the code of
+the start page's other elements, while the page starts (the served index.html names them), and
+on the other pages runs the Plotly code as soon as the app's run begins, not when the first
+chart's data reaches it (Streamlit's frontend would ask for each only when its first element
+arrives); the script element that runs it takes no room in the sidebar."""
 
 from __future__ import annotations
 
@@ -14,32 +15,88 @@ from playwright.sync_api import expect
 from streamlit.file_util import get_static_dir
 
 from etl import bench_app
-from radar import frontend
+from radar import first_paint, frontend
 from tests.browser.test_browser import HEADINGS, open_page, ready
 
 pytestmark = pytest.mark.browser
 
 
 def bundle_requests(page) -> list[str]:
-    """The addresses of Plotly's chart code the page asks for, from now on."""
+    """The addresses of Plotly's chart code the page asks for, from now on: the module under the
+    chunk's name and the code it runs."""
     bundle = frontend.plotly_bundle()
     assert bundle and bundle.startswith("PlotlyChart.")
+    names = (f"/{bundle}", f"/{frontend.code_name(bundle)}")
     asked: list[str] = []
-    page.on("request", lambda r: asked.append(r.url) if r.url.endswith(f"/{bundle}") else None)
+    page.on("request", lambda r: asked.append(r.url) if r.url.endswith(names) else None)
     return asked
 
 
 def test_plotly_code_asked_for_before_the_app_connects(page, app_url):
     """The served index.html names Plotly's code: the browser asks for it while the page
-    starts, before the frontend opens its websocket to the server (and so before any chart)."""
+    starts, before the frontend opens its websocket to the server (and so before any chart);
+    the module served under the chunk's name, when the first chart arrives; each once."""
     events: list[str] = []
     bundle = frontend.plotly_bundle()
-    page.on("request", lambda r: events.append("bundle") if r.url.endswith(f"/{bundle}")
-            else None)
+    code = frontend.code_name(bundle)
+    page.on("request", lambda r: events.append("code") if r.url.endswith(f"/{code}")
+            else events.append("module") if r.url.endswith(f"/{bundle}") else None)
     page.on("websocket", lambda _ws: events.append("websocket"))
     open_page(page, app_url, HEADINGS["overview"], charts=2)
-    assert events[:2] == ["bundle", "websocket"], events
-    assert events.count("bundle") == 1  # the charts use the module loaded then
+    assert events == ["code", "websocket", "module"], events
+
+
+# When the start page's drawing was painted (its frame, by FIRST_CHART_SCRIPT's clock), when the
+# Plotly code began to run (set by the module served under the chunk's name), where the drawing
+# and the chart are, and the texts of their ticks.
+FIRST_PAINT_STATE = """() => {
+  const drawing = document.querySelector('.hr-first-paint');
+  const chart = document.querySelector('.js-plotly-plot');
+  const box = el => el.closest('.stElementContainer').getBoundingClientRect();
+  const texts = (root, sel) => [...root.querySelectorAll(sel)].map(t => t.textContent);
+  return {
+    painted: window.__firstChart && window.__firstChart.drawn,
+    codeRun: window.__plotlyChartCodeRun,
+    drawingShown: getComputedStyle(drawing.closest('.stElementContainer')).display !== 'none',
+    chartNext: drawing.closest('.stElementContainer').nextElementSibling
+      === chart.closest('.stElementContainer'),
+    chartHeight: box(chart).height, drawingHeight: parseFloat(drawing.style.height),
+    drawnTicks: [texts(drawing, '.hr-xtick'), texts(drawing, '.hr-ytick')],
+    plotlyTicks: [texts(chart, '.xtick text'), texts(chart, '.ytick text')],
+    title: chart._fullLayout.title.text.replace(/<[^>]+>/g, ''),
+    points: chart.data.filter(t => t.mode.includes('lines')).map(t => t.y.length),
+  };
+}"""
+
+
+def test_the_start_pages_first_chart_is_drawn_before_plotlys_code_runs(page, app_url):
+    """The drawing's frame is painted before Plotly's code starts to run (the module under the
+    chunk's name waits for it); once Plotly has drawn the chart, the drawing is hidden and the
+    chart stands where it stood; the drawing holds the chart's title, ticks and points."""
+    page.add_init_script(bench_app.FIRST_CHART_SCRIPT)
+    page.goto(app_url)
+    bench_app._wait_first_chart(page)
+    bench_app._wait_first_chart(page, interactive=True)
+    ready(page, charts=2)
+    state = page.evaluate(FIRST_PAINT_STATE)
+    assert state["painted"] is not None and state["codeRun"] is not None
+    assert state["painted"] <= state["codeRun"]
+    # hidden, and the chart (the next element) in its place, as tall as the drawing was
+    assert not state["drawingShown"] and state["chartNext"]
+    assert state["chartHeight"] == state["drawingHeight"] > 300
+    assert state["drawnTicks"] == state["plotlyTicks"]
+    assert page.locator(f".{first_paint.CLASS}").get_attribute("aria-label") == state["title"]
+    polylines = page.locator(f".{first_paint.CLASS} polyline").all()
+    assert [len(p.get_attribute("points").split()) for p in polylines] == state["points"]
+
+
+def test_other_pages_run_plotlys_code_without_waiting(page, app_url):
+    """Away from the start page the module under the chunk's name runs the code at once: the
+    charts of a page opened by its address draw, and no drawing is sent."""
+    page.add_init_script(bench_app.FIRST_CHART_SCRIPT)
+    open_page(page, f"{app_url}/languages", HEADINGS["languages"], charts=1)
+    expect(page.locator(f".{first_paint.CLASS}")).to_have_count(0)
+    assert page.evaluate("() => window.__plotlyChartCodeRun") is not None
 
 
 def test_start_page_element_code_asked_for_before_the_app_connects(page, app_url):
@@ -48,8 +105,8 @@ def test_start_page_element_code_asked_for_before_the_app_connects(page, app_url
     while the page starts, before the websocket opens, and only once: none is left for the
     frontend to fetch when its element arrives, from a server then busy running the page."""
     static = Path(get_static_dir())
-    named = frontend.named_scripts((static / "index.html").read_text(encoding="utf-8"))
-    wanted = frontend.first_chart_files(static, known=named)
+    wanted = frontend.preloaded_files(static, (static / "index.html").read_text(encoding="utf-8"))
+    assert frontend.code_name(frontend.plotly_bundle()) in wanted
     assert len(wanted) > len(frontend.FIRST_CHART_CHUNKS)  # the chunks and their imports
     events: list[str] = []
     page.on("request", lambda r: events.append(r.url.rsplit("/", 1)[-1])
@@ -76,19 +133,19 @@ def test_plotly_code_run_by_the_app_and_fetched_once(page, app_url):
     script = page.get_by_test_id("stSidebar").locator("script[type=module]")
     expect(script).to_have_count(1)
     assert script.get_attribute("src") == f"./static/js/{bundle}"
-    page.wait_for_function("n => performance.getEntriesByType('resource').some("
-                           "r => r.name.endsWith(n) && r.responseEnd > 0)", arg=bundle)
-    assert asked == [f"{app_url}/static/js/{bundle}"]
+    page.wait_for_function("() => window.__plotlyChartCodeRun !== undefined")
+    code = frontend.code_name(bundle)
+    assert sorted(asked) == [f"{app_url}/static/js/{bundle}", f"{app_url}/static/js/{code}"]
     page.get_by_role("link", name="Overview").click()
     ready(page, charts=2)
     page.get_by_role("tab", name="Databases").click()
     expect(page.locator("[data-testid='stPlotlyChart'] .gtitle").filter(
         has_text="Databases")).to_have_count(1)
-    assert len(asked) == 1
+    assert len(asked) == 2
 
 
 def test_the_early_script_takes_no_room(page, app_url):
-    open_page(page, app_url, HEADINGS["overview"], charts=2)
+    open_page(page, f"{app_url}/languages", HEADINGS["languages"], charts=1)
     script = page.get_by_test_id("stSidebar").get_by_test_id("stHtml")
     expect(script).to_have_count(1)
     assert script.bounding_box()["height"] == 0
@@ -97,20 +154,23 @@ def test_the_early_script_takes_no_room(page, app_url):
 
 
 def test_the_benchs_first_chart_clock_reads_the_page(page, app_url):
-    """`make bench`'s first-chart time (etl.bench_app.FIRST_CHART_SCRIPT): taken by the page
-    when the first Plotly trace is in it, then two animation frames later; an epoch time within
-    this visit, by the page's clock. A page without charts never takes it."""
+    """`make bench`'s first-chart times (etl.bench_app.FIRST_CHART_SCRIPT): taken by the page
+    when the start page's drawing or the first Plotly trace is in it, and when the first Plotly
+    trace is, each two animation frames later; epoch times within this visit, by the page's
+    clock, the drawing's first. A page without charts never takes them."""
     page.add_init_script(bench_app.FIRST_CHART_SCRIPT)
     opened = time.time()
     page.goto(app_url)
     drawn = bench_app._wait_first_chart(page)
-    record = page.evaluate("() => window.__firstChart")
-    assert 0 < record["inserted"] <= record["drawn"]
-    assert opened - 1 < drawn < time.time() + 1  # the browser's and this process's clocks agree
+    interactive = bench_app._wait_first_chart(page, interactive=True)
+    record = page.evaluate("() => [window.__firstChart, window.__firstInteractiveChart]")
+    assert all(0 < r["inserted"] <= r["drawn"] for r in record)
+    assert opened - 1 < drawn < interactive < time.time() + 1  # the clocks agree
     expect(page.locator(".js-plotly-plot .main-svg .trace").first).to_be_attached()
     open_page(page, f"{app_url}/about", HEADINGS["about"])
     expect(page.get_by_test_id("stPlotlyChart")).to_have_count(0)
-    assert page.evaluate("() => window.__firstChart") is None  # none on a page without charts
+    assert page.evaluate("() => [window.__firstChart, window.__firstInteractiveChart]") == [
+        None, None]  # none on a page without charts
 
 
 def test_the_benchs_first_chart_clock_refuses_a_page_without_its_script(page, app_url):
