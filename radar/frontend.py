@@ -9,8 +9,8 @@ start, while the server is busy running the page. The largest is the browser's P
 code (PlotlyChart, about 4.7 MB). Fetched early, that code runs as soon as a chart asks for it,
 and its run (about 0.7 s of the main thread) would come before the browser paints the start
 page's first chart, which it can draw without Plotly (radar/first_paint.py). So the app serves
-the chunk under another name (``CODE_NAME``) and, under Streamlit's name, a small module that
-first lets the browser paint that drawing, when the page has one, and then runs the code.
+the chunk under another name (:func:`code_name`) and, under Streamlit's name, a small module
+that first lets the browser paint that drawing, when the page has one, and then runs the code.
 """
 
 from __future__ import annotations
@@ -131,8 +131,8 @@ _EXPORTS = re.compile(r"export\s*\{([^}]*)\}\s*;?\s*$")
 # every element before it drawn (no placeholder left above it: the metrics' code may come
 # later than the chart's), and two animation frames and a task have passed, so that the frame
 # showing them has been painted (the frame `make bench`'s first-chart clock takes); then it
-# runs the chunk, served as __CODE__. Elsewhere, or when that has not happened within WAIT_MS,
-# it runs it at once.
+# runs the chunk (served under code_name). Elsewhere, or when that has not happened within
+# WAIT_MS, it runs it at once.
 WAIT_MS = 2000
 _AFTER_FIRST_PAINT = """\
 // Hiring Radar (radar/frontend.py): Streamlit's Plotly chart chunk, run once the browser has
@@ -164,7 +164,8 @@ __EXPORTS__
 
 
 def chunk_exports(code: str) -> list[str]:
-    """The names a chunk exports in its closing export statement (empty when it has none)."""
+    """The names a chunk exports in its closing export statement (empty when it has none);
+    ``code`` may be the chunk's last few KB."""
     found = _EXPORTS.search(code[-4096:])
     if not found:
         return []
@@ -214,7 +215,9 @@ def with_preload(static: Path, into: Path) -> Path | None:
     if not index.is_file() or bundle is None:
         return None
     js = static / "static" / "js"
-    exports = chunk_exports((js / bundle).read_text(encoding="utf-8", errors="ignore"))
+    with (js / bundle).open("rb") as chunk:
+        chunk.seek(max(chunk.seek(0, 2) - 4096, 0))
+        exports = chunk_exports(chunk.read().decode("utf-8", errors="ignore"))
     if "default" not in exports:
         return None
     html = index.read_text(encoding="utf-8")
