@@ -28,7 +28,9 @@ if TYPE_CHECKING:  # only read here, never made: no Plotly at run time (radar/fr
 CLASS = "hr-first-paint"
 FONT = '"Source Sans", sans-serif'  # the font Streamlit's Plotly theme draws with
 MUTED = "#808495"  # tick labels and axis titles in that theme
-GRID = "#e6eaf1"
+# Grid lines in the page's text colour, faint: #e6eaf1-like on Streamlit's light theme (its
+# Plotly theme's), dark grey on its dark one.
+GRID = 'stroke="currentColor" stroke-opacity="0.12"'
 
 # Hides the drawing once Plotly has drawn the chart in the next element, and keeps that element
 # out of the page's height until then, so the chart appears where the drawing was.
@@ -233,7 +235,7 @@ def lines_html(fig: go.Figure, width_hint: int = 940) -> str | None:
     def vx(value: float) -> float:  # x in the lines' own 0-1000 box, stretched to the width
         return 1000 * (value - x_lo) / (x_hi - x_lo)
 
-    parts = [f'<line x1="0" x2="100%" y1="{py(v):.2f}" y2="{py(v):.2f}" stroke="{GRID}"/>'
+    parts = [f'<line x1="0" x2="100%" y1="{py(v):.2f}" y2="{py(v):.2f}" {GRID}/>'
              for v, _ in y_ticks]
     parts += [f'<text class="hr-ytick" x="-8" y="{py(v):.2f}" dy="0.35em" text-anchor="end">'
               f"{label}</text>" for v, label in y_ticks]
