@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from radar.first_paint import CLASS as FIRST_PAINT_CLASS
 from radar.timeline import ENV as TIMELINE_ENV
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -196,10 +197,10 @@ FIRST_CHART_SCRIPT = """
     });
     observer.observe(document, {subtree: true, childList: true});
   };
-  watch('__firstChart', '.hr-first-paint svg, .js-plotly-plot .main-svg .trace');
+  watch('__firstChart', '.__CLASS__ svg, .js-plotly-plot .main-svg .trace');
   watch('__firstInteractiveChart', '.js-plotly-plot .main-svg .trace');
 })();
-"""
+""".replace("__CLASS__", FIRST_PAINT_CLASS)
 
 
 def _wait_first_chart(page, interactive: bool = False) -> float:

@@ -158,11 +158,11 @@ def _per_point(value, n: int, default) -> list:
     return [value] * n
 
 
-def _plain(text: str | None) -> str:
+def _plain(text: str | None, joint: str = "<br>") -> str:
     """A layout text (which may hold Plotly's <b>, <br> and the like) as escaped lines joined
-    by <br>."""
+    by ``joint``."""
     lines = re.split(r"<br\s*/?>", text or "")
-    return "<br>".join(html.escape(re.sub(r"<[^>]+>", "", line)) for line in lines)
+    return joint.join(html.escape(re.sub(r"<[^>]+>", "", line)) for line in lines)
 
 
 def _pct(value: float, lo: float, hi: float) -> str:
@@ -208,11 +208,11 @@ def lines_html(fig: go.Figure, width_hint: int = 940) -> str | None:
     height = int(layout.height or 450)
     top, bottom = int(layout.margin.t or 0), int(layout.margin.b or 0)
     plot_h = height - top - bottom
-    series = []
-    for trace in fig.data:
-        xs = [_as_number(x) for x in trace.x]
-        ys = [None if y is None else float(y) for y in trace.y]
-        series.append((trace, xs, ys))
+    try:  # categories on an axis (or values that are not numbers) are not drawn
+        series = [(trace, [_as_number(x) for x in trace.x],
+                   [None if y is None else float(y) for y in trace.y]) for trace in fig.data]
+    except (TypeError, ValueError):
+        return None
     xs_all = [x for _, xs, ys in series for x, y in zip(xs, ys, strict=True) if y is not None]
     ys_all = [y for _, _, ys in series for y in ys if y is not None]
     if not ys_all:
@@ -274,7 +274,7 @@ def lines_html(fig: go.Figure, width_hint: int = 940) -> str | None:
     label = _plain(layout.title.text)
     return (
         f"<style>{STYLE}</style>"
-        f'<div class="{CLASS}" role="img" aria-label="{label}"'
+        f'<div class="{CLASS}" role="img" aria-label="{_plain(layout.title.text, " ")}"'
         f' style="position:relative;height:{height}px;font-family:{html.escape(FONT)}">'
         f'<div style="position:absolute;left:calc(1% + 4px);top:{top // 2 - 18}px;'
         f'font-size:16px;font-weight:700">{label}</div>'

@@ -140,6 +140,7 @@ def test_figures_it_cannot_draw_get_none():
     two.update_layout(showlegend=True)
     assert first_paint.lines_html(two) is None  # its legend is not drawn
     assert first_paint.lines_html(go.Figure(go.Scatter(x=[1, 2], y=[None, None]))) is None
+    assert first_paint.lines_html(go.Figure(go.Scatter(x=["Go", "Rust"], y=[1, 2]))) is None
 
 
 def test_the_overview_sends_the_drawing_just_before_its_first_chart(app_test):
