@@ -2,9 +2,9 @@
 speed, chart export timings, the app's first chart and server memory (etl/bench_app.py), on a
 synthetic sample of --n postings (make bench N=1000000); the HN archive's ingest and build time
 and peak memory (../shared). ``--queries-at N``: every named query on the sample scaled up to N
-postings (etl/bench_queries.py, docs/scale.md); ``--append-at N``: a month appended to the
-sample scaled up to N postings (docs/build.md, "Month files"); ``--app WAREHOUSE``: the app
-alone.
+postings (etl/bench_queries.py, docs/scale.md); ``--append-at N``: a month (as large as the
+scaled months) appended to the sample scaled up to N postings (docs/build.md, "Month files");
+``--app WAREHOUSE``: the app alone.
 
 Prints figures; asserts nothing (tests do not time things). The machine may be shared: the
 figures carry whatever else it runs at the time.
@@ -223,11 +223,25 @@ sys.exit(code)
 """
 
 
+def write_month(path: Path, month: str, count: int, seed: int) -> None:
+    """A gzip JSON Lines file of ``count`` synthetic postings of ``month`` (YYYY-MM), ids of
+    their own (etl.sample.month_records)."""
+    import gzip
+    import json
+
+    from etl.sample import month_records
+    records = month_records(seed, int(month[:4]), int(month[5:]), count, prefix="smp-app-")
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
 def bench_append_at(target: int, n: int, processes: int, tmp: Path | None = None) -> None:
     """A month appended to a warehouse of ``target`` postings (``--append-at N``): the n sample
     built without its last complete month, scaled up to ``target`` postings
-    (etl.bench_queries.scale_up, month files), then that month appended through
-    ``python -m etl build --append`` in a child process, timed with its CPU and peak memory."""
+    (etl.bench_queries.scale_up, month files), then a month as large as the scaled months
+    (the held month's postings times the scale factor, new ones: etl.sample.month_records)
+    appended through ``python -m etl build --append`` in a child process, timed with its CPU
+    and peak memory."""
     import json
     import subprocess
     import sys
@@ -242,10 +256,12 @@ def bench_append_at(target: int, n: int, processes: int, tmp: Path | None = None
         build(root / "raw", root / "base", processes=processes, log=lambda m: None)
         start = time.perf_counter()
         scaled = scale_up(root / "base", root / "warehouse", target)
+        factor = scaled["scaled_up"]["factor"]
+        write_month(root / "raw" / "sample" / held.name, month, n_held * factor, seed=8)
         print(f"append at {scaled['row_counts']['postings']:,} postings (the {n:,} sample "
-              f"without {month}, scaled up x{scaled['scaled_up']['factor']} in "
-              f"{time.perf_counter() - start:.0f} s): {n_held:,} postings of {month}")
-        held.rename(root / "raw" / "sample" / held.name)
+              f"without {month}, scaled up x{factor} in {time.perf_counter() - start:.0f} s): "
+              f"{n_held * factor:,} new postings of {month} (the sample's {n_held:,} of that "
+              f"month times {factor})")
         command = ["build", "--append", "--no-embedded", "--raw", str(root / "raw"),
                    "--warehouse", str(root / "warehouse"), "--processes", str(processes)]
         start = time.perf_counter()
@@ -440,8 +456,9 @@ def main(argv: list[str] | None = None) -> int:
                              "on a warehouse scaled up to N postings from the --n build "
                              "(etl/bench_queries.py says how); then stop")
     parser.add_argument("--append-at", type=int, default=None, metavar="N",
-                        help="append the sample's last complete month to the sample (without "
-                             "it) scaled up to N postings: python -m etl build --append's wall "
+                        help="append a month to the sample without its last complete month "
+                             "scaled up to N postings (as many new postings of that month as "
+                             "the scale-up gives it): python -m etl build --append's wall "
                              "time, CPU and peak memory, then stop")
     parser.add_argument("--from-warehouse", type=Path, default=None,
                         help="with --queries-at: scale up this built warehouse instead of "

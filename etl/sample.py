@@ -665,27 +665,56 @@ def records(seed: int = 7, n: int = 60000, until: dt.date | None = None):
     bad = {i: k % 3 for k, i in enumerate(sorted(rng.sample(range(n), n_bad)))}
     index = 0
     for (year, month), count in zip(months, counts, strict=True):
-        m = gen.month(year, month)
         last_day = calendar.monthrange(year, month)[1]
         if (year, month) == (until.year, until.month):
             last_day = until.day
-        batch = []
-        for _ in range(count):
-            stamp = dt.datetime(year, month, rng.randint(1, last_day), rng.randint(6, 20),
-                                rng.randrange(60), rng.randrange(60))
-            body = gen.posting(m, year)
-            if batch and reposts.random() < REPOST_SHARE:
-                body = repost(reposts, reposts.choice(batch)[1])
-            batch.append((stamp, body))
-        batch.sort(key=lambda pair: pair[0])
-        for stamp, body in batch:
+        for stamp, body in month_postings(gen, reposts, year, month, count, last_day):
             index += 1
-            sid = f"smp-{index:06d}"
-            record = {"id": sid, "published_at": stamp.strftime("%Y-%m-%dT%H:%M:%SZ")} | body
-            record["url"] = f"{URL_BASE}/{sid}-{_slug(body['title'])}"
+            record = _record(f"smp-{index:06d}", stamp, body)
             if index - 1 in bad:
                 _spoil(rng, record, bad[index - 1])
             yield year, record
+
+
+def month_postings(gen: Generator, reposts: random.Random, year: int, month: int, count: int,
+                   last_day: int) -> list[tuple[dt.datetime, dict]]:
+    """``count`` postings of one month as (time, body), in time order, dated up to ``last_day``;
+    some repeat an earlier one of the month (``reposts`` draws them, apart from ``gen``)."""
+    m, rng = gen.month(year, month), gen.rng
+    batch: list[tuple[dt.datetime, dict]] = []
+    for _ in range(count):
+        stamp = dt.datetime(year, month, rng.randint(1, last_day), rng.randint(6, 20),
+                            rng.randrange(60), rng.randrange(60))
+        body = gen.posting(m, year)
+        if batch and reposts.random() < REPOST_SHARE:
+            body = repost(reposts, reposts.choice(batch)[1])
+        batch.append((stamp, body))
+    batch.sort(key=lambda pair: pair[0])
+    return batch
+
+
+def _record(sid: str, stamp: dt.datetime, body: dict) -> dict:
+    record = {"id": sid, "published_at": stamp.strftime("%Y-%m-%dT%H:%M:%SZ")} | body
+    record["url"] = f"{URL_BASE}/{sid}-{_slug(body['title'])}"
+    return record
+
+
+def month_records(seed: int, year: int, month: int, count: int, prefix: str) -> list[dict]:
+    """A month of ``count`` postings on its own, as a month of a sample of any size would hold
+    them (reposts and broken records in the same shares), ids ``prefix`` and a number: the
+    month `python -m etl.bench --append-at N` appends to a warehouse scaled up to N."""
+    gen, reposts = Generator(seed), random.Random(seed * 1_000_003 + 17)
+    postings = month_postings(gen, reposts, year, month, count,
+                              calendar.monthrange(year, month)[1])
+    n_bad = round(count * BAD_RECORD_SHARE)
+    bad = {i: k % 3 for k, i in enumerate(sorted(gen.rng.sample(range(count), n_bad)))}
+    out = []
+    for i, (stamp, body) in enumerate(postings):
+        record = _record(f"{prefix}{i + 1:07d}", stamp, body)
+        if i in bad:
+            _spoil(gen.rng, record, bad[i])
+        out.append(record)
+    return out
 
 
 README = """# Embedded synthetic sample
