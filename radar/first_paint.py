@@ -189,12 +189,21 @@ def _end_pad(trace) -> float:
     return (trace.marker.size or 6) / 2 + (trace.marker.line.width or 0) / 2
 
 
+# Plotly's margins where a figure sets none
+DEFAULT_MARGIN = {"l": 80, "r": 80, "t": 100, "b": 80}
+
+
+def margin(fig: go.Figure, side: str) -> int:
+    """The figure's margin on ``side`` (l, r, t or b) in pixels, Plotly's default if unset."""
+    given = getattr(fig.layout.margin, side)
+    return int(given if given is not None else DEFAULT_MARGIN[side])
+
+
 def left_margin(fig: go.Figure, labels: list[str]) -> int:
     """The plot's left edge: the figure's left margin, widened as Plotly's automargin widens it
     for the y tick labels (about 6.2 px a character at 12 px) and the y axis title."""
-    given = fig.layout.margin.l if fig.layout.margin.l is not None else 80
     widest = max((len(label) for label in labels), default=0)
-    return max(int(given), round(widest * 6.2 + 55))
+    return max(margin(fig, "l"), round(widest * 6.2 + 55))
 
 
 def lines_html(fig: go.Figure, width_hint: int = 940) -> str | None:
@@ -206,7 +215,7 @@ def lines_html(fig: go.Figure, width_hint: int = 940) -> str | None:
         return None
     layout = fig.layout
     height = int(layout.height or 450)
-    top, bottom = int(layout.margin.t or 0), int(layout.margin.b or 0)
+    top, bottom = margin(fig, "t"), margin(fig, "b")
     plot_h = height - top - bottom
     try:  # categories on an axis (or values that are not numbers) are not drawn
         series = [(trace, [_as_number(x) for x in trace.x],
@@ -222,7 +231,7 @@ def lines_html(fig: go.Figure, width_hint: int = 940) -> str | None:
     y_lo, y_hi = padded_range(min(ys_all), max(ys_all), plot_h, 0.05 * plot_h + pad)
     y_ticks = number_ticks(y_lo, y_hi, plot_h)
     left = left_margin(fig, [label for _, label in y_ticks])
-    right = int(layout.margin.r if layout.margin.r is not None else 80)
+    right = margin(fig, "r")
     plot_w = max(width_hint - left - right, 100)
     x_lo, x_hi = padded_range(min(xs_all), max(xs_all), plot_w, 0.05 * plot_w + pad)
     if dates and x_hi - x_lo < 2 * _MS_DAY:  # a single month: a month either side

@@ -123,6 +123,15 @@ def test_hollow_grey_markers_and_a_dotted_incomplete_month_as_in_the_figure():
     assert drawing.count("<path d=") == 2
 
 
+def test_a_figure_without_margins_gets_plotlys_defaults():
+    fig = go.Figure(go.Scatter(x=[1, 2, 3], y=[3, 4, 5], mode="lines"))
+    drawing = first_paint.lines_html(fig)
+    # 450 px tall, 100 above the plot and 80 below it: a plot 270 px tall, from 80 px in
+    assert "height:450px" in drawing
+    assert 'style="position:absolute;left:80px;top:100px;width:calc(100% - 160px);height:270px' \
+        in drawing
+
+
 def test_text_is_escaped_and_plotlys_tags_dropped():
     fig = charts.postings_lines(_postings(3), "Filters: <script>alert(1)</script> & more", 1, 0)
     fig.update_layout(title={"text": "<b>Posts</b> & <i>more</i>"})
