@@ -8,6 +8,7 @@ sample postings.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -32,7 +33,14 @@ def reference_excluded_by_before(before: str, after: str) -> str | None:
     return None
 
 
-_WORDS = sorted({*fast._NEGATION_ENDS, *fast._COMPARISON_ENDS, "do", "don't", "won't", "pas",
+def _pattern_words(pattern: re.Pattern) -> set[str]:
+    """The words a pattern spells out, lower case and capitalised."""
+    words = set(re.findall(r"[a-zà]+(?:-[a-z]+)?-?", pattern.pattern))
+    return words | {w.capitalize() for w in words} | {w.upper() for w in words}
+
+
+_WORDS = sorted({*fast._NEGATION_ENDS, *fast._COMPARISON_ALONE, *fast._COMPARISON_PAIRS,
+                 *_pattern_words(fast._COMPARISON_BEFORE), "do", "don't", "won't", "pas",
                  "similar", "compared", "rather", "such", "instead", "founders", "co-founder",
                  "early", "employees", "alumni", "trusted", "backed", "is", "it's", "languages",
                  "like", "LIKE", "No", "NOT", "Ex-", "(", "(think", "@", "à", "ſans", "K", "d’",
@@ -43,14 +51,14 @@ _GLUE = st.sampled_from([" ", "", "  ", "\n", " - ", ": ", ", ", "\t", "\u00a0",
 
 @st.composite
 def windows(draw) -> tuple[str, str]:
-    parts = draw(st.lists(st.tuples(st.sampled_from(_WORDS), _GLUE), max_size=8))
+    parts = draw(st.lists(st.tuples(st.sampled_from(_WORDS), _GLUE), max_size=5))
     before = "".join(w + g for w, g in parts)[-fast.WINDOW:]
     after = draw(st.sampled_from(["", " is required", " but for", ", and more", " experience "
                                   "is necessary", " - we use it", " but in Go"]))
     return before, after
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=6000, deadline=None)
 @given(windows())
 def test_excluded_by_before_same_on_generated_windows(window):
     before, after = window
@@ -68,20 +76,112 @@ def _windows_of(tagger: Tagger, text: str) -> list[tuple[str, str]]:
             for cand, head in zip(cands, heads, strict=True)]
 
 
-def test_excluded_by_before_same_on_real_and_sample_mentions(shared_data, tmp_path):
-    tagger = Tagger.default()
+def _real_and_sample_texts(shared_data, folder: Path) -> list[str]:
     texts = [posting_text(shared_data, x.source, x.file, x.id)
              for path in _LABELS for x in load_labels(path)]
-    write_sample(tmp_path / "sample", n=600)
-    texts += [f"{r['title']}\n\n{r['description']}"
-              for r in sources()["sample"].read(tmp_path / "sample") if isinstance(r, dict)]
-    checked = 0
-    for text in texts:
+    write_sample(folder / "sample", n=600)
+    return texts + [f"{r['title']}\n\n{r['description']}"
+                    for r in sources()["sample"].read(folder / "sample") if isinstance(r, dict)]
+
+
+def test_excluded_by_before_same_on_real_and_sample_mentions(shared_data, tmp_path):
+    tagger = Tagger.default()
+    checked = compared = 0
+    for text in _real_and_sample_texts(shared_data, tmp_path):
         for before, after in _windows_of(tagger, text):
             assert fast._excluded_by_before(before, after) == \
                 reference_excluded_by_before(before, after), before
+            assert fast._compared_after(after) == reference_compared_after(after), after
             checked += 1
+            compared += reference_compared_after(after)
     assert checked > 5000
+    assert compared > 10  # the windows hold comparisons after a mention, not only others
+
+
+def reference_compared_after(after: str) -> bool:
+    """_compared_after before its pre-test: the pattern matched at every window that opens
+    with one of its first characters."""
+    return after[:1] in ("-", " ", ",", "'") and fast._COMPARISON_AFTER.match(after) is not None
+
+
+_AFTER_WORDS = sorted(_pattern_words(fast._COMPARISON_AFTER)
+                      | {"'s", "'S", ",", "but", "for", "in", "style", "Kelvin", "\u212a",
+                         "ſ", "é", "-", "'", "partners,", "and"})
+_AFTER_GLUE = st.sampled_from(["", " ", "  ", "\n", "\t", "\x1c", "\u00a0", ", ", "-", "'s "])
+
+
+@settings(max_examples=4000, deadline=None)
+@given(st.lists(st.tuples(_AFTER_GLUE, st.sampled_from(_AFTER_WORDS)), max_size=5))
+def test_compared_after_same_on_generated_windows(parts):
+    after = "".join(g + w for g, w in parts)[:fast.WINDOW]
+    assert fast._compared_after(after) == reference_compared_after(after)
+
+
+def test_compared_after_sees_every_opening_word():
+    """Each word the pattern may open with, after a space, in any case, as the pattern."""
+    for word in _pattern_words(fast._COMPARISON_AFTER):
+        for after in (f" {word}", f"  {word} x", f" gold {word}", f", but {word}", f" {word}s"):
+            assert fast._compared_after(after) == reference_compared_after(after), after
+    assert fast._compared_after(" Advanced Partner") and fast._compared_after("'s CEO")
+    assert not fast._compared_after(" developer") and not fast._compared_after(" partnership")
+
+
+def reference_named_as_employer(text: str, cand) -> bool:
+    """_named_as_employer before its pre-test for "At X"."""
+    if cand.entry.tech.category not in fast._EMPLOYER_CATEGORIES:
+        return False
+    if fast._EMPLOYER_AT.search(text, max(0, cand.start - 20), cand.start):
+        return True
+    match = fast._EMPLOYER_AFTER.match(text, cand.end, cand.end + 100)
+    return match is not None and (cand.start == 0 or not match.group().endswith("|"))
+
+
+_EMPLOYER_PIECES = ["At", "at", "AT", "At\n", ".", "!", "\n", " ", "  ", "\t", "\x1c", "We",
+                    "Redis", "AWS", "MongoDB", "Postgres", "Python", "is hiring", "|", "(", ")",
+                    "are building", "Great", "Ät", "At-"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_EMPLOYER_PIECES), max_size=14), st.sampled_from([" ", ""]))
+def test_named_as_employer_same_on_generated_text(pieces, gap):
+    tagger = Tagger.default()
+    text = gap.join(pieces)
+    for cand in tagger._candidates(text):
+        assert fast._named_as_employer(text, cand) == reference_named_as_employer(text, cand)
+
+
+def test_named_as_employer_same_on_real_and_sample_mentions(shared_data, tmp_path):
+    tagger = Tagger.default()
+    checked = employers = 0
+    for text in _real_and_sample_texts(shared_data, tmp_path):
+        norm = tagger.normalise(text)
+        for cand in tagger._candidates(norm):
+            expected = reference_named_as_employer(norm, cand)
+            assert fast._named_as_employer(norm, cand) == expected, norm[cand.start - 20:cand.end]
+            checked += 1
+            employers += expected
+    assert checked > 5000 and employers > 0
+
+
+_GAP_PIECES = [", ", ",", " ", "/", " and ", " or ", "; ", "(", ")", "e.g.", " including ",
+               "a little bit of", "x", "Go", ".", "\n", "·", "—", "nor", "ni", "ou", "é", "\u00a0"]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(_GAP_PIECES), max_size=6))
+def test_gaps_answer_as_their_patterns(pieces):
+    between = "".join(pieces)
+    for gap in (fast._LIST_GAP, fast._NEG_LIST_GAP):
+        for _ in range(2):  # the first answer is found, the second remembered
+            assert gap.fits(between) == (gap.pattern.fullmatch(between) is not None)
+
+
+def test_gaps_keep_a_bounded_number_of_answers():
+    gap = fast._Gap(fast._LIST_GAP.pattern)
+    for n in range(fast.GAPS_KEPT + 10):
+        assert gap.fits(f"x{n}") is False
+    assert len(gap.answers) <= fast.GAPS_KEPT
+    assert gap.fits(", and ") is True and gap.fits("x1") is False
 
 
 _PIECES = ["Our customers include", "Stripe", "AWS", "Postgres", "partners", "and", ", ", ". ",

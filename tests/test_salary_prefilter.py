@@ -21,7 +21,13 @@ from etl.sample import write_sample
 from etl.sources import sources
 from etl.transforms import salary
 from etl.transforms.normalize import salary_from_text
-from etl.transforms.salary import PAY_LINE, PAY_LINE_LITERALS, pay_lines, pay_lines_by_search
+from etl.transforms.salary import (
+    PAY_LINE,
+    PAY_LINE_LITERALS,
+    PAY_LINE_PARTS,
+    pay_lines,
+    pay_lines_by_search,
+)
 from tests.test_salary import REAL_FORMS
 
 
@@ -57,6 +63,30 @@ def test_each_alternative_of_the_pay_line_pattern_starts_with_a_literal():
         assert PAY_LINE.match(word), word
         assert any(word.casefold().startswith(lit) for lit in PAY_LINE_LITERALS), word
         assert pay_lines(f"intro\nx {word} y\nend") == [f"x {word} y"]
+
+
+def test_each_alternative_starts_with_one_of_its_own_literals():
+    """What trying only the alternatives of the literals found at an offset rests on: each
+    alternative, matched on its own, starts with one of its literals; the alternatives joined
+    are PAY_LINE."""
+    assert PAY_LINE.pattern == "|".join(part for _, part in PAY_LINE_PARTS)
+    whole = {"/": "/ hour"}  # a literal that is not a whole match alone
+    for literals, part in PAY_LINE_PARTS:
+        pattern = re.compile(part, re.IGNORECASE)
+        for literal in literals:
+            for word in (whole.get(literal, literal), whole.get(literal, literal).upper()):
+                assert pattern.match(word), (part, word)
+                assert word.casefold().startswith(literals), (part, word)
+                assert PAY_LINE.match(word)
+
+
+def test_pay_lines_try_only_the_alternatives_found():
+    """A line whose literal starts an alternative that does not match there, beside another
+    literal's alternative that does, at the same offset ("pa" and "pay")."""
+    for text, lines in [("x pay 90k", ["x pay 90k"]), ("paying well", []), ("pa: 90k", ["pa: 90k"]),
+                        ("company base", ["company base"]), ("compute/ day", ["compute/ day"]),
+                        ("a/b, CI/CD", []), ("Salary\x85$", ["Salary", "$"])]:
+        assert pay_lines(text) == pay_lines_by_search(text) == lines, text
 
 
 def test_the_labelled_pay_forms_agree():

@@ -251,12 +251,34 @@ def _cuts(shape: str, start: int, end: int) -> Iterator[int]:
 
 # ------------------------------------------------------------------ context rules
 
-_LIST_GAP = re.compile(
+class _Gap:
+    """What may stand between two mentions of one list (``pattern``, matched whole), with the
+    answers given so far: the same few gaps (", ", " and ", "/") recur in every posting, and a
+    dictionary answers them in about an eighth of the time of a match (GAPS_KEPT at most)."""
+
+    def __init__(self, pattern: re.Pattern) -> None:
+        self.pattern = pattern
+        self.answers: dict[str, bool] = {}
+
+    def fits(self, between: str) -> bool:
+        """Whether ``between`` is all separators and list words."""
+        known = self.answers.get(between)
+        if known is not None:
+            return known
+        if len(self.answers) >= GAPS_KEPT:
+            self.answers.clear()
+        fits = self.pattern.fullmatch(between) is not None
+        self.answers[between] = fits
+        return fits
+
+
+GAPS_KEPT = 4096
+_LIST_GAP = _Gap(re.compile(
     r"(?:[\s,;/&|+()\[\]:·•*\-–—]|\b(?:and|or|und|oder|et|ou|y|nor|plus|with|as well as|but also|"
     r"e\.g\.|i\.e\.|etc\.?|incl\.|including|vs\.?|versus|some|also|"
-    r"a\s+(?:little|bit|touch)(?:\s+bit)?(?:\s+of)?)\b)*", re.IGNORECASE)
-_NEG_LIST_GAP = re.compile(r"(?:[\s,;/&|()]|\b(?:and|or|nor|und|oder|et|ou|ni)\b)*",
-                           re.IGNORECASE)
+    r"a\s+(?:little|bit|touch)(?:\s+bit)?(?:\s+of)?)\b)*", re.IGNORECASE))
+_NEG_LIST_GAP = _Gap(re.compile(r"(?:[\s,;/&|()]|\b(?:and|or|nor|und|oder|et|ou|ni)\b)*",
+                                re.IGNORECASE))
 _NEGATION = re.compile(
     r"(?:^|[^\w])(?:no(?:\s+(?:more|legacy|longer\s+using))?|not(?:\s+(?:an?|the|using|use|in))?|"
     r"never|without|nor|neither|avoid(?:ing)?|(?:do|does|did)\s*n[o']t\s+(?:use|want)|"
@@ -308,6 +330,29 @@ _COMPARISON_AFTER = re.compile(
     r"consulting|technology|solutions?|services|competency|registered))*\s+partners?\b|"
     r"(?:'s)?\s+(?:ceo|cto|cfo|coo|cpo|co-?founders?|founders?|vp|alumni|alum)\b)",
     re.IGNORECASE)
+# What an ASCII window after a mention opens with, past its white space, when _COMPARISON_AFTER
+# matches it and it starts with a space (lower case: a word of each alternative that may come
+# first; "," of "X, but for"): a window opening with none of them is not matched (speed only).
+_AFTER_OPENERS = (",", "but", "clone", "alternative", "killer", "competitor", "replacement",
+                  "lookalike", "advanced", "premier", "select", "gold", "silver", "platinum",
+                  "certified", "consulting", "technology", "solution", "services", "competency",
+                  "registered", "partner", "ceo", "cto", "cfo", "coo", "cpo", "co-founder",
+                  "cofounder", "founder", "vp", "alum")
+_OPENER_CHARS = max(map(len, _AFTER_OPENERS))
+
+
+def _compared_after(after: str) -> bool:
+    """Whether the window after a mention makes it a comparison or a partner (_COMPARISON_AFTER:
+    "Heroku-style", "Stripe alternatives", "AWS Advanced Partner", "Google's CEO")."""
+    first = after[:1]
+    if first not in ("-", " ", ",", "'"):
+        return False
+    if first == " " and after.isascii() \
+            and not after.lstrip()[:_OPENER_CHARS].lower().startswith(_AFTER_OPENERS):
+        return False
+    return _COMPARISON_AFTER.match(after) is not None
+
+
 _BACKED_BY = re.compile(r"\bbacked by\s*$", re.IGNORECASE)
 # a sentence that names customers, investors or partners and then lists names up to the mention
 _PARTNER_INTRO = re.compile(
@@ -368,10 +413,9 @@ def _cue(text: str, cand: _Candidate) -> str | None:
     return None
 
 
-def _listed_with(text: str, left: _Candidate, right: _Candidate, gap: re.Pattern) -> bool:
+def _listed_with(text: str, left: _Candidate, right: _Candidate, gap: _Gap) -> bool:
     """Whether two mentions are in one list: only separators and list words between them."""
-    between = text[left.end:right.start]
-    return len(between) <= 25 and gap.fullmatch(between) is not None
+    return right.start - left.end <= 25 and gap.fits(text[left.end:right.start])
 
 
 def _neighbour(text: str, cands: list[_Candidate], i: int) -> str | None:
@@ -432,7 +476,10 @@ def _named_as_employer(text: str, cand: _Candidate) -> bool:
     a name followed by "is hiring"/"is building", or a sentence opening "At X"."""
     if cand.entry.tech.category not in _EMPLOYER_CATEGORIES:
         return False
-    if _EMPLOYER_AT.search(text, max(0, cand.start - 20), cand.start):
+    start = max(0, cand.start - 20)
+    # "At", then white space to the mention: what every match of _EMPLOYER_AT ends with
+    if text[start:cand.start].rstrip().endswith("At") \
+            and _EMPLOYER_AT.search(text, start, cand.start):
         return True
     match = _EMPLOYER_AFTER.match(text, cand.end, cand.end + 100)
     return match is not None and (cand.start == 0 or not match.group().endswith("|"))
@@ -506,7 +553,7 @@ def _excluded(text: str, cand: _Candidate, head: int, partners: Callable[[], boo
     partner stems are in text, partner_stem_spans; by_head: what was found for the list's head
     before, shared by the mentions of one list)."""
     after = _window_after(text, cand.end)
-    if after[:1] in ("-", " ", ",", "'") and _COMPARISON_AFTER.match(after):
+    if _compared_after(after):
         return "comparison or partner"
     if after[:1] in (" ", "(", "|", ",") and _named_as_employer(text, cand):
         return "the employer"
@@ -538,9 +585,45 @@ _NEGATION_ENDS = ("no", "more", "legacy", "using", "not", "a", "an", "the", "use
                   "without", "nor", "neither", "avoid", "avoiding", "want", "kein", "keine",
                   "keinen", "keiner", "ohne", "nicht", "de", "d'", "sans", "aucun", "aucune",
                   "ni")
-_COMPARISON_ENDS = ("to", "of", "like", "include", "including", "as", "with", "by", "than",
-                    "for", "la", "former", "formerly", "at", "partner", "partnered", "partners",
-                    "partnering", "investor", "investors", "ex-", "think", "@")
+# _COMPARISON_BEFORE's alternatives by their last word: those of one word, ending the window's
+# last word ("(formerly"); those of several, the last word itself, after a word ending with one
+# of the words that may come before it there ("compared to", "co-founders of"). "like" anywhere
+# in the window sends it to the pattern whatever its last words.
+_COMPARISON_ALONE = ("former", "formerly", "partner", "partnered", "partners", "partnering",
+                     "investor", "investors", "ex-", "think", "@")
+_PARTNER_FORMS = ("partner", "partnered", "partners", "partnering")
+_COMPARISON_PAIRS = {
+    "to": ("similar", "akin", "alternative", "alternatives", "competitor", "competitors",
+           "compared", "comparable"),
+    "of": ("competitor", "competitors", "instead", *_PARTNER_FORMS, "out", "alumni", "founder",
+           "founders", "team", "creator", "creators", "veteran", "veterans", "employees"),
+    "with": ("compared", *_PARTNER_FORMS, "partnership"),
+    "by": ("inspired", "in", "funded", "trusted", "acquired", "sponsored"),
+    "at": ("former", "formerly", "worked", "working", "work", "employees"),
+    "as": ("such",),
+    "include": ("competitor", "competitors", *_PARTNER_FORMS, "investor", "investors",
+                "customer", "customers", "client", "clients"),
+    "including": ("competitor", "competitors", *_PARTNER_FORMS, "investor", "investors",
+                  "customer", "customers", "client", "clients"),
+    "than": ("rather",),
+    "for": ("replacement",),
+    "la": ("à", "a"),
+}
+
+
+def _may_compare(tail: str) -> bool:
+    """Whether _COMPARISON_BEFORE may match an ASCII window whose tail (_tail) this is: it ends
+    with the last words of one of its alternatives, or holds "like"."""
+    if "like" in tail:
+        return True
+    words = tail.rsplit(None, 2)[-2:]
+    if not words:
+        return False
+    last = words[-1]
+    if last.endswith(_COMPARISON_ALONE):
+        return True
+    before = _COMPARISON_PAIRS.get(last)
+    return before is not None and len(words) == 2 and words[0].endswith(before)
 
 
 def _tail(before: str, marks: str) -> str:
@@ -554,7 +637,8 @@ def _tail(before: str, marks: str) -> str:
 def _excluded_by_before(before: str, after: str) -> str | None:
     """Negated or a comparison by the words before a mention (before: the window before its
     list). In ASCII text, where ignoring case is lower case, a pattern is searched only when the
-    window ends with a word one of its alternatives ends with."""
+    window ends with a word one of its alternatives ends with (for comparisons, the last two
+    words: _may_compare)."""
     fast = before.isascii()
     if (not fast or _tail(before, "-:").endswith(_NEGATION_ENDS)) \
             and _NEGATION.search(before) and not _NEGATION_EXCEPTION.match(after):
@@ -563,8 +647,7 @@ def _excluded_by_before(before: str, after: str) -> str | None:
         comparison = _COMPARISON_BEFORE.search(before) or _like_is_comparison(before, after)
     else:
         tail = _tail(before, ":,")
-        comparison = ((tail.endswith(_COMPARISON_ENDS) or "like" in tail)
-                      and _COMPARISON_BEFORE.search(before)) or (
+        comparison = (_may_compare(tail) and _COMPARISON_BEFORE.search(before)) or (
             tail.endswith("like") and _like_is_comparison(before, after))
     if comparison:
         return "comparison or partner"

@@ -103,18 +103,21 @@ def posted_date_problem(posted: dt.date, today: dt.date) -> str | None:
     return None
 
 
+# (name, nullable, allowed values or None) of each posting column, for posting_problems
+_COLUMN_CHECKS = tuple((c.name, c.nullable, ALLOWED_VALUES.get(c.name)) for c in POSTING_COLUMNS)
+
+
 def posting_problems(row: dict) -> list[str]:
     """What is wrong with a normalised posting row; empty when it fits the schema."""
     problems = []
-    for col in POSTING_COLUMNS:
-        value = row.get(col.name)
-        if value is None or (isinstance(value, str) and not value.strip() and not col.nullable):
-            if not col.nullable:
-                problems.append(f"{col.name} is missing")
+    for name, nullable, allowed in _COLUMN_CHECKS:
+        value = row.get(name)
+        if value is None or (not nullable and isinstance(value, str) and not value.strip()):
+            if not nullable:
+                problems.append(f"{name} is missing")
             continue
-        allowed = ALLOWED_VALUES.get(col.name)
         if allowed and value not in allowed:
-            problems.append(f"{col.name}={value!r} is not one of {', '.join(allowed)}")
+            problems.append(f"{name}={value!r} is not one of {', '.join(allowed)}")
     country = row.get("country")
     if country is not None and not (isinstance(country, str) and len(country) == 2
                                     and country.isupper()):
