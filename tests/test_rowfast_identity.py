@@ -34,7 +34,7 @@ def reference_excluded_by_before(before: str, after: str) -> str | None:
 
 
 def _pattern_words(pattern: re.Pattern) -> set[str]:
-    """The words a pattern spells out, lower case and capitalised."""
+    """The words a pattern spells out, in lower case, capitalised and in upper case."""
     words = set(re.findall(r"[a-zà]+(?:-[a-z]+)?-?", pattern.pattern))
     return words | {w.capitalize() for w in words} | {w.upper() for w in words}
 
@@ -118,7 +118,8 @@ def test_compared_after_same_on_generated_windows(parts):
 
 
 def test_compared_after_sees_every_opening_word():
-    """Each word the pattern may open with, after a space, in any case, as the pattern."""
+    """Each word the pattern spells (in three cases), after one or two spaces, after "gold" and
+    ", but", and with an "s": the pattern's answer every time."""
     for word in _pattern_words(fast._COMPARISON_AFTER):
         for after in (f" {word}", f"  {word} x", f" gold {word}", f", but {word}", f" {word}s"):
             assert fast._compared_after(after) == reference_compared_after(after), after
