@@ -661,8 +661,7 @@ def records(seed: int = 7, n: int = 60000, until: dt.date | None = None):
     reposts = random.Random(seed * 1_000_003 + 17)
     months = month_list(until)
     counts = month_volumes(n, months, until)
-    n_bad = max(3, round(n * BAD_RECORD_SHARE)) if n >= 100 else 0
-    bad = {i: k % 3 for k, i in enumerate(sorted(rng.sample(range(n), n_bad)))}
+    bad = spoiled_rows(rng, n, max(3, round(n * BAD_RECORD_SHARE)) if n >= 100 else 0)
     index = 0
     for (year, month), count in zip(months, counts, strict=True):
         last_day = calendar.monthrange(year, month)[1]
@@ -674,6 +673,12 @@ def records(seed: int = 7, n: int = 60000, until: dt.date | None = None):
             if index - 1 in bad:
                 _spoil(rng, record, bad[index - 1])
             yield year, record
+
+
+def spoiled_rows(rng: random.Random, n: int, n_bad: int) -> dict[int, int]:
+    """Which of n records to break (n_bad of them, drawn by rng) and how (_spoil's kind 0-2, in
+    turn)."""
+    return {i: k % 3 for k, i in enumerate(sorted(rng.sample(range(n), n_bad)))}
 
 
 def month_postings(gen: Generator, reposts: random.Random, year: int, month: int, count: int,
@@ -706,8 +711,7 @@ def month_records(seed: int, year: int, month: int, count: int, prefix: str) -> 
     gen, reposts = Generator(seed), random.Random(seed * 1_000_003 + 17)
     postings = month_postings(gen, reposts, year, month, count,
                               calendar.monthrange(year, month)[1])
-    n_bad = round(count * BAD_RECORD_SHARE)
-    bad = {i: k % 3 for k, i in enumerate(sorted(gen.rng.sample(range(count), n_bad)))}
+    bad = spoiled_rows(gen.rng, count, round(count * BAD_RECORD_SHARE))
     out = []
     for i, (stamp, body) in enumerate(postings):
         record = _record(f"{prefix}{i + 1:07d}", stamp, body)

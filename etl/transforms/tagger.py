@@ -589,9 +589,12 @@ _NEGATION_ENDS = ("no", "more", "legacy", "using", "not", "a", "an", "the", "use
 # last word ("(formerly"); those of several, the last word itself, after a word ending with one
 # of the words that may come before it there ("compared to", "co-founders of"). "like" anywhere
 # in the window sends it to the pattern whatever its last words.
-_COMPARISON_ALONE = ("former", "formerly", "partner", "partnered", "partners", "partnering",
-                     "investor", "investors", "ex-", "think", "@")
 _PARTNER_FORMS = ("partner", "partnered", "partners", "partnering")
+_COMPARISON_ALONE = ("former", "formerly", *_PARTNER_FORMS, "investor", "investors", "ex-",
+                     "think", "@")
+# the words "include" and "including" follow in an alternative
+_INCLUDERS = ("competitor", "competitors", *_PARTNER_FORMS, "investor", "investors", "customer",
+              "customers", "client", "clients")
 _COMPARISON_PAIRS = {
     "to": ("similar", "akin", "alternative", "alternatives", "competitor", "competitors",
            "compared", "comparable"),
@@ -601,10 +604,8 @@ _COMPARISON_PAIRS = {
     "by": ("inspired", "in", "funded", "trusted", "acquired", "sponsored"),
     "at": ("former", "formerly", "worked", "working", "work", "employees"),
     "as": ("such",),
-    "include": ("competitor", "competitors", *_PARTNER_FORMS, "investor", "investors",
-                "customer", "customers", "client", "clients"),
-    "including": ("competitor", "competitors", *_PARTNER_FORMS, "investor", "investors",
-                  "customer", "customers", "client", "clients"),
+    "include": _INCLUDERS,
+    "including": _INCLUDERS,
     "than": ("rather",),
     "for": ("replacement",),
     "la": ("à", "a"),
