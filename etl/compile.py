@@ -1,9 +1,11 @@
-"""``python -m etl.compile``: build the tagger with mypyc and its C text passes, for speed.
+"""``python -m etl.compile``: build the tagger and the normaliser with mypyc, and the C text passes.
 
-docs/build_speed.md, "Seventh pass" and "Eighth pass", says what they gain.
+docs/build_speed.md, "Seventh pass", "Eighth pass" and "Thirteenth pass", says what they gain.
 
-The tagger's per-mention rules are plain Python; mypyc compiles the same module into a C
-extension (the same code, the same results: tests/test_compiled_tagger.py compares them).
+The tagger's per-mention rules and the normaliser's per-row extractors (normalize, requirements,
+salary, caseless) are plain Python; mypyc compiles the same modules into C extensions (the same
+code, the same results: tests/test_compiled_tagger.py and tests/test_compiled_normaliser.py
+compare them).
 Beside it, etl/transforms/_passes.c: text passes of the tagger, dedup's signatures and the
 app's counts of sets naming known technologies, written in C (the Python and Polars passes
 stay the reference: tests/test_c_passes.py, tests/test_dedup.py, tests/test_sets.py). The
@@ -12,7 +14,7 @@ files they were built from (``compiled_folder``), and etl/transforms/__init__.py
 folder first on the package's path only when it exists: an edited source has another hash,
 so a stale build is never loaded.
 Building needs a C compiler and Python's headers; without them the command says why and the
-tagger runs as plain Python (exit status 0 unless --strict).
+tagger and the normaliser run as plain Python (exit status 0 unless --strict).
 """
 
 from __future__ import annotations
@@ -28,8 +30,12 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# the modules built, as paths from the project root; their bytes name the folder
-COMPILED = ("etl/transforms/tagger.py",)
+# the modules built, as paths from the project root; their bytes name the folder. Each is built
+# alone: mypyc puts the shared library of a group of modules at the top of the build, outside
+# the package folder etl.transforms loads from; one module keeps both its files in that folder.
+COMPILED = ("etl/transforms/tagger.py", "etl/transforms/normalize.py",
+            "etl/transforms/requirements.py", "etl/transforms/salary.py",
+            "etl/transforms/caseless.py")
 # what mypyc reads to type the modules besides themselves (copied beside them to build)
 CONTEXT = ("etl/__init__.py", "etl/transforms/__init__.py", "etl/text.py", "etl/jsonl.py",
            "etl/paths.py")
@@ -114,11 +120,12 @@ def build(root: Path = ROOT, prefix: Path | None = None) -> Path:
     with tempfile.TemporaryDirectory(dir=target.parents[1].parent) as tmp:
         work = Path(tmp) / "src"
         copy_sources(root, work)
-        done = subprocess.run([mypyc_command() or "mypyc", "--ignore-missing-imports", *COMPILED],
-                              cwd=work, capture_output=True, text=True)
-        if done.returncode:
-            raise RuntimeError(f"mypyc failed (exit {done.returncode}):\n"
-                               f"{(done.stdout + done.stderr)[-3000:]}")
+        for module in COMPILED:
+            done = subprocess.run([mypyc_command() or "mypyc", "--ignore-missing-imports", module],
+                                  cwd=work, capture_output=True, text=True)
+            if done.returncode:
+                raise RuntimeError(f"mypyc failed on {module} (exit {done.returncode}):\n"
+                                   f"{(done.stdout + done.stderr)[-3000:]}")
         done = subprocess.run([sys.executable, "-c", _BUILD_NATIVE, *NATIVE],
                               cwd=work, capture_output=True, text=True)
         if done.returncode:
@@ -143,14 +150,14 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m etl.compile", description=__doc__.split("\n\n")[0].split(": ", 1)[1])
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 when the extension cannot be built (default: say why and "
-                             "leave the tagger as plain Python)")
+                             "leave the tagger and the normaliser as plain Python)")
     args = parser.parse_args(argv)
     target = compiled_folder()
     if target.is_dir() and not missing_modules(target):
-        print(f"compiled tagger: up to date ({target.parents[1].name})")
+        print(f"compiled transforms: up to date ({target.parents[1].name})")
         return 0
     if target.is_dir():  # not build()'s: it lacks a module, so it is made again whole
-        print(f"compiled tagger: {target.parents[1].name} lacks "
+        print(f"compiled transforms: {target.parents[1].name} lacks "
               f"{', '.join(missing_modules(target))}; building it again")
         shutil.rmtree(target.parents[1])
     why = missing_tools()
@@ -160,10 +167,11 @@ def main(argv: list[str] | None = None) -> int:
         except (RuntimeError, OSError) as err:
             why = str(err)
     if why:
-        print(f"compiled tagger: not built, the tagger runs as plain Python: {why}",
+        print("compiled transforms: not built, the tagger and the normaliser run as plain "
+              f"Python: {why}",
               file=sys.stderr)
         return 1 if args.strict else 0
-    print(f"compiled tagger: built {target.parents[1].name}")
+    print(f"compiled transforms: built {target.parents[1].name}")
     return 0
 
 

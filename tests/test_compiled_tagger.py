@@ -160,7 +160,8 @@ def test_a_folder_lacking_a_module_is_built_again(tmp_path, monkeypatch, capsys)
     folder holding part of a build (a copy made by hand) is removed and built again."""
     target = tmp_path / "mypyc" / "cpython-0-abc" / "etl" / "transforms"
     target.mkdir(parents=True)
-    (target / "tagger.cpython-0.so").write_bytes(b"")  # the C passes are missing
+    for module in compiled.COMPILED:  # the C passes are missing
+        (target / f"{Path(module).stem}.cpython-0.so").write_bytes(b"")
     assert compiled.missing_modules(target) == ["_passes"]
     built = []
 
@@ -168,8 +169,8 @@ def test_a_folder_lacking_a_module_is_built_again(tmp_path, monkeypatch, capsys)
         assert not target.exists()  # the partial folder went first
         built.append(True)
         target.mkdir(parents=True)
-        for name in ("tagger", "_passes"):
-            (target / f"{name}.cpython-0.so").write_bytes(b"")
+        for module in (*compiled.COMPILED, *compiled.NATIVE):
+            (target / f"{Path(module).stem}.cpython-0.so").write_bytes(b"")
         return target
 
     monkeypatch.setattr(compiled, "compiled_folder", lambda *a, **k: target)

@@ -1,10 +1,11 @@
 """Transforms from staging rows to warehouse rows: normalise, pay, tag, deduplicate.
 
-The tagger may run compiled: ``python -m etl.compile`` (run by ``make setup``) builds
-etl/transforms/tagger.py with mypyc into a folder of the running environment named after the
-source's hash (etl.compile.compiled_folder). That folder goes first on this package's path
-only when it exists, so the extension is loaded only when it was built from the tagger.py
-beside this file; an edited tagger runs as plain Python until it is built again. The same
+The tagger and the normaliser may run compiled: ``python -m etl.compile`` (run by ``make
+setup``) builds etl/transforms/tagger.py, normalize.py, requirements.py, salary.py and
+caseless.py with mypyc into a folder of the running environment named after the sources' hash
+(etl.compile.compiled_folder). That folder goes first on this package's path only when it
+exists, so the extensions are loaded only when they were built from the modules beside this
+file; an edited module runs as plain Python (the others too) until they are built again. The same
 build makes ``_passes`` (etl/transforms/_passes.c: text passes and two array loops written in
 C), which etl.text, the tagger, dedup and radar.sets call through C_PASSES when it is there.
 HIRING_RADAR_PURE_PYTHON=1 turns both off (docs/build_speed.md).

@@ -17,15 +17,15 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any, TextIO
 
 from etl.jsonl import LineProblem, answer_jsonl
+from etl.paths import ETL_DATA
 from etl.sources.base import RecordProblem
 from etl.transforms import requirements, salary
 from etl.warehouse.schema import COLUMN_NAMES, posted_date_problem, posting_id, posting_problems
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = ETL_DATA
 
 
 # values kept by the pure functions of a field alone: places and titles repeat across postings
@@ -38,10 +38,20 @@ class Place:
     city: str | None
 
 
+@dataclass(frozen=True)
+class City:
+    """A row of cities.csv: its country's code and the city's name."""
+    country: str
+    city: str
+
+
 @cache
-def _places() -> tuple[dict[str, Place], dict[str, str], dict[str, str], dict[str, str]]:
+def _places() -> tuple[dict[str, City], dict[str, str], dict[str, str], dict[str, str]]:
     """Lookups: city alias -> Place, country alias -> code, region -> code, code -> currency."""
-    cities, countries, regions, currencies = {}, {}, {}, {}
+    cities: dict[str, City] = {}
+    countries: dict[str, str] = {}
+    regions: dict[str, str] = {}
+    currencies: dict[str, str] = {}
     with (DATA / "countries.csv").open(newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             currencies[row["code"]] = row["currency"]
@@ -50,7 +60,7 @@ def _places() -> tuple[dict[str, Place], dict[str, str], dict[str, str], dict[st
     with (DATA / "cities.csv").open(newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             for alias in [row["city"], *filter(None, row["aliases"].split("|"))]:
-                cities[alias.lower()] = Place(row["country"], row["city"])
+                cities[alias.lower()] = City(row["country"], row["city"])
     with (DATA / "regions.csv").open(newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             regions[row["code"].lower()] = row["country"]
@@ -115,8 +125,9 @@ def names_a_place(segment: str) -> bool:
     keys = [_PLACE_FILLER.sub("", key).strip(" .-") or key for key in keys if key]
     if len(keys) == 2 and len(keys[0].split()) <= 3 and (_lookup(keys[1]) or ("",))[0] == "country":
         return True  # a town the tables lack, in a country they know: "Chiang Mai, Thailand"
-    return bool(keys) and all(_lookup(key) for key in keys) and any(
-        _lookup(key)[0] != "region" or len(key) > 3 for key in keys)
+    hits = [_lookup(key) for key in keys]
+    return bool(keys) and all(hits) and any(
+        hit[0] != "region" or len(key) > 3 for hit, key in zip(hits, keys, strict=True) if hit)
 
 
 def _city_country(country: str, after: list[str]) -> str:
@@ -149,12 +160,12 @@ def place_from_location(location: str | None) -> Place:
         key = _NOT_PLACE.sub("", part).strip(" .-").lower()
         if not key:
             continue
-        hits = [_lookup(key)]
+        hits: list[tuple[str, str] | None] = [_lookup(key)]
         if hits[0] is None:
             bare = _PLACE_FILLER.sub("", key).strip(" .-")
             hits = [_lookup(bare)] if bare and bare != key else [None]
         if hits[0] is None:
-            hits = _inner_places(_NOT_PLACE.sub("", part))
+            hits = list(_inner_places(_NOT_PLACE.sub("", part)))
         if (len(hits) == 1 and hits[0] and hits[0][0] == "region" and len(key) > 3
                 and key not in _SHARED_NAMES):
             named_region = True  # a state or province written out ("Utah") names its country

@@ -13,14 +13,14 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import accumulate
-from pathlib import Path
 
 import ahocorasick_rs
 
+from etl.paths import ETL_DATA
 from etl.transforms import salary
 from etl.transforms.caseless import Caseless
 
-WORDS = Path(__file__).resolve().parents[1] / "data" / "requirements.toml"
+WORDS = ETL_DATA / "requirements.toml"
 DEGREE_LEVELS = ("bachelor", "master", "phd")  # lowest first
 LEVELS = ("intern", "lead", "senior", "junior", "mid")
 EMPLOYMENT_TYPES = ("full_time", "part_time", "contract", "internship", "temporary")
@@ -48,10 +48,10 @@ def _rules() -> dict:
     deg, yrs, sen, emp = words["degree"], words["years"], words["seniority"], words["employment"]
     numbers = yrs["numbers"]
     num = r"(?:\d{1,2}|" + "|".join(sorted(numbers, key=len, reverse=True)) + r")"
-    words = "|".join(sorted(numbers, key=len, reverse=True))
+    number_words = "|".join(sorted(numbers, key=len, reverse=True))
     # a digit may follow a letter (LinkedIn runs lines together: "New York10-15 years")
     # a capitalised number word may follow a lower-case letter too (LinkedIn: "orTwo (2) years")
-    first = (rf"(?P<a>(?:(?<![\w,$€£.-])|(?<=(?-i:[a-z]))(?=(?-i:[A-Z])))(?:{words})\b"
+    first = (rf"(?P<a>(?:(?<![\w,$€£.-])|(?<=(?-i:[a-z]))(?=(?-i:[A-Z])))(?:{number_words})\b"
              rf"|(?<![\d,$€£])(?<!\d[-–.])\d{{1,2}})")
     figure = (rf"{first}(?:\s*\(\d{{1,2}}\))?\s*\+?\s*(?:plus\s+)?(?:or\s+more\s+)?"
               rf"(?:(?:-|–|—|to|or)\s*(?P<b>{num})(?:\s*\(\d{{1,2}}\))?\s*\+?\s*)?")
@@ -504,8 +504,8 @@ def _role_contexts(text: str) -> tuple[tuple[int, str, bool], ...]:
         if _IF_YOU.search(_clause_before(text, m.start(), 60)):
             continue  # "if you are looking for an internship, apply to ...": another posting
         clause = text[m.end():m.end() + 150]
-        ends = _SENTENCE_END.search(clause)
-        contexts.append((m.end(), clause[:ends.start()] if ends else clause, True))
+        stop = _SENTENCE_END.search(clause)
+        contexts.append((m.end(), clause[:stop.start()] if stop else clause, True))
     return tuple(sorted(contexts, key=lambda c: c[0]))
 
 
@@ -546,10 +546,10 @@ def _level_in(snippet: str, needs_noun: bool) -> str | None:
     rules = _rules()
     found: list[tuple[int, str]] = []
     folded = salary.folded(snippet)
-    if len(folded) != len(snippet):
-        folded = None  # the hints cannot stand for the patterns: try every level
+    # when folding changed the length, the hints cannot stand for the patterns: try every level
+    hinted = len(folded) == len(snippet)
     for level, pattern in rules["level"]:
-        if folded is not None and not rules["level_hint_search"][level].search(folded):
+        if hinted and not rules["level_hint_search"][level].search(folded):
             continue  # none of the level's words can be in the snippet
         for m in pattern.finditer(snippet):
             lo = max(0, m.start() - 30)

@@ -24,7 +24,9 @@ from pathlib import Path
 
 import ahocorasick_rs
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+from etl.paths import ETL_DATA
+
+DATA = ETL_DATA
 FX_YEARLY = DATA / "reference" / "fx_yearly.csv"
 FX_MONTHLY = DATA / "reference" / "fx_monthly.csv"
 FX_CURRENCIES = DATA / "fx_currencies.csv"
@@ -70,7 +72,7 @@ def fed_yearly_rates(yearly: Path = FX_YEARLY, monthly: Path = FX_MONTHLY,
         if country in codes and (codes[country], year) not in rates and value > 0:
             months.setdefault((codes[country], year), []).append(1 / value)
     for key, usd_per_unit in months.items():
-        rates[key] = len(usd_per_unit) / sum(usd_per_unit)
+        rates[key] = len(usd_per_unit) / sum(usd_per_unit, 0.0)
     return rates
 
 
@@ -308,10 +310,12 @@ def _infer_period(amount: float, currency: str | None) -> str:
     return "month" if amount / (rate or 1.0) < _MONTHLY_BELOW_USD else "year"
 
 
-def _candidate(text: str, m: re.Match, default: str | None) -> tuple[int, int, tuple] | None:
+def _candidate(text: str, m: re.Match, default: str | None
+               ) -> tuple[int, int, tuple[float, float, str | None, str]] | None:
     """(score, end offset, (min, max, currency, period)) for one number match, or None."""
-    mults = [_multiplier(m["mult1"]), _multiplier(m["mult2"]) if m["num2"] else 1]
-    if None in mults:
+    m1 = _multiplier(m["mult1"])
+    m2 = _multiplier(m["mult2"]) if m["num2"] else 1
+    if m1 is None or m2 is None:
         return None
     tokens = [t for t in (m["pre1"], m["suf1"], m["pre2"], m["suf2"]) if t]
     # a code or unambiguous symbol wins over "$": "$105,000 - $125,000 CAD" is Canadian
@@ -322,7 +326,6 @@ def _candidate(text: str, m: re.Match, default: str | None) -> tuple[int, int, t
     has_symbol = any(tokens)
     lo = _number(m["num1"])
     hi = _number(m["num2"]) if m["num2"] else None
-    m1, m2 = mults
     if hi is not None and m["mult2"] and not m["mult1"] and lo < 1000:
         m1 = m2  # "$170-225K", "12-18 LPA": the multiplier is written once, after the range
     if hi is not None and m["mult1"] and not m["mult2"] and hi < 1000:
@@ -372,8 +375,10 @@ def _candidate(text: str, m: re.Match, default: str | None) -> tuple[int, int, t
 def _pay_roles() -> tuple[re.Pattern, re.Pattern]:
     """(engineering role words, other role words) from etl/data/pay_roles.toml."""
     words = tomllib.loads((DATA / "pay_roles.toml").read_text(encoding="utf-8"))
-    return tuple(re.compile(r"(?<![\w-])(?:" + "|".join(words[k]) + r")(?![\w-])", re.I)
-                 for k in ("engineering", "not_engineering"))
+
+    def pattern(kind: str) -> re.Pattern:
+        return re.compile(r"(?<![\w-])(?:" + "|".join(words[kind]) + r")(?![\w-])", re.I)
+    return pattern("engineering"), pattern("not_engineering")
 
 
 def _role_before(text: str, start: int, floor: int) -> str | None:
@@ -389,7 +394,7 @@ def _role_before(text: str, start: int, floor: int) -> str | None:
             for kind, pattern in (("engineering", engineering), ("other", other))}
     if max(last.values()) < 0:
         return None
-    return max(last, key=last.get)
+    return max(last, key=lambda kind: last[kind])
 
 
 def _figures_in(text: str, default_currency: str | None) -> list[tuple[int, int, SalaryFigure]]:
@@ -400,8 +405,8 @@ def _figures_in(text: str, default_currency: str | None) -> list[tuple[int, int,
     for m in _SALARY_RE.finditer(norm):
         candidate = _candidate(norm, m, default_currency)
         if candidate:
-            score, end, values = candidate
-            figure = SalaryFigure(*values, text=text[m.start():end].strip())
+            score, end, (low, high, currency, period) = candidate
+            figure = SalaryFigure(low, high, currency, period, text=text[m.start():end].strip())
             found.append((score, m.start(), figure))
     return found
 
