@@ -47,7 +47,7 @@ class City:
 
 @cache
 def _places() -> tuple[dict[str, City], dict[str, str], dict[str, str], dict[str, str]]:
-    """Lookups: city alias -> Place, country alias -> code, region -> code, code -> currency."""
+    """Lookups: city alias -> City, country alias -> code, region -> code, code -> currency."""
     cities: dict[str, City] = {}
     countries: dict[str, str] = {}
     regions: dict[str, str] = {}
