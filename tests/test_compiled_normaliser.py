@@ -27,6 +27,7 @@ from etl import compile as compiled
 from etl.sample import write_sample
 from etl.sources import sources
 from etl.warehouse import build
+from tests.test_rowspeed_identity import real_raw_folders
 
 MODULES = tuple(Path(name).stem for name in compiled.COMPILED if "tagger" not in name)
 READ_AT = dt.datetime(2026, 12, 2, 3, 0, tzinfo=dt.UTC)
@@ -72,8 +73,8 @@ def read_staged(out: Path) -> tuple[pa.Table, pa.Table, list]:
 _CHILD = """
 import sys
 from pathlib import Path
-from tests.test_compiled_normaliser import IS_COMPILED, staged
-assert not IS_COMPILED
+from tests.test_compiled_normaliser import MODULES, _loaded_as_python, staged
+assert all(map(_loaded_as_python, MODULES))
 staged(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]))
 """
 
@@ -121,14 +122,7 @@ def test_sample_postings_stage_alike(tmp_path):
 def test_real_postings_stage_alike(shared_data, tmp_path):
     """The HN threads and Firebase runs, five archive months from 2013 to 2025, and the
     LinkedIn file: real texts with pay in many currencies, years, degrees and places."""
-    hn, linkedin = tmp_path / "hn", tmp_path / "linkedin"
-    hn.mkdir()
-    linkedin.mkdir()
-    for path in [*(shared_data / "hn").iterdir(),
-                 *(shared_data / "hn_archive" / m for m in ARCHIVE_MONTHS)]:
-        (hn / path.name).symlink_to(path)
-    for path in (shared_data / "linkedin_arshkon").glob("*.csv"):
-        (linkedin / path.name).symlink_to(path)
+    hn, linkedin = real_raw_folders(shared_data, tmp_path / "raw", ARCHIVE_MONTHS)
     postings, tags = assert_staged_alike("hn", hn, tmp_path)
     assert postings > 3_500 and tags > 12_000
     postings, tags = assert_staged_alike("linkedin", linkedin, tmp_path)

@@ -60,17 +60,25 @@ def test_sample_postings_stage_the_same(tmp_path):
     assert _assert_same_staging("sample", _batches("sample", raw)) > 1990
 
 
-def test_real_labelled_sources_stage_the_same(shared_data, tmp_path):
-    """The HN threads, Firebase runs and archive months and the LinkedIn file the labelled sets
-    point into (each file as the build reads it from a raw folder)."""
+def real_raw_folders(shared_data: Path, tmp_path: Path,
+                     months: tuple[str, ...] = ARCHIVE_MONTHS) -> tuple[Path, Path]:
+    """Raw folders (hn, linkedin) under tmp_path linking the HN threads, Firebase runs and the
+    given archive months, and the LinkedIn file, as the build reads them."""
     hn, linkedin = tmp_path / "hn", tmp_path / "linkedin"
-    hn.mkdir()
+    hn.mkdir(parents=True)
     linkedin.mkdir()
     for path in [*(shared_data / "hn").iterdir(),
-                 *(shared_data / "hn_archive" / m for m in ARCHIVE_MONTHS)]:
+                 *(shared_data / "hn_archive" / m for m in months)]:
         (hn / path.name).symlink_to(path)
     for path in (shared_data / "linkedin_arshkon").glob("*.csv"):
         (linkedin / path.name).symlink_to(path)
+    return hn, linkedin
+
+
+def test_real_labelled_sources_stage_the_same(shared_data, tmp_path):
+    """The HN threads, Firebase runs and archive months and the LinkedIn file the labelled sets
+    point into (each file as the build reads it from a raw folder)."""
+    hn, linkedin = real_raw_folders(shared_data, tmp_path)
     assert _assert_same_staging("hn", _batches("hn", hn)) > 1000
     assert _assert_same_staging("linkedin", _batches("linkedin", linkedin)) >= 400
 
