@@ -17,10 +17,11 @@ from pathlib import Path
 
 import polars as pl
 
+from etl.paths import ETL_DATA
 from etl.transforms.normalize import currency_of
 from etl.transforms.salary import units_per_usd
 
-REFERENCE_DIR = Path(__file__).resolve().parents[1] / "etl" / "data" / "reference"
+REFERENCE_DIR = ETL_DATA / "reference"
 CPI_TABLE = REFERENCE_DIR / "cpi_us_monthly.csv"
 CPI_NAME = ("US CPI-U, all items, US city average, not seasonally adjusted "
             "(BLS series CUUR0000SA0, 1982-84 = 100), annual average of the months")

@@ -39,6 +39,7 @@ import ahocorasick_rs
 
 from etl.http import FetchError, HttpClient
 from etl.ingest import IngestReport, Progress, copy_files, no_progress, write_bytes
+from etl.paths import ETL_DATA
 from etl.sources.base import FileSource, Lines, RecordProblem, line_pieces
 from etl.text import html_to_text
 from etl.transforms.normalize import names_a_place
@@ -46,7 +47,7 @@ from etl.transforms.requirements import other_role_before
 
 ALGOLIA_URL = "https://hn.algolia.com/api/v1"
 ITEM_URL = "https://news.ycombinator.com/item?id={}"
-HEADER_WORDS = Path(__file__).resolve().parents[1] / "data" / "hn_header.toml"
+HEADER_WORDS = ETL_DATA / "hn_header.toml"
 OPEN_THREAD_DAYS = 31
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",

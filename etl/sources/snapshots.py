@@ -22,6 +22,7 @@ from pathlib import Path
 
 from etl.http import FetchError, HttpClient
 from etl.ingest import IngestReport, fetch_dir, stored_hashes, unique_path
+from etl.paths import ETL_DATA
 from etl.sources.base import FileSource, RecordProblem
 
 _DAY_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -276,7 +277,7 @@ def remote_value(value: object) -> str | None:
 
 # --- company job boards (Greenhouse, Lever, Ashby) -----------------------------------------------
 
-JOB_BOARDS = Path(__file__).resolve().parents[1] / "data" / "job_boards.toml"
+JOB_BOARDS = ETL_DATA / "job_boards.toml"
 _REFETCH_SUFFIX = re.compile(r"-\d+$")
 
 

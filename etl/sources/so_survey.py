@@ -28,6 +28,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from etl.ingest import IngestReport, Progress, copy_files, no_progress
+from etl.paths import ETL_DATA
 from etl.sources.base import (
     FileSource,
     RecordProblem,
@@ -40,7 +41,7 @@ from etl.sources.base import (
 )
 from etl.warehouse.schema import RESPONDENTS_SCHEMA, TECHNOLOGIES_SCHEMA
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = ETL_DATA
 GROUPS = {"languages": "language", "databases": "database", "platforms": "platform",
           "webframes": "webframe"}
 MISSING = {"", "NA", "N/A", "nan"}

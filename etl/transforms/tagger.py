@@ -22,11 +22,11 @@ import ahocorasick
 import ahocorasick_rs
 
 from etl.jsonl import answer_jsonl
-from etl.paths import PROJECT_ROOT
+from etl.paths import ETL_DATA
 from etl.text import ASCII_BYTES, html_text, non_ascii, plain_text
 from etl.transforms import C_PASSES
 
-TAXONOMY_PATH = PROJECT_ROOT / "etl" / "data" / "taxonomy.toml"
+TAXONOMY_PATH = ETL_DATA / "taxonomy.toml"
 CATEGORIES = ("language", "database", "cloud", "cloud_service", "web_server", "framework",
               "container", "ci_cd", "api_style", "messaging", "iac", "vcs", "methodology",
               "runtime", "orm", "library", "data", "markup", "platform", "database_concept")
