@@ -9,6 +9,8 @@ synthetic sample postings and on the real postings the labelled sets come from.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import json
 from pathlib import Path
 
 import pyarrow as pa
@@ -16,7 +18,7 @@ import pytest
 
 from etl.sample import write_sample
 from etl.sources import sources
-from etl.transforms import normalize
+from etl.transforms import normalize, salary
 from etl.warehouse import build
 from tests.reference_code import build_before_speed, normalize_before_speed
 from tests.regex_strings import matched_strings
@@ -108,3 +110,96 @@ def test_every_string_a_remote_pattern_matches_holds_a_hint():
     assert [m for m in matched_strings(normalize._REMOTE_IN_TEXT[2][1].pattern)
             if not any(h in m for h in without)] == ["onsite role", "onsite position",
                                                       "onsite only"]
+
+
+# A posting's text is case-folded once (requirements.casefolded); the remote and pay pre-filters
+# cut their parts from it (normalize.folded_part), which lines up only when folding kept the
+# text's length: "ß" folds to "ss", "İ" to "i̇", "ﬁ" to "fi", in the title or the description.
+FOLDING_TITLES = ("Backend Engineer", "Straße Backend Engineer", "İstanbul Senior Developer",
+                  "Senior ﬁntech Engineer")
+FOLDING_DESCRIPTIONS = (
+    "We are fully remote.\nSalary: $120,000 - $150,000 per year.\n5+ years of experience.",
+    "Hybrid role, 3 days a week in the office. Gehalt: 60.000 € - 75.000 € im Jahr. Straße 1.",
+    "Große Firma. Remote-first team. Compensation: £70k–£90k.\nBachelor's degree required.",
+    "Pay: USD 90,000 to 110,000 annually. İn our office, hybrid work.",
+    "x" * 3990 + " ß fully remote\nSalary: $100k-$130k",
+    "Remote",
+)
+
+
+@pytest.mark.parametrize("title", FOLDING_TITLES)
+def test_posting_rows_with_folding_that_changes_length_are_as_before(title):
+    for description in FOLDING_DESCRIPTIONS:
+        staging = {"source_id": "1", "title": title, "description": description,
+                   "posted_date": dt.date(2026, 5, 1), "location_raw": "Berlin, Germany"}
+        old, problem = normalize_before_speed.posting_row(staging, "fixture", READ_AT)
+        assert problem == ""
+        assert normalize.posting_row(staging, "fixture", READ_AT) == old
+
+
+def test_a_folded_part_is_the_parts_folding_or_none():
+    for title in FOLDING_TITLES:
+        for description in FOLDING_DESCRIPTIONS:
+            text = f"{title}\n\n{description}"
+            start = len(title) + 2
+            for end in (start + 4000, len(text)):
+                part = normalize.folded_part(text, start, end)
+                folded = salary.folded(text[start:end])
+                if len(salary.folded(text)) == len(text):
+                    assert part == folded
+                else:
+                    assert part is None
+    assert normalize.folded_part("Straße\n\nRemote", 8, 14) is None
+    assert normalize.folded_part("Strasse\n\nREMOTE", 9, 15) == "remote"
+
+
+def _staged_pieces(source_name: str, raw_dir: Path) -> list:
+    """The source's pieces as the build makes them (_piece_jobs: a file it cannot read in
+    pieces ends in a failure, not a piece), each staged here."""
+    source = sources()[source_name]
+    assert build.reads_in_pieces(source)
+    return [function(*args) for function, args, _ in
+            build._piece_jobs(source, raw_dir, READ_AT, set()) if function is not None]
+
+
+def _assert_pieces_as_read_back(monkeypatch, source_name: str, raw_dir: Path) -> tuple[int, int]:
+    """staged_piece hands the staging records it made the batch from to the row work; the
+    same pieces with the rows read back from the batch (_staging_rows) stage the same: (rows
+    compared, rows refused by the row work)."""
+    given = _staged_pieces(source_name, raw_dir)
+    monkeypatch.setattr(build, "_processed", lambda batch, source, at, staged=None:
+                        build.process_batch(batch, source, at, build._KNOWN))
+    read_back = _staged_pieces(source_name, raw_dir)
+    assert len(given) == len(read_back)
+    rows = refused = 0
+    for new, old in zip(given, read_back, strict=True):
+        assert (new.read_rejected, new.made, new.failure) == \
+            (old.read_rejected, old.made, old.failure)
+        assert new.done.postings.equals(old.done.postings)
+        assert new.done.technologies.equals(old.done.technologies)
+        assert new.done.hashes.equals(old.done.hashes)
+        assert new.done.keys.equals(old.done.keys)
+        assert new.done.rejected == old.done.rejected
+        rows += new.done.postings.num_rows
+        refused += len(new.done.rejected)
+    return rows, refused
+
+
+def test_sample_pieces_stage_as_their_batches_read_back(monkeypatch, tmp_path):
+    write_sample(tmp_path / "sample", n=3000)
+    first = sorted((tmp_path / "sample").glob("*.jsonl.gz"))[0]
+    with gzip.open(first, "rt", encoding="utf-8") as lines:
+        record = json.loads(lines.readline())
+    with gzip.open(first, "at", encoding="utf-8") as lines:  # rows the row work refuses
+        for n, broken in enumerate(({"description_html": None},
+                                    {"published_at": "2099-01-01T00:00:00Z"})):
+            lines.write(json.dumps({**record, "id": f"broken-{n}", **broken}) + "\n")
+    rows, refused = _assert_pieces_as_read_back(monkeypatch, "sample", tmp_path / "sample")
+    assert rows > 2900
+    assert refused == 2  # their quarantine excerpts (the staging row's values, in order) too
+
+
+def test_real_pieces_stage_as_their_batches_read_back(monkeypatch, shared_data, tmp_path):
+    hn, linkedin = real_raw_folders(shared_data, tmp_path)
+    assert _assert_pieces_as_read_back(monkeypatch, "hn", hn)[0] > 1000
+    assert _assert_pieces_as_read_back(monkeypatch, "linkedin", linkedin)[0] >= 400

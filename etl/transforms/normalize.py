@@ -238,14 +238,16 @@ _REMOTE_IN_TEXT_HINTS = {"hybrid": ("hybrid ", "week in "), "remote": ("remote",
                          "onsite": ("onsite ", "on-site ", "in our office")}
 
 
-def remote_from_text(location: str | None, title: str, description: str) -> str:
-    """remote / hybrid / onsite as stated in the location or title, then in the text."""
+def remote_from_text(location: str | None, title: str, description: str,
+                     folded: str | None = None) -> str:
+    """remote / hybrid / onsite as stated in the location or title, then in the text.
+    ``folded``: salary.folded(description[:4000]) when the caller has it (folded_part)."""
     head = f"{location or ''} | {title}"
     for value, pattern in _REMOTE_WORDS:
         if pattern.search(head):
             return value
     text = description[:4000]
-    folded = salary.folded(text)
+    folded = salary.folded(text) if folded is None else folded
     hints = _REMOTE_IN_TEXT_HINTS if len(folded) == len(text) else None
     for value, pattern in _REMOTE_IN_TEXT:
         if hints is not None and not any(h in folded for h in hints[value]):
@@ -261,11 +263,13 @@ def pay_lines(description: str) -> list[str]:
 
 
 def salary_from_text(salary_text: str | None, description: str, currency: str | None,
-                     multi_role: bool = True) -> salary.SalaryFigure | None:
+                     multi_role: bool = True,
+                     folded: str | None = None) -> salary.SalaryFigure | None:
     """The pay a posting states in words: its salary text, else the first pay line that parses;
     but when its pay lines together list several roles with pay, the pooled range of the
-    engineering roles (docs/salary.md). ``multi_role=False`` turns that rule off."""
-    lines = salary.pay_lines(description)
+    engineering roles (docs/salary.md). ``multi_role=False`` turns that rule off. ``folded``:
+    salary.folded(description) when the caller has it (folded_part)."""
+    lines = salary.pay_lines(description, folded)
     first = None
     for text in ([salary_text] if salary_text else []) + lines:
         first = salary.parse_salary_text(text, default_currency=currency, multi_role=multi_role)
@@ -311,14 +315,27 @@ def salary_jsonl(lines: Iterable[str | bytes], out: TextIO, year: int | None = N
     return answer_jsonl(lines, out, lambda record: _salary_answer(record, year))
 
 
-def _salary_fields(row: dict, country: str | None, year: int) -> dict:
+def folded_part(text: str, start: int, end: int) -> str | None:
+    """salary.folded(text[start:end]), cut from the folding of the whole text, which the
+    requirement extractors keep (requirements.casefolded): a posting's text is folded once.
+    None when folding changed the text's length (a cut would not line up): the caller folds
+    its part itself. Case folding maps each character on its own, to one character or more,
+    so when the lengths are equal each character folded to one and the cut is the part's."""
+    folded = requirements.casefolded(text)
+    return folded[start:end] if len(folded) == len(text) else None
+
+
+def _salary_fields(row: dict, country: str | None, year: int, text: str) -> dict:
     """Salary columns: structured figures as given, else parsed from salary_text or from the
-    description's pay lines; annualised in USD."""
+    description's pay lines; annualised in USD. ``text``: the posting's text, ending with the
+    description (posting_row)."""
     lo, hi = row.get("salary_min"), row.get("salary_max")
     currency, period = row.get("salary_currency"), row.get("salary_period")
     if lo is None and hi is None:
-        figure = salary_from_text(row.get("salary_text"), row.get("description") or "",
-                                  currency_of(country))
+        description = row.get("description") or ""
+        figure = salary_from_text(row.get("salary_text"), description, currency_of(country),
+                                  folded=folded_part(text, len(text) - len(description),
+                                                     len(text)))
         if figure is not None:
             lo, hi, currency, period = figure.min, figure.max, figure.currency, figure.period
     if lo is not None and hi is None:
@@ -375,6 +392,7 @@ def posting_row(staging: dict, source: str, ingested_at: dt.datetime) -> dict:
     location = staging.get("location_raw")
     place = place_from_location(location)
     text = f"{title}\n\n{description}"  # what the requirement extractors read
+    after_title = len(title) + 2  # where the description starts in text
     country = staging.get("country") or place.country
     row = {
         "posting_id": posting_id(source, source_id),
@@ -386,14 +404,15 @@ def posting_row(staging: dict, source: str, ingested_at: dt.datetime) -> dict:
         "location_raw": location,
         "country": country,
         "city": staging.get("city") or place.city,
-        "remote": staging.get("remote") or remote_from_text(location, title, description),
+        "remote": staging.get("remote") or remote_from_text(
+            location, title, description, folded_part(text, after_title, after_title + 4000)),
         "seniority": staging.get("seniority") or _known(seniority_from_title(title))
         or requirements.seniority_stated(text),
         "role_family": staging.get("role_family") or role_family_from_title(title),
         "employment_type": staging.get("employment_type")
         or requirements.employment_type_stated(text),
         **_requirement_fields(staging, text),
-        **_salary_fields(staging, country, posted.year),
+        **_salary_fields(staging, country, posted.year, text),
         "description": description,
         "url": staging.get("url"),
         "ingested_at": ingested_at,

@@ -194,15 +194,23 @@ def lines_with_by_search(text: str, hints: tuple[str, ...],
 
 
 @lru_cache(maxsize=4)  # the four extractors (and the years sections) read the same text
-def _lowered(text: str) -> str:
-    return text.lower()
+def casefolded(text: str) -> str:
+    """salary.folded(text), once for a posting's text: the role rules read it, an ASCII text's
+    lower case is it, and the remote and pay pre-filters cut theirs from it
+    (normalize.folded_part)."""
+    return salary.folded(text)
 
 
 @lru_cache(maxsize=4)
+def _lowered(text: str) -> str:
+    # an ASCII text folds to its lower case: the folding the role rules read serves
+    return casefolded(text) if text.isascii() else text.lower()
+
+
 def _folded(text: str) -> str | None:
     """The text case-folded as IGNORECASE compares it, or None when folding changes its length
     (then a literal pre-filter cannot stand for an IGNORECASE pattern)."""
-    folded = salary.folded(text)
+    folded = casefolded(text)
     return folded if len(folded) == len(text) else None
 
 

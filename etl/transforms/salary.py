@@ -515,14 +515,15 @@ def pay_lines_by_search(description: str) -> list[str]:
     return [line for line in description.splitlines() if PAY_LINE.search(line)][:MAX_PAY_LINES]
 
 
-def pay_lines(description: str) -> list[str]:
+def pay_lines(description: str, folded_text: str | None = None) -> list[str]:
     """Lines of a description that talk about pay (at most MAX_PAY_LINES, in order).
 
     The same lines as pay_lines_by_search, found faster: the case-folded text is scanned once for
     the literals a pay line must hold, and PAY_LINE is tried only where one starts. When case
     folding changes the text's length (positions no longer line up) every line is searched.
+    ``folded_text``: folded(description) when the caller has it.
     """
-    text = folded(description)
+    text = folded(description) if folded_text is None else folded_text
     starts = _literal_starts(text)
     if not starts:
         return []

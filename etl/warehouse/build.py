@@ -197,21 +197,25 @@ def refusal(staging: dict, source: str, ingested_at: dt.datetime) -> str:
 
 def staging_record(item: dict, seq: int, n: int, source: str, raw_dir: Path,
                    ingested_at: dt.datetime) -> dict | Rejected:
-    """One staging row in STAGING_SCHEMA's types, or its rejection (a date that is no date)."""
-    record = {"seq": seq, "_file": str(item.get("_file", raw_dir)),
-              "_row": str(item.get("_row", item.get("source_id") or n))}
+    """One staging row in STAGING_SCHEMA's types, its non-null values only, in the schema's
+    order (the row _staging_rows gives back from its batch), or its rejection (a date that is
+    no date)."""
+    file, row = str(item.get("_file", raw_dir)), str(item.get("_row", item.get("source_id") or n))
     posted = item.get("posted_date")
     if isinstance(posted, dt.datetime):
         posted = posted.date()
     problem = "" if isinstance(posted, dt.date) else refusal(item, source, ingested_at)
+    record = {"seq": seq, "posted_date": posted}
     try:
         for name, convert in _ITEM_COLUMNS:
-            record[name] = convert(item.get(name))
+            value = convert(item.get(name))
+            if value is not None:
+                record[name] = value
     except (TypeError, ValueError) as err:
         problem = problem or f"{name}={item.get(name)!r}: {err}"
     if problem:
-        return Rejected(source, record["_file"], record["_row"], problem, raw_excerpt(item))
-    record["posted_date"] = posted
+        return Rejected(source, file, row, problem, raw_excerpt(item))
+    record["_file"], record["_row"] = file, row
     return record
 
 
@@ -292,14 +296,17 @@ def _staging_rows(batch: pa.RecordBatch) -> Iterator[dict]:
 
 
 def normalised_and_tagged(batch: pa.RecordBatch, source: str, ingested_at: dt.datetime,
-                          known: Callable[[int], bool] | None = None) -> Processed:
+                          known: Callable[[int], bool] | None = None,
+                          staged: list[dict] | None = None) -> Processed:
     """The row-by-row part of the batch work (normalise, pay, tag); keys are left empty.
 
-    Postings whose text hash is ``known`` (in the tag cache) are not tagged here.
+    Postings whose text hash is ``known`` (in the tag cache) are not tagged here. ``staged``:
+    the batch's rows as _staging_rows gives them, when the caller holds them (staged_piece:
+    the staging records the batch was made from, which Arrow gives back unchanged).
     """
     tagger = Tagger.default()
     rows, rejected = [], []
-    for staging in _staging_rows(batch):
+    for staging in _staging_rows(batch) if staged is None else staged:
         try:
             row = posting_row(staging, source, ingested_at)
         except RecordProblem as problem:
@@ -328,14 +335,16 @@ def with_keys(done: Processed) -> Processed:
 
 
 def process_batch(batch: pa.RecordBatch, source: str, ingested_at: dt.datetime,
-                  known: Callable[[int], bool] | None = None) -> Processed:
+                  known: Callable[[int], bool] | None = None,
+                  staged: list[dict] | None = None) -> Processed:
     """The per-batch work, one pure function: staging rows -> schema rows, tags and dedup keys.
 
     Normalises (ids, place, seniority, role family, remote), parses pay, tags technologies and
     computes the compact dedup keys. Rows that cannot be used come back as rejections.
     ``known``: which text hashes the tag cache holds (those postings are not tagged).
+    ``staged``: the batch's rows when the caller holds them (normalised_and_tagged).
     """
-    return with_keys(normalised_and_tagged(batch, source, ingested_at, known))
+    return with_keys(normalised_and_tagged(batch, source, ingested_at, known, staged))
 
 
 # The tag cache's membership test: set by build() (and append) before the stage; the worker
@@ -343,8 +352,9 @@ def process_batch(batch: pa.RecordBatch, source: str, ingested_at: dt.datetime,
 _KNOWN: Callable[[int], bool] | None = None
 
 
-def _processed(batch: pa.RecordBatch, source: str, ingested_at: dt.datetime) -> Processed:
-    return process_batch(batch, source, ingested_at, known=_KNOWN)
+def _processed(batch: pa.RecordBatch, source: str, ingested_at: dt.datetime,
+               staged: list[dict] | None = None) -> Processed:
+    return process_batch(batch, source, ingested_at, _KNOWN, staged)
 
 
 def _in_order(pool, jobs: Iterable[tuple[Callable | None, tuple, object]],
@@ -394,7 +404,8 @@ def staged_piece(source: FileSource, piece: object, path: Path, label: str,
                  ingested_at: dt.datetime) -> PieceDone:
     """All the per-batch work of one piece of a raw file, in a worker: the source's records and
     staging rows of the piece (FileSource.piece_items), their staging batch (rows numbered
-    from 0) and process_batch over it."""
+    from 0) and process_batch over it (given the records, not reading them back from Arrow;
+    making the batch still refuses a value its column cannot hold)."""
     records, rejected, failed = [], [], []
     made = 0
     for item in _until_failure(source.piece_items(piece, path, label), failed):
@@ -408,7 +419,7 @@ def staged_piece(source: FileSource, piece: object, path: Path, label: str,
             continue
         records.append(record)
     batch = pa.RecordBatch.from_pylist(records, schema=STAGING_SCHEMA)
-    return PieceDone(_processed(batch, source.name, ingested_at), rejected, made,
+    return PieceDone(_processed(batch, source.name, ingested_at, records), rejected, made,
                      failed[0] if failed else None)
 
 
