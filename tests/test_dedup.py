@@ -7,8 +7,10 @@ import random
 from array import array
 
 import polars as pl
+import pyarrow as pa
 import pytest
 
+from etl.sample import write_sample
 from etl.transforms import C_PASSES, dedup
 from etl.transforms.dedup import (
     BANDS,
@@ -28,6 +30,8 @@ from etl.transforms.dedup import (
     signatures_in_polars,
     sketch_jaccard,
 )
+from etl.warehouse import build
+from tests.test_rowspeed_identity import READ_AT, _batches, real_raw_folders
 
 WORDS = ("python django postgres api backend service team build scale data queue kafka redis "
          "deploy cloud review code test ship customer payments platform design mentor remote "
@@ -454,3 +458,111 @@ def test_the_c_signatures_refuse_what_they_cannot_read():
     want = signatures_in_polars(pl.DataFrame({"row": row_ids, "h": hash_values},
                                              schema={"row": pl.Int64, "h": pl.UInt64}))
     assert values(keys, "Q") == want.sort("row")["bands"].explode().to_list()
+
+
+def _keys_in_polars(texts: list[str | None]) -> list[str]:
+    """dedup's text key of each text by the Polars expression alone (the reference)."""
+    return pl.DataFrame({"t": texts}, schema={"t": pl.String}).select(
+        dedup._key(pl.col("t")))["t"].to_list()
+
+
+# characters where the key decides something: separators of every kind, word characters whose
+# lower case is longer, shorter or depends on what follows, marks, digits of other scripts,
+# characters past the C pass's table
+KEY_PIECES = ["Backend", "ENGINEER", "C++", "Node.js", "_x_", "ÀÉÎÕÜ", "ß", "ẞ", "İstanbul",
+              "ıI", "ΣΑΣ", "σς", "Ⱥ", "ǅ", "ﬁ", "e\u0301", "٣٤", "\u00a0", "\u2003", "\u3000",
+              "’", "–", "•", "€", "£", "×", "÷", "ª", "º", "µ", "ǈ", "Ǆ", "中文", "😀", "\u200d",
+              "\t", "\n\n", "\r\n", "  ", "-", "", "Ⅳ", "ⓐ", "Ǳ", "ſ", "K", "Å"]
+
+
+# of those, the ones the C pass keys itself (its table knows every character)
+KEY_PIECES_IN_C = [p for p in KEY_PIECES if not any(
+    c in p for c in "İΣⱥȺ中文😀ﬁ\u3000")]
+
+
+def hostile_key_texts(n: int, seed: int = 21) -> list[str]:
+    """n strings of KEY_PIECES, then n of the pieces the C pass keys itself."""
+    rng = random.Random(seed)
+    return ["".join(rng.choice(pieces) + rng.choice(["", " ", ".", "\n"])
+                    for _ in range(rng.randint(0, 30)))
+            for pieces in (KEY_PIECES, KEY_PIECES_IN_C) for _ in range(n)]
+
+
+@pytest.mark.skipif(C_PASSES is None, reason="the C passes are not built here "
+                                               "(python -m etl.compile says why)")
+def test_the_text_keys_in_c_are_those_of_polars():
+    texts = hostile_key_texts(3_000) + [text(seed) for seed in range(200)] + ["", " ", "Σ"]
+    series = pl.Series("description", texts)
+    keys = dedup.text_keys(series)
+    assert keys.name == "description"
+    assert keys.to_list() == _keys_in_polars(texts)
+    offsets, data = _large_string_buffers(series)
+    left = array("i", C_PASSES.word_keys(offsets, data, dedup._character_keys())[2])
+    assert len(left) > 2_000  # most of the first half to Polars; the rest (but "Σ") in C
+    assert [i for i in left if i >= 3_000] == [len(texts) - 1]
+    # a slice (its Arrow array starts at an offset), nulls (all to Polars), nothing at all
+    assert dedup.text_keys(series.slice(777, 1_500)).to_list() == \
+        _keys_in_polars(texts[777:2_277])
+    with_null = pl.Series("d", ["A b", None, "Ç"], dtype=pl.String)
+    assert dedup.text_keys(with_null).to_list() == ["a b", "", "ç"]  # as _key: null as ""
+    assert dedup.text_keys(pl.Series("d", [], dtype=pl.String)).to_list() == []
+
+
+def _large_string_buffers(series: pl.Series) -> tuple[object, object]:
+    strings = series.to_arrow()
+    if isinstance(strings, pa.ChunkedArray):
+        strings = strings.combine_chunks()
+    strings = strings.cast(pa.large_string())
+    return strings.buffers()[1], strings.buffers()[2]
+
+
+def test_the_character_table_is_what_polars_makes_of_each_character():
+    table = array("i")
+    table.frombytes(dedup._character_keys())
+    assert len(table) == dedup.CHARACTER_KEYS_UP_TO
+    assert (table[ord("A")], table[ord("z")], table[ord("_")], table[ord("7")]) == (
+        ord("a"), ord("z"), ord("_"), ord("7"))
+    assert table[ord(" ")] == table[ord("-")] == table[0xa0] == table[0x2019] == 0
+    assert (table[0xc9], table[0xdf], table[0x660]) == (0xe9, 0xdf, 0x660)  # É, ß, ٠
+    # left to Polars: a lower case of two characters (İ), one in more bytes (Ⱥ: ⱥ), and Σ
+    assert table[0x130] == table[0x23a] == table[0x3a3] == -1
+    assert sum(1 for v in table if v < 0) < 20
+
+
+@pytest.mark.skipif(C_PASSES is None, reason="the C passes are not built here "
+                                               "(python -m etl.compile says why)")
+def test_the_c_text_keys_refuse_what_they_cannot_read():
+    table = dedup._character_keys()
+    with pytest.raises(ValueError, match="never go down"):
+        C_PASSES.word_keys(array("q", [0, 3, 1]), b"abc", table)
+    with pytest.raises(ValueError, match="int64 offsets"):
+        C_PASSES.word_keys(array("q", [0, 9]), b"abc", table)
+    with pytest.raises(ValueError, match="ASCII code points"):
+        C_PASSES.word_keys(array("q", [0, 3]), b"abc", array("i", [0] * 10))
+    offsets, data, left = C_PASSES.word_keys(array("q", [0, 3, 3, 7]), "Ab,-cÉ".encode(), table)
+    assert (array("q", offsets).tolist(), data, left) == ([0, 2, 2, 5], "abcé".encode(), b"")
+
+
+def test_the_text_keys_of_real_and_sample_postings_are_those_of_polars(shared_data, tmp_path,
+                                                                        monkeypatch):
+    """The descriptions of the HN threads and archive months and the LinkedIn file as the build
+    stages them, and sample postings: the same text keys, and the same key rows (fingerprints,
+    bands, sketches) as with the text keys made in Polars."""
+    hn, linkedin = real_raw_folders(shared_data, tmp_path)
+    write_sample(tmp_path / "sample", n=1_500)
+    frames = [pl.from_arrow(build.normalised_and_tagged(batch, source, READ_AT).postings)
+              for source, folder in (("hn", hn), ("linkedin", linkedin),
+                                     ("sample", tmp_path / "sample"))
+              for batch in _batches(source, folder)]
+    rows = pl.concat(frames).drop("row").with_row_index("row").select(
+        *dedup.INPUT_COLUMNS, pl.col("row").cast(pl.Int64))
+    assert rows.height > 4_000
+    descriptions = rows["description"]
+    assert dedup.text_keys(descriptions).to_list() == _keys_in_polars(descriptions.to_list())
+    if C_PASSES is not None:
+        offsets, data = _large_string_buffers(descriptions)
+        left = C_PASSES.word_keys(offsets, data, dedup._character_keys())[2]
+        assert len(left) // 4 < rows.height // 20  # at most 5% of real texts go to Polars
+    with_c = dedup_keys(rows)
+    monkeypatch.setattr(dedup, "C_PASSES", None)
+    assert with_c.equals(dedup_keys(rows))

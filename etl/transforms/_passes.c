@@ -2,7 +2,7 @@
    (_tags_as_lines), the tagger's search_key and _glued_words (given the images of the characters
    that are not ASCII), its alias search (an automaton of the keys: alias_automaton, alias_hits)
    and the test whether its glued words hold a glued form (glued_forms_in, with an automaton of
-   the forms). Beside them, two loops over arrays: dedup's signatures and the app's
+   the forms). Beside them, loops over arrays: dedup's text keys and signatures and the app's
    counts of technology sets naming known technologies (set_counts, radar/sets.py).
    Each returns None where it does not apply (the Python pass runs then). The Python passes are
    the reference: tests/test_c_passes.py checks that these give the same strings, on real
@@ -571,6 +571,99 @@ done:
     return out;
 }
 
+/* word_keys(offsets, data, table): dedup's text key (_key: lower case, each run of characters
+   that are not word characters as one space, stripped) of each string of an Arrow large_string
+   array (offsets: int64, one more than the strings; data: their UTF-8 bytes), as buffers: (key
+   offsets int64, key bytes, the numbers of the strings left to Polars as int32). table: int32
+   by code point, what the key makes of a character on its own (dedup._character_keys, found by
+   Polars' own _key): -1 unknown (its string is left to Polars, and gets an empty key here), 0
+   not a word character, else the code point of its lower case, a word character. A code point
+   past the table, or bytes that are not UTF-8, leave the string to Polars too. */
+static PyObject *word_keys(PyObject *self, PyObject *args) {
+    Py_buffer offsets, data, table;
+    if (!PyArg_ParseTuple(args, "y*y*y*", &offsets, &data, &table))
+        return NULL;
+    PyObject *out = NULL;
+    Py_ssize_t n = offsets.len / 8 - 1, known = table.len / 4;
+    const int64_t *at = offsets.buf;
+    const unsigned char *s = data.buf;
+    const int32_t *image = table.buf;
+    int64_t *key_at = NULL; int32_t *others = NULL; unsigned char *key = NULL;
+    if (offsets.len % 8 || n < 0 || table.len % 4 || known < 128
+            || (n >= 0 && (at[0] < 0 || at[n] > data.len))) {
+        PyErr_SetString(PyExc_ValueError, "word_keys: int64 offsets into data, an int32 table "
+                        "of at least the ASCII code points");
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (at[i + 1] < at[i]) {
+            PyErr_SetString(PyExc_ValueError, "word_keys: offsets must never go down");
+            goto done;
+        }
+    /* a key is never longer than its string: a character's lower case within the table is
+       written in as many UTF-8 bytes as the character or fewer (checked when the table is
+       read: dedup._character_keys), a run of others becomes one space */
+    key_at = PyMem_Malloc(sizeof(int64_t) * (n + 1));
+    others = PyMem_Malloc(sizeof(int32_t) * (n + 1));
+    key = PyMem_Malloc((size_t)(at[n] - at[0]) + 1);
+    if (!key_at || !others || !key) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t nothers = 0, w = 0;
+    key_at[0] = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t start = w, j = at[i], end = at[i + 1];
+        int gap = 0, left = 0;
+        while (j < end) {
+            uint32_t c = s[j];
+            Py_ssize_t len = 1;
+            if (c >= 0x80) {  /* the code point of a UTF-8 sequence (of 2 to 4 bytes) */
+                len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 0;
+                if (len == 0 || j + len > end) { left = 1; break; }
+                c &= 0x3f >> (len - 1);
+                for (Py_ssize_t k = 1; k < len; k++) {
+                    if ((s[j + k] & 0xc0) != 0x80) { left = 1; break; }
+                    c = (c << 6) | (s[j + k] & 0x3f);
+                }
+                if (left) break;
+            }
+            j += len;
+            int32_t m = (Py_ssize_t)c < known ? image[c] : -1;
+            if (m < 0) { left = 1; break; }
+            if (m == 0) { gap = 1; continue; }
+            if (gap && w > start) key[w++] = ' ';
+            gap = 0;
+            uint32_t x = (uint32_t)m;  /* UTF-8 of the lower case */
+            if (x < 0x80) key[w++] = (unsigned char)x;
+            else if (x < 0x800) {
+                key[w++] = (unsigned char)(0xc0 | (x >> 6));
+                key[w++] = (unsigned char)(0x80 | (x & 0x3f));
+            } else if (x < 0x10000) {
+                key[w++] = (unsigned char)(0xe0 | (x >> 12));
+                key[w++] = (unsigned char)(0x80 | ((x >> 6) & 0x3f));
+                key[w++] = (unsigned char)(0x80 | (x & 0x3f));
+            } else {
+                key[w++] = (unsigned char)(0xf0 | (x >> 18));
+                key[w++] = (unsigned char)(0x80 | ((x >> 12) & 0x3f));
+                key[w++] = (unsigned char)(0x80 | ((x >> 6) & 0x3f));
+                key[w++] = (unsigned char)(0x80 | (x & 0x3f));
+            }
+        }
+        if (left) {
+            w = start;
+            others[nothers++] = (int32_t)i;
+        }
+        key_at[i + 1] = w;
+    }
+    out = Py_BuildValue("(y#y#y#)", (const char *)key_at, (Py_ssize_t)(8 * (n + 1)),
+                        (const char *)key, w, (const char *)others, (Py_ssize_t)(4 * nothers));
+done:
+    PyBuffer_Release(&offsets); PyBuffer_Release(&data); PyBuffer_Release(&table);
+    PyMem_Free(key_at); PyMem_Free(others); PyMem_Free(key);
+    return out;
+}
+
 /* set_counts(offsets, values, weights, signatures, cells, allowed, known, known_mask,
    multi_mask, least, lo, hi, technologies): how the technology sets naming at least `least`
    (1 or 2) of the known technologies count (radar/sets.py: the app's learn_next). The sets are
@@ -1116,6 +1209,9 @@ static PyMethodDef methods[] = {
     {"signatures", signatures, METH_VARARGS,
      "signatures(rows, hashes, bin_mix, band_salt, rows_per_band, sketch): etl.transforms."
      "dedup.signatures over buffers (see the C source)"},
+    {"word_keys", word_keys, METH_VARARGS,
+     "word_keys(offsets, data, table): etl.transforms.dedup's text keys of an Arrow "
+     "large_string array, over buffers (see the C source)"},
     {"set_counts", set_counts, METH_VARARGS,
      "set_counts(offsets, values, weights, signatures, cells, allowed, known, known_mask, "
      "multi_mask, least, lo, hi, technologies): what the sets naming at least `least` known "

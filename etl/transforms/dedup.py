@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import random
 import struct
+from functools import cache
 
 import polars as pl
 import pyarrow as pa
@@ -59,6 +60,56 @@ def _key(expr: pl.Expr) -> pl.Expr:
     """Lower-case words separated by single spaces; empty for null."""
     return (expr.fill_null("").str.to_lowercase().str.replace_all(r"[^\w]+", " ")
             .str.strip_chars())
+
+
+# The code points dedup's C pass keys on its own (word_keys): below the Latin-script, Greek,
+# Cyrillic and punctuation blocks' end; a text holding a character past them goes to Polars.
+CHARACTER_KEYS_UP_TO = 0x3000
+
+
+@cache
+def _character_keys() -> bytes:
+    """int32 by code point below CHARACTER_KEYS_UP_TO, what _key makes of the character on its
+    own, as Polars itself gives it (the key of "a" + character + "b"): 0 for a character that
+    is not a word character ("a b"), the code point of its lower case for a word character
+    whose lower case is one character written in no more UTF-8 bytes than it ("aéb"), -1 for
+    any other (its texts' keys are left to Polars): a lower case of two characters ("İ"), the
+    capital sigma (whose lower case depends on the letters after it), the surrogates."""
+    codes = [c for c in range(CHARACTER_KEYS_UP_TO) if not 0xd800 <= c < 0xe000]
+    keys = pl.Series([f"a{chr(c)}b" for c in codes]).to_frame("d").select(
+        _key(pl.col("d")))["d"].to_list()
+    table = [-1] * CHARACTER_KEYS_UP_TO
+    for code, key in zip(codes, keys, strict=True):
+        if code == 0x3a3:  # Σ: σ or ς by what follows
+            continue
+        if key == "a b":
+            table[code] = 0
+        elif len(key) == 3 and key[0] == "a" and key[2] == "b" and \
+                len(key[1].encode()) <= len(chr(code).encode()):
+            table[code] = ord(key[1])
+    return struct.pack(f"={CHARACTER_KEYS_UP_TO}i", *table)
+
+
+def text_keys(texts: pl.Series) -> pl.Series:
+    """_key of each text (lower case, each run of characters that are not word characters as
+    one space, stripped): in C (etl/transforms/_passes.c: word_keys) for the texts whose every
+    character _character_keys knows, in Polars for the others (and for every text when the C
+    passes are not built or a text is null). tests/test_dedup.py compares the two."""
+    if C_PASSES is None or texts.null_count() or not len(texts):
+        return texts.to_frame("t").select(_key(pl.col("t")))["t"]
+    array = texts.to_arrow()
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    array = array.cast(pa.large_string())
+    offsets = array.buffers()[1].slice(array.offset * 8, (len(array) + 1) * 8)
+    key_at, data, others = C_PASSES.word_keys(offsets, array.buffers()[2], _character_keys())
+    keys = pl.from_arrow(pa.LargeStringArray.from_buffers(
+        len(array), pa.py_buffer(key_at), pa.py_buffer(data)))
+    if others:
+        rows = pl.Series(struct.unpack(f"={len(others) // 4}i", others), dtype=pl.Int64)
+        keys = keys.scatter(rows, texts.gather(rows).to_frame("t").select(
+            _key(pl.col("t")))["t"])
+    return keys.alias(texts.name)
 
 
 def company_key(expr: pl.Expr) -> pl.Expr:
@@ -204,9 +255,10 @@ def dedup_keys(rows: pl.DataFrame) -> pl.DataFrame:
         date.cast(pl.Int32).alias("day"),
         *link_keys(),
         _key(pl.col("location_raw")).alias("location_key"),
+    ).with_columns(
         # _key leaves single spaces only (a run of white space is a run of non-word
         # characters), so the text key is the description's _key as it is
-        _key(pl.col("description")).alias("text_key"),
+        text_keys(rows["description"]).alias("text_key"),
     ).with_columns(pl.col("text_key").hash(seed=7).alias("fingerprint"))
     # Only a row with a company can be a near-duplicate, so only those need signatures.
     with_company = keyed.filter(pl.col("company_key") != "").select("row", "text_key")
