@@ -123,11 +123,14 @@ def test_lines_holding_finds_every_line_holding_a_word(sample_texts):
                 _lines_holding_by_search(text.lower(), words), text[:80]
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(["ab", "bc", "abc", "c", "\n", "x", "é", "a", "b", " "]),
-                max_size=30),
-       st.sets(st.sampled_from(["ab", "bc", "abc", "b", "ca", "é", "xa", "cab"]), min_size=1))
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(["ab", "bc", "abc", "c", "\n", "x", "é", "a", "b", " ", "€",
+                                 "😀", "–", "\ud800", "ß"]), max_size=30),
+       st.sets(st.sampled_from(["ab", "bc", "abc", "b", "ca", "é", "xa", "cab", "€b", "😀",
+                                "–c", "ß"]), min_size=1))
 def test_lines_holding_finds_every_line_holding_overlapping_words(pieces, words):
+    """Over characters of one to four UTF-8 bytes (and a lone surrogate): the scan reads the
+    bytes, the lines are the text's."""
     text, words = "".join(pieces), tuple(sorted(words))
     assert fast._lines_holding(text, words) == _lines_holding_by_search(text, words)
 

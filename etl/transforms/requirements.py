@@ -12,7 +12,6 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import accumulate
 
 import ahocorasick_rs
 
@@ -242,6 +241,12 @@ def _starts(text: str, words: tuple[str, ...]) -> list[int]:
     return sorted({start for _, start, _ in _hits(text, words, overlapping=True)})
 
 
+@lru_cache(maxsize=8)  # a posting's text, lowered and folded, and its sections
+def _utf8(text: str) -> bytes:
+    """The text's UTF-8 bytes (a lone surrogate as its three bytes), for the literal scans."""
+    return text.encode("utf-8", "surrogatepass")
+
+
 def _lines_holding(text: str, words: tuple[str, ...]) -> set[int]:
     """Numbers of the lines (text.split("\n")) holding one of the literal words.
 
@@ -249,11 +254,17 @@ def _lines_holding(text: str, words: tuple[str, ...]) -> set[int]:
     holds a line break, so every match lies in one line; and a scan resumed at or before a
     word reports a match that ends no later than the word does, which lies in the word's line
     or in an earlier one (the scan then resumes before the word again), so no line holding a
-    word goes without a match (tests/test_requirements_speed.py)."""
+    word goes without a match (tests/test_requirements_speed.py).
+
+    The scan reads the text's UTF-8 bytes, whatever its characters (over characters it cost
+    about twice as much): a word's bytes occur in them exactly where the word occurs in the
+    text (a character's first byte is never another's continuation), and a line break is one
+    byte, so counting line breaks in the bytes numbers the lines as in the text."""
     found: set[int] = set()
     number, counted = 0, 0
-    for _, start, _ in _hits(text, words, overlapping=False):  # in order of start
-        number += text.count("\n", counted, start)
+    data = _utf8(text)
+    for _, start, _ in _automaton(words)[0].find_matches_as_indexes(data, overlapping=False):
+        number += data.count(b"\n", counted, start)  # in order of start
         counted = start
         found.add(number)
     return found
@@ -488,10 +499,12 @@ def _role_contexts(text: str) -> tuple[tuple[int, str, bool], ...]:
     contexts: list[tuple[int, str, bool]] = []
     lines = text.split("\n")
     candidates = _role_line_candidates(text)
-    ends = list(accumulate(map(len, lines)))  # a line starts at its end - its length + its number
+    offset, at = 0, 0  # where line number `at` starts
     for number in range(len(lines)) if candidates is None else sorted(candidates | {0}):
+        while at < number:  # the lengths of the lines before, not of every line
+            offset += len(lines[at]) + 1
+            at += 1
         line = lines[number]
-        offset = ends[number] - len(line) + number
         if "http" in line or "www." in line:  # what every web address holds (speed only)
             line = _URL.sub("", line)
         bare = line.strip(" \t-*•>#=|:")
