@@ -62,8 +62,9 @@ def _key(expr: pl.Expr) -> pl.Expr:
             .str.strip_chars())
 
 
-# The code points dedup's C pass keys on its own (word_keys): below the Latin-script, Greek,
-# Cyrillic and punctuation blocks' end; a text holding a character past them goes to Polars.
+# The code points dedup's C pass keys on its own (word_keys): those below the CJK blocks (the
+# alphabets of Europe, Western and South Asia and Africa, punctuation, symbols); a text holding
+# a character past them is keyed by Polars.
 CHARACTER_KEYS_UP_TO = 0x3000
 
 

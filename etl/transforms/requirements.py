@@ -216,8 +216,9 @@ def _folded(text: str) -> str | None:
 @cache
 def _automaton(words: tuple[str, ...]) -> tuple[ahocorasick_rs.BytesAhoCorasick,
                                                 ahocorasick_rs.AhoCorasick]:
-    """Aho-Corasick DFAs of literal words (none holding a line break): over the bytes of an
-    ASCII text, over the characters of any other."""
+    """Aho-Corasick DFAs of literal words (none holding a line break): over bytes (the UTF-8
+    of any text for the line scans, an ASCII text's for the starts), over characters (the
+    starts in any other text)."""
     if not words or any("\n" in w or not w for w in words):
         raise ValueError(f"hint words must be non-empty and hold no line break: {words}")
     dfa = ahocorasick_rs.Implementation.DFA
