@@ -7,7 +7,6 @@ import random
 from array import array
 
 import polars as pl
-import pyarrow as pa
 import pytest
 
 from etl.sample import write_sample
@@ -462,8 +461,7 @@ def test_the_c_signatures_refuse_what_they_cannot_read():
 
 def _keys_in_polars(texts: list[str | None]) -> list[str]:
     """dedup's text key of each text by the Polars expression alone (the reference)."""
-    return pl.DataFrame({"t": texts}, schema={"t": pl.String}).select(
-        dedup._key(pl.col("t")))["t"].to_list()
+    return dedup.keys_in_polars(pl.Series(texts, dtype=pl.String)).to_list()
 
 
 # characters where the key decides something: separators of every kind, word characters whose
@@ -496,7 +494,7 @@ def test_the_text_keys_in_c_are_those_of_polars():
     keys = dedup.text_keys(series)
     assert keys.name == "description"
     assert keys.to_list() == _keys_in_polars(texts)
-    offsets, data = _large_string_buffers(series)
+    offsets, data = dedup.string_buffers(series)
     left = array("i", C_PASSES.word_keys(offsets, data, dedup._character_keys())[2])
     assert len(left) > 2_000  # most of the first half to Polars; the rest (but "Σ") in C
     assert [i for i in left if i >= 3_000] == [len(texts) - 1]
@@ -506,14 +504,6 @@ def test_the_text_keys_in_c_are_those_of_polars():
     with_null = pl.Series("d", ["A b", None, "Ç"], dtype=pl.String)
     assert dedup.text_keys(with_null).to_list() == ["a b", "", "ç"]  # as _key: null as ""
     assert dedup.text_keys(pl.Series("d", [], dtype=pl.String)).to_list() == []
-
-
-def _large_string_buffers(series: pl.Series) -> tuple[object, object]:
-    strings = series.to_arrow()
-    if isinstance(strings, pa.ChunkedArray):
-        strings = strings.combine_chunks()
-    strings = strings.cast(pa.large_string())
-    return strings.buffers()[1], strings.buffers()[2]
 
 
 def test_the_character_table_is_what_polars_makes_of_each_character():
@@ -560,7 +550,7 @@ def test_the_text_keys_of_real_and_sample_postings_are_those_of_polars(shared_da
     descriptions = rows["description"]
     assert dedup.text_keys(descriptions).to_list() == _keys_in_polars(descriptions.to_list())
     if C_PASSES is not None:
-        offsets, data = _large_string_buffers(descriptions)
+        offsets, data = dedup.string_buffers(descriptions)
         left = C_PASSES.word_keys(offsets, data, dedup._character_keys())[2]
         assert len(left) // 4 < rows.height // 20  # at most 5% of real texts go to Polars
     with_c = dedup_keys(rows)

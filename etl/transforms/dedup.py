@@ -91,25 +91,34 @@ def _character_keys() -> bytes:
     return struct.pack(f"={CHARACTER_KEYS_UP_TO}i", *table)
 
 
+def keys_in_polars(texts: pl.Series) -> pl.Series:
+    """_key of each text by the Polars expression (the reference of the C pass)."""
+    return texts.to_frame("t").select(_key(pl.col("t")))["t"]
+
+
+def string_buffers(texts: pl.Series) -> tuple[pa.Buffer, pa.Buffer]:
+    """(offsets, data) of the texts as an Arrow large_string array without nulls: the texts'
+    int64 offsets (one more than the texts) and the UTF-8 bytes they point into."""
+    array = texts.to_arrow()
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    array = array.cast(pa.large_string())
+    return array.buffers()[1].slice(array.offset * 8, (len(array) + 1) * 8), array.buffers()[2]
+
+
 def text_keys(texts: pl.Series) -> pl.Series:
     """_key of each text (lower case, each run of characters that are not word characters as
     one space, stripped): in C (etl/transforms/_passes.c: word_keys) for the texts whose every
     character _character_keys knows, in Polars for the others (and for every text when the C
     passes are not built or a text is null). tests/test_dedup.py compares the two."""
     if C_PASSES is None or texts.null_count() or not len(texts):
-        return texts.to_frame("t").select(_key(pl.col("t")))["t"]
-    array = texts.to_arrow()
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    array = array.cast(pa.large_string())
-    offsets = array.buffers()[1].slice(array.offset * 8, (len(array) + 1) * 8)
-    key_at, data, others = C_PASSES.word_keys(offsets, array.buffers()[2], _character_keys())
+        return keys_in_polars(texts)
+    key_at, data, others = C_PASSES.word_keys(*string_buffers(texts), _character_keys())
     keys = pl.from_arrow(pa.LargeStringArray.from_buffers(
-        len(array), pa.py_buffer(key_at), pa.py_buffer(data)))
+        len(texts), pa.py_buffer(key_at), pa.py_buffer(data)))
     if others:
         rows = pl.Series(struct.unpack(f"={len(others) // 4}i", others), dtype=pl.Int64)
-        keys = keys.scatter(rows, texts.gather(rows).to_frame("t").select(
-            _key(pl.col("t")))["t"])
+        keys = keys.scatter(rows, keys_in_polars(texts.gather(rows)))
     return keys.alias(texts.name)
 
 
