@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 
 import duckdb
 import pyarrow.parquet as pq
@@ -80,6 +81,63 @@ def test_a_failed_build_leaves_the_previous_warehouse(tmp_path):
     assert read_table(warehouse, "postings").num_rows == 216
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".warehouse-")]
     assert leftovers == [before.name]
+
+
+def test_a_table_that_fails_to_write_fails_the_build_and_is_named(tmp_path, monkeypatch):
+    import etl.warehouse.build as b
+    (tmp_path / "raw" / "fixture").mkdir(parents=True)
+    warehouse = tmp_path / "warehouse"
+    build(tmp_path / "raw", warehouse, loaders={"fixture": FixtureSource()}, processes=1,
+          log=lambda m: None)
+    before = warehouse.resolve()
+    written = b.write_months
+
+    def failing(con, query, params, folder, *args, **kwargs):
+        if folder.name == "posting_technologies":
+            con.sql("select * from no_such_table")
+        return written(con, query, params, folder, *args, **kwargs)
+
+    monkeypatch.setattr(b, "write_months", failing)
+    with pytest.raises(duckdb.CatalogException,
+                       match="^writing the table posting_technologies: .*no_such_table"):
+        build(tmp_path / "raw", warehouse, loaders={"fixture": FixtureSource()}, processes=1,
+              log=lambda m: None)
+    assert warehouse.resolve() == before  # the previous warehouse stays, whole
+    assert read_table(warehouse, "postings").num_rows == 216
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".warehouse-")]
+    assert leftovers == [before.name]
+
+
+def test_months_deduplicated_two_at_once_give_one_at_a_time_results(sample_warehouse, tmp_path,
+                                                                    monkeypatch):
+    # The first two months must be worked on together: one after the other, the first waits at
+    # the barrier alone and the build fails. The results must be those of one month at a time.
+    import etl.warehouse.build as b
+    raw = sample_warehouse.parent / "raw"
+    monkeypatch.setattr(b, "MONTH_THREADS", 1)
+    alone = build(raw, tmp_path / "alone", processes=1, log=lambda m: None)
+    monkeypatch.setattr(b, "MONTH_THREADS", 2)
+    both = threading.Barrier(2, timeout=60)
+    calls = []
+    work = b._month_drops_of
+
+    def meeting(path, dropped_rows, with_keys):
+        calls.append(path.name)
+        if len(calls) <= 2:
+            both.wait()
+        return work(path, dropped_rows, with_keys)
+
+    monkeypatch.setattr(b, "_month_drops_of", meeting)
+    paired = build(raw, tmp_path / "paired", processes=1, log=lambda m: None)
+    assert len(calls) == len(set(calls)) > 24  # every month once
+    removed = [[(s["name"], s["duplicates_same_id"], s["duplicates_near_or_cross"])
+                for s in m["sources"]] for m in (alone, paired)]
+    assert removed[1] == removed[0] and removed[0][0][2] > 100
+    assert paired["row_counts"] == alone["row_counts"]
+    keys = [pq.read_table(folder / b.DROPPED_KEYS) for folder in (tmp_path / "alone",
+                                                                   tmp_path / "paired")]
+    assert keys[0].num_rows == removed[0][0][2]  # the keys of every row a month's links drop
+    assert keys[1].equals(keys[0])  # the same rows in the same order
 
 
 def test_rebuild_swaps_and_keeps_one_previous_build(tmp_path):

@@ -19,6 +19,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.pool import ThreadPool
 from pathlib import Path
 
 import duckdb
@@ -888,18 +889,37 @@ def month_drops(key_files: list[Path], first_drops: pa.Table,
 
     ``kept_keys``: where the dedup keys of those rows go (``dedup/``, so an append can link a
     new posting to a duplicate removed earlier: docs/build.md), from the month's keys already
-    read here, so the key files are read once."""
+    read here, so the key files are read once. MONTH_THREADS months are worked on at once, each
+    in a thread (Polars runs outside the GIL; one month at a time kept about one core busy), and
+    their results are taken in month order, so the rows and the keys written are as one month
+    after another gives them."""
     dropped_rows = pl.from_arrow(first_drops.select(["row"]))
+    jobs = ((_month_drops_of, (path, dropped_rows, kept_keys is not None), None)
+            for path in key_files)
     out = []
-    for path in _progress(key_files, "dedup", len(key_files), "months"):
-        keys = pl.read_parquet(path).join(dropped_rows, on="row", how="anti")
-        groups = resolved_groups(keys, month_links(keys))
-        drops = groups.filter(pl.col("reason") != "unique").select("row", "source", "reason")
-        if kept_keys is not None and drops.height:
-            kept_keys.add(keys.join(drops.select("row"), on="row", how="semi").to_arrow())
-        out.append(drops)
+    with ThreadPool(MONTH_THREADS) as pool:
+        for _, (drops, keys) in _progress(_in_order(pool, jobs, MONTH_THREADS + 1), "dedup",
+                                          len(key_files), "months"):
+            if kept_keys is not None and keys is not None:
+                kept_keys.add(keys)
+            out.append(drops)
     return pl.concat(out) if out else pl.DataFrame(
         schema={"row": pl.Int64, "source": pl.String, "reason": pl.String})
+
+
+MONTH_THREADS = 2  # months deduplicated at once (month_drops)
+
+
+def _month_drops_of(path: Path, dropped_rows: pl.DataFrame,
+                    with_keys: bool) -> tuple[pl.DataFrame, pa.Table | None]:
+    """month_drops' work on one month's key file: its (row, source, reason) rows and, when
+    ``with_keys`` and it drops any, the key rows of the rows it drops."""
+    keys = pl.read_parquet(path).join(dropped_rows, on="row", how="anti")
+    groups = resolved_groups(keys, month_links(keys))
+    drops = groups.filter(pl.col("reason") != "unique").select("row", "source", "reason")
+    if not (with_keys and drops.height):
+        return drops, None
+    return drops, keys.join(drops.select("row"), on="row", how="semi").to_arrow()
 
 
 def _write_sorted(con: duckdb.DuckDBPyConnection, query: str, params: dict, path: Path,
