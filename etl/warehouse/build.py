@@ -890,9 +890,10 @@ def month_drops(key_files: list[Path], first_drops: pa.Table,
     ``kept_keys``: where the dedup keys of those rows go (``dedup/``, so an append can link a
     new posting to a duplicate removed earlier: docs/build.md), from the month's keys already
     read here, so the key files are read once. MONTH_THREADS months are worked on at once, each
-    in a thread (Polars runs outside the GIL; one month at a time kept about one core busy), and
-    their results are taken in month order, so the rows and the keys written are as one month
-    after another gives them."""
+    in a thread (Polars runs outside the GIL, and one month at a time left a core idle much of
+    the time: 153% CPU at 10M postings, less with smaller months), and their results are taken
+    in month order, so the rows and the keys written are as one month after another gives
+    them."""
     dropped_rows = pl.from_arrow(first_drops.select(["row"]))
     jobs = ((_month_drops_of, (path, dropped_rows, kept_keys is not None), None)
             for path in key_files)
