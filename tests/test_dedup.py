@@ -28,6 +28,7 @@ from etl.transforms.dedup import (
     signatures,
     signatures_in_polars,
     sketch_jaccard,
+    text_signatures,
 )
 from etl.warehouse import build
 from tests.test_rowspeed_identity import READ_AT, _batches, real_raw_folders
@@ -422,11 +423,19 @@ def test_the_signatures_in_c_are_those_of_the_polars_reference(monkeypatch):
     # rows out of order go the Polars way, with the same answer
     shuffled = hashed.sample(fraction=1.0, shuffle=True, seed=3)
     assert signatures(shuffled).sort("row").equals(want.sort("row"))
-    # the keys of a whole batch: the same with the C pass as with the Polars one
+    # from the words' hashes in one C pass (text_signatures): the same, a null text without
+    # any; rows that do not go up take the Polars steps, with the same answer
+    with_null = pl.concat([texts, pl.DataFrame({"row": [2 * len(keys)], "text_key": [None]},
+                                               schema=texts.schema)])
+    assert text_signatures(with_null).equals(want.sort("row"))
+    assert text_signatures(texts.reverse()).sort("row").equals(want.sort("row"))
+    assert text_signatures(texts.filter(pl.col("text_key").is_null())) is None
+    # the keys of a whole batch: the same with the C passes as with the Polars steps
     rows = pl.DataFrame([{**posting(f"p{i}", "2024-03-01"), "description": d, "row": i}
                          for i, d in enumerate(keys)])
     with_c = dedup_keys(rows)
-    monkeypatch.setattr(dedup, "signatures", signatures_in_polars)
+    monkeypatch.setattr(dedup, "text_signatures", lambda texts: signatures_in_polars(
+        shingle_hashes(texts.filter(pl.col("text_key").is_not_null()))))
     assert with_c.equals(dedup_keys(rows))
 
 
@@ -457,6 +466,35 @@ def test_the_c_signatures_refuse_what_they_cannot_read():
     want = signatures_in_polars(pl.DataFrame({"row": row_ids, "h": hash_values},
                                              schema={"row": pl.Int64, "h": pl.UInt64}))
     assert values(keys, "Q") == want.sort("row")["bands"].explode().to_list()
+
+
+@pytest.mark.skipif(C_PASSES is None, reason="the C passes are not built here "
+                                               "(python -m etl.compile says why)")
+def test_the_c_text_signatures_refuse_what_they_cannot_read():
+    mix, bins, salt = dedup._MIX_BYTES, dedup._BIN_MIX_BYTES, dedup._BAND_SALT_BYTES
+    words = array("Q", range(1, 9))  # two texts: 6 words (2 shingles), 2 words (1 shingle)
+
+    def signed(rows, counts, hashes=words):
+        return C_PASSES.text_signatures(array("q", rows), array("I", counts), hashes, mix, bins,
+                                        salt, ROWS_PER_BAND, SKETCH)
+
+    ids, band_at, keys, sketch_at, kept, counts = signed([3, 7], [6, 2])
+    assert memoryview(ids).cast("q").tolist() == [3, 7]
+    assert memoryview(counts).cast("i").tolist() == [2, 1]
+    # the first text's shingles by hand: h[p] ^ h[p+1] * mix[0] ^ ... ^ h[p+4] * mix[3]
+    odd, m = dedup._MIX, (1 << 64) - 1
+    first = [(p + 1) ^ (p + 2) * odd[0] % (m + 1) ^ (p + 3) * odd[1] % (m + 1)
+             ^ (p + 4) * odd[2] % (m + 1) ^ (p + 5) * odd[3] % (m + 1) for p in range(2)]
+    assert memoryview(kept).cast("I").tolist()[:2] == sorted({h >> 32 for h in first})
+    assert memoryview(kept).cast("I").tolist()[2:] == [7 >> 32]
+    assert signed([7, 3], [6, 2]) is None  # rows that do not go up: the Polars steps' work
+    assert signed([3, 3], [6, 2]) is None
+    with pytest.raises(ValueError, match="without words"):
+        signed([3, 7], [8, 0])
+    with pytest.raises(ValueError, match="do not add up"):
+        signed([3, 7], [6, 3])
+    with pytest.raises(ValueError, match="a 4-byte count"):
+        signed([3, 7], [6])
 
 
 def _keys_in_polars(texts: list[str | None]) -> list[str]:

@@ -2,8 +2,8 @@
    (_tags_as_lines), the tagger's search_key and _glued_words (given the images of the characters
    that are not ASCII), its alias search (an automaton of the keys: alias_automaton, alias_hits)
    and the test whether its glued words hold a glued form (glued_forms_in, with an automaton of
-   the forms). Beside them, loops over arrays: dedup's text keys and signatures and the app's
-   counts of technology sets naming known technologies (set_counts, radar/sets.py).
+   the forms). Beside them, loops over arrays: dedup's text keys, shingles and signatures and
+   the app's counts of technology sets naming known technologies (set_counts, radar/sets.py).
    Each returns None where it does not apply (the Python pass runs then). The Python passes are
    the reference: tests/test_c_passes.py checks that these give the same strings, on real
    postings and on generated hostile texts.
@@ -472,6 +472,107 @@ static inline Py_ssize_t bin_of(uint64_t h, Py_ssize_t bins) {
     return bins == 30 ? (Py_ssize_t)(h % 30) : (Py_ssize_t)(h % (uint64_t)bins);
 }
 
+/* What the signatures of some texts make, one text after another (Signer_open sizes it for
+   `texts` texts of `shingles` shingles in all, the longest `longest`). */
+typedef struct {
+    Py_ssize_t bins, bands, per_band, sketch_size, t, nkeys, nkept;
+    const uint64_t *bin_mix, *band_salt;
+    int64_t *ids; int32_t *band_at, *sketch_at, *counts;
+    uint64_t *keys, *minima;
+    uint32_t *small, *spare, *kept;
+    char *present;
+} Signer;
+
+static int Signer_open(Signer *s, Py_ssize_t texts, Py_ssize_t shingles, Py_ssize_t longest) {
+    s->t = s->nkeys = s->nkept = 0;
+    s->ids = PyMem_Malloc(sizeof(int64_t) * (texts + 1));
+    s->band_at = PyMem_Malloc(sizeof(int32_t) * (texts + 1));
+    s->sketch_at = PyMem_Malloc(sizeof(int32_t) * (texts + 1));
+    s->counts = PyMem_Malloc(sizeof(int32_t) * (texts + 1));
+    s->keys = PyMem_Malloc(sizeof(uint64_t) * (texts * s->bands + 1));
+    s->kept = PyMem_Malloc(sizeof(uint32_t) * (shingles + 1));
+    s->small = PyMem_Malloc(sizeof(uint32_t) * (longest + 1));
+    s->spare = PyMem_Malloc(sizeof(uint32_t) * (longest + 1));
+    s->minima = PyMem_Malloc(sizeof(uint64_t) * s->bins);
+    s->present = PyMem_Malloc((size_t)s->bins);
+    if (!s->ids || !s->band_at || !s->sketch_at || !s->counts || !s->keys || !s->kept
+            || !s->small || !s->spare || !s->minima || !s->present) {
+        PyErr_NoMemory();
+        return 0;
+    }
+    s->band_at[0] = s->sketch_at[0] = 0;
+    return 1;
+}
+
+static void Signer_close(Signer *s) {
+    PyMem_Free(s->ids); PyMem_Free(s->band_at); PyMem_Free(s->sketch_at);
+    PyMem_Free(s->counts); PyMem_Free(s->keys); PyMem_Free(s->kept); PyMem_Free(s->small);
+    PyMem_Free(s->spare); PyMem_Free(s->minima); PyMem_Free(s->present);
+}
+
+/* one text's signature (its id, its m shingle hashes h): its band keys in ascending order,
+   the smallest sketch_size distinct high halves of its hashes, their number */
+static void Signer_add(Signer *s, int64_t id, const uint64_t *h, Py_ssize_t m) {
+    Py_ssize_t bins = s->bins;
+    memset(s->present, 0, (size_t)bins);
+    for (Py_ssize_t i = 0; i < m; i++) {
+        Py_ssize_t bin = bin_of(h[i], bins);
+        if (!s->present[bin] || h[i] < s->minima[bin]) s->minima[bin] = h[i];
+        s->present[bin] = 1;
+        s->small[i] = (uint32_t)(h[i] >> 32);
+    }
+    Py_ssize_t first = s->nkeys;
+    for (Py_ssize_t b = 0; b < s->bands; b++) {
+        uint64_t sum = 0;
+        int any = 0;
+        for (Py_ssize_t k = b * s->per_band; k < (b + 1) * s->per_band; k++)
+            if (s->present[k]) { sum += s->minima[k] * s->bin_mix[k]; any = 1; }
+        if (!any) continue;
+        uint64_t key = sum ^ s->band_salt[b];
+        Py_ssize_t j = s->nkeys++;  /* insertion: the text's keys in ascending order */
+        for (; j > first && s->keys[j - 1] > key; j--) s->keys[j] = s->keys[j - 1];
+        s->keys[j] = key;
+    }
+    Py_ssize_t distinct = 0;
+    sort_u32(s->small, s->spare, m);
+    for (Py_ssize_t i = 0; i < m; i++) {
+        if (i && s->small[i] == s->small[i - 1]) continue;
+        if (distinct++ < s->sketch_size) s->kept[s->nkept++] = s->small[i];
+    }
+    s->ids[s->t] = id;
+    s->counts[s->t] = (int32_t)distinct;
+    s->band_at[s->t + 1] = (int32_t)s->nkeys;
+    s->sketch_at[s->t + 1] = (int32_t)s->nkept;
+    s->t++;
+}
+
+static PyObject *Signer_result(Signer *s) {
+    Py_ssize_t texts = s->t;
+    return Py_BuildValue("(y#y#y#y#y#y#)", (const char *)s->ids, (Py_ssize_t)(8 * texts),
+                         (const char *)s->band_at, (Py_ssize_t)(4 * (texts + 1)),
+                         (const char *)s->keys, (Py_ssize_t)(8 * s->nkeys),
+                         (const char *)s->sketch_at, (Py_ssize_t)(4 * (texts + 1)),
+                         (const char *)s->kept, (Py_ssize_t)(4 * s->nkept),
+                         (const char *)s->counts, (Py_ssize_t)(4 * texts));
+}
+
+/* the Signer of the constants signatures and text_signatures take; 0 (and an error) when
+   they do not fit */
+static int Signer_of(Signer *s, Py_buffer *mix, Py_buffer *salt, Py_ssize_t per_band,
+                     Py_ssize_t sketch_size, const char *name) {
+    memset(s, 0, sizeof(*s));
+    s->bins = mix->len / 8; s->bands = salt->len / 8;
+    s->per_band = per_band; s->sketch_size = sketch_size;
+    s->bin_mix = mix->buf; s->band_salt = salt->buf;
+    if (mix->len % 8 || salt->len % 8 || s->bins == 0 || per_band <= 0
+            || s->bins != s->bands * per_band || sketch_size < 0) {
+        PyErr_Format(PyExc_ValueError, "%s: len(bin_mix) == len(band_salt) * rows_per_band, "
+                     "buffers of 8-byte items", name);
+        return 0;
+    }
+    return 1;
+}
+
 /* signatures(rows, hashes, bin_mix, band_salt, rows_per_band, sketch): dedup.signatures over
    the shingle hashes of texts (rows: int64, hashes: uint64, one item each per shingle, each
    text's shingles together in rows that never go down), as buffers: (row ids int64, band
@@ -485,89 +586,118 @@ static PyObject *signatures(PyObject *self, PyObject *args) {
                           &sketch_size))
         return NULL;
     PyObject *out = NULL;
-    Py_ssize_t n = rows.len / 8, bins = mix.len / 8, bands = salt.len / 8;
+    Signer s;
+    int opened = 0;
+    Py_ssize_t n = rows.len / 8;
     const int64_t *row = rows.buf;
-    const uint64_t *h = hashes.buf, *bin_mix = mix.buf, *band_salt = salt.buf;
-    int64_t *ids = NULL; int32_t *band_at = NULL, *sketch_at = NULL, *counts = NULL;
-    uint64_t *keys = NULL, *minima = NULL;
-    uint32_t *small = NULL, *spare = NULL, *kept = NULL;
-    char *present = NULL;
-    if (hashes.len != rows.len || rows.len % 8 || mix.len % 8 || salt.len % 8 || bins == 0
-            || per_band <= 0 || bins != bands * per_band || sketch_size < 0) {
+    const uint64_t *h = hashes.buf;
+    if (!Signer_of(&s, &mix, &salt, per_band, sketch_size, "signatures"))
+        goto done;
+    if (hashes.len != rows.len || rows.len % 8) {
         PyErr_SetString(PyExc_ValueError, "signatures: buffers of 8-byte items, as many rows "
-                        "as hashes, and len(bin_mix) == len(band_salt) * rows_per_band");
+                        "as hashes");
         goto done;
     }
-    Py_ssize_t texts = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
+    Py_ssize_t texts = 0, longest = 0;
+    for (Py_ssize_t i = 0, from = 0; i < n; i++) {
         if (i && row[i] < row[i - 1]) {
             PyErr_SetString(PyExc_ValueError, "signatures: rows must never go down");
             goto done;
         }
-        texts += i == 0 || row[i] != row[i - 1];
+        if (i == 0 || row[i] != row[i - 1]) { texts++; from = i; }
+        if (i - from + 1 > longest) longest = i - from + 1;
     }
-    ids = PyMem_Malloc(sizeof(int64_t) * (texts + 1));
-    band_at = PyMem_Malloc(sizeof(int32_t) * (texts + 1));
-    sketch_at = PyMem_Malloc(sizeof(int32_t) * (texts + 1));
-    counts = PyMem_Malloc(sizeof(int32_t) * (texts + 1));
-    keys = PyMem_Malloc(sizeof(uint64_t) * (texts * bands + 1));
-    kept = PyMem_Malloc(sizeof(uint32_t) * (n + 1));
-    small = PyMem_Malloc(sizeof(uint32_t) * (n + 1));
-    spare = PyMem_Malloc(sizeof(uint32_t) * (n + 1));
-    minima = PyMem_Malloc(sizeof(uint64_t) * bins);
-    present = PyMem_Malloc((size_t)bins);
-    if (!ids || !band_at || !sketch_at || !counts || !keys || !kept || !small || !spare
-            || !minima || !present) {
-        PyErr_NoMemory();
+    opened = 1;
+    if (!Signer_open(&s, texts, n, longest))
         goto done;
-    }
-    Py_ssize_t t = 0, nkeys = 0, nkept = 0;
-    band_at[0] = sketch_at[0] = 0;
-    for (Py_ssize_t start = 0, end; start < n; start = end, t++) {
+    for (Py_ssize_t start = 0, end; start < n; start = end) {
         for (end = start; end < n && row[end] == row[start]; end++) {}
-        memset(present, 0, (size_t)bins);
-        for (Py_ssize_t i = start; i < end; i++) {
-            Py_ssize_t bin = bin_of(h[i], bins);
-            if (!present[bin] || h[i] < minima[bin]) minima[bin] = h[i];
-            present[bin] = 1;
-            small[i - start] = (uint32_t)(h[i] >> 32);
-        }
-        Py_ssize_t first = nkeys;
-        for (Py_ssize_t b = 0; b < bands; b++) {
-            uint64_t sum = 0;
-            int any = 0;
-            for (Py_ssize_t k = b * per_band; k < (b + 1) * per_band; k++)
-                if (present[k]) { sum += minima[k] * bin_mix[k]; any = 1; }
-            if (!any) continue;
-            uint64_t key = sum ^ band_salt[b];
-            Py_ssize_t j = nkeys++;  /* insertion: the text's keys in ascending order */
-            for (; j > first && keys[j - 1] > key; j--) keys[j] = keys[j - 1];
-            keys[j] = key;
-        }
-        Py_ssize_t m = end - start, distinct = 0;
-        sort_u32(small, spare, m);
-        for (Py_ssize_t i = 0; i < m; i++) {
-            if (i && small[i] == small[i - 1]) continue;
-            if (distinct++ < sketch_size) kept[nkept++] = small[i];
-        }
-        ids[t] = row[start];
-        counts[t] = (int32_t)distinct;
-        band_at[t + 1] = (int32_t)nkeys;
-        sketch_at[t + 1] = (int32_t)nkept;
+        Signer_add(&s, row[start], h + start, end - start);
     }
-    out = Py_BuildValue("(y#y#y#y#y#y#)", (const char *)ids, (Py_ssize_t)(8 * texts),
-                        (const char *)band_at, (Py_ssize_t)(4 * (texts + 1)),
-                        (const char *)keys, (Py_ssize_t)(8 * nkeys),
-                        (const char *)sketch_at, (Py_ssize_t)(4 * (texts + 1)),
-                        (const char *)kept, (Py_ssize_t)(4 * nkept),
-                        (const char *)counts, (Py_ssize_t)(4 * texts));
+    out = Signer_result(&s);
 done:
     PyBuffer_Release(&rows); PyBuffer_Release(&hashes);
     PyBuffer_Release(&mix); PyBuffer_Release(&salt);
-    PyMem_Free(ids); PyMem_Free(band_at); PyMem_Free(sketch_at); PyMem_Free(counts);
-    PyMem_Free(keys); PyMem_Free(kept); PyMem_Free(small); PyMem_Free(spare);
-    PyMem_Free(minima);
-    PyMem_Free(present);
+    if (opened) Signer_close(&s);
+    return out;
+}
+
+/* text_signatures(rows, counts, hashes, mix, bin_mix, band_salt, rows_per_band, sketch):
+   signatures of the word shingles of texts, from their words' hashes (dedup.text_signatures:
+   rows: each text's id, int64, each larger than the one before, else None; counts: its number of
+   words, uint32, at least one; hashes: uint64, every text's words one text after another, as
+   Polars' hash(seed=11) gives them), as signatures gives them. dedup.shingle_hashes' shingles:
+   the one of len(mix) + 1 words at position p is h[p] ^ h[p + 1] * mix[0] ^ ... ^ h[p + k] *
+   mix[k - 1] (u64 arithmetic wraps around, as Polars' does); a text of fewer words has one,
+   its first word's hash. No shingle is kept beyond the text's own. */
+static PyObject *text_signatures(PyObject *self, PyObject *args) {
+    Py_buffer rows, counts, hashes, mix, bin_mix, salt;
+    Py_ssize_t per_band, sketch_size;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*nn", &rows, &counts, &hashes, &mix, &bin_mix,
+                          &salt, &per_band, &sketch_size))
+        return NULL;
+    PyObject *out = NULL;
+    Signer s;
+    int opened = 0;
+    uint64_t *mixed = NULL;
+    Py_ssize_t texts = rows.len / 8, words = hashes.len / 8, k = mix.len / 8, total = 0;
+    Py_ssize_t longest = 1, shingles = 0;
+    const int64_t *row = rows.buf;
+    const uint32_t *count = counts.buf;
+    const uint64_t *h = hashes.buf, *odd = mix.buf;
+    if (!Signer_of(&s, &bin_mix, &salt, per_band, sketch_size, "text_signatures"))
+        goto done;
+    if (rows.len % 8 || hashes.len % 8 || mix.len % 8 || counts.len != 4 * texts) {
+        PyErr_SetString(PyExc_ValueError, "text_signatures: rows, hashes and mix of 8-byte "
+                        "items, a 4-byte count for each row");
+        goto done;
+    }
+    for (Py_ssize_t t = 0; t < texts; t++) {
+        if (t && row[t] <= row[t - 1]) {  /* not this pass's (the Polars one joins such) */
+            out = Py_None;
+            Py_INCREF(out);
+            goto done;
+        }
+        if (count[t] == 0) {
+            PyErr_SetString(PyExc_ValueError, "text_signatures: a text without words");
+            goto done;
+        }
+        Py_ssize_t made = count[t] <= k ? 1 : count[t] - k;
+        total += count[t];
+        shingles += made;
+        if (made > longest) longest = made;
+    }
+    if (total != words) {
+        PyErr_SetString(PyExc_ValueError, "text_signatures: the counts do not add up to the "
+                        "hashes");
+        goto done;
+    }
+    opened = 1;
+    mixed = PyMem_Malloc(sizeof(uint64_t) * (longest + 1));
+    if (!mixed || !Signer_open(&s, texts, shingles, longest)) {
+        if (!mixed) PyErr_NoMemory();
+        goto done;
+    }
+    const uint64_t *w = h;
+    for (Py_ssize_t t = 0; t < texts; w += count[t], t++) {
+        Py_ssize_t n = count[t], made = 0;
+        if (n <= k) {
+            mixed[made++] = w[0];
+        } else {
+            for (Py_ssize_t p = 0; p + k < n; p++) {
+                uint64_t x = w[p];
+                for (Py_ssize_t j = 0; j < k; j++) x ^= w[p + 1 + j] * odd[j];
+                mixed[made++] = x;
+            }
+        }
+        Signer_add(&s, row[t], mixed, made);
+    }
+    out = Signer_result(&s);
+done:
+    PyBuffer_Release(&rows); PyBuffer_Release(&counts); PyBuffer_Release(&hashes);
+    PyBuffer_Release(&mix); PyBuffer_Release(&bin_mix); PyBuffer_Release(&salt);
+    PyMem_Free(mixed);
+    if (opened) Signer_close(&s);
     return out;
 }
 
@@ -1209,6 +1339,9 @@ static PyMethodDef methods[] = {
     {"signatures", signatures, METH_VARARGS,
      "signatures(rows, hashes, bin_mix, band_salt, rows_per_band, sketch): etl.transforms."
      "dedup.signatures over buffers (see the C source)"},
+    {"text_signatures", text_signatures, METH_VARARGS,
+     "text_signatures(rows, counts, hashes, mix, bin_mix, band_salt, rows_per_band, sketch): "
+     "etl.transforms.dedup.text_signatures over buffers (see the C source)"},
     {"word_keys", word_keys, METH_VARARGS,
      "word_keys(offsets, data, table): etl.transforms.dedup's text keys of an Arrow "
      "large_string array, over buffers (see the C source)"},

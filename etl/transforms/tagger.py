@@ -453,7 +453,7 @@ def _like_is_comparison(before: str, after: str) -> bool:
 
 def _may_exclude(before: str) -> bool:
     """Whether the words before a mention could make it negated, a comparison or a partner."""
-    words = before.rstrip(" :,\n").lower().replace("(", " ").split()[-4:]
+    words = before.rstrip(" :,\n").lower().replace("(", " ").rsplit(None, 4)[-4:]
     if not words:
         return False
     last = words[-1]
@@ -526,18 +526,41 @@ def _named_as_partner(text: str, start: int,
     sentence = text[first:start]
     cut = max(sentence.rfind(". "), sentence.rfind("\n"), sentence.rfind(";"))
     sentence = sentence[cut + 1:]
-    if spans is not None:
-        if not _holds_stem(spans, first + cut + 1, start):
-            return False  # as below, from the stems found once in the whole text
-    elif sentence.isascii():
-        lower = sentence.lower()
-        if not any(map(lower.__contains__, _PARTNER_STEMS)):
-            return False  # no introduction can match (the regex is tried at every character)
-    intros = list(_PARTNER_INTRO.finditer(sentence))
-    if not intros:
+    if spans is not None:  # the introduction tried only where a stem starts (_last_intro)
+        intro = _last_intro(sentence, first + cut + 1, spans)
+    elif sentence.isascii():  # its own stems, by one scan (not a search for each stem)
+        intro = _last_intro(sentence, 0, partner_stem_spans(sentence))
+    else:
+        intros = list(_PARTNER_INTRO.finditer(sentence))
+        intro = intros[-1] if intros else None
+    if intro is None:
         return False
-    names = _LIST_SPLIT.split(sentence[intros[-1].end():])
+    names = _LIST_SPLIT.split(sentence[intro.end():])
     return all(not n.strip() or _NAME.fullmatch(n.strip()) for n in names)
+
+
+def _last_intro(sentence: str, offset: int,
+                spans: tuple[list[int], list[int]] | None) -> re.Match | None:
+    """The last match of _PARTNER_INTRO finditer finds in an ASCII sentence that starts at
+    ``offset`` of a text whose partner_stem_spans are ``spans``, trying the pattern only where
+    a stem of the sentence starts: each alternative of the pattern opens with a stem, and no
+    match holds the start of another (what may follow an alternative, "include", "such as",
+    ..., holds none), so its matches are those tried at the stems in turn."""
+    if spans is None:  # not ASCII: never asked
+        intros = list(_PARTNER_INTRO.finditer(sentence))
+        return intros[-1] if intros else None
+    starts, ends = spans
+    stop = offset + len(sentence)
+    i = bisect.bisect_left(starts, offset)
+    last: re.Match | None = None
+    end = offset
+    while i < len(starts) and starts[i] < stop:
+        if starts[i] >= end and ends[i] <= stop:
+            match = _PARTNER_INTRO.match(sentence, starts[i] - offset)
+            if match is not None:
+                last, end = match, offset + match.end()
+        i += 1
+    return last
 
 
 def _may_name_partners(text: str) -> bool:

@@ -103,8 +103,10 @@ def posted_date_problem(posted: dt.date, today: dt.date) -> str | None:
     return None
 
 
-# (name, nullable, allowed values or None) of each posting column, for posting_problems
-_COLUMN_CHECKS = tuple((c.name, c.nullable, ALLOWED_VALUES.get(c.name)) for c in POSTING_COLUMNS)
+# (name, nullable, allowed values or None) of each posting column that can fail a check, for
+# posting_problems: a column that may be null and takes any value has none to fail
+_COLUMN_CHECKS = tuple((c.name, c.nullable, ALLOWED_VALUES.get(c.name)) for c in POSTING_COLUMNS
+                       if not c.nullable or c.name in ALLOWED_VALUES)
 
 
 def posting_problems(row: dict) -> list[str]:
