@@ -53,6 +53,10 @@ def test_implied_mentions_follow_their_source(tagger):
     assert [(m.technology.id, m.start) for m in found][:2] == [("s3", 9), ("aws", -1)]
     implied = found[1]
     assert implied == Mention(tagger.technologies["aws"], -1, -1, "", "implied by S3")
+    # named tuples of the class, made without its __new__: fields by name, as a dict
+    assert all(type(m) is Mention for m in found)
+    assert found[0]._asdict() == {"technology": tagger.technologies["s3"], "start": 9, "end": 11,
+                                  "surface": "S3", "rule": found[0].rule}
     assert [m.technology.id for m in found][2:] == ["nodejs", "javascript"]
 
 

@@ -54,6 +54,17 @@ class Mention(NamedTuple):
     rule: str       # why it matched, human-readable
 
 
+# Mention(...) runs the named tuple's __new__, a Python function; the tuple made directly is the
+# same Mention at about half the cost (the tagger makes nine a posting)
+_NEW_TUPLE: Any = tuple.__new__
+
+
+def _mention(tech: Technology, start: int, end: int, surface: str, rule: str) -> Mention:
+    """Mention(tech, start, end, surface, rule)."""
+    made: Mention = _NEW_TUPLE(Mention, (tech, start, end, surface, rule))
+    return made
+
+
 @dataclass
 class Entry:
     """One taxonomy entry: the technology, its alias forms and its compiled context rules."""
@@ -1157,12 +1168,12 @@ class Tagger:
         seen: set[str] = set()
         for cand in accepted:
             surface = text[cand.start:cand.end]
-            out.append(Mention(cand.entry.tech, cand.start, cand.end, surface, cand.rule))
+            out.append(_mention(cand.entry.tech, cand.start, cand.end, surface, cand.rule))
             seen.add(cand.entry.tech.id)
             for tech_id in self._implied_ids(cand.entry, cand.form):
                 if tech_id not in seen:
                     seen.add(tech_id)
-                    out.append(Mention(self.technologies[tech_id], -1, -1, "",
+                    out.append(_mention(self.technologies[tech_id], -1, -1, "",
                                        f"implied by {surface}"))
         return out
 
