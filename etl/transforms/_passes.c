@@ -623,13 +623,14 @@ done:
 }
 
 /* text_signatures(rows, counts, hashes, mix, bin_mix, band_salt, rows_per_band, sketch):
-   signatures of the word shingles of texts, from their words' hashes (dedup.text_signatures:
-   rows: each text's id, int64, each larger than the one before, else None; counts: its number of
-   words, uint32, at least one; hashes: uint64, every text's words one text after another, as
-   Polars' hash(seed=11) gives them), as signatures gives them. dedup.shingle_hashes' shingles:
-   the one of len(mix) + 1 words at position p is h[p] ^ h[p + 1] * mix[0] ^ ... ^ h[p + k] *
-   mix[k - 1] (u64 arithmetic wraps around, as Polars' does); a text of fewer words has one,
-   its first word's hash. No shingle is kept beyond the text's own. */
+   what signatures gives for the word shingles of texts, made from their words' hashes
+   (dedup.text_signatures). rows: each text's id, int64, each larger than the one before (else
+   None: the Polars steps' work); counts: its number of words, uint32, at least one; hashes:
+   uint64, every text's words one text after another, as Polars' hash(seed=11) gives them.
+   The shingles are dedup.shingle_hashes': the one of len(mix) + 1 words at position p is
+   h[p] ^ h[p + 1] * mix[0] ^ ... ^ h[p + k] * mix[k - 1] (u64 arithmetic wraps around, as
+   Polars' does); a text of fewer words has one, its first word's hash. One text's shingles
+   are held at a time. */
 static PyObject *text_signatures(PyObject *self, PyObject *args) {
     Py_buffer rows, counts, hashes, mix, bin_mix, salt;
     Py_ssize_t per_band, sketch_size;

@@ -244,9 +244,9 @@ def text_signatures(texts: pl.DataFrame) -> pl.DataFrame | None:
     if not texts.height:
         return None
     rows = texts["row"]
-    words = texts["text_key"].str.split(" ")
     signed = None
     if C_PASSES is not None and not rows.null_count():
+        words = texts["text_key"].str.split(" ")
         signed = C_PASSES.text_signatures(
             _values(rows.cast(pl.Int64)), _values(words.list.len().cast(pl.UInt32)),
             _values(words.explode().hash(seed=11)), _MIX_BYTES, _BIN_MIX_BYTES,
