@@ -378,6 +378,44 @@ def test_near_duplicate_links_are_the_row_pairs_whose_texts_and_titles_agree():
     assert 0 < sum(j < 1.0 for _, _, j in want) < len(want)
 
 
+def test_texts_share_a_band_only_within_one_company_and_month():
+    """_sharing_a_band joins on a band key mixed with a hash of the company and month: texts
+    whose mixed keys are equal across companies or months are not candidates, and within one
+    company and month it gives exactly the pairs of texts sharing a band (a join on company,
+    month and band)."""
+    cells = pl.DataFrame({"company_key": ["a", "b", "a"], "month": [24292, 24292, 24293]},
+                         schema_overrides={"month": pl.Int32})
+    cell = pl.struct("company_key", "month").hash(dedup._BAND_SALT[0])
+    hashes = cells.select(cell.alias("h"))["h"].to_list()
+    shared = 12345
+    # text 0 (a, May) and text 3 (a, May) share a band; texts 1 (b, May) and 2 (a, June) carry
+    # the band whose mixed key equals text 0's: a match of the join, not a candidate
+    texts = pl.DataFrame({
+        "text": [0, 1, 2, 3, 4],
+        "company_key": ["a", "b", "a", "a", "a"],
+        "month": [24292, 24292, 24293, 24292, 24292],
+        "bands": [[shared, 1], [shared ^ hashes[0] ^ hashes[1], 2],
+                  [shared ^ hashes[0] ^ hashes[2], 3], [7, shared], [8, 9]],
+    }, schema_overrides={"text": pl.UInt32, "month": pl.Int32, "bands": pl.List(pl.UInt64)})
+    mixed = texts.select("text", "bands", cell.alias("h")).explode("bands").select(
+        "text", (pl.col("bands") ^ pl.col("h")).alias("key"))
+    assert mixed.filter(pl.col("key") == mixed["key"][0])["text"].to_list() == [0, 1, 2, 3]
+    got = dedup._sharing_a_band(texts)
+    assert sorted(got.iter_rows()) == [(0, 3)]
+    rnd = random.Random(3)  # many texts: the same pairs as the join on company, month, band
+    many = pl.DataFrame({
+        "text": list(range(400)),
+        "company_key": [f"c{rnd.randrange(6)}" for _ in range(400)],
+        "month": [24290 + rnd.randrange(3) for _ in range(400)],
+        "bands": [[rnd.randrange(40) for _ in range(4)] for _ in range(400)],
+    }, schema_overrides={"text": pl.UInt32, "month": pl.Int32, "bands": pl.List(pl.UInt64)})
+    exploded = many.explode("bands")
+    want = set(exploded.join(exploded, on=["company_key", "month", "bands"], suffix="_2")
+               .filter(pl.col("text") < pl.col("text_2")).select("text", "text_2").iter_rows())
+    assert set(dedup._sharing_a_band(many).iter_rows()) == want
+    assert dedup._sharing_a_band(many).height == len(want) > 100
+
+
 def test_the_text_key_is_the_description_with_runs_of_white_space_as_one_space():
     # dedup_keys takes _key(description) as the text key as it is: _key leaves no white space
     # but single spaces between words, so collapsing runs of white space again changes nothing

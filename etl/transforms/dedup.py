@@ -374,22 +374,38 @@ def _with_titles_that_link(pairs: pl.DataFrame, titles: pl.DataFrame) -> pl.Data
             .select("t1", "t2").unique())
 
 
+def _sharing_a_band(texts: pl.DataFrame) -> pl.DataFrame:
+    """(t1, t2), t1 < t2: the pairs of ``texts`` (``text``, ``company_key``, ``month``,
+    ``bands``) of one company and month that agree on an LSH band key.
+
+    Joined on one integer a band: the band key XOR a hash of its company and month, equal for
+    two texts of one company and month exactly when their band keys are (XOR with one value is
+    one-to-one); texts of different companies or months that the hashes make equal are dropped
+    after the join. At 1M postings the pairs come about twice as fast as from a join on company,
+    month and band (the same pairs)."""
+    keyed = texts.select("text", "company_key", "month", "bands",
+                         pl.struct("company_key", "month").hash(_BAND_SALT[0]).alias("cell"))
+    bands = keyed.explode("bands").select(
+        "text", "company_key", "month", (pl.col("bands") ^ pl.col("cell")).alias("key"))
+    return bands.join(bands, on="key", suffix="_2").filter(
+        pl.col("text") < pl.col("text_2"), pl.col("company_key") == pl.col("company_key_2"),
+        pl.col("month") == pl.col("month_2")).select(
+        pl.col("text").alias("t1"), pl.col("text_2").alias("t2")).unique()
+
+
 def _near_duplicate_links(keyed: pl.DataFrame, threshold: float) -> pl.DataFrame:
     """Links between rows of one company and month whose descriptions are near-duplicates."""
     with_company = keyed.filter(pl.col("company_key") != "")
     group = ["company_key", "month", "fingerprint"]
     texts = (with_company.sort("row").group_by(group, maintain_order=True)
-             .agg(pl.col("bands", "sketch", "shingles").first())
+             .agg(pl.col("bands", "sketch", "shingles").first(), pl.len().alias("rows"))
              .with_row_index("text"))
     members = with_company.join(texts.select("text", *group), on=group)
     # Only company-months with two different texts need candidates; identical texts pair directly.
     varied = texts.filter(pl.len().over("company_key", "month") > 1)
     pairs = pl.DataFrame(schema={"t1": pl.UInt32, "t2": pl.UInt32, "jaccard": pl.Float64})
     if varied.height:
-        bands = varied.select("text", "company_key", "month", "bands").explode("bands")
-        candidates = bands.join(bands, on=["company_key", "month", "bands"], suffix="_2").filter(
-            pl.col("text") < pl.col("text_2")).select(
-            pl.col("text").alias("t1"), pl.col("text_2").alias("t2")).unique()
+        candidates = _sharing_a_band(varied)
         candidates = _with_titles_that_link(candidates, members.select("text", "title_key"))
         if candidates.height:
             sketches = varied.select("text", "sketch", "shingles")
@@ -397,8 +413,9 @@ def _near_duplicate_links(keyed: pl.DataFrame, threshold: float) -> pl.DataFrame
                       .join(sketches, left_on="t2", right_on="text", suffix="_2"))
             pairs = scored.select("t1", "t2").with_columns(
                 sketch_jaccard(scored)).filter(pl.col("jaccard") >= threshold)
-    identical = texts.select(pl.col("text").alias("t1"), pl.col("text").alias("t2"),
-                             pl.lit(1.0).alias("jaccard"))
+    # a text's rows link to each other only when it has two or more (most have one)
+    identical = texts.filter(pl.col("rows") > 1).select(
+        pl.col("text").alias("t1"), pl.col("text").alias("t2"), pl.lit(1.0).alias("jaccard"))
     pairs = pl.concat([pairs.with_columns(pl.col("t1", "t2").cast(pl.UInt32)),
                        identical.with_columns(pl.col("t1", "t2").cast(pl.UInt32))])
     side = members.select("text", "row", "title_key")

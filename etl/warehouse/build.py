@@ -621,12 +621,14 @@ ROLLUP_SQL = {
     # Postings naming any technology of a category (a posting naming Go and Rust counts once
     # for languages): the role profile's shares without a distinct count over every posting.
     # The (posting, category) pairs are made distinct first and then counted: a plain grouping
-    # spills to disk under the memory limit where count(distinct) holds every group's set.
+    # spills to disk under the memory limit where count(distinct) holds every group's set. They
+    # are made distinct from the tags alone, two narrow columns, before the join gives each its
+    # posting's month and cell (distinct over the joined rows took a third longer at 10M).
     "rollup_categories": """
-        select month, {dims}, category, count(*) as postings from (
-            select distinct date_trunc('month', p.posted_date)::date as month, {p_dims},
-                   t.category, p.posting_id
-            from postings p join posting_technologies t using (posting_id))
+        select p.month, {p_dims}, c.category, count(*) as postings
+        from (select distinct posting_id, category from posting_technologies) c
+        join (select posting_id, date_trunc('month', posted_date)::date as month, {dims}
+              from postings) p using (posting_id)
         group by all
         order by month, country, seniority, category, source, remote, role_family""",
     "salaries": """
@@ -994,7 +996,7 @@ def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, proces
         n_postings = write_months(con, f"""
             with live as ({live}),
                  kept as (select * from embedded_postings anti join live using (posting_id))
-            select *, strftime(posted_date, '%Y-%m') as _month
+            select *, date_trunc('month', posted_date)::date as _month
             from (select * from live union all by name select * from kept)
             order by posted_date, posting_id""", {"p": str(staged)}, folder / "postings",
             POSTINGS_SCHEMA, POSTINGS_GROUP_ROWS)
@@ -1008,7 +1010,7 @@ def _build_into(folder: Path, raw_root: Path, started: dt.datetime, only, proces
                 select * exclude (row) from live
                 union all by name
                 select * from embedded_techs semi join kept using (posting_id)) t
-            join (select posting_id, strftime(posted_date, '%Y-%m') as _month
+            join (select posting_id, date_trunc('month', posted_date)::date as _month
                   from read_parquet($m)) m using (posting_id)
             order by _month, posting_id, technology_id""",
             {"t": str(folder / "_staging" / "technologies.parquet"), "c": str(cached_tags),
