@@ -90,14 +90,14 @@ def test_a_table_that_fails_to_write_fails_the_build_and_is_named(tmp_path, monk
     build(tmp_path / "raw", warehouse, loaders={"fixture": FixtureSource()}, processes=1,
           log=lambda m: None)
     before = warehouse.resolve()
-    written = b.write_months
+    written = b.write_months_of
 
-    def failing(con, query, params, folder, *args, **kwargs):
+    def failing(con, queries, folder, *args, **kwargs):
         if folder.name == "posting_technologies":
             con.sql("select * from no_such_table")
-        return written(con, query, params, folder, *args, **kwargs)
+        return written(con, queries, folder, *args, **kwargs)
 
-    monkeypatch.setattr(b, "write_months", failing)
+    monkeypatch.setattr(b, "write_months_of", failing)
     with pytest.raises(duckdb.CatalogException,
                        match="^writing the table posting_technologies: .*no_such_table"):
         build(tmp_path / "raw", warehouse, loaders={"fixture": FixtureSource()}, processes=1,

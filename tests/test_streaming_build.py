@@ -111,6 +111,95 @@ def test_staging_files_gather_batches_into_row_groups(tmp_path, monkeypatch):
     assert _tables(tmp_path / "w") == _tables(tmp_path / "plain")
 
 
+def _coverage(counts: dict[str, int]) -> list[list]:
+    """month_coverage's rows for these postings a month (one live source)."""
+    return [[m, "s", False, n, f"{m}-01", f"{m}-02"] for m, n in counts.items()]
+
+
+def test_postings_are_written_in_parts_of_whole_months_when_staged_in_date_order():
+    d = dt.date
+    months = _coverage({"2024-01": 40, "2024-02": 50, "2024-03": 30, "2024-04": 120,
+                        "2024-05": 10})
+    months.append(["2024-05", "hn", True, 15, "2024-05-01", "2024-05-09"])  # embedded count too
+    ordered = [(d(2024, 1, 1), d(2024, 2, 20), 70), (d(2024, 2, 20), d(2024, 4, 2), 70),
+               (d(2024, 4, 2), d(2024, 5, 30), 110)]
+    parts = build_module.postings_parts(months, ordered, limit=100)
+    assert parts == [(d(2024, 1, 1), d(2024, 2, 29)), (d(2024, 3, 1), d(2024, 3, 31)),
+                     (d(2024, 4, 1), d(2024, 4, 30)), (d(2024, 5, 1), d(2024, 5, 31))]
+    whole = [(d.min, d.max)]
+    # row groups each spanning every month: each part would read the whole file again
+    shuffled = [(d(2024, 1, 1), d(2024, 5, 30), 125), (d(2024, 1, 3), d(2024, 5, 29), 125)]
+    assert build_module.postings_parts(months, shuffled, limit=100) == whole
+    assert build_module.postings_parts(months, None, limit=100) == whole
+    assert build_module.postings_parts(months, ordered, limit=1000) == whole  # one part
+    assert build_module.postings_parts([], ordered, limit=100) == whole
+
+
+def test_postings_written_a_part_at_a_time_are_the_postings_written_at_once(tmp_path,
+                                                                            monkeypatch):
+    """Parts of one month each (PART_ROWS 1) against one part: the same tables, with an
+    embedded posting replaced by a live one dated in another month (its part must still drop
+    the embedded copy) and another kept."""
+    from etl.sources import hn
+    from etl.warehouse import embedded
+    def text(company: str, language: str) -> str:  # other companies: no duplicates
+        return f"{company} | Backend Engineer | Berlin, Germany\n\nWe use {language}."
+
+    archive = tmp_path / "archive"
+    write_month(archive, "2024-01", [record(11, "2024-01-02", text("Acme", "Python")),
+                                     record(12, "2024-01-09", text("Globex", "Go"))])
+    write_month(archive, "2024-02", [record(21, "2024-02-01", text("Initech", "Ruby"))])
+    shipped = tmp_path / "embedded"
+    embedded.embed(archive, shipped, processes=1, log=lambda m: None)
+    raw = tmp_path / "raw" / "hn" / "d"
+    write_month(raw, "2024-03", [record(12, "2024-03-04", text("Globex", "Rust")),
+                                 record(31, "2024-03-05", text("Hooli", "Java"))])
+    write_month(raw, "2024-04", [record(41, "2024-04-01", text("Umbrella", "Elixir"))])
+    calls: list[list] = []
+    real = build_module.postings_parts
+
+    def spied(*args, **kwargs):
+        calls.append(real(*args, **kwargs))
+        return calls[-1]
+
+    tag_calls: list[list] = []
+    real_tags = build_module.tag_parts
+
+    def spied_tags(*args, **kwargs):
+        tag_calls.append(real_tags(*args, **kwargs))
+        return tag_calls[-1]
+
+    monkeypatch.setattr(build_module, "postings_parts", spied)
+    monkeypatch.setattr(build_module, "tag_parts", spied_tags)
+    one = build(tmp_path / "raw", tmp_path / "one", processes=1, log=lambda m: None,
+                loaders={"hn": hn.SOURCE}, embedded=shipped)
+    monkeypatch.setattr(build_module, "PART_ROWS", 1)
+    monkeypatch.setattr(build_module, "STAGE_GROUP_ROWS", 1)  # tag row groups a part can skip
+    parts = build(tmp_path / "raw", tmp_path / "parts", processes=1, log=lambda m: None,
+                  loaders={"hn": hn.SOURCE}, embedded=shipped)
+    assert [len(c) for c in calls] == [1, 4]  # one range; then a part a month (Jan-Apr)
+    # the tags: every month file and row at once; then each month's file and the range of its
+    # live postings' staged rows (the embedded months none: an empty range)
+    assert [(Path(files[0]).parts[-2:], rows) for files, rows in tag_calls[0]] == [
+        (("postings", "*.parquet"), (-(1 << 62), 1 << 62))]
+    assert [Path(files[0]).name for files, _ in tag_calls[1]] == [
+        "2024-01.parquet", "2024-02.parquet", "2024-03.parquet", "2024-04.parquet"]
+    ranges = [rows for _, rows in tag_calls[1]]
+    assert ranges[:2] == [(1, 0), (1, 0)]
+    assert ranges[2][1] - ranges[2][0] == 1 and ranges[3][0] == ranges[3][1]  # 2 rows, 1 row
+    assert sorted([*range(ranges[2][0], ranges[2][1] + 1), ranges[3][0]]) == [0, 1, 2]
+    assert one["row_counts"] == parts["row_counts"]
+    assert one["row_counts"]["postings"] == 5  # 11, 21 embedded; 12 live (replacing), 31, 41
+    assert _tables(tmp_path / "one") == _tables(tmp_path / "parts")
+    postings = read_table(tmp_path / "parts", "postings").to_pylist()
+    assert [p["source_id"] for p in postings] == ["11", "21", "12", "31", "41"]  # by date
+    assert [p["posted_date"].month for p in postings] == [1, 2, 3, 3, 4]
+    tags = {(t["posting_id"], t["technology_id"])
+            for t in read_table(tmp_path / "parts", "posting_technologies").to_pylist()}
+    live_12 = next(p["posting_id"] for p in postings if p["source_id"] == "12")
+    assert (live_12, "rust") in tags and (live_12, "go") not in tags  # the live copy's tags
+
+
 def _keys(month: int, first_row: int, n: int) -> pa.RecordBatch:
     return pa.RecordBatch.from_pylist([
         {"row": first_row + i, "posting_id": f"p{first_row + i}", "source": "s",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -161,11 +161,24 @@ def write_months(con: duckdb.DuckDBPyConnection, query: str, params: dict, folde
                  schema: pa.Schema | None = None, group_rows: int = GROUP_ROWS,
                  compression: str = "snappy") -> int:
     """Stream a DuckDB query ordered by ``_month`` into month files; returns the rows."""
-    reader = con.sql(query, params=params).to_arrow_reader(STREAM_ROWS)
-    schema = schema or pa.schema([f for f in reader.schema if f.name != "_month"])
-    writer = MonthWriter(folder, schema, group_rows, compression)
-    for batch in reader:
-        writer.add(batch)
+    return write_months_of(con, [(query, params)], folder, schema, group_rows, compression)
+
+
+def write_months_of(con: duckdb.DuckDBPyConnection, queries: Iterable[tuple[str, dict]],
+                    folder: Path, schema: pa.Schema | None = None, group_rows: int = GROUP_ROWS,
+                    compression: str = "snappy") -> int:
+    """write_months for several queries, their rows one after the other (each ordered by
+    ``_month``, the months of one after those of the one before); returns the rows."""
+    writer: MonthWriter | None = None
+    for query, params in queries:
+        reader = con.sql(query, params=params).to_arrow_reader(STREAM_ROWS)
+        if writer is None:
+            writer = MonthWriter(folder, schema or pa.schema(
+                [f for f in reader.schema if f.name != "_month"]), group_rows, compression)
+        for batch in reader:
+            writer.add(batch)
+    if writer is None:
+        raise ValueError("write_months_of needs at least one query")
     return writer.close()
 
 
