@@ -142,6 +142,7 @@ def test_postings_written_a_part_at_a_time_are_the_postings_written_at_once(tmp_
     the embedded copy) and another kept."""
     from etl.sources import hn
     from etl.warehouse import embedded
+
     def text(company: str, language: str) -> str:  # other companies: no duplicates
         return f"{company} | Backend Engineer | Berlin, Germany\n\nWe use {language}."
 
