@@ -54,6 +54,7 @@ from etl.warehouse.monthly import (
     PART_ROWS,
     STREAM_ROWS,
     RowGroupWriter,
+    consecutive_runs,
     month_parts,
     naming_table,
     sql_quoted,
@@ -1175,11 +1176,16 @@ def column_groups(path: Path, column: str) -> list[tuple[Any, Any, int]] | None:
     return groups
 
 
-def rows_read(ranges: Iterable[tuple[Any, Any]], groups: list[tuple[Any, Any, int]]) -> int:
-    """The rows a query per range reads of a file whose row groups are ``groups``
-    (column_groups): those of every row group a range overlaps."""
-    return sum(rows for first, last in ranges for low, high, rows in groups
+def reads_too_much(ranges: list[tuple[Any, Any]], groups: list[tuple[Any, Any, int]] | None
+                   ) -> bool:
+    """Whether a query per range would read a file whose row groups are ``groups``
+    (column_groups; None: unknown) more than PART_READS_MAX times over: each reads every row
+    group its range overlaps."""
+    if groups is None:
+        return True
+    read = sum(rows for first, last in ranges for low, high, rows in groups
                if low <= last and high >= first)
+    return read > PART_READS_MAX * sum(rows for _, _, rows in groups)
 
 
 def postings_parts(months: list[list], groups: list[tuple[dt.date, dt.date, int]] | None,
@@ -1192,21 +1198,17 @@ def postings_parts(months: list[list], groups: list[tuple[dt.date, dt.date, int]
     row groups (``groups``: column_groups of posted_date) are unknown, or would be read more than
     PART_READS_MAX times over (a part reads the row groups its dates overlap)."""
     whole = [(dt.date.min, dt.date.max)]
-    limit = PART_ROWS if limit is None else limit
     per_month: dict[str, int] = {}
     for month, _, _, n, _, _ in months:
         per_month[month] = per_month.get(month, 0) + n
-    parts: list[list] = []  # [first day, last day, postings]
-    for month in sorted(per_month):
-        first = dt.date.fromisoformat(f"{month}-01")
-        last = (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
-        if parts and parts[-1][2] + per_month[month] <= limit:
-            parts[-1][1:] = [last, parts[-1][2] + per_month[month]]
-        else:
-            parts.append([first, last, per_month[month]])
-    ranges = [(first, last) for first, last, _ in parts]
-    if groups is None or len(parts) < 2 or \
-            rows_read(ranges, groups) > PART_READS_MAX * sum(rows for _, _, rows in groups):
+    order = sorted(per_month)
+    ranges = []
+    for run in consecutive_runs([per_month[m] for m in order],
+                                PART_ROWS if limit is None else limit):
+        first = dt.date.fromisoformat(f"{order[run[0]]}-01")
+        after = dt.date.fromisoformat(f"{order[run[-1]]}-01") + dt.timedelta(days=31)
+        ranges.append((first, after.replace(day=1) - dt.timedelta(days=1)))
+    if len(ranges) < 2 or reads_too_much(ranges, groups):
         return whole
     return ranges
 
@@ -1228,11 +1230,8 @@ def tag_parts(con: duckdb.DuckDBPyConnection, folder: Path, staged: Path,
                       "where posted_date between $a and $b",
                       params={"p": str(staged), "a": first, "b": last}).fetchall()[0]
               for first, last in parts]
-    for path in tags:
-        groups = column_groups(Path(path), "row")
-        if groups is None or rows_read(ranges, groups) > PART_READS_MAX * sum(
-                rows for _, _, rows in groups):
-            return whole
+    if any(reads_too_much(ranges, column_groups(Path(path), "row")) for path in tags):
+        return whole
     months = month_files(folder, "postings")
     chosen = [([str(f) for m, f in months.items() if first <= dt.date.fromisoformat(f"{m}-01")
                 <= last], rows) for (first, last), rows in zip(parts, ranges, strict=True)]

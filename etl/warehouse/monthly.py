@@ -196,8 +196,6 @@ def month_parts(folder: Path, tables: tuple[str, ...], stand_ins: Path,
     if not months or not all((folder / t).is_dir() for t in tables):
         return [{t: [table_source(folder, t)] for t in tables}]
     files = {t: month_files(folder, t) for t in tables}
-    parts: list[dict[str, list[str]]] = []
-    held = 0
     for month in months:
         for table in tables:
             if month not in files[table]:
@@ -207,15 +205,26 @@ def month_parts(folder: Path, tables: tuple[str, ...], stand_ins: Path,
                     pq.write_table(pq.read_schema(table_files(folder, table)[0]).empty_table(),
                                    empty)
                 files[table][month] = empty
-        rows = pq.read_metadata(files[tables[0]][month]).num_rows
-        if parts and held + rows <= limit:
-            for table in tables:
-                parts[-1][table].append(str(files[table][month]))
-            held += rows
+    order = list(months)
+    rows = [pq.read_metadata(files[tables[0]][month]).num_rows for month in order]
+    return [{table: [str(files[table][order[i]]) for i in run] for table in tables}
+            for run in consecutive_runs(rows, limit)]
+
+
+def consecutive_runs(sizes: list[int], limit: int) -> list[list[int]]:
+    """The indices of ``sizes`` in runs of consecutive items, each run growing while its sizes
+    add up to at most ``limit`` (an item larger than limit is a run alone): how whole months
+    are joined into the parts of a query made a part at a time."""
+    runs: list[list[int]] = []
+    held = 0
+    for i, size in enumerate(sizes):
+        if runs and held + size <= limit:
+            runs[-1].append(i)
+            held += size
         else:
-            parts.append({table: [str(files[table][month])] for table in tables})
-            held = rows
-    return parts
+            runs.append([i])
+            held = size
+    return runs
 
 
 def sql_quoted(path: Path | str) -> str:
