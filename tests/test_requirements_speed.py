@@ -160,6 +160,61 @@ def test_hiring_phrases_found_where_they_start(sample_texts):
             [m.span() for m in pattern.finditer(text)], text[:80]
 
 
+# Texts where a years figure opens with a hyphen (_WORD_START after a run-together word), is
+# cased in odd ways or sits after a character whose folding changes the text's length
+YEARS_TEXTS = [
+    "Relevant field-Experience: 5 years\nfield-EXP 3-4 yrs",
+    "EXPERIENCE - 2 YEARS; Exp Level: 10+ Yrs\nexperienceThree years, exp. 1 yr",
+    "İ years 3\nExperience: 4 years\n10+ years for the Principal role, and 5+ for the Senior",
+    "2 years for seniors and 1 for the junior\nYears: 5 and 3+ for the lead\nyear-round",
+    "exp-exp-exp 2 years\n-Experience 7 years and 2 for the staff",
+]
+
+
+def test_years_figures_found_where_their_words_start(sample_texts):
+    """The figures after "experience" and the per-role figures, tried only where "exp" or
+    "year" starts (or a hyphen right before it), are the matches finditer finds."""
+    rules = fast._rules()
+    for text in [*EDGE_TEXTS, *YEARS_TEXTS, *sample_texts[:1000]]:
+        for pattern, word in ((rules["years_after_experience"], "exp"),
+                              (rules["years_for_role"], "year")):
+            assert [m.span() for m in fast._matches_where_words_start(
+                pattern, text, (word,), "-")] == \
+                [m.span() for m in pattern.finditer(text)], text[:80]
+
+
+def test_a_years_figure_can_open_with_a_hyphen():
+    """The hyphen is needed: such a match starts one before the word, and without the hyphen
+    offsets the scan misses it."""
+    pattern, text = fast._rules()["years_after_experience"], YEARS_TEXTS[0]
+    assert [text[m.start()] for m in pattern.finditer(text)] == ["-", "-"]
+    assert fast._matches_where_words_start(pattern, text, ("exp",)) == []
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet="ab .!?;\nXy\t\u2028", max_size=40))
+def test_sentence_ends_as_written_first(text):
+    """_SENTENCE_END, opened with one class of characters, ends sentences where its first form
+    did."""
+    first = re.compile(r"[.!?;](?=\s|[A-Z])|\n")
+    assert [m.span() for m in fast._SENTENCE_END.finditer(text)] == \
+        [m.span() for m in first.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["intern", "intermediate", "dir", "director", "cto", "sr", "jr",
+                                 "mid", "medior", "grad", "co-op", "coop", "ent", "entry",
+                                 "staff", "lead", "vp", "x", " ", "-", "é", "ſ"]), max_size=12))
+def test_levels_hinted_by_one_scan(pieces):
+    """One scan of every level's hints finds the levels whose hints a search for each level
+    finds, hints inside other hints included."""
+    folded = "".join(pieces)
+    hints = fast._rules()["level_hints"]
+    assert fast._levels_hinted(folded) == {
+        level for level in fast.LEVELS
+        if re.search("|".join(map(re.escape, hints[level])), folded)}
+
+
 def test_levels_found_with_the_level_hints(sample_texts):
     """Skipping a level whose hints are not in a snippet changes no level found."""
     for text in [*EDGE_TEXTS, *sample_texts[:1000]]:

@@ -64,6 +64,27 @@ def test_technologies_are_unique_in_order_of_first_mention(tagger):
     assert names(tagger, "Python, then Go, then Python again, Golang") == ["Python", "Go"]
 
 
+def test_technology_columns_count_each_texts_mentions(tagger):
+    """One row per text x technology, in order of first mention, with the first mention's
+    surface and rule and how many mentions (implied ones too) name it."""
+    texts = ["Python, then Go, then python again, Golang", "", "Files in S3, Amazon S3 and AWS",
+             "No technology here"]
+    at, techs, surfaces, rules, counts = tagger.technology_columns(texts)
+    assert [(i, t.id, s, n) for i, t, s, n in zip(at, techs, surfaces, counts, strict=True)] == [
+        (0, "python", "Python", 2), (0, "go", "Golang", 1),
+        (2, "s3", "S3", 2), (2, "aws", "", 2)]
+    assert rules[3] == "implied by S3"
+    # what the mentions give, text by text
+    for i, text in enumerate(texts):
+        found = tagger.mentions(text)
+        rows = [j for j, k in enumerate(at) if k == i]
+        assert [techs[j] for j in rows] == list(dict.fromkeys(m.technology for m in found))
+        assert [counts[j] for j in rows] == [
+            sum(m.technology == techs[j] for m in found) for j in rows]
+        assert [(surfaces[j], rules[j]) for j in rows] == [
+            next((m.surface, m.rule) for m in found if m.technology == techs[j]) for j in rows]
+
+
 def test_plus_hash_dot_boundaries(tagger):
     assert names(tagger, "C++, C#, F#, .NET, ASP.NET, Node.js") == [
         "C++", "C#", "F#", ".NET", "ASP.NET", "Node.js", "JavaScript"]

@@ -117,9 +117,10 @@ def _rules() -> dict:
                                                 _TITLE_WORD]).pattern),
         "role_hints": tuple(sen["role_hints"]) + _TITLE_HINTS,
         "level_hints": {level: tuple(sen["level_hints"][level]) for level in LEVELS},
-        # the same as literal alternations: one scan for "any of the level's hints in a snippet"
-        "level_hint_search": {level: re.compile("|".join(map(re.escape, sen["level_hints"][level])))
-                              for level in LEVELS},
+        # every level's hints in one tuple, and the level of each: one scan of a snippet tells
+        # which levels' hints it holds (_levels_hinted)
+        "level_hint_words": tuple(h for level in LEVELS for h in sen["level_hints"][level]),
+        "level_of_hint": tuple(level for level in LEVELS for _ in sen["level_hints"][level]),
         "hiring_starts": tuple(sen["hiring_starts"]),
         "not_level": _alternation(sen["not_level"]),
         "not_role_line": Caseless(_alternation(sen["not_role_line"]).pattern),
@@ -152,7 +153,10 @@ _TITLE_HINTS = ("head", "director", "vp", "vice", "chief", "cto", "manager", "le
 _WORD_START = (r"(?:(?<![\w-])|(?<=[^\w\s]-)|(?<=^-)|(?<=\s-)"
                r"|(?<=(?-i:[a-z]))-?(?=(?-i:[A-Z]))|(?<=(?-i:[A-Z]{2}))(?=(?-i:[A-Z][a-z])))")
 _RUN_TOGETHER = re.compile(r"(?<=[a-z.])(?=[A-Z][a-z])")
-_SENTENCE_END = re.compile(r"[.!?;](?=\s|[A-Z])|\n")
+# a sentence ends at ".", "!", "?" or ";" before a space or a capital, or at a line break:
+# r"[.!?;](?=\s|[A-Z])|\n", written to open with one class of characters, which lets re
+# skip to the next of them (the same matches: tests/test_requirements_speed.py)
+_SENTENCE_END = re.compile(r"[.!?;\n](?:(?<=\n)|(?=\s|[A-Z]))")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _URL_START = re.compile(r"https?://|www\.")
 _OR_MORE = re.compile(r"^\s*(?:or\s+(?:more|longer|above)|and\s+(?:up|above)|plus)\b",
@@ -385,12 +389,15 @@ def _figure_kinds(text: str) -> tuple[list[int], list[int], list[int]]:
     skill: list[int] = []
     fields: list[int] = []  # "Experience level: 4 years": only when the text gives no figure
     taken: set[int] = set()
-    lower = text.lower()  # a word each match of the first two holds: "exp", "yoe" ("" always)
+    lower = text.lower()  # a word each match holds: "exp", "yoe", "year"
     for pattern, needs in ((rules["years_after_experience"], "exp"), (rules["yoe"], "yoe"),
-                           (rules["years_for_role"], "")):
+                           (rules["years_for_role"], "year")):
         if needs not in lower:
             continue
-        for m in pattern.finditer(text):
+        # a match of the first starts with "exp" or a hyphen before it ("field-Experience":
+        # _WORD_START), of the last with "year": tried only there
+        for m in (pattern.finditer(text) if needs == "yoe"
+                  else _matches_where_words_start(pattern, text, (needs,), "-")):
             field = rules["summary_field"].search(text, max(0, m.start() - 5), m.start("a"))
             (fields if field else general).append(_number(m["a"], numbers))
             taken.add(m.start("a"))
@@ -548,19 +555,40 @@ def _role_line_candidates(text: str) -> set[int] | None:
 
 
 def _hiring_matches(text: str) -> list[re.Match]:
-    """The matches of the hiring phrases in text, as finditer gives them, trying the pattern only
-    where one of the words a phrase starts with starts (found by one scan of the folded text)."""
+    """The matches of the hiring phrases in text, as finditer gives them."""
     rules = _rules()
+    return _matches_where_words_start(rules["hiring"], text, rules["hiring_starts"])
+
+
+def _matches_where_words_start(pattern: re.Pattern, text: str, words: tuple[str, ...],
+                               opening: str = "") -> list[re.Match]:
+    """The matches of pattern (IGNORECASE) in text as finditer gives them, for a pattern each of
+    whose matches starts with one of the words, or with the character ``opening`` right before
+    one: tried only at those offsets (the words found by one scan of the folded text), or
+    everywhere when folding changes the text's length. Each match finditer finds starts at such
+    an offset, at or after the last match's end, and no match starts at an offset tried before
+    it, so trying those offsets in order finds it."""
     folded = _folded(text)
     if folded is None:
-        return list(rules["hiring"].finditer(text))
+        return list(pattern.finditer(text))
+    starts = _starts(folded, words)
+    if opening:
+        starts = sorted({*starts, *(s - 1 for s in starts if s and text[s - 1] == opening)})
     found: list[re.Match] = []
     end = 0
-    for start in _starts(folded, rules["hiring_starts"]):
-        if start >= end and (m := rules["hiring"].match(text, start)):
+    for start in starts:
+        if start >= end and (m := pattern.match(text, start)):
             found.append(m)
             end = m.end()
     return found
+
+
+def _levels_hinted(folded: str) -> set[str]:
+    """The levels one of whose hint words is in the folded snippet, by one scan of every
+    level's hints (every occurrence, overlapping ones too: a hint inside another is found)."""
+    rules = _rules()
+    of = rules["level_of_hint"]
+    return {of[word] for word, _, _ in _hits(folded, rules["level_hint_words"], overlapping=True)}
 
 
 def _level_in(snippet: str, needs_noun: bool) -> str | None:
@@ -569,9 +597,9 @@ def _level_in(snippet: str, needs_noun: bool) -> str | None:
     found: list[tuple[int, str]] = []
     folded = salary.folded(snippet)
     # when folding changed the length, the hints cannot stand for the patterns: try every level
-    hinted = len(folded) == len(snippet)
+    hinted = _levels_hinted(folded) if len(folded) == len(snippet) else None
     for level, pattern in rules["level"]:
-        if hinted and not rules["level_hint_search"][level].search(folded):
+        if hinted is not None and level not in hinted:
             continue  # none of the level's words can be in the snippet
         for m in pattern.finditer(snippet):
             lo = max(0, m.start() - 30)

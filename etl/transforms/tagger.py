@@ -924,6 +924,32 @@ class Tagger:
         """Unique technologies in order of first mention."""
         return list(dict.fromkeys(m.technology for m in self.mentions(text)))
 
+    def technology_columns(self, texts: list[str]) -> tuple[list[int], list[Technology],
+                                                             list[str], list[str], list[int]]:
+        """One row per text x technology it names, texts in order and each text's technologies
+        in order of first mention, as five columns: the text's index in texts, the technology,
+        its first mention's surface and rule, and how many mentions it has (the build's tags:
+        the loop runs compiled, where it cost a fifth of the tagging in the build's Python)."""
+        at: list[int] = []
+        techs: list[Technology] = []
+        surfaces: list[str] = []
+        rules: list[str] = []
+        counts: list[int] = []
+        for i, text in enumerate(texts):
+            seen: dict[str, int] = {}
+            for tech, _, _, surface, rule in self.mentions(text):
+                row = seen.get(tech.id)
+                if row is not None:
+                    counts[row] += 1
+                    continue
+                seen[tech.id] = len(at)
+                at.append(i)
+                techs.append(tech)
+                surfaces.append(surface)
+                rules.append(rule)
+                counts.append(1)
+        return at, techs, surfaces, rules, counts
+
     def mentions_in_normalised(self, text: str) -> list[Mention]:
         """Mentions in text that is already normalised."""
         cands = self._candidates(text)

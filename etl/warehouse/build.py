@@ -213,9 +213,9 @@ def staging_record(item: dict, seq: int, n: int, source: str, raw_dir: Path,
     record = {"seq": seq, "posted_date": posted}
     try:
         for name, convert in _ITEM_COLUMNS:
-            value = convert(item.get(name))
-            if value is not None:
-                record[name] = value
+            value = item.get(name)
+            if value is not None:  # a converter gives None for None only
+                record[name] = convert(value)
     except (TypeError, ValueError) as err:
         problem = problem or f"{name}={item.get(name)!r}: {err}"
     if problem:
@@ -263,33 +263,14 @@ def text_hashes(rows: list[dict], known: Callable[[int], bool] | None) -> pa.Rec
 
 def tag_rows(rows: list[dict], tagger: Tagger) -> pa.RecordBatch:
     """One row per posting x technology: who matched, as written, and by which rule."""
-    posting_ids, tech_ids, names, categories, parents, surfaces, rules, mentions, numbers = (
-        [] for _ in range(9))
-    technologies = tagger.technologies
-    for row in rows:
-        seen: dict[str, int] = {}
-        posting, number = row["posting_id"], row["row"]
-        for m in tagger.mentions(posting_text(row["title"], row["description"])):
-            tech_id = m.technology.id
-            at = seen.get(tech_id)
-            if at is not None:
-                mentions[at] += 1
-                continue
-            seen[tech_id] = len(posting_ids)
-            tech = technologies[tech_id]
-            posting_ids.append(posting)
-            tech_ids.append(tech_id)
-            names.append(tech.name)
-            categories.append(tech.category)
-            parents.append(tech.parent)
-            surfaces.append(m.surface)
-            rules.append(m.rule)
-            mentions.append(1)
-            numbers.append(number)
+    at, techs, surfaces, rules, mentions = tagger.technology_columns(
+        [posting_text(row["title"], row["description"]) for row in rows])
+    columns = ([rows[i]["posting_id"] for i in at], [t.id for t in techs],
+               [t.name for t in techs], [t.category for t in techs], [t.parent for t in techs],
+               surfaces, rules, mentions, [rows[i]["row"] for i in at])
     return pa.RecordBatch.from_arrays(
         [pa.array(values, type=field.type) for values, field in zip(
-            (posting_ids, tech_ids, names, categories, parents, surfaces, rules, mentions,
-             numbers), STAGED_TECH_SCHEMA, strict=True)], schema=STAGED_TECH_SCHEMA)
+            columns, STAGED_TECH_SCHEMA, strict=True)], schema=STAGED_TECH_SCHEMA)
 
 
 def _staging_rows(batch: pa.RecordBatch) -> Iterator[dict]:
