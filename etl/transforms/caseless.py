@@ -27,10 +27,11 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator
+from typing import Final
 
 from etl.text import non_ascii
 
-_ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_ASCII_LETTERS: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 def lowered_source(source: str) -> str:

@@ -17,7 +17,7 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any, TextIO
+from typing import Any, Final, TextIO
 
 from etl.jsonl import LineProblem, answer_jsonl
 from etl.paths import ETL_DATA
@@ -25,11 +25,11 @@ from etl.sources.base import RecordProblem
 from etl.transforms import requirements, salary
 from etl.warehouse.schema import COLUMN_NAMES, posted_date_problem, posting_id, posting_problems
 
-DATA = ETL_DATA
+DATA: Final = ETL_DATA
 
 
 # values kept by the pure functions of a field alone: places and titles repeat across postings
-CACHED_VALUES = 65_536
+CACHED_VALUES: Final = 65_536
 
 
 @dataclass(frozen=True)
@@ -68,19 +68,20 @@ def _places() -> tuple[dict[str, City], dict[str, str], dict[str, str], dict[str
     return cities, countries, regions, currencies
 
 
-_LOCATION_SPLIT = re.compile(r"\s*(?:[,;|/()\[\]&+•·]|\s[-–—]\s|\bor\b|\band\b)\s*")
-_NOT_PLACE = re.compile(r"\b(remote|hybrid|on-?site|onsite|in[- ]office|only|anywhere|global|"
-                        r"worldwide|preferred|timezone|tz|visa|relocation|full[- ]time)\b", re.I)
+_LOCATION_SPLIT: Final = re.compile(r"\s*(?:[,;|/()\[\]&+•·]|\s[-–—]\s|\bor\b|\band\b)\s*")
+_NOT_PLACE: Final = re.compile(
+    r"\b(remote|hybrid|on-?site|onsite|in[- ]office|only|anywhere|global|"
+    r"worldwide|preferred|timezone|tz|visa|relocation|full[- ]time)\b", re.I)
 # words around a place name inside one part: "Onsite in San Francisco", "downtown Toronto",
 # "Boston area", "US-based", "SF HQ"
-_PLACE_FILLER = re.compile(
+_PLACE_FILLER: Final = re.compile(
     r"^(?:(?:based|located|onsite|on-site|remote|hiring|office|offices|hq|full-time|fully|"
     r"work|working|in|at|near|from|within|greater|downtown|central|our|the)\b[\s:-]*)+|"
     r"(?:[\s-]+(?:based|area|metro|region|hq|office|offices|headquarters|suburbs|downtown|"
     r"only|preferred|city centre|city center)\b)+$", re.IGNORECASE)
 # states that share their name with a country
-_SHARED_NAMES = frozenset({"georgia"})
-_WORD = re.compile(r"[^\W\d_][\w.'-]*")
+_SHARED_NAMES: Final = frozenset({"georgia"})
+_WORD: Final = re.compile(r"[^\W\d_][\w.'-]*")
 
 
 def _lookup(key: str) -> tuple[str, str] | None:
@@ -219,12 +220,12 @@ def role_family_from_title(title: str) -> str:
     return "other"
 
 
-_REMOTE_WORDS = (
+_REMOTE_WORDS: Final = (
     ("hybrid", re.compile(r"\bhybrid\b", re.I)),
     ("remote", re.compile(r"\bremote\b|\bfully distributed\b|\bwork from home\b|\bwfh\b", re.I)),
     ("onsite", re.compile(r"\bon-?site\b|\bin[- ]office\b|\bin[- ]person\b|\bvor ort\b", re.I)),
 )
-_REMOTE_IN_TEXT = (
+_REMOTE_IN_TEXT: Final = (
     ("hybrid", re.compile(r"\bhybrid (?:role|work|working|model|position|setup)\b|"
                           r"\b\d days? (?:a|per) week in (?:the )?office\b", re.I)),
     ("remote", re.compile(r"\b(?:fully|100 ?%|full[- ]?time|completely)[- ]remote\b|"
@@ -234,8 +235,8 @@ _REMOTE_IN_TEXT = (
 # per value, lower-case words one of which every match of its _REMOTE_IN_TEXT pattern holds: a
 # text (case-folded) without one is not searched for the value (speed only). The longer the
 # words, the fewer texts are searched: "office" alone let most texts through.
-_REMOTE_IN_TEXT_HINTS = {"hybrid": ("hybrid ", "week in "), "remote": ("remote",),
-                         "onsite": ("onsite ", "on-site ", "in our office")}
+_REMOTE_IN_TEXT_HINTS: Final = {"hybrid": ("hybrid ", "week in "), "remote": ("remote",),
+                                "onsite": ("onsite ", "on-site ", "in our office")}
 
 
 def remote_from_text(location: str | None, title: str, description: str,

@@ -12,6 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Final
 
 import ahocorasick_rs
 
@@ -19,10 +20,10 @@ from etl.paths import ETL_DATA
 from etl.transforms import salary
 from etl.transforms.caseless import Caseless
 
-WORDS = ETL_DATA / "requirements.toml"
-DEGREE_LEVELS = ("bachelor", "master", "phd")  # lowest first
-LEVELS = ("intern", "lead", "senior", "junior", "mid")
-EMPLOYMENT_TYPES = ("full_time", "part_time", "contract", "internship", "temporary")
+WORDS: Final = ETL_DATA / "requirements.toml"
+DEGREE_LEVELS: Final = ("bachelor", "master", "phd")  # lowest first
+LEVELS: Final = ("intern", "lead", "senior", "junior", "mid")
+EMPLOYMENT_TYPES: Final = ("full_time", "part_time", "contract", "internship", "temporary")
 
 
 @dataclass(frozen=True)
@@ -144,38 +145,40 @@ def _rules() -> dict:
     }
 
 
-_TITLE_WORD = (r"\b(?:head\s+of|director|vp|vice\s+president|chief|cto"
-               r"|engineering\s+manager|(?:tech|team|ux|design|qa|data|dev"
-               r"|product|technical)\s+lead)\b")
-_TITLE_HINTS = ("head", "director", "vp", "vice", "chief", "cto", "manager", "lead")  # one is
-# in every title word: the lines without one are not tried (speed only)
+_TITLE_WORD: Final = (r"\b(?:head\s+of|director|vp|vice\s+president|chief|cto"
+                      r"|engineering\s+manager|(?:tech|team|ux|design|qa|data|dev"
+                      r"|product|technical)\s+lead)\b")
+# one is in every title word: the lines without one are not tried (speed only)
+_TITLE_HINTS: Final = ("head", "director", "vp", "vice", "chief", "cto", "manager", "lead")
 # a word starts after a non-letter, or where LinkedIn ran two lines together ("fieldBachelor")
-_WORD_START = (r"(?:(?<![\w-])|(?<=[^\w\s]-)|(?<=^-)|(?<=\s-)"
-               r"|(?<=(?-i:[a-z]))-?(?=(?-i:[A-Z]))|(?<=(?-i:[A-Z]{2}))(?=(?-i:[A-Z][a-z])))")
-_RUN_TOGETHER = re.compile(r"(?<=[a-z.])(?=[A-Z][a-z])")
+_WORD_START: Final = (r"(?:(?<![\w-])|(?<=[^\w\s]-)|(?<=^-)|(?<=\s-)"
+                      r"|(?<=(?-i:[a-z]))-?(?=(?-i:[A-Z]))|(?<=(?-i:[A-Z]{2}))(?=(?-i:[A-Z][a-z])))")
+_RUN_TOGETHER: Final = re.compile(r"(?<=[a-z.])(?=[A-Z][a-z])")
 # a sentence ends at ".", "!", "?" or ";" before a space or a capital, or at a line break:
 # r"[.!?;](?=\s|[A-Z])|\n", written to open with one class of characters, which lets re
 # skip to the next of them (the same matches: tests/test_requirements_speed.py)
-_SENTENCE_END = re.compile(r"[.!?;\n](?:(?<=\n)|(?=\s|[A-Z]))")
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_URL_START = re.compile(r"https?://|www\.")
-_OR_MORE = re.compile(r"^\s*(?:or\s+(?:more|longer|above)|and\s+(?:up|above)|plus)\b",
-                      re.IGNORECASE)
+_SENTENCE_END: Final = re.compile(r"[.!?;\n](?:(?<=\n)|(?=\s|[A-Z]))")
+_URL: Final = re.compile(r"https?://\S+|www\.\S+")
+_URL_START: Final = re.compile(r"https?://|www\.")
+_OR_MORE: Final = re.compile(r"^\s*(?:or\s+(?:more|longer|above)|and\s+(?:up|above)|plus)\b",
+                             re.IGNORECASE)
 # the head of a list item "Sr. Product Manager, Search - There's a huge opportunity ..."
-_ITEM_HEAD = re.compile(r"\s+[-–—]\s+|:\s")
-_ITEM_HEAD_WORDS = 8  # a longer head is a sentence ("For example, as Jane Doe, chief ..., put it")
-_A_YEAR_OF = re.compile(r"\s*(?:\+\s*)?(?:of|in|with)\b|\s*(?:\+\s*)?(?:experience|exp)\b",
-                        re.IGNORECASE)
-_A_YEAR_AFTER = re.compile(r"\b(?:least|than|about|over|around|minimum|min\.?|for|with|have|has"
-                           r"|need|needs|require[sd]?|requires?)\s+$", re.IGNORECASE)
-_PIPES = re.compile(r"\s+\|\s+")
+_ITEM_HEAD: Final = re.compile(r"\s+[-–—]\s+|:\s")
+# a longer head is a sentence ("For example, as Jane Doe, chief ..., put it")
+_ITEM_HEAD_WORDS: Final = 8
+_A_YEAR_OF: Final = re.compile(r"\s*(?:\+\s*)?(?:of|in|with)\b|\s*(?:\+\s*)?(?:experience|exp)\b",
+                               re.IGNORECASE)
+_A_YEAR_AFTER: Final = re.compile(
+    r"\b(?:least|than|about|over|around|minimum|min\.?|for|with|have|has"
+    r"|need|needs|require[sd]?|requires?)\s+$", re.IGNORECASE)
+_PIPES: Final = re.compile(r"\s+\|\s+")
 # the items of a list of roles: "Backend, Web or Android Engineer | VISA, REMOTE, INTERNS"
-_ROLE_ITEMS = re.compile(r"\s*[|,;]\s*|\s+(?:or|and|&)\s+|\s+/\s+")
+_ROLE_ITEMS: Final = re.compile(r"\s*[|,;]\s*|\s+(?:or|and|&)\s+|\s+/\s+")
 
 
 def _clause_before(text: str, start: int, limit: int = 100) -> str:
     """The text before start, back to the start of its sentence or line (at most limit)."""
-    window = text[max(0, start - limit):start]
+    window = text[start - limit if start > limit else 0:start]  # not max(): a generic call
     ends = list(_SENTENCE_END.finditer(window))
     return window[ends[-1].end():] if ends else window
 
@@ -277,7 +280,7 @@ def _lines_holding(text: str, words: tuple[str, ...]) -> set[int]:
 
 # What makes a pattern's matches depend on where its text is cut into lines (anchors,
 # lookarounds): such a pattern is searched line by line, never over the whole text first.
-_LINE_SENSITIVE = re.compile(r"\^|\$|\\[AZ]|\(\?<?[=!]")
+_LINE_SENSITIVE: Final = re.compile(r"\^|\$|\\[AZ]|\(\?<?[=!]")
 
 
 def _matching_lines(text: str, pattern: re.Pattern) -> set[int] | None:
@@ -496,7 +499,7 @@ def _years_of(general: list[int], skill: list[int]) -> int | None:
 
 # --- seniority ------------------------------------------------------------------------------
 
-_IF_YOU = re.compile(r"\bif\s+you\b", re.I)
+_IF_YOU: Final = re.compile(r"\bif\s+you\b", re.I)
 
 
 @lru_cache(maxsize=4)  # seniority, years and employment each read a posting's roles

@@ -21,21 +21,23 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Final
 
 import ahocorasick_rs
 
 from etl.paths import ETL_DATA
 
-DATA = ETL_DATA
-FX_YEARLY = DATA / "reference" / "fx_yearly.csv"
-FX_MONTHLY = DATA / "reference" / "fx_monthly.csv"
-FX_CURRENCIES = DATA / "fx_currencies.csv"
-FX_NOT_IN_FED = DATA / "fx_not_in_fed.csv"
+DATA: Final = ETL_DATA
+FX_YEARLY: Final = DATA / "reference" / "fx_yearly.csv"
+FX_MONTHLY: Final = DATA / "reference" / "fx_monthly.csv"
+FX_CURRENCIES: Final = DATA / "fx_currencies.csv"
+FX_NOT_IN_FED: Final = DATA / "fx_not_in_fed.csv"
 
 # Periods per year used to annualise: a working year of 52 weeks, 260 days, 2080 hours.
-PERIODS_PER_YEAR = {"year": 1, "month": 12, "week": 52, "day": 260, "hour": 2080}
+PERIODS_PER_YEAR: Final = {"year": 1, "month": 12, "week": 52, "day": 260, "hour": 2080}
 
 # Annual USD pay outside this range is kept but flagged, never charted.
+# (not Final: mypyc leaves a Final tuple of floats unset, "value for final name was not set")
 PLAUSIBLE_ANNUAL_USD = (3_000.0, 1_500_000.0)
 
 
@@ -155,7 +157,7 @@ class SalaryFigure:
 
 
 # Symbols and prefixes, longest first; "$" and a few others are resolved against the default.
-_SYMBOLS = {
+_SYMBOLS: Final = {
     "US$": "USD", "USD$": "USD", "CA$": "CAD", "C$": "CAD", "CAD$": "CAD", "AU$": "AUD",
     "A$": "AUD", "AUD$": "AUD", "NZ$": "NZD", "S$": "SGD", "SG$": "SGD", "HK$": "HKD",
     "R$": "BRL", "MX$": "MXN", "E£": "EGP", "KSh": "KES", "Rs.": "INR", "Rs": "INR",
@@ -164,23 +166,23 @@ _SYMBOLS = {
     "Ft": "HUF", "lei": "RON", "kr": "kr", "euros": "EUR", "euro": "EUR", "dollars": "$",
     "Euros": "EUR", "Euro": "EUR", "EUROS": "EUR", "EURO": "EUR",
 }
-_CODES = (
+_CODES: Final = (
     "USD EUR GBP AUD NZD CAD INR PLN BRL SEK NOK CHF SGD JPY MXN DKK ILS ZAR CZK HUF RON TRY HKD "
     "CNY RMB KRW AED ARS COP PHP UAH NGN KES EGP TWD MYR THB IDR"
 ).split()
-_DOLLAR_CURRENCIES = {"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "TWD", "MXN", "ARS", "COP"}
-_KRONA_CURRENCIES = {"SEK", "NOK", "DKK"}
+_DOLLAR_CURRENCIES: Final = {"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "TWD", "MXN", "ARS", "COP"}
+_KRONA_CURRENCIES: Final = {"SEK", "NOK", "DKK"}
 
-_CURRENCY = "|".join(
+_CURRENCY: Final = "|".join(
     re.escape(s) for s in sorted([*_SYMBOLS, *_CODES], key=len, reverse=True)
 )
 # ASCII digits only; thousands grouped by . , ' ’ or a space, Indian lakh grouping, or none.
-_NUMBER = (r"[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}(?![0-9])"
-           r"|[0-9]{1,3}(?:[.,'’ ][0-9]{3})+(?![0-9])(?:[.,][0-9]{1,2}(?![0-9]))?"
-           r"|[0-9]+(?:[.,][0-9]{1,2}(?![0-9]))?")
-_MULT = (r"LPA|lpa|[Ll]akhs?|[Ll]acs?|L|[Cc]rores?|cr|[kK]|tys\.?|thousand"
-         r"|[mM](?:n|m|illion)?|[bB](?:n|illion)?")
-_NOT_LETTER = r"(?![^\W\d_])"
+_NUMBER: Final = (r"[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}(?![0-9])"
+                  r"|[0-9]{1,3}(?:[.,'’ ][0-9]{3})+(?![0-9])(?:[.,][0-9]{1,2}(?![0-9]))?"
+                  r"|[0-9]+(?:[.,][0-9]{1,2}(?![0-9]))?")
+_MULT: Final = (r"LPA|lpa|[Ll]akhs?|[Ll]acs?|L|[Cc]rores?|cr|[kK]|tys\.?|thousand"
+                r"|[mM](?:n|m|illion)?|[bB](?:n|illion)?")
+_NOT_LETTER: Final = r"(?![^\W\d_])"
 
 
 def _amount(n: int) -> str:
@@ -189,14 +191,15 @@ def _amount(n: int) -> str:
             rf"(?:\s?(?P<suf{n}>{_CURRENCY}){_NOT_LETTER})?")
 
 
-_SALARY_RE = re.compile(
+_SALARY_RE: Final = re.compile(
     rf"(?<![\w.,$€£¥₹]){_amount(1)}"
     rf"(?:\s?(?:-|~|to|bis|à|a|até)\s?{_amount(2)})?(?![0-9])",
 )
 
-_QUALIFIERS = (r"(?:\s*(?:\(?(?:brutto|netto|gross|net|base|b2b|uop|ote|total|pre-?tax|before\s+tax"
-               r"|salary|cash)\)?|,))*\s*")
-_PERIOD_WORDS = (
+_QUALIFIERS: Final = (
+    r"(?:\s*(?:\(?(?:brutto|netto|gross|net|base|b2b|uop|ote|total|pre-?tax|before\s+tax"
+    r"|salary|cash)\)?|,))*\s*")
+_PERIOD_WORDS: Final = (
     ("hour", r"/\s?(?:hr|hour|h|std|stunde|godz\.?|heure)\b|p/h\b|per\s+hour|an\s+hour"
              r"|a\s+hour|hourly"
              r"|p\.?h\.?\b|pro\s+stunde|de\s+l'heure|/h\b"),
@@ -211,11 +214,11 @@ _PERIOD_WORDS = (
              r"|annually|annual|yearly|p\.?a\.?(?!\w)|pro\s+jahr|im\s+jahr|jährlich|par\s+an\b"
              r"|brut\s+annuel|annuel|rocznie|per\s+år|om\s+året|lpa\b"),
 )
-_PERIOD_AFTER = re.compile(
+_PERIOD_AFTER: Final = re.compile(
     _QUALIFIERS + "(?:" + "|".join(f"(?P<{p}>{rx})" for p, rx in _PERIOD_WORDS) + ")",
     re.IGNORECASE,
 )
-_PERIOD_BEFORE = re.compile(
+_PERIOD_BEFORE: Final = re.compile(
     r"(?:(?P<hour>hourly(?:\s+rate)?|per\s+hour)|(?P<day>day\s+rate|daily\s+rate|per\s+day)"
     r"|(?P<month>monthly|per\s+month|monatlich)|(?P<year>annual|yearly|per\s+annum))"
     r"\s*(?:salary|pay|rate|comp\w*)?\s*[:=]?\s*$",
@@ -223,16 +226,16 @@ _PERIOD_BEFORE = re.compile(
 )
 # A figure with k but no currency counts when pay words follow it, or when it stands alone in a
 # header field ("| 120k |") or after a pay word ("Salary: 150-200k.").
-_BARE_K_STRONG = re.compile(
+_BARE_K_STRONG: Final = re.compile(
     r"\s*(?:\+\s*(?:equity|stock|options|bonus|benefits|rsus?|shares|commission|ote)"
     r"|(?:\+\s*|\(\s*)[\d.]+\s*(?:-\s*[\d.]+\s*)?%"
     r"|(?:base|salary|equity|bonus|ote|gross|brutto|netto|net|doe|tc|total\s+comp|cash|usd|eur"
     r"|gbp|plus\s+(?:equity|bonus|stock))\b)",
     re.IGNORECASE,
 )
-_BARE_K_WEAK = re.compile(r"\s*(?:$|\n|[|,;.)\]/]|\+\s*(?:$|[|,;)])|\s-\s)")
-_FIELD_START = re.compile(r"(?:^|[|:(\n])\s*$")
-_TRAP_AFTER = re.compile(
+_BARE_K_WEAK: Final = re.compile(r"\s*(?:$|\n|[|,;.)\]/]|\+\s*(?:$|[|,;)])|\s-\s)")
+_FIELD_START: Final = re.compile(r"(?:^|[|:(\n])\s*$")
+_TRAP_AFTER: Final = re.compile(
     r"\s*(?:(?:(?!(?:plus|and|with|or)\b)[\w&-]+\s+){0,4}"
     r"(?:budget|stipend|allowance|bonus|grant|valuation|funding|round)\b"
     r"|(?:in\s+)?(?:users|customers|clients|requests|req|rps|qps|rows|records|events|members"
@@ -242,34 +245,34 @@ _TRAP_AFTER = re.compile(
     r"|sites|lines|tests|servers|nodes|miles|km|sq|square|lbs)\b)",
     re.IGNORECASE,
 )
-_TRAP_BEFORE = re.compile(
+_TRAP_BEFORE: Final = re.compile(
     r"(?:raised|raising|funding|funded|valuation|valued\s+at|revenue|arr|mrr|gmv|investment"
     r"|grant|budget|stipend|allowance|bonus|series\s+\w"
     r"|\b(?:we|they|it)\s+(?:made|make|makes|earned|earn|generated|generate|did))"
     r"\s*(?:of\s+)?(?:over|about|~|nearly)?\s*$",
     re.IGNORECASE,
 )
-_SALARY_WORDS = re.compile(
+_SALARY_WORDS: Final = re.compile(
     r"salary|compensation|\bcomp\b|\bpay\b|\bbase\b|\bote\b|gehalt|salaire|wynagrodzenie|lön"
     r"|sueldo|salário|stipendio|\|",
     re.IGNORECASE,
 )
 # 401(k)/403(b) plans, and the US 1099 contractor tax form ("contract on 1099 — $4,000/month")
-_NOT_SALARY_CODES = re.compile(
+_NOT_SALARY_CODES: Final = re.compile(
     r"\b40[13]\s?\(?[kKbB]\)?(?![\w])"
     r"|(?<![$€£¥₹\w.,])1099(?![\w.,]|\s?(?:/|per\b|an?\s+(?:hour|month|year)|hourly|monthly))")
-_AMBIGUOUS_SYMBOLS = {"$", "¥", "kr"}
-_DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‒": "-", "\u00a0": " ", "\u202f": " ",
-                         "\u2009": " ", "\u2007": " ", "’": "'", "\t": " "})
-_MULTIPLIERS = {"k": 1_000, "tys": 1_000, "thousand": 1_000, "lpa": 100_000, "lakh": 100_000,
-                "lakhs": 100_000, "lac": 100_000, "lacs": 100_000, "l": 100_000,
-                "crore": 10_000_000, "crores": 10_000_000, "cr": 10_000_000}
+_AMBIGUOUS_SYMBOLS: Final = {"$", "¥", "kr"}
+_DASHES: Final = str.maketrans({"–": "-", "—": "-", "−": "-", "‒": "-", "\u00a0": " ",
+                                "\u202f": " ", "\u2009": " ", "\u2007": " ", "’": "'", "\t": " "})
+_MULTIPLIERS: Final = {"k": 1_000, "tys": 1_000, "thousand": 1_000, "lpa": 100_000, "lakh": 100_000,
+                       "lakhs": 100_000, "lac": 100_000, "lacs": 100_000, "l": 100_000,
+                       "crore": 10_000_000, "crores": 10_000_000, "cr": 10_000_000}
 # Amounts per period outside these bounds are not read as pay at all.
-_PERIOD_BOUNDS = {"hour": (1, 5_000), "day": (10, 50_000), "week": (50, 200_000),
-                  "month": (100, 100_000_000), "year": (1_000, 10_000_000_000)}
+_PERIOD_BOUNDS: Final = {"hour": (1, 5_000), "day": (10, 50_000), "week": (50, 200_000),
+                         "month": (100, 100_000_000), "year": (1_000, 10_000_000_000)}
 # An undated figure whose yearly USD value would be below this reads as monthly pay.
-_MONTHLY_BELOW_USD = 12_000
-_REFERENCE_YEAR = 2024
+_MONTHLY_BELOW_USD: Final = 12_000
+_REFERENCE_YEAR: Final = 2024
 
 
 def _number(raw: str) -> Decimal:
@@ -458,7 +461,7 @@ def parse_salary_text(text: str, default_currency: str | None = None,
 # it starts with. The pre-filter: scanning for the literals is one pass of a C automaton over
 # the text, and PAY_LINE runs only where one starts, and only the alternatives of the literals
 # found there (tests/test_salary_prefilter.py checks both ways).
-PAY_LINE_PARTS = (
+PAY_LINE_PARTS: Final = (
     (("salary",), "salary"), (("compensation",), "compensation"), (("pay",), r"\bpay\b"),
     (("comp",), r"\bcomp\b"), (("base",), r"\bbase\b"), (("ote",), r"\bOTE\b"),
     (("per annum",), "per annum"), (("pa", "p.a"), r"\bp\.?a\.?\b"), (("lpa",), r"\bLPA\b"),
@@ -472,15 +475,15 @@ PAY_LINE_PARTS = (
       "brl", "jpy", "mxn"),
      r"\b(?:USD|EUR|GBP|CHF|SEK|NOK|DKK|PLN|INR|CAD|AUD|NZD|SGD|BRL|JPY|MXN)\b"),
 )
-PAY_LINE = re.compile("|".join(part for _, part in PAY_LINE_PARTS), re.IGNORECASE)
-PAY_LINE_LITERALS = tuple(literal for literals, _ in PAY_LINE_PARTS for literal in literals)
+PAY_LINE: Final = re.compile("|".join(part for _, part in PAY_LINE_PARTS), re.IGNORECASE)
+PAY_LINE_LITERALS: Final = tuple(literal for literals, _ in PAY_LINE_PARTS for literal in literals)
 # the alternative each literal (by its number in PAY_LINE_LITERALS) starts, alone: trying it
 # where its literal starts is a fifth of the work of trying all of PAY_LINE's there
-_PART_OF_LITERAL = tuple(re.compile(part, re.IGNORECASE)
-                         for literals, part in PAY_LINE_PARTS for _ in literals)
-MAX_PAY_LINES = 5
-_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines splits on
-_OTHER_BREAKS = _LINE_BREAKS[1:]
+_PART_OF_LITERAL: Final = tuple(re.compile(part, re.IGNORECASE)
+                                for literals, part in PAY_LINE_PARTS for _ in literals)
+MAX_PAY_LINES: Final = 5
+_LINE_BREAKS: Final = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines splits on
+_OTHER_BREAKS: Final = _LINE_BREAKS[1:]
 
 
 @cache

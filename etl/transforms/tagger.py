@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from itertools import accumulate
 from pathlib import Path
-from typing import Any, NamedTuple, TextIO
+from typing import Any, Final, NamedTuple, TextIO
 
 import ahocorasick
 import ahocorasick_rs
@@ -26,13 +26,13 @@ from etl.paths import ETL_DATA
 from etl.text import ASCII_BYTES, html_text, non_ascii, plain_text
 from etl.transforms import C_PASSES
 
-TAXONOMY_PATH = ETL_DATA / "taxonomy.toml"
-CATEGORIES = ("language", "database", "cloud", "cloud_service", "web_server", "framework",
-              "container", "ci_cd", "api_style", "messaging", "iac", "vcs", "methodology",
-              "runtime", "orm", "library", "data", "markup", "platform", "database_concept")
-JUDGED_CATEGORIES = ("language", "database", "cloud")
-TIERS = ("low", "medium", "high")
-WINDOW = 40  # characters of context looked at on each side of a mention
+TAXONOMY_PATH: Final = ETL_DATA / "taxonomy.toml"
+CATEGORIES: Final = ("language", "database", "cloud", "cloud_service", "web_server", "framework",
+                     "container", "ci_cd", "api_style", "messaging", "iac", "vcs", "methodology",
+                     "runtime", "orm", "library", "data", "markup", "platform", "database_concept")
+JUDGED_CATEGORIES: Final = ("language", "database", "cloud")
+TIERS: Final = ("low", "medium", "high")
+WINDOW: Final = 40  # characters of context looked at on each side of a mention
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class Mention(NamedTuple):
 # Mention(...) runs the named tuple's __new__, a Python function (about 2,600 instructions a
 # call from compiled code); the tuple made directly is the same Mention without it (the tagger
 # makes about nine a posting)
-_NEW_TUPLE: Any = tuple.__new__
+_NEW_TUPLE: Final[Any] = tuple.__new__
 
 
 def _mention(tech: Technology, start: int, end: int, surface: str, rule: str) -> Mention:
@@ -90,41 +90,53 @@ class Entry:
         return any(kind != "any" for _form, kind in self.forms)
 
 
-@dataclass(slots=True)
 class _Candidate:
+    """An alias hit while it is judged: its span, entry, form and kind; status and rule once
+    decided. A plain class, not a dataclass: mypyc makes its constructor native, where the
+    __init__ a dataclass generates runs as Python (about 2,500 instructions a candidate, some
+    twelve candidates a posting)."""
+
     start: int
     end: int
     entry: Entry
     form: str
     kind: str
-    status: bool | None = None
-    rule: str = ""
+    status: bool | None
+    rule: str
+
+    def __init__(self, start: int, end: int, entry: Entry, form: str, kind: str) -> None:
+        self.start, self.end, self.entry, self.form, self.kind = start, end, entry, form, kind
+        self.status = None
+        self.rule = ""
 
 
 # ------------------------------------------------------------------ text and search keys
 
 # a dot stays inside a name (Node.js, ASP.NET) but separates sentences and glued lines
 # ("AWS.Experience", "scripting.1+ years"), as in LinkedIn descriptions that lost their breaks
-_DOT_GLUED = re.compile(r"\.(?<=[A-Za-z]{2}\.)(?=[A-Z][a-z]{2,}|\d)(?!Net\b|Js\b|Io\b)")
-_DOT_NOT_IN_WORD = re.compile(r"\.(?!\w)")
+_DOT_GLUED: Final = re.compile(r"\.(?<=[A-Za-z]{2}\.)(?=[A-Z][a-z]{2,}|\d)(?!Net\b|Js\b|Io\b)")
+_DOT_NOT_IN_WORD: Final = re.compile(r"\.(?!\w)")
 # both in one pass over the text: a character is a word character (\w) exactly when its image
 # in the search key is (checked over every code point), so "not before \w" reads the same
-_DOTS = re.compile(r"\.(?:(?<=[A-Za-z]{2}\.)(?=[A-Z][a-z]{2,}|\d)(?!Net\b|Js\b|Io\b)|(?!\w))")
+_DOTS: Final = re.compile(
+    r"\.(?:(?<=[A-Za-z]{2}\.)(?=[A-Z][a-z]{2,}|\d)(?!Net\b|Js\b|Io\b)|(?!\w))")
 # "+" ends a name (C++, kdb+) unless a word follows it at once: "Ruby+Javascript" is two names
 # (one "+" first, then the two conditions: a pattern that opened with a lookbehind would be
 # tried at every character of the text)
-_PLUS_NOT_SUFFIX = re.compile(r"\+(?:(?<![\w+]\+)|(?<=\w\+)(?=[A-Za-z]))")
-_HASH_NOT_SUFFIX = re.compile(r"#(?<!\w#)")
+_PLUS_NOT_SUFFIX: Final = re.compile(r"\+(?:(?<![\w+]\+)|(?<=\w\+)(?=[A-Za-z]))")
+_HASH_NOT_SUFFIX: Final = re.compile(r"#(?<!\w#)")
 # typographic punctuation as its ASCII twin ("let’s go" reads like "let's go"); invisible
 # characters dropped
-_PUNCTUATION = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'),
-                ("\u2013", "-"), ("\u2014", "-"), ("\u2022", "*"), ("\u00b7", "*"),
-                ("\u2010", "-"), ("\u2011", "-"), ("\u2212", "-"), ("\u200b", ""),
-                ("\u200c", ""), ("\u200d", ""), ("\u2060", ""), ("\ufeff", ""), ("\u00ad", ""))
+_PUNCTUATION: Final = (
+    ("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u2013", "-"),
+    ("\u2014", "-"), ("\u2022", "*"), ("\u00b7", "*"), ("\u2010", "-"), ("\u2011", "-"),
+    ("\u2212", "-"), ("\u200b", ""), ("\u200c", ""), ("\u200d", ""), ("\u2060", ""),
+    ("\ufeff", ""), ("\u00ad", ""),
+)
 
 
 # the replacements of one character by one: typographic punctuation
-_ONE_FOR_ONE = tuple((fancy, plain) for fancy, plain in _PUNCTUATION if len(plain) == 1)
+_ONE_FOR_ONE: Final = tuple((fancy, plain) for fancy, plain in _PUNCTUATION if len(plain) == 1)
 
 
 def normalise(text: str) -> str:
@@ -176,7 +188,7 @@ class _KeyTable(dict):
         return value
 
 
-_KEY_TABLE = _KeyTable()
+_KEY_TABLE: Final = _KeyTable()
 
 
 class _ShapeTable(dict):
@@ -195,14 +207,14 @@ class _ShapeTable(dict):
         return value
 
 
-_SHAPE_TABLE = _ShapeTable()
-_ASCII_KEY = bytes(_KEY_TABLE[i] for i in range(128)) + bytes(range(128, 256))
+_SHAPE_TABLE: Final = _ShapeTable()
+_ASCII_KEY: Final = bytes(_KEY_TABLE[i] for i in range(128)) + bytes(range(128, 256))
 # bytes tables for the ASCII characters; bytes of longer UTF-8 sequences stay as they are
-_ASCII_SHAPE = bytes(_SHAPE_TABLE[i] for i in range(128)) + bytes(range(128, 256))
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_ASCII_SHAPE: Final = bytes(_SHAPE_TABLE[i] for i in range(128)) + bytes(range(128, 256))
+_NON_ASCII: Final = re.compile(r"[^\x00-\x7f]+")
 
 
-_MAX_REPLACED = 32  # so the time stays linear in the text
+_MAX_REPLACED: Final = 32  # so the time stays linear in the text
 
 
 def _translated(text: str, ascii_table: bytes, table: dict, others: str | None = None) -> str:
@@ -284,22 +296,22 @@ class _Gap:
         return fits
 
 
-GAPS_KEPT = 4096
-_LIST_GAP = _Gap(re.compile(
+GAPS_KEPT: Final = 4096
+_LIST_GAP: Final = _Gap(re.compile(
     r"(?:[\s,;/&|+()\[\]:·•*\-–—]|\b(?:and|or|und|oder|et|ou|y|nor|plus|with|as well as|but also|"
     r"e\.g\.|i\.e\.|etc\.?|incl\.|including|vs\.?|versus|some|also|"
     r"a\s+(?:little|bit|touch)(?:\s+bit)?(?:\s+of)?)\b)*", re.IGNORECASE))
-_NEG_LIST_GAP = _Gap(re.compile(r"(?:[\s,;/&|()]|\b(?:and|or|nor|und|oder|et|ou|ni)\b)*",
-                                re.IGNORECASE))
-_NEGATION = re.compile(
+_NEG_LIST_GAP: Final = _Gap(re.compile(r"(?:[\s,;/&|()]|\b(?:and|or|nor|und|oder|et|ou|ni)\b)*",
+                                       re.IGNORECASE))
+_NEGATION: Final = re.compile(
     r"(?:^|[^\w])(?:no(?:\s+(?:more|legacy|longer\s+using))?|not(?:\s+(?:an?|the|using|use|in))?|"
     r"never|without|nor|neither|avoid(?:ing)?|(?:do|does|did)\s*n[o']t\s+(?:use|want)|"
     r"don['’]t\s+(?:use|want)|won['’]t\s+use|kein(?:e|en|er)?|ohne|nicht|"
     r"pas\s+de|pas\s+d['’]|sans|aucun(?:e)?|ni)\s*[-:]?\s*$", re.IGNORECASE)
-_NEGATION_EXCEPTION = re.compile(
+_NEGATION_EXCEPTION: Final = re.compile(
     r"\s*(?:\w+\s+){0,2}?(?:experience|knowledge|background|expertise)?\s*(?:is\s+|are\s+)?"
     r"(?:required|necessary|needed|expected|a must)", re.IGNORECASE)
-_COMPARISON_BEFORE = re.compile(
+_COMPARISON_BEFORE: Final = re.compile(
     r"(?:\b(?:similar to|akin to|alternatives? to|competitors? (?:to|of|like|include|including|"
     r"such as)|compared (?:to|with)|comparable to|inspired by|instead of|rather than|"
     r"replacement for|à la|a la|former(?:ly)?(?: at)?|partner(?:ed|s|ing)?(?: with| of| include| "
@@ -311,11 +323,13 @@ _COMPARISON_BEFORE = re.compile(
     r"\bex-|\(\s*think|(?:^|\s)@|\blike\s+an?\s+(?:[\w-]+\s+){0,2})\s*[:,]?\s*$", re.IGNORECASE)
 # "like X" usually gives examples ("languages like Go"); it is a comparison when it opens the
 # sentence, follows "is/looks/works", or the list goes on with "but" ("like Elasticsearch, but")
-_LIKE_BEFORE = re.compile(r"(?:(^|[.!?\n])|([\w']+))[\s(,:]*\blike\s*$", re.IGNORECASE)
-_LIKE_COMPARES = frozenset("""is are was were it's 's 're feels feel looks look works work acts
+_LIKE_BEFORE: Final = re.compile(r"(?:(^|[.!?\n])|([\w']+))[\s(,:]*\blike\s*$", re.IGNORECASE)
+_LIKE_COMPARES: Final = frozenset("""
+    is are was were it's 's 're feels feel looks look works work acts
     act just much exactly kinda sorta""".split())
-_BUT_AFTER = re.compile(r"[^.\n;]{0,40}?\bbut\b", re.IGNORECASE)
-_LIKE_OK = frozenset("""languages language databases database dbs db tools tool technologies tech
+_BUT_AFTER: Final = re.compile(r"[^.\n;]{0,40}?\bbut\b", re.IGNORECASE)
+_LIKE_OK: Final = frozenset("""
+    languages language databases database dbs db tools tool technologies tech
     technology frameworks framework stacks stack something things platforms platform providers
     provider clouds cloud services service stores store systems engines solutions environments
     tooling skills libraries apis queues brokers warehouses infrastructure orchestration
@@ -324,18 +338,20 @@ _LIKE_OK = frozenset("""languages language databases database dbs db tools tool 
     search""".split())
 # words right before a mention that may end a negation, comparison or partner phrase: the
 # regexes run only when one is there (speed); a weak word counts after a strong one ("not a")
-_STRONG_WORDS = frozenset("""no not never without nor neither avoid avoiding kein keine keinen
+_STRONG_WORDS: Final = frozenset("""
+    no not never without nor neither avoid avoiding kein keine keinen
     keiner ohne nicht sans aucun aucune ni like include includes including than think partner
     partners partnered partnering investor investors customer customers client clients formerly
     former such""".split())
-_WEAK_WORDS = frozenset("""a an the in with to of as at by from use using more legacy de d' la
+_WEAK_WORDS: Final = frozenset("""
+    a an the in with to of as at by from use using more legacy de d' la
     want""".split())
-_BEFORE_WEAK = frozenset("""not no don't dont doesn't didn't won't pas similar alternative
+_BEFORE_WEAK: Final = frozenset("""not no don't dont doesn't didn't won't pas similar alternative
     alternatives compared comparable competitor competitors akin partnered partnership partnering
     inspired trusted acquired sponsored funded invested backed alumni rather worked working work
     à a spun out instead replacement never such founder founders cofounders co-founders creator
     creators veteran veterans employees""".split())
-_COMPARISON_AFTER = re.compile(
+_COMPARISON_AFTER: Final = re.compile(
     r"(?:-(?:style|like|esque|inspired|alike|compatible|killer|clone|lookalike)\b|"
     r"\s+(?:clones?|alternatives?|killers?|competitors?|replacements?|lookalikes?)\b|"
     r"\s*,?\s+but (?:for|in)\b|(?:\s+(?:advanced|premier|select|gold|silver|platinum|certified|"
@@ -345,12 +361,13 @@ _COMPARISON_AFTER = re.compile(
 # What an ASCII window after a mention opens with, past its white space, when _COMPARISON_AFTER
 # matches it and it starts with a space (lower case: a word of each alternative that may come
 # first; "," of "X, but for"): a window opening with none of them is not matched (speed only).
-_AFTER_OPENERS = (",", "but", "clone", "alternative", "killer", "competitor", "replacement",
-                  "lookalike", "advanced", "premier", "select", "gold", "silver", "platinum",
-                  "certified", "consulting", "technology", "solution", "services", "competency",
-                  "registered", "partner", "ceo", "cto", "cfo", "coo", "cpo", "co-founder",
-                  "cofounder", "founder", "vp", "alum")
-_OPENER_CHARS = max(map(len, _AFTER_OPENERS))
+_AFTER_OPENERS: Final = (
+    ",", "but", "clone", "alternative", "killer", "competitor", "replacement", "lookalike",
+    "advanced", "premier", "select", "gold", "silver", "platinum", "certified", "consulting",
+    "technology", "solution", "services", "competency", "registered", "partner", "ceo", "cto",
+    "cfo", "coo", "cpo", "co-founder", "cofounder", "founder", "vp", "alum",
+)
+_OPENER_CHARS: Final = max(map(len, _AFTER_OPENERS))
 
 
 def _compared_after(after: str) -> bool:
@@ -365,9 +382,9 @@ def _compared_after(after: str) -> bool:
     return _COMPARISON_AFTER.match(after) is not None
 
 
-_BACKED_BY = re.compile(r"\bbacked by\s*$", re.IGNORECASE)
+_BACKED_BY: Final = re.compile(r"\bbacked by\s*$", re.IGNORECASE)
 # a sentence that names customers, investors or partners and then lists names up to the mention
-_PARTNER_INTRO = re.compile(
+_PARTNER_INTRO: Final = re.compile(
     r"\b(?:customers|clients|investors|partners|backers|trusted by|used by|funded by|"
     r"loved by|users include|powers|powering|companies|teams at|engineers at|brands|"
     r"organi[sz]ations|enterprises|institutions|"
@@ -375,19 +392,21 @@ _PARTNER_INTRO = re.compile(
     r"(?:\s*,?\s*(?:include|including|such as|like|are|among them|among others|e\.g\.|"
     r"for example|for instance)\b)?"
     r"\s*[:,]?", re.IGNORECASE)
-_PARTNER_HINTS = ("customer", "client", "investor", "partner", "backer", "trusted by", "used by",
-                  "funded by", "loved by", "users include", "power", "companies", "teams at",
-                  "engineers at", "operators from", "engineers from", "veterans from",
-                  "alumni from", "folks from", "people from", "founders from", "veterans of",
-                  "alumni of", "founders of", "organi", "brands", "enterprises", "institutions")
+_PARTNER_HINTS: Final = (
+    "customer", "client", "investor", "partner", "backer", "trusted by", "used by", "funded by",
+    "loved by", "users include", "power", "companies", "teams at", "engineers at",
+    "operators from", "engineers from", "veterans from", "alumni from", "folks from",
+    "people from", "founders from", "veterans of", "alumni of", "founders of", "organi", "brands",
+    "enterprises", "institutions",
+)
 # a word of every alternative of _PARTNER_INTRO: in ASCII text, where ignoring case is lower
 # case, a sentence without any of them has no introduction
-_PARTNER_STEMS = ("customers", "clients", "investors", "partners", "backers", "trusted by",
-                  "used by", "funded by", "loved by", "users include", "power", "companies",
-                  "teams at", "engineers", "brands", "organi", "enterprises", "institutions",
-                  "operators", "veterans", "alumni", "folks", "people", "founders")
-_LIST_SPLIT = re.compile(r",|\band\b|&|\(|\)")
-_NAME = re.compile(r"(?:[A-Z0-9][\w.'+-]*\s*){1,4}")
+_PARTNER_STEMS: Final = ("customers", "clients", "investors", "partners", "backers", "trusted by",
+                         "used by", "funded by", "loved by", "users include", "power", "companies",
+                         "teams at", "engineers", "brands", "organi", "enterprises", "institutions",
+                         "operators", "veterans", "alumni", "folks", "people", "founders")
+_LIST_SPLIT: Final = re.compile(r",|\band\b|&|\(|\)")
+_NAME: Final = re.compile(r"(?:[A-Z0-9][\w.'+-]*\s*){1,4}")
 
 
 def _compile(pattern: str | None) -> re.Pattern | None:
@@ -395,7 +414,8 @@ def _compile(pattern: str | None) -> re.Pattern | None:
 
 
 def _window_before(text: str, start: int) -> str:
-    return text[max(0, start - WINDOW):start]
+    # not max(0, ...): compiled, the builtin is a generic call (about 800 instructions)
+    return text[start - WINDOW if start > WINDOW else 0:start]
 
 
 def _window_after(text: str, end: int) -> str:
@@ -476,11 +496,11 @@ def _may_exclude(before: str) -> bool:
 
 # the employer's own name ("Qdrant is hiring", "Pinecone (https://...) is building"): a company,
 # not a technology it uses; only database and cloud names are also company names
-_EMPLOYER_AFTER = re.compile(
+_EMPLOYER_AFTER: Final = re.compile(
     r"\s*(?:\([^()\n]{0,60}\)\s*)?(?:(?:is|are)\s+(?:hiring|building|looking|seeking|"
     r"recruiting|growing the team|on a mission)\b|\|)", re.IGNORECASE)
-_EMPLOYER_AT = re.compile(r"(?:^|[.!?\n])\s*At\s+$")
-_EMPLOYER_CATEGORIES = frozenset({"database", "cloud", "cloud_service"})
+_EMPLOYER_AT: Final = re.compile(r"(?:^|[.!?\n])\s*At\s+$")
+_EMPLOYER_CATEGORIES: Final = frozenset({"database", "cloud", "cloud_service"})
 
 
 def _named_as_employer(text: str, cand: _Candidate) -> bool:
@@ -488,7 +508,7 @@ def _named_as_employer(text: str, cand: _Candidate) -> bool:
     a name followed by "is hiring"/"is building", or a sentence opening "At X"."""
     if cand.entry.tech.category not in _EMPLOYER_CATEGORIES:
         return False
-    start = max(0, cand.start - 20)
+    start = cand.start - 20 if cand.start > 20 else 0
     # "At", then white space to the mention: what every match of _EMPLOYER_AT ends with
     if text[start:cand.start].rstrip().endswith("At") \
             and _EMPLOYER_AT.search(text, start, cand.start):
@@ -504,7 +524,7 @@ def _stem_search() -> ahocorasick_rs.BytesAhoCorasick:
                                            implementation=ahocorasick_rs.Implementation.DFA)
 
 
-_ONE_SCAN_FROM = 8  # accepted mentions from which partner_stem_spans is worth its scan
+_ONE_SCAN_FROM: Final = 8  # accepted mentions from which partner_stem_spans is worth its scan
 
 
 def partner_stem_spans(text: str) -> tuple[list[int], list[int]] | None:
@@ -532,7 +552,7 @@ def _named_as_partner(text: str, start: int,
                       spans: tuple[list[int], list[int]] | None = None) -> bool:
     """Whether the mention ends a list of names introduced as customers, investors, partners.
     spans: partner_stem_spans(text) when known (text is ASCII): where the stems are."""
-    first = max(0, start - 150)
+    first = start - 150 if start > 150 else 0
     if spans is not None and not _holds_stem(spans, first, start):
         return False  # no stem in the window, so none in its last sentence
     sentence = text[first:start]
@@ -614,21 +634,24 @@ def _excluded(text: str, cand: _Candidate, head: int, partners: Callable[[], boo
 # case; both patterns end in spaces, one optional punctuation mark and the end of the window).
 # An ASCII window whose last word (past those) ends otherwise is not searched (speed only: a
 # window closing a bullet, "skills:\n- ", would cost three regex scans of every position).
-_NEGATION_ENDS = ("no", "more", "legacy", "using", "not", "a", "an", "the", "use", "in", "never",
-                  "without", "nor", "neither", "avoid", "avoiding", "want", "kein", "keine",
-                  "keinen", "keiner", "ohne", "nicht", "de", "d'", "sans", "aucun", "aucune",
-                  "ni")
+_NEGATION_ENDS: Final = (
+    "no", "more", "legacy", "using", "not", "a", "an", "the", "use", "in", "never", "without",
+    "nor", "neither", "avoid", "avoiding", "want", "kein", "keine", "keinen", "keiner", "ohne",
+    "nicht", "de", "d'", "sans", "aucun", "aucune", "ni",
+)
 # _COMPARISON_BEFORE's alternatives by their last word: those of one word, ending the window's
 # last word ("(formerly"); those of several, the last word itself, after a word ending with one
 # of the words that may come before it there ("compared to", "co-founders of"). "like" anywhere
 # in the window sends it to the pattern whatever its last words.
-_PARTNER_FORMS = ("partner", "partnered", "partners", "partnering")
-_COMPARISON_ALONE = ("former", "formerly", *_PARTNER_FORMS, "investor", "investors", "ex-",
-                     "think", "@")
+_PARTNER_FORMS: Final = ("partner", "partnered", "partners", "partnering")
+_COMPARISON_ALONE: Final = ("former", "formerly", *_PARTNER_FORMS, "investor", "investors", "ex-",
+                            "think", "@")
 # the words "include" and "including" follow in an alternative
-_INCLUDERS = ("competitor", "competitors", *_PARTNER_FORMS, "investor", "investors", "customer",
-              "customers", "client", "clients")
-_COMPARISON_PAIRS = {
+_INCLUDERS: Final = (
+    "competitor", "competitors", *_PARTNER_FORMS, "investor", "investors", "customer", "customers",
+    "client", "clients",
+)
+_COMPARISON_PAIRS: Final = {
     "to": ("similar", "akin", "alternative", "alternatives", "competitor", "competitors",
            "compared", "comparable"),
     "of": ("competitor", "competitors", "instead", *_PARTNER_FORMS, "out", "alumni", "founder",
@@ -789,7 +812,7 @@ def _alias_keys(entries: dict[str, Entry]) -> dict[str, tuple[int, _Variants]]:
     return {key: (len(key), tuple(values)) for key, values in variants.items()}
 
 
-_NEVER_IN_A_KEY = ("\x01", "\x02", "\x03", "\x04")
+_NEVER_IN_A_KEY: Final = ("\x01", "\x02", "\x03", "\x04")
 
 
 class _AliasSearch:
@@ -1160,7 +1183,8 @@ class Tagger:
     def _implied_ids(self, entry: Entry, form: str) -> tuple[str, ...]:
         """Ids implied by a mention of entry as form, transitively, in order."""
         key = (entry.tech.id, form)
-        if key not in self._implied_cache:
+        found = self._implied_cache.get(key)
+        if found is None:
             todo = [*entry.implies, *entry.implies_by_alias.get(search_key(form).strip(), ())]
             out: list[str] = []
             while todo:
@@ -1168,17 +1192,18 @@ class Tagger:
                 if tech_id not in out:
                     out.append(tech_id)
                     todo.extend(self.entries[tech_id].implies)
-            self._implied_cache[key] = tuple(out)
-        return self._implied_cache[key]
+            found = self._implied_cache[key] = tuple(out)
+        return found
 
     def _cloud_ids(self, entry: Entry, form: str) -> tuple[str, ...]:
         """Ids of the cloud platforms a mention of entry as form names or implies (cached)."""
         key = (entry.tech.id, form)
-        if key not in self._cloud_cache:
+        found = self._cloud_cache.get(key)
+        if found is None:
             ids = (entry.tech.id, *self._implied_ids(entry, form))
-            self._cloud_cache[key] = tuple(i for i in ids
-                                           if self.technologies[i].category == "cloud")
-        return self._cloud_cache[key]
+            found = self._cloud_cache[key] = tuple(
+                i for i in ids if self.technologies[i].category == "cloud")
+        return found
 
     def _clouds(self, cands: list[_Candidate]) -> set[str]:
         """Ids of the cloud platforms named or implied by the accepted candidates."""
