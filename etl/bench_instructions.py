@@ -2,7 +2,8 @@
 
 Timings on a shared 2-core machine wander by 10% from one run to the next, more than most single
 speed changes gain; instruction counts do not (the same code on the same input counts the same
-to within 0.03%, whatever else runs, with Python's hash seed fixed and Polars on one thread).
+to within about 0.1%, whatever else runs, with Python's hash seed fixed and Polars on one
+thread: 0.03% apart in the runs of the eighth pass, 0.05-0.09% in the eighteenth's).
 Two counts, each the difference of a run on more input and one on less, so that start-up
 (imports, the taxonomy's automata) drops out:
 
