@@ -172,14 +172,15 @@ YEARS_TEXTS = [
 
 
 def test_years_figures_found_where_their_words_start(sample_texts):
-    """The figures after "experience" and the per-role figures, tried only where "exp" or
-    "year" starts (or a hyphen right before it), are the matches finditer finds."""
+    """The figures after "experience" (tried only where "exp" starts or at a hyphen right
+    before it) and the per-role figures (only where "year" starts) are the matches finditer
+    finds."""
     rules = fast._rules()
     for text in [*EDGE_TEXTS, *YEARS_TEXTS, *sample_texts[:1000]]:
-        for pattern, word in ((rules["years_after_experience"], "exp"),
-                              (rules["years_for_role"], "year")):
+        for pattern, word, opening in ((rules["years_after_experience"], "exp", "-"),
+                                       (rules["years_for_role"], "year", "")):
             assert [m.span() for m in fast._matches_where_words_start(
-                pattern, text, (word,), "-")] == \
+                pattern, text, (word,), opening)] == \
                 [m.span() for m in pattern.finditer(text)], text[:80]
 
 

@@ -393,14 +393,15 @@ def _figure_kinds(text: str) -> tuple[list[int], list[int], list[int]]:
     fields: list[int] = []  # "Experience level: 4 years": only when the text gives no figure
     taken: set[int] = set()
     lower = text.lower()  # a word each match holds: "exp", "yoe", "year"
-    for pattern, needs in ((rules["years_after_experience"], "exp"), (rules["yoe"], "yoe"),
-                           (rules["years_for_role"], "year")):
+    # a match of the first starts with "exp" or a hyphen before it ("field-Experience":
+    # _WORD_START), of the last with "year": tried only there (opening None: everywhere)
+    for pattern, needs, opening in ((rules["years_after_experience"], "exp", "-"),
+                                    (rules["yoe"], "yoe", None),
+                                    (rules["years_for_role"], "year", "")):
         if needs not in lower:
             continue
-        # a match of the first starts with "exp" or a hyphen before it ("field-Experience":
-        # _WORD_START), of the last with "year": tried only there
-        for m in (pattern.finditer(text) if needs == "yoe"
-                  else _matches_where_words_start(pattern, text, (needs,), "-")):
+        for m in (pattern.finditer(text) if opening is None
+                  else _matches_where_words_start(pattern, text, (needs,), opening)):
             field = rules["summary_field"].search(text, max(0, m.start() - 5), m.start("a"))
             (fields if field else general).append(_number(m["a"], numbers))
             taken.add(m.start("a"))
