@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl.transforms import requirements
+from etl.transforms import requirements, tagger
 from etl.transforms.caseless import Caseless, lowered_source, lowers_safely
+from etl.transforms.tagger import Tagger, _window_pattern
 from tests.regex_strings import matched_strings
 
 
@@ -59,27 +60,34 @@ def test_the_lowered_way_is_taken_only_where_the_text_lowers_safely():
     assert pattern.search("\u017fenior").span() == (0, 6)  # the long s, as IGNORECASE sees it
 
 
+TAGGER_PATTERNS = ("_NEGATION", "_NEGATION_EXCEPTION", "_COMPARISON_BEFORE")
+
+
 def _project_patterns() -> list[Caseless]:
+    """The requirement extractors' Caseless rules and the tagger's window patterns."""
     rules = requirements._rules()
-    return [rule for rule in rules.values() if isinstance(rule, Caseless)]
+    return [*(rule for rule in rules.values() if isinstance(rule, Caseless)),
+            *(getattr(tagger, name) for name in TAGGER_PATTERNS)]
 
 
 def test_the_project_holds_caseless_patterns():
     names = {name for name, rule in requirements._rules().items() if isinstance(rule, Caseless)}
-    assert {"role_or_title", "not_role_line"} <= names
+    assert {"role_or_title", "not_role_line_start", "not_role_line"} <= names
+    assert all(isinstance(getattr(tagger, name), Caseless) for name in TAGGER_PATTERNS)
+    assert len(_project_patterns()) == 6
 
 
 def _spans(pattern, text: str) -> list[tuple[int, int]]:
     return [m.span() for m in pattern.finditer(text)]
 
 
-@pytest.mark.parametrize("index", range(2))
+@pytest.mark.parametrize("index", range(6))
 def test_every_string_a_project_pattern_matches_is_found_at_the_same_spans(index):
     """Each string a project pattern matches, in upper, lower and title case, between words and
     characters with and without case: the same spans by both ways, search as finditer."""
     pattern = _project_patterns()[index]
     words = [w for w in matched_strings(pattern.pattern, limit=3000) if w.strip()]
-    assert len(words) > 10
+    assert len(words) > 3
     for word in words:
         for variant in (word, word.upper(), word.title(), word.swapcase()):
             for text in (variant, f"Our {variant} – €", f"x{variant}y", f"The {variant}é",
@@ -96,7 +104,7 @@ PIECES = st.sampled_from(["Senior", "ENGINEER", "engineers", "Head of", "VP", "d
 
 
 @settings(max_examples=600, deadline=None)
-@given(st.lists(PIECES, max_size=14), st.integers(0, 1))
+@given(st.lists(PIECES, max_size=14), st.integers(0, 5))
 def test_generated_texts_give_the_same_spans(pieces, index):
     pattern = _project_patterns()[index]
     text = "".join(pieces)
@@ -108,3 +116,58 @@ def test_generated_texts_give_the_same_spans(pieces, index):
 def test_a_pattern_with_classes_and_ranges_gives_the_same_spans(text):
     pattern = Caseless(r"\b[A-Z][a-z]+\b|[^A-K\s]+|B-?K|(?<![a-z])k")
     assert _spans(pattern, text) == _spans(re.compile(pattern.pattern, re.I), text)
+
+
+# --- the taxonomy's context rules (cue_before/after, veto_before/after) ----------------------
+
+def _context_rules() -> list[tuple[str, Caseless | re.Pattern]]:
+    """(source in the taxonomy, pattern the tagger uses) of every context rule."""
+    rules = []
+    for entry in Tagger.default().entries.values():
+        for pattern in (*entry.cue_before, *entry.cue_after, entry.veto_before,
+                        entry.veto_after):
+            if pattern is not None:
+                source = pattern.pattern
+                rules.append((source, pattern))
+    return rules
+
+
+def test_a_rule_ignoring_case_throughout_is_caseless_and_others_are_as_written():
+    rules = _context_rules()
+    caseless = [p for _, p in rules if isinstance(p, Caseless)]
+    assert len(caseless) > 400 and len(rules) - len(caseless) >= 5
+    assert _window_pattern(r"(?is)^(?!.*\bto\s+$).*\bGo\s*$").any_text.flags & re.S
+    # case sensitive in part, or throughout: compiled as written
+    for source in (r"(?i)^\s+(?:in\s+(?-i:[A-Z]))", r"^\s+(?:Tuesday|Rose)\b", r"(?s)a.b"):
+        assert _window_pattern(source).pattern == source
+        assert isinstance(_window_pattern(source), re.Pattern)
+
+
+@pytest.fixture(scope="module")
+def rule_strings() -> list[tuple[Caseless, list[str]]]:
+    """Each Caseless context rule with texts built from the strings it matches."""
+    out = []
+    for _, rule in _context_rules():
+        if isinstance(rule, Caseless):
+            words = [w for w in matched_strings(rule.pattern, limit=60) if w.strip()][:60]
+            texts = []
+            for word in words:
+                for variant in (word, word.upper(), word.title(), word.swapcase()):
+                    texts += [variant, f"We use {variant}", f"{variant} – é", f"İ {variant}",
+                              f"x{variant}\u212a"]
+            out.append((rule, texts))
+    return out
+
+
+def test_every_context_rule_matches_where_it_matched_ignoring_case(rule_strings):
+    """search and match, the two ways the tagger asks a rule, at the same spans."""
+    checked = 0
+    for rule, texts in rule_strings:
+        for text in texts:
+            for ask in ("search", "match"):
+                found = getattr(rule, ask)(text)
+                expected = getattr(rule.any_text, ask)(text)
+                assert (found and found.span()) == (expected and expected.span()), \
+                    (rule.pattern, text)
+                checked += found is not None
+    assert checked > 10_000

@@ -248,6 +248,42 @@ def test_every_role_noun_and_degree_abbreviation_holds_a_hint():
             assert any(lit in m[0] for lit in rules["degree_hints_cs_literals"]), m[0]
 
 
+def test_signature_lines_are_the_ones_the_whole_pattern_finds(sample_texts):
+    """_signature (the anchored alternatives tried at the start, the others only in a part
+    holding one of their hints) against the whole pattern's search, on every line of the
+    samples and on parts made to hold signatures, hints and characters whose case is odd."""
+    whole = reference._rules()["not_role_line"]
+    parts = ["Jane Doe, CTO", "  I'm the founder", "Our Head of Data", "our VP", "our vp",
+             "Reach me at", "My name", "mY cTo", "our ceo", "ſome VP", "our Director",
+             "Joe Bloggs | co-founder", "İ am the CTO", "I am the CEO — hiring", "K our CTO",
+             "Engineer (our founder's team)", "cto", "Our  the cto", "ours ceo"]
+    for text in [*EDGE_TEXTS, *sample_texts[:1000]]:
+        parts.extend(text.split("\n"))
+    assert sum(fast._signature(p) for p in parts) > 10
+    assert [p for p in parts if fast._signature(p) != (whole.search(p) is not None)] == []
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["our", "my", "i'm", "i am", " ", "the", "CTO", "cto", "Vp",
+                                 "FOUNDER", "co-founder", "head", "Jane", "Doe", ",", "|", "é",
+                                 "İ", "ſ", "-", "x"]), max_size=10))
+def test_signature_on_generated_parts(words):
+    part = " ".join(words)
+    assert fast._signature(part) == (reference._rules()["not_role_line"].search(part) is not None)
+
+
+def test_every_signature_said_anywhere_holds_a_hint():
+    """not_role_line is searched only in parts holding one of its hints; the anchored ones
+    open with "^", so trying them at the start finds what a search finds."""
+    words = fast.tomllib.loads(fast.WORDS.read_text(encoding="utf-8"))["seniority"]
+    hints = fast._rules()["not_role_line_hints"]
+    for pattern in words["not_role_line"]:
+        strings = matched_strings(pattern)
+        assert strings, pattern
+        assert [m for m in strings if not any(h in m.lower() for h in hints)] == [], pattern
+    assert all(p.startswith("^") for p in words["not_role_line_start"])
+
+
 @pytest.mark.parametrize("kind", fast.EMPLOYMENT_TYPES)
 def test_every_string_an_employment_type_matches_holds_a_type_hint(kind):
     """A type is looked for only in text holding one of its type hints (``type_hints``), so

@@ -25,10 +25,12 @@ _LABELS = [Path(__file__).parent / "eval" / f"{name}_labels.jsonl"
 
 
 def reference_excluded_by_before(before: str, after: str) -> str | None:
-    """_excluded_by_before before its pre-tests: every pattern searched."""
-    if fast._NEGATION.search(before) and not fast._NEGATION_EXCEPTION.match(after):
+    """_excluded_by_before before its pre-tests: every pattern searched, ignoring case as
+    written (Caseless.any_text, not its lowered twin)."""
+    if fast._NEGATION.any_text.search(before) \
+            and not fast._NEGATION_EXCEPTION.any_text.match(after):
         return "negated"
-    if fast._COMPARISON_BEFORE.search(before) or fast._like_is_comparison(before, after):
+    if fast._COMPARISON_BEFORE.any_text.search(before) or fast._like_is_comparison(before, after):
         return "comparison or partner"
     return None
 

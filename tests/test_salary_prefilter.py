@@ -53,6 +53,14 @@ def test_every_case_variant_of_a_literal_character_folds_to_it():
                 (char, variant)
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60)
+       | st.text(alphabet="aBcİıſK\u212aßẞéÉ \nXz", max_size=20))
+def test_folded_is_casefold_with_the_dotless_i_as_i(text):
+    """ASCII text takes str.lower (casefold looks each character up): the same string."""
+    assert salary.folded(text) == text.casefold().replace("\u0131", "i")
+
+
 def test_each_alternative_of_the_pay_line_pattern_starts_with_a_literal():
     alternatives = ["salary", "Compensation", "pay", "comp", "BASE", "OTE", "per annum", "p.a.",
                     "pa", "LPA", "lakh", "/ hour", "/month", "Gehalt", "Vergütung", "brutto",

@@ -122,6 +122,10 @@ class Caseless:
         pattern, subject = self.over(text)
         return pattern.search(subject, pos, endpos)
 
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match | None:
+        pattern, subject = self.over(text)
+        return pattern.match(subject, pos, endpos)
+
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match]:
         pattern, subject = self.over(text)
         return pattern.finditer(subject, pos, endpos)

@@ -18,7 +18,7 @@ import ahocorasick_rs
 
 from etl.paths import ETL_DATA
 from etl.transforms import salary
-from etl.transforms.caseless import Caseless
+from etl.transforms.caseless import Caseless, lowers_safely
 
 WORDS: Final = ETL_DATA / "requirements.toml"
 DEGREE_LEVELS: Final = ("bachelor", "master", "phd")  # lowest first
@@ -124,7 +124,10 @@ def _rules() -> dict:
         "level_of_hint": tuple(level for level in LEVELS for _ in sen["level_hints"][level]),
         "hiring_starts": tuple(sen["hiring_starts"]),
         "not_level": _alternation(sen["not_level"]),
+        # a part of a line opening as a signature, or saying one anywhere (_signature)
+        "not_role_line_start": Caseless(_alternation(sen["not_role_line_start"]).pattern),
         "not_role_line": Caseless(_alternation(sen["not_role_line"]).pattern),
+        "not_role_line_hints": tuple(sen["not_role_line_hints"]),
         # the word start (zero-width, one way to match) tried once per position, not per phrase
         "hiring": _alternation([r"\b(?:" + "|".join(rf"(?:{p})\b" for p in sen["hiring_phrases"])
                                 + ")"]),
@@ -530,8 +533,7 @@ def _role_contexts(text: str) -> tuple[tuple[int, str, bool], ...]:
                     if head is None or part.count(" ", 0, head.start()) >= _ITEM_HEAD_WORDS:
                         continue
                     part = part[:head.start()]
-                if part and rules["role_or_title"].search(part) \
-                        and not rules["not_role_line"].search(part):
+                if part and rules["role_or_title"].search(part) and not _signature(part):
                     contexts.append((offset, part, False))
     for m in _hiring_matches(text):
         if _IF_YOU.search(_clause_before(text, m.start(), 60)):
@@ -540,6 +542,21 @@ def _role_contexts(text: str) -> tuple[tuple[int, str, bool], ...]:
         stop = _SENTENCE_END.search(clause)
         contexts.append((m.end(), clause[:stop.start()] if stop else clause, True))
     return tuple(sorted(contexts, key=lambda c: c[0]))
+
+
+def _signature(part: str) -> bool:
+    """Whether a part of a line is someone's signature or self-introduction, not a role: it
+    opens as one (not_role_line_start, tried at its start), or says one anywhere
+    (not_role_line, searched only when the part holds one of its hint words, in the lower case
+    the lowered pattern reads: every match holds one)."""
+    rules = _rules()
+    opening, anywhere = rules["not_role_line_start"], rules["not_role_line"]
+    if lowers_safely(part):
+        lowered = part.lower()
+        return opening.lowered.match(lowered) is not None or (
+            any(hint in lowered for hint in rules["not_role_line_hints"])
+            and anywhere.lowered.search(lowered) is not None)
+    return opening.any_text.match(part) is not None or anywhere.any_text.search(part) is not None
 
 
 def _role_line_candidates(text: str) -> set[int] | None:

@@ -113,7 +113,8 @@ def _rules() -> dict:
                                  r"|engineering\s+manager|(?:tech|team|ux|design|qa|data|dev"
                                  r"|product|technical)\s+lead)\b", re.I),
         "not_level": _alternation(sen["not_level"]),
-        "not_role_line": _alternation(sen["not_role_line"]),
+        # split in two in the word lists since (the anchored ones apart): both, as before
+        "not_role_line": _alternation(sen["not_role_line_start"] + sen["not_role_line"]),
         "hiring": _alternation([rf"\b(?:{p})\b" for p in sen["hiring_phrases"]]),
         "employment": [(kind, _alternation([rf"{_WORD_START}(?:{p})" for p in emp[kind]],
                                            re.I | re.M))
