@@ -415,6 +415,7 @@ _LEADING_FLAGS: Final = re.compile(r"\(\?([aimsux]+)\)")
 _FLAG_OF: Final = {"a": re.A, "i": re.I, "m": re.M, "s": re.S, "u": re.U, "x": re.X}
 
 
+@cache  # a category's cues stand in each of its entries: made once a source
 def _window_pattern(source: str) -> Caseless | re.Pattern:
     """A context rule's pattern (the taxonomy's cues and vetoes, matched in the windows around a
     mention). One that ignores case throughout ("(?i)" at its start, and its rest can be
