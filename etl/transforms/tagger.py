@@ -411,8 +411,7 @@ _NAME: Final = re.compile(r"(?:[A-Z0-9][\w.'+-]*\s*){1,4}")
 
 
 # a pattern's flags set at its start ("(?i)", "(?is)")
-_LEADING_FLAGS: Final = re.compile(r"\(\?([aimsux]+)\)")
-_FLAG_OF: Final = {"a": re.A, "i": re.I, "m": re.M, "s": re.S, "u": re.U, "x": re.X}
+_LEADING_FLAGS: Final = re.compile(r"\(\?[aimsux]+\)")
 
 
 @cache  # a category's cues stand in each of its entries: made once a source
@@ -421,16 +420,14 @@ def _window_pattern(source: str) -> Caseless | re.Pattern:
     mention). One that ignores case throughout ("(?i)" at its start, and its rest can be
     lowered) is a Caseless: over an ASCII window it runs lowered, without IGNORECASE, in about
     half the time. Any other is compiled as written."""
-    flags = _LEADING_FLAGS.match(source)
-    if flags and "i" in flags.group(1):
-        bits = 0
-        for letter in flags.group(1):
-            bits |= _FLAG_OF[letter]
+    compiled = re.compile(source)  # its flags: those set at its start, as re reads them
+    leading = _LEADING_FLAGS.match(source)
+    if leading and compiled.flags & re.IGNORECASE:
         try:
-            return Caseless(source[flags.end():], bits)
+            return Caseless(source[leading.end():], compiled.flags)
         except ValueError:  # a part that sets case sensitivity again, a capital's escape, ...
             pass
-    return re.compile(source)
+    return compiled
 
 
 def _window_before(text: str, start: int) -> str:
