@@ -161,6 +161,11 @@ def hn_files() -> list[Hostile]:
         Hostile("date in year 9999", "run-e.json", run(_hn_job(3, time=253402214399)), GOOD,
                 ("posted_date 9999-12-30 is more than 7 days",)),
         Hostile("truncated run", "run-f.json", run()[:-40], 0, ("not valid JSON",)),
+        # valid JSON (an escape), but no text UTF-8 (so Arrow, Parquet) can hold: the row is
+        # refused, the piece it is read in goes on
+        Hostile("lone surrogate escape", "run-g.json",
+                run(_hn_job(3, text="Acme 3 | Backend Engineer \ud800 | Berlin")), GOOD,
+                ("a lone surrogate (U+D800 at character",)),
     ]
 
 
@@ -308,6 +313,11 @@ def own_jsonl_files() -> list[Hostile]:
                 ("not valid JSON",)),
         Hostile("record not an object", "list.jsonl", lines([1, 2]), GOOD,
                 ("not a JSON object",)),
+        Hostile("lone surrogate escapes (JSON Lines)", "surrogate.jsonl",
+                lines(dict(bad, **{"Job Title": "Backend \udfff Engineer"}),
+                      dict(bad, id=4, Where="Berlin \ud83d")), GOOD,
+                ("title='Backend \\udfff Engineer': a lone surrogate (U+DFFF at character 8)",
+                 "location_raw='Berlin \\ud83d': a lone surrogate (U+D83D at character 7)")),
         Hostile("gzip bytes named .jsonl", "zipped.jsonl", gzip.compress(lines()), 0,
                 ("holds NUL bytes",), whole=True, stored_reasons=("cannot read the file",)),
     ]

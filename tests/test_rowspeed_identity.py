@@ -163,12 +163,18 @@ def _staged_pieces(source_name: str, raw_dir: Path) -> list:
 
 
 def _assert_pieces_as_read_back(monkeypatch, source_name: str, raw_dir: Path) -> tuple[int, int]:
-    """staged_piece hands the staging records it made the batch from to the row work; the
-    same pieces with the rows read back from the batch (_staging_rows) stage the same: (rows
-    compared, rows refused by the row work)."""
+    """staged_piece hands its staging records to the row work without making a staging batch
+    of them; the same pieces with the records made into a batch and read back from it
+    (_staging_rows, as process_batch reads a batch) stage the same: (rows compared, rows
+    refused by the row work)."""
     given = _staged_pieces(source_name, raw_dir)
-    monkeypatch.setattr(build, "_processed", lambda batch, source, at, staged=None:
-                        build.process_batch(batch, source, at, build._KNOWN))
+    records_work = build.records_normalised_and_tagged
+
+    def through_a_batch(records, source, at, known=None):
+        batch = pa.RecordBatch.from_pylist(list(records), schema=build.STAGING_SCHEMA)
+        return records_work(build._staging_rows(batch), source, at, known)
+
+    monkeypatch.setattr(build, "records_normalised_and_tagged", through_a_batch)
     read_back = _staged_pieces(source_name, raw_dir)
     assert len(given) == len(read_back)
     rows = refused = 0

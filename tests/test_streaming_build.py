@@ -5,6 +5,7 @@ sources."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ import pyarrow.parquet as pq
 
 from etl.sample import write_sample
 from etl.sources import sources
-from etl.sources.base import FileSource, RecordProblem, line_pieces
+from etl.sources.base import FileSource, RecordProblem, Rejected, line_pieces
 from etl.warehouse import build as build_module
 from etl.warehouse.build import (
     KEYS_SCHEMA,
@@ -24,6 +25,7 @@ from etl.warehouse.build import (
     MonthFiles,
     build,
     process_batch,
+    staging_record,
 )
 from etl.warehouse.equality import sorted_rows, warehouse_differences
 from etl.warehouse.schema import read_table
@@ -59,6 +61,76 @@ def test_the_batch_function_refuses_rows_with_a_reason():
     done = process_batch(staging_batch(rows), "fixture", NOW)
     assert done.postings.num_rows == 0
     assert [(r.row, r.reason) for r in done.rejected] == [("0", "title is missing")]
+
+
+def _staged(**changes) -> dict | Rejected:
+    item = {"source_id": "x1", "posted_date": dt.date(2024, 1, 1), "title": "Backend Engineer",
+            "description": "Python and PostgreSQL", "_file": "f.jsonl", "_row": "7", **changes}
+    return staging_record(item, 0, 1, "fixture", Path("raw"), NOW)
+
+
+def test_a_staging_record_holds_only_what_its_columns_can_hold():
+    """staging_record gives values in their staging column's types, and refuses, naming the
+    column and the problem, a value the column cannot hold (the staging batch is no longer made
+    to find them: a lone surrogate, an integer out of its column's range, a number past a
+    float); the record's other fields do not matter."""
+    good = _staged(salary_min=50_000, min_years_experience="3", degree_equivalent=1,
+                   company=42, description="Python \u2013 PostgreSQL \U0001f600")
+    assert isinstance(good, dict)
+    assert good["salary_min"] == 50_000.0 and isinstance(good["salary_min"], float)
+    assert good["min_years_experience"] == 3 and good["degree_equivalent"] is True
+    assert good["company"] == "42" and good["description"].endswith("\U0001f600")
+    assert list(pa.RecordBatch.from_pylist([good], schema=STAGING_SCHEMA).to_pylist()[0]
+                .items()) == [(k, good.get(k)) for k in STAGING_SCHEMA.names]  # no value lost
+    refused = {
+        "lone surrogate": (_staged(description="Go and \ud800 Rust"),
+                           "description='Go and \\ud800 Rust': a lone surrogate (U+D800 at "
+                           "character 7) is not text UTF-8 can hold"),
+        "int16 too large": (_staged(min_years_experience=40_000),
+                            "min_years_experience=40000: 40000 is outside the range of int16 "
+                            "(-32768 to 32767)"),
+        "int16 too small": (_staged(min_years_experience=-32_769),
+                            "min_years_experience=-32769: -32769 is outside the range of int16"),
+        "past a float": (_staged(salary_max=10**400), "salary_max=1000"),
+        "no number": (_staged(salary_max="lots"),
+                      "salary_max='lots': could not convert string to float: 'lots'"),
+        "infinite integer": (_staged(min_years_experience=float("inf")),
+                             "min_years_experience=inf: cannot convert float infinity"),
+    }
+    for case, (refusal, reason) in refused.items():
+        assert isinstance(refusal, Rejected), case
+        assert (refusal.file, refusal.row) == ("f.jsonl", "7") and reason in refusal.reason, \
+            (case, refusal.reason)
+    assert _staged(min_years_experience=32_767)["min_years_experience"] == 32_767
+    assert _staged(min_years_experience=-32_768)["min_years_experience"] == -32_768
+
+
+def test_a_piece_goes_on_past_a_row_its_columns_cannot_hold(tmp_path):
+    """A raw file whose middle row holds a lone surrogate (a valid JSON escape): the build keeps
+    the rows around it and quarantines that one, naming its file, row and column (before, the
+    whole piece failed when its staging batch was made, and the build with it)."""
+    folder = tmp_path / "raw" / "sample"
+    write_sample(folder, n=40, until=dt.date(2024, 6, 30))
+    path = sorted(folder.glob("*.jsonl.gz"))[0]
+    lines = gzip.decompress(path.read_bytes()).decode().splitlines()
+    spoiled = json.loads(lines[1])
+    spoiled["title"] = "Backend \udc80 Engineer"
+    lines[1] = json.dumps(spoiled)
+    path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    total = sum(len(gzip.decompress(p.read_bytes()).decode().splitlines())
+                for p in folder.glob("*.jsonl.gz"))
+    warehouse = tmp_path / "warehouse"
+    manifest = build(tmp_path / "raw", warehouse, processes=2, log=lambda _: None)
+    quarantine = read_table(warehouse, "quarantine").to_pylist()
+    ours = [q for q in quarantine if "lone surrogate" in q["reason"]]
+    assert len(ours) == 1 and ours[0]["file"].endswith(path.name) and ours[0]["row"] == "2"
+    assert "title='Backend \\udc80 Engineer'" in ours[0]["reason"]
+    postings = read_table(warehouse, "postings")
+    assert spoiled["id"] not in postings.column("source_id").to_pylist()
+    sample, = (s for s in manifest["sources"] if s["name"] == "sample")
+    assert sample["rejected"] == len(quarantine) and sample["postings"] == postings.num_rows
+    assert sample["postings"] + sample["duplicates_same_id"] + sample["duplicates_near_or_cross"] \
+        + sample["rejected"] == total
 
 
 def _tables(warehouse) -> dict[str, list[dict]]:

@@ -3,8 +3,10 @@ taxonomy and tagger code, and the warehouse is the same row for row either way."
 
 from __future__ import annotations
 
+import ast
 import json
 import re
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -16,6 +18,8 @@ from etl.warehouse.build import build
 from etl.warehouse.schema import read_table
 from tests.conftest import FixtureSource
 from tests.test_streaming_build import Copies, _tables
+
+ROOT = Path(__file__).resolve().parents[1]
 
 FIXTURE_POSTINGS = 216
 
@@ -159,3 +163,33 @@ def test_cached_hashes_are_sorted_unsigned_across_parts(tmp_path):
     cache = tag_cache.TagCache(tag_cache.cache_key("v"), hashes=hashes)
     assert cache.known(2**63) and cache.known(5) and not cache.known(6)
     assert list(tag_cache._sorted_hashes([])) == []
+
+
+def _project_imports(path: Path) -> set[str]:
+    """The files of this repository's modules a module imports (``from etl... import``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("etl"):
+            for name in [node.module] + [f"{node.module}.{a.name}" for a in node.names]:
+                module = ROOT / (name.replace(".", "/") + ".py")
+                if module.is_file():
+                    found.add(module.relative_to(ROOT).as_posix())
+    return found
+
+
+def test_the_tagger_code_key_covers_the_code_the_tags_depend_on():
+    """Every module of the project the tagger imports, and what those import in turn, is in the
+    cache key (a change to any of them re-tags everything), but for its command's JSON Lines
+    and the paths; so are the C passes it calls."""
+    seen, todo = set(), ["etl/transforms/tagger.py"]
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo += _project_imports(ROOT / name)
+    depends = seen - {"etl/jsonl.py", "etl/paths.py", "etl/transforms/__init__.py"}
+    assert {"etl/transforms/gate.py", "etl/transforms/caseless.py", "etl/text.py"} <= depends
+    assert depends <= set(tag_cache.TAGGER_CODE)
+    assert "etl/transforms/_passes.c" in tag_cache.TAGGER_CODE
+    assert all((ROOT / name).is_file() for name in tag_cache.TAGGER_CODE)

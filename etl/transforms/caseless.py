@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from etl.text import non_ascii
+from etl.transforms.gate import gated
 
 _ASCII_LETTERS: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
@@ -106,10 +107,13 @@ class Caseless:
 
     __slots__ = ("any_text", "lowered", "pattern")
 
-    def __init__(self, source: str, flags: int = 0) -> None:
+    def __init__(self, source: str, flags: int = 0, gate: bool = False) -> None:
+        """``gate``: both patterns gated (etl/transforms/gate.py; NoGate when they cannot be)."""
         self.pattern = source
         self.any_text = re.compile(source, flags | re.IGNORECASE)
         self.lowered = re.compile(lowered_source(source), flags & ~re.IGNORECASE)
+        if gate:
+            self.any_text, self.lowered = gated(self.any_text), gated(self.lowered)
 
     def over(self, text: str) -> tuple[re.Pattern, str]:
         """(pattern, subject) to match in text: the lowered pattern and the lowered text when

@@ -23,6 +23,7 @@ from etl.jsonl import LineProblem, answer_jsonl
 from etl.paths import ETL_DATA
 from etl.sources.base import RecordProblem
 from etl.transforms import requirements, salary
+from etl.transforms.gate import gated
 from etl.warehouse.schema import COLUMN_NAMES, posted_date_problem, posting_id, posting_problems
 
 DATA: Final = ETL_DATA
@@ -68,7 +69,8 @@ def _places() -> tuple[dict[str, City], dict[str, str], dict[str, str], dict[str
     return cities, countries, regions, currencies
 
 
-_LOCATION_SPLIT: Final = re.compile(r"\s*(?:[,;|/()\[\]&+•·]|\s[-–—]\s|\bor\b|\band\b)\s*")
+_LOCATION_SPLIT: Final = gated(re.compile(  # etl/transforms/gate.py
+    r"\s*(?:[,;|/()\[\]&+•·]|\s[-–—]\s|\bor\b|\band\b)\s*"))
 _NOT_PLACE: Final = re.compile(
     r"\b(remote|hybrid|on-?site|onsite|in[- ]office|only|anywhere|global|"
     r"worldwide|preferred|timezone|tz|visa|relocation|full[- ]time)\b", re.I)

@@ -19,6 +19,7 @@ import ahocorasick_rs
 from etl.paths import ETL_DATA
 from etl.transforms import salary
 from etl.transforms.caseless import Caseless, lowers_safely
+from etl.transforms.gate import gated
 
 WORDS: Final = ETL_DATA / "requirements.toml"
 DEGREE_LEVELS: Final = ("bachelor", "master", "phd")  # lowest first
@@ -58,15 +59,16 @@ def _rules() -> dict:
     general = "|".join(yrs["general_words"])
     return {
         "degree_hints": tuple(deg["hints"]),
-        "degree_hints_cs": re.compile(deg["hints_cs"]),
+        "degree_hints_cs": gated(re.compile(deg["hints_cs"])),
         "degree_hints_cs_literals": tuple(deg["hints_cs_literals"]),
         "years_hints": tuple(yrs["hints"]),
         "employment_hints": emp["type_hints"],
         "all_employment_hints": tuple(h for kind in EMPLOYMENT_TYPES for h in emp["hints"][kind]),
-        "degree": {level: [re.compile(rf"{_WORD_START}(?:{'|'.join(deg[level])})", re.I),
+        "degree": {level: [gated(re.compile(rf"{_WORD_START}(?:{'|'.join(deg[level])})", re.I)),
                            re.compile("|".join(deg.get(f"{level}_cs", ["(?!)"])))]
                    for level in DEGREE_LEVELS},
-        "any_degree": re.compile(rf"{_WORD_START}(?:{'|'.join(deg['any_degree'])})", re.I),
+        "any_degree": gated(re.compile(rf"{_WORD_START}(?:{'|'.join(deg['any_degree'])})",
+                                       re.I)),
         "level_just_before": _alternation(deg["level_just_before"]),
         "not_a_degree": _alternation(deg["not_a_degree"]),
         "not_asked_before": _alternation([rf"\b(?:{p})" for p in deg["not_asked_before"]]),
@@ -76,7 +78,9 @@ def _rules() -> dict:
         "equivalent_anywhere": _alternation(deg["equivalent_anywhere"]),
         "numbers": numbers,
         # "yearsSchedule": LinkedIn runs lines together, so a capital may follow at once
-        "years": re.compile(figure + r"(?:years?|yrs?)(?:\(s\))?\.?(?!(?-i:[a-z\d_-]))", re.I),
+        # gated (etl/transforms/gate.py): tried only at a digit or a number word's first letter
+        "years": gated(re.compile(figure + r"(?:years?|yrs?)(?:\(s\))?\.?(?!(?-i:[a-z\d_-]))",
+                                  re.I)),
         "years_after_experience": re.compile(
             rf"{_WORD_START}(?:experience|exp)(?:\s+level)?\s*[:\-–]?\s*{figure}(?:years?|yrs?)"
             r"(?!(?-i:[a-z\d_]))", re.I),
@@ -102,12 +106,12 @@ def _rules() -> dict:
         "degree_path_before": re.compile(yrs["degree_path_before"], re.I),
         "degree_path_after": re.compile(yrs["degree_path_after"], re.I),
         "summary_field": re.compile(yrs["summary_field"], re.I),
-        "no_unit": re.compile(yrs["no_unit"], re.I),
+        "no_unit": gated(re.compile(yrs["no_unit"], re.I)),
         "not_experience_before": _alternation(yrs["not_experience_before"]),
         "not_experience_after": _alternation(yrs["not_experience_after"]),
         # "Senior-level", "Junior-to-mid": a hyphen may join a level word to another level
-        "level": [(level, re.compile(rf"(?<![\w-])(?:{'|'.join(sen[level])})"
-                                     r"(?![\w]|-(?!(?:level|to|or)\b))", re.I))
+        "level": [(level, gated(re.compile(rf"(?<![\w-])(?:{'|'.join(sen[level])})"
+                                           r"(?![\w]|-(?!(?:level|to|or)\b))", re.I)))
                   for level in LEVELS],
         "role_noun": re.compile(rf"^[\s/&+,()-]*(?:[\w.#+/-]+[\s/&+,()-]+){{0,4}}?"
                                 rf"(?:{'|'.join(sen['role_nouns'])})\b", re.I),
@@ -171,9 +175,9 @@ _ITEM_HEAD: Final = re.compile(r"\s+[-–—]\s+|:\s")
 _ITEM_HEAD_WORDS: Final = 8
 _A_YEAR_OF: Final = re.compile(r"\s*(?:\+\s*)?(?:of|in|with)\b|\s*(?:\+\s*)?(?:experience|exp)\b",
                                re.IGNORECASE)
-_A_YEAR_AFTER: Final = re.compile(
+_A_YEAR_AFTER: Final = gated(re.compile(
     r"\b(?:least|than|about|over|around|minimum|min\.?|for|with|have|has"
-    r"|need|needs|require[sd]?|requires?)\s+$", re.IGNORECASE)
+    r"|need|needs|require[sd]?|requires?)\s+$", re.IGNORECASE))
 _PIPES: Final = re.compile(r"\s+\|\s+")
 # the items of a list of roles: "Backend, Web or Android Engineer | VISA, REMOTE, INTERNS"
 _ROLE_ITEMS: Final = re.compile(r"\s*[|,;]\s*|\s+(?:or|and|&)\s+|\s+/\s+")

@@ -26,6 +26,7 @@ from typing import Final
 import ahocorasick_rs
 
 from etl.paths import ETL_DATA
+from etl.transforms.gate import gated
 
 DATA: Final = ETL_DATA
 FX_YEARLY: Final = DATA / "reference" / "fx_yearly.csv"
@@ -191,10 +192,12 @@ def _amount(n: int) -> str:
             rf"(?:\s?(?P<suf{n}>{_CURRENCY}){_NOT_LETTER})?")
 
 
-_SALARY_RE: Final = re.compile(
+# gated (etl/transforms/gate.py): these three are searched, and open with a lookbehind or an
+# alternation of words that re would otherwise try at every position
+_SALARY_RE: Final = gated(re.compile(
     rf"(?<![\w.,$€£¥₹]){_amount(1)}"
     rf"(?:\s?(?:-|~|to|bis|à|a|até)\s?{_amount(2)})?(?![0-9])",
-)
+))
 
 _QUALIFIERS: Final = (
     r"(?:\s*(?:\(?(?:brutto|netto|gross|net|base|b2b|uop|ote|total|pre-?tax|before\s+tax"
@@ -218,12 +221,12 @@ _PERIOD_AFTER: Final = re.compile(
     _QUALIFIERS + "(?:" + "|".join(f"(?P<{p}>{rx})" for p, rx in _PERIOD_WORDS) + ")",
     re.IGNORECASE,
 )
-_PERIOD_BEFORE: Final = re.compile(
+_PERIOD_BEFORE: Final = gated(re.compile(
     r"(?:(?P<hour>hourly(?:\s+rate)?|per\s+hour)|(?P<day>day\s+rate|daily\s+rate|per\s+day)"
     r"|(?P<month>monthly|per\s+month|monatlich)|(?P<year>annual|yearly|per\s+annum))"
     r"\s*(?:salary|pay|rate|comp\w*)?\s*[:=]?\s*$",
     re.IGNORECASE,
-)
+))
 # A figure with k but no currency counts when pay words follow it, or when it stands alone in a
 # header field ("| 120k |") or after a pay word ("Salary: 150-200k.").
 _BARE_K_STRONG: Final = re.compile(
@@ -245,13 +248,13 @@ _TRAP_AFTER: Final = re.compile(
     r"|sites|lines|tests|servers|nodes|miles|km|sq|square|lbs)\b)",
     re.IGNORECASE,
 )
-_TRAP_BEFORE: Final = re.compile(
+_TRAP_BEFORE: Final = gated(re.compile(
     r"(?:raised|raising|funding|funded|valuation|valued\s+at|revenue|arr|mrr|gmv|investment"
     r"|grant|budget|stipend|allowance|bonus|series\s+\w"
     r"|\b(?:we|they|it)\s+(?:made|make|makes|earned|earn|generated|generate|did))"
     r"\s*(?:of\s+)?(?:over|about|~|nearly)?\s*$",
     re.IGNORECASE,
-)
+))
 _SALARY_WORDS: Final = re.compile(
     r"salary|compensation|\bcomp\b|\bpay\b|\bbase\b|\bote\b|gehalt|salaire|wynagrodzenie|lön"
     r"|sueldo|salário|stipendio|\|",

@@ -26,6 +26,7 @@ from etl.paths import ETL_DATA
 from etl.text import ASCII_BYTES, html_text, non_ascii, plain_text
 from etl.transforms import C_PASSES
 from etl.transforms.caseless import Caseless
+from etl.transforms.gate import NoGate, gated
 
 TAXONOMY_PATH: Final = ETL_DATA / "taxonomy.toml"
 CATEGORIES: Final = ("language", "database", "cloud", "cloud_service", "web_server", "framework",
@@ -383,16 +384,17 @@ def _compared_after(after: str) -> bool:
     return _COMPARISON_AFTER.match(after) is not None
 
 
-_BACKED_BY: Final = re.compile(r"\bbacked by\s*$", re.IGNORECASE)
+# gated (etl/transforms/gate.py): searched in the text before a mention
+_BACKED_BY: Final = gated(re.compile(r"\bbacked by\s*$", re.IGNORECASE))
 # a sentence that names customers, investors or partners and then lists names up to the mention
-_PARTNER_INTRO: Final = re.compile(
+_PARTNER_INTRO: Final = gated(re.compile(
     r"\b(?:customers|clients|investors|partners|backers|trusted by|used by|funded by|"
     r"loved by|users include|powers|powering|companies|teams at|engineers at|brands|"
     r"organi[sz]ations|enterprises|institutions|"
     r"(?:operators|engineers|veterans|alumni|folks|people|founders) (?:from|of))\b"
     r"(?:\s*,?\s*(?:include|including|such as|like|are|among them|among others|e\.g\.|"
     r"for example|for instance)\b)?"
-    r"\s*[:,]?", re.IGNORECASE)
+    r"\s*[:,]?", re.IGNORECASE))
 _PARTNER_HINTS: Final = (
     "customer", "client", "investor", "partner", "backer", "trusted by", "used by", "funded by",
     "loved by", "users include", "power", "companies", "teams at", "engineers at",
@@ -428,6 +430,20 @@ def _window_pattern(source: str) -> Caseless | re.Pattern:
         except ValueError:  # a part that sets case sensitivity again, a capital's escape, ...
             pass
     return compiled
+
+
+@cache
+def _searched_window_pattern(source: str) -> Caseless | re.Pattern:
+    """_window_pattern of a rule searched in the window before a mention, gated where it can be
+    (etl/transforms/gate.py: tried only where a match can start). A rule after a mention is
+    matched at the window's start, where a gate gains nothing."""
+    pattern = _window_pattern(source)
+    try:
+        if isinstance(pattern, Caseless):
+            return Caseless(pattern.pattern, pattern.any_text.flags, gate=True)
+        return gated(pattern)
+    except NoGate:  # no one class of first characters
+        return pattern
 
 
 def _window_before(text: str, start: int) -> str:
@@ -763,9 +779,10 @@ def _entry(tech_id: str, spec: dict[str, Any], context: dict[str, Any]) -> Entry
                           for k, v in spec.get("implies_by_alias", {}).items()},
         needs=spec.get("needs"),
         needs_only=spec.get("needs_only", False),
-        cue_before=tuple(_window_pattern(p) for p in cues_before if p),
+        cue_before=tuple(_searched_window_pattern(p) for p in cues_before if p),
         cue_after=tuple(_window_pattern(p) for p in cues_after if p),
-        veto_before=_window_pattern(spec["veto_before"]) if spec.get("veto_before") else None,
+        veto_before=(_searched_window_pattern(spec["veto_before"]) if spec.get("veto_before")
+                     else None),
         veto_after=_window_pattern(spec["veto_after"]) if spec.get("veto_after") else None,
         positive=tuple(spec.get("positive", ())),
         negative=tuple(spec.get("negative", ())),

@@ -158,28 +158,50 @@ def _progress(iterable: Iterable, desc: str, total: int | None = None, unit: str
                 disable=not sys.stderr.isatty(), mininterval=0.5)
 
 
-def _to_float(value):
-    return None if value is None else float(value)
+def _to_float(value) -> float:
+    return float(value)
 
 
-def _to_int(value):
-    return None if value is None else int(value)
+def _to_bool(value) -> bool:
+    return bool(value)
 
 
-def _to_bool(value):
-    return None if value is None else bool(value)
+def _to_str(value) -> str:
+    """The value as text Arrow can store (UTF-8): a lone surrogate, such as a JSON escape
+    "\\ud800" gives, cannot be, and is refused (ValueError)."""
+    text = value if isinstance(value, str) else str(value)
+    if not text.isascii():  # isascii is a flag's read; encoding is what Arrow would do
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as err:
+            raise ValueError(f"a lone surrogate (U+{ord(text[err.start]):04X} at character "
+                             f"{err.start}) is not text UTF-8 can hold") from None
+    return text
 
 
-def _to_str(value):
-    return value if value is None or isinstance(value, str) else str(value)
+def _int_converter(kind: pa.DataType) -> Callable[[Any], int]:
+    """The function that gives a value as an integer in ``kind``'s range (ValueError when it is
+    out of it, or no integer)."""
+    bits = kind.bit_width
+    low, high = ((-(1 << (bits - 1)), (1 << (bits - 1)) - 1)
+                 if pa.types.is_signed_integer(kind) else (0, (1 << bits) - 1))
+
+    def to_int(value) -> int:
+        number = int(value)
+        if not low <= number <= high:
+            raise ValueError(f"{number} is outside the range of {kind} ({low} to {high})")
+        return number
+
+    return to_int
 
 
 def _staging_converter(kind: pa.DataType) -> Callable:
-    """The function that gives a staging value in a column's type (ValueError when it cannot)."""
+    """The function that gives a (non-null) staging value in a column's type, as a value the
+    column can hold (ValueError, TypeError or OverflowError when it cannot)."""
     if pa.types.is_floating(kind):
         return _to_float
     if pa.types.is_integer(kind):
-        return _to_int
+        return _int_converter(kind)
     if pa.types.is_boolean(kind):
         return _to_bool
     return _to_str
@@ -216,8 +238,8 @@ def staging_record(item: dict, seq: int, n: int, source: str, raw_dir: Path,
             value = item.get(name)
             if value is not None:  # a converter gives None for None only
                 record[name] = convert(value)
-    except (TypeError, ValueError) as err:
-        problem = problem or f"{name}={item.get(name)!r}: {err}"
+    except (TypeError, ValueError, OverflowError) as err:
+        problem = problem or f"{name}={raw_excerpt(repr(item.get(name)), 80)}: {err}"
     if problem:
         return Rejected(source, file, row, problem, raw_excerpt(item))
     record["_file"], record["_row"] = file, row
@@ -282,17 +304,20 @@ def _staging_rows(batch: pa.RecordBatch) -> Iterator[dict]:
 
 
 def normalised_and_tagged(batch: pa.RecordBatch, source: str, ingested_at: dt.datetime,
-                          known: Callable[[int], bool] | None = None,
-                          staged: list[dict] | None = None) -> Processed:
-    """The row-by-row part of the batch work (normalise, pay, tag); keys are left empty.
+                          known: Callable[[int], bool] | None = None) -> Processed:
+    """The row-by-row part of the batch work (normalise, pay, tag) over a staging batch; keys
+    are left empty (records_normalised_and_tagged over the batch's rows)."""
+    return records_normalised_and_tagged(_staging_rows(batch), source, ingested_at, known)
 
-    Postings whose text hash is ``known`` (in the tag cache) are not tagged here. ``staged``:
-    the batch's rows as _staging_rows gives them, when the caller holds them (staged_piece:
-    the staging records the batch was made from, which Arrow gives back unchanged).
-    """
+
+def records_normalised_and_tagged(staged: Iterable[dict], source: str, ingested_at: dt.datetime,
+                                  known: Callable[[int], bool] | None = None) -> Processed:
+    """normalised_and_tagged over staging records (staging_record's, or a batch's rows as
+    _staging_rows gives them: the same dicts). Postings whose text hash is ``known`` (in the
+    tag cache) are not tagged here."""
     tagger = Tagger.default()
     rows, rejected = [], []
-    for staging in _staging_rows(batch) if staged is None else staged:
+    for staging in staged:
         try:
             row = posting_row(staging, source, ingested_at)
         except RecordProblem as problem:
@@ -321,16 +346,14 @@ def with_keys(done: Processed) -> Processed:
 
 
 def process_batch(batch: pa.RecordBatch, source: str, ingested_at: dt.datetime,
-                  known: Callable[[int], bool] | None = None,
-                  staged: list[dict] | None = None) -> Processed:
+                  known: Callable[[int], bool] | None = None) -> Processed:
     """The per-batch work, one pure function: staging rows -> schema rows, tags and dedup keys.
 
     Normalises (ids, place, seniority, role family, remote), parses pay, tags technologies and
     computes the compact dedup keys. Rows that cannot be used come back as rejections.
     ``known``: which text hashes the tag cache holds (those postings are not tagged).
-    ``staged``: the batch's rows when the caller holds them (normalised_and_tagged).
     """
-    return with_keys(normalised_and_tagged(batch, source, ingested_at, known, staged))
+    return with_keys(normalised_and_tagged(batch, source, ingested_at, known))
 
 
 # The tag cache's membership test: set by build() (and append) before the stage; the worker
@@ -338,9 +361,8 @@ def process_batch(batch: pa.RecordBatch, source: str, ingested_at: dt.datetime,
 _KNOWN: Callable[[int], bool] | None = None
 
 
-def _processed(batch: pa.RecordBatch, source: str, ingested_at: dt.datetime,
-               staged: list[dict] | None = None) -> Processed:
-    return process_batch(batch, source, ingested_at, _KNOWN, staged)
+def _processed(batch: pa.RecordBatch, source: str, ingested_at: dt.datetime) -> Processed:
+    return process_batch(batch, source, ingested_at, _KNOWN)
 
 
 def _in_order(pool, jobs: Iterable[tuple[Callable | None, tuple, object]],
@@ -389,9 +411,10 @@ def _until_failure(items: Iterator, failed: list) -> Iterator:
 def staged_piece(source: FileSource, piece: object, path: Path, label: str,
                  ingested_at: dt.datetime) -> PieceDone:
     """All the per-batch work of one piece of a raw file, in a worker: the source's records and
-    staging rows of the piece (FileSource.piece_items), their staging batch (rows numbered
-    from 0) and process_batch over it (given the records, not reading them back from Arrow;
-    making the batch still refuses a value its column cannot hold)."""
+    staging rows of the piece (FileSource.piece_items; rows numbered from 0), and process_batch's
+    work over those records (records_normalised_and_tagged, with_keys) without making a staging
+    batch of them: staging_record has refused what a staging column cannot hold, and the
+    records are the rows such a batch would give back."""
     records, rejected, failed = [], [], []
     made = 0
     for item in _until_failure(source.piece_items(piece, path, label), failed):
@@ -404,9 +427,8 @@ def staged_piece(source: FileSource, piece: object, path: Path, label: str,
             rejected.append(record)
             continue
         records.append(record)
-    batch = pa.RecordBatch.from_pylist(records, schema=STAGING_SCHEMA)
-    return PieceDone(_processed(batch, source.name, ingested_at, records), rejected, made,
-                     failed[0] if failed else None)
+    done = with_keys(records_normalised_and_tagged(records, source.name, ingested_at, _KNOWN))
+    return PieceDone(done, rejected, made, failed[0] if failed else None)
 
 
 def _piece_jobs(source: FileSource, raw_dir: Path, ingested_at: dt.datetime,

@@ -44,7 +44,10 @@ TEXTS_SCHEMA = pa.schema([pa.field("text_hash", pa.uint64(), False)])
 TAGS_SCHEMA = pa.schema([pa.field("text_hash", pa.uint64(), False)]
                         + [f for f in TECH_SCHEMA if f.name != "posting_id"])
 # What decides the tags of a text besides the taxonomy (whose version has its own content hash).
-TAGGER_CODE = ("etl/transforms/tagger.py", "etl/text.py")
+# the tagger and the project code its tags depend on (tests/test_tag_cache.py checks that every
+# module it imports, but for its command's JSON Lines and the paths, is here)
+TAGGER_CODE = ("etl/transforms/tagger.py", "etl/text.py", "etl/transforms/caseless.py",
+               "etl/transforms/gate.py", "etl/transforms/_passes.c")
 
 
 def text_hash(text: str) -> int:
