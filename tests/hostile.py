@@ -315,9 +315,10 @@ def own_jsonl_files() -> list[Hostile]:
                 ("not a JSON object",)),
         Hostile("lone surrogate escapes (JSON Lines)", "surrogate.jsonl",
                 lines(dict(bad, **{"Job Title": "Backend \udfff Engineer"}),
-                      dict(bad, id=4, Where="Berlin \ud83d")), GOOD,
+                      dict(bad, id=4, Where="Berlin \ud83d"), dict(bad, id="7\ud801")), GOOD,
                 ("title='Backend \\udfff Engineer': a lone surrogate (U+DFFF at character 8)",
-                 "location_raw='Berlin \\ud83d': a lone surrogate (U+D83D at character 7)")),
+                 "location_raw='Berlin \\ud83d': a lone surrogate (U+D83D at character 7)",
+                 "source_id='7\\ud801': a lone surrogate (U+D801 at character 1)")),
         Hostile("gzip bytes named .jsonl", "zipped.jsonl", gzip.compress(lines()), 0,
                 ("holds NUL bytes",), whole=True, stored_reasons=("cannot read the file",)),
     ]

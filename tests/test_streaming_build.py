@@ -101,6 +101,10 @@ def test_a_staging_record_holds_only_what_its_columns_can_hold():
         assert isinstance(refusal, Rejected), case
         assert (refusal.file, refusal.row) == ("f.jsonl", "7") and reason in refusal.reason, \
             (case, refusal.reason)
+    # a row named by its id: the id's lone surrogate written as its escape in the quarantine
+    named = staging_record({"source_id": "7\ud801", "posted_date": dt.date(2024, 1, 1),
+                            "title": "Engineer"}, 0, 1, "fixture", Path("raw"), NOW)
+    assert isinstance(named, Rejected) and named.row == "7\\ud801" and named.file == "raw"
     assert _staged(min_years_experience=32_767)["min_years_experience"] == 32_767
     assert _staged(min_years_experience=-32_768)["min_years_experience"] == -32_768
 

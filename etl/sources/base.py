@@ -106,12 +106,17 @@ WHOLE_FILE = "(the whole file is left out)"
 
 def printable(text: str) -> str:
     """Text that can be written as UTF-8: bytes that were not UTF-8 (read with
-    surrogateescape) become U+FFFD."""
+    surrogateescape) become U+FFFD; another lone surrogate (a JSON escape such as "\\ud800"
+    gives one) is written as its escape."""
     try:
         text.encode("utf-8")
         return text
     except UnicodeEncodeError:
+        pass
+    try:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def raw_excerpt(value: object, limit: int = 500) -> str:
