@@ -285,32 +285,48 @@ def _keys(month: int, first_row: int, n: int) -> pa.RecordBatch:
          "sketch": [3, 4], "shingles": 9} for i in range(n)], schema=KEYS_SCHEMA)
 
 
-def test_month_key_files_stop_holding_the_months_no_longer_read(tmp_path):
-    """Keys are held per month until flush_rows, or until idle_writes batches bring none of
-    that month: input sorted by date holds the months being read, not every month read."""
-    files = MonthFiles(tmp_path, flush_rows=100, idle_writes=2)
-    row = 0
+def test_month_key_files_write_each_batch_as_it_comes_and_read_back(tmp_path):
+    """Keys go to one Arrow IPC file per month, each batch's rows of a month written at once
+    (the file grows with every write: the main process holds none), a late key of an old
+    month reaching its file; read_keys gives them back in the files' order."""
+    files = MonthFiles(tmp_path)
+    row, sizes = 0, {}
     for month in range(1, 8):
         for _ in range(2):
             files.write(_keys(month, row, 30))
             row += 30
-        assert files.held() <= {month - 1, month}
-    files.write(_keys(3, row, 5))  # a late key of an old month still reaches its file
+            size = (tmp_path / f"{month}.arrow").stat().st_size
+            assert size > sizes.get(month, 0) + 30 * 8  # the batch is on disk, not held
+            sizes[month] = size
+    mixed = pa.concat_batches([_keys(3, row, 5), _keys(5, row + 5, 2)])
+    files.write(mixed)  # a batch of two months: each month's rows to its file
+    files.write(_keys(6, 999, 0))  # no rows: nothing written
     paths = files.close()
-    assert [p.name for p in paths] == [f"{m}.parquet" for m in range(1, 8)]
-    tables = [pq.read_table(p) for p in paths]
-    assert [t.num_rows for t in tables] == [60, 60, 65, 60, 60, 60, 60]
+    assert [p.name for p in paths] == [f"{m}.arrow" for m in range(1, 8)]
+    tables = [pa.ipc.open_file(p).read_all() for p in paths]
+    assert all(t.schema.equals(KEYS_SCHEMA) for t in tables)
+    assert [t.num_rows for t in tables] == [60, 60, 65, 60, 62, 60, 60]
     assert tables[2]["row"].to_pylist() == [*range(120, 180), *range(420, 425)]
-    # written without dictionaries (the hash lists never repeat; trying one cost the writer)
-    encodings = {e for p in paths for g in range(pq.ParquetFile(p).metadata.num_row_groups)
-                 for c in range(len(KEYS_SCHEMA))
-                 for e in pq.ParquetFile(p).metadata.row_group(g).column(c).encodings}
-    assert encodings and not {"PLAIN_DICTIONARY", "RLE_DICTIONARY"} & encodings
-    held = MonthFiles(tmp_path / "all", flush_rows=100, idle_writes=100)  # the old rule
-    for month in range(1, 8):
-        held.write(_keys(month, 0, 30))
-    assert held.held() == set(range(1, 8))
-    held.close()
+    assert tables[4]["row"].to_pylist() == [*range(240, 300), 425, 426]
+    keys = build_module.read_keys(paths)
+    assert keys.columns == KEYS_SCHEMA.names and keys.height == 427
+    assert keys["row"].to_list() == [r for t in tables for r in t["row"].to_pylist()]
+    assert keys.row(0, named=True)["sketch"] == [3, 4]
+    assert build_module.read_keys([paths[2]])["month"].unique().to_list() == [3]
+    empty = build_module.read_keys([])
+    assert empty.height == 0 and empty.columns == KEYS_SCHEMA.names
+
+
+def test_month_key_files_take_keys_in_another_column_order_or_type(tmp_path):
+    """An IPC file holds its own schema only: keys with the same columns in another order or
+    width are cast to KEYS_SCHEMA, as the Parquet writer did."""
+    keys = _keys(4, 0, 3)
+    narrow = keys.select(list(reversed(KEYS_SCHEMA.names))).set_column(
+        KEYS_SCHEMA.names[::-1].index("row"), "row", pa.array([0, 1, 2], pa.int32()))
+    files = MonthFiles(tmp_path)
+    files.write(narrow)
+    table = pa.ipc.open_file(files.close()[0]).read_all()
+    assert table.equals(pa.Table.from_batches([keys]))
 
 
 class TwoSightings(FixtureSource):

@@ -382,7 +382,7 @@ def _touched_months(key_files: list[Path], gone: pl.DataFrame,
     dropped_before = pl.read_parquet(current / b.DROPPED_KEYS)
     new_drops, removed = [], []
     for path in key_files:
-        new = _as_keys(pl.read_parquet(path).join(gone.select("row"), on="row", how="anti"))
+        new = _as_keys(b.read_keys([path]).join(gone.select("row"), on="row", how="anti"))
         if not new.height:
             continue
         month = int(path.stem)
@@ -418,7 +418,7 @@ def _write_dropped_keys(con: duckdb.DuckDBPyConnection, current: Path, key_files
     """dedup/dropped_keys.parquet: the earlier ones, the new rows removed and the warehouse's
     postings removed now (row numbers are not kept: they only name rows within one month)."""
     (folder / b.DROPPED_KEYS).parent.mkdir()
-    new = pl.read_parquet(key_files) if key_files else _as_keys(None)
+    new = b.read_keys(key_files)
     new = new.join(month_dropped.select("row"), on="row", how="semi")
     parts = [pq.read_table(current / b.DROPPED_KEYS).cast(b.KEYS_SCHEMA),
              _as_keys(new).to_arrow().cast(b.KEYS_SCHEMA),
