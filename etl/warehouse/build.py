@@ -158,14 +158,6 @@ def _progress(iterable: Iterable, desc: str, total: int | None = None, unit: str
                 disable=not sys.stderr.isatty(), mininterval=0.5)
 
 
-def _to_float(value) -> float:
-    return float(value)
-
-
-def _to_bool(value) -> bool:
-    return bool(value)
-
-
 def _to_str(value) -> str:
     """The value as text Arrow can store (UTF-8): a lone surrogate, such as a JSON escape
     "\\ud800" gives, cannot be, and is refused (ValueError)."""
@@ -199,11 +191,11 @@ def _staging_converter(kind: pa.DataType) -> Callable:
     """The function that gives a (non-null) staging value in a column's type, as a value the
     column can hold (ValueError, TypeError or OverflowError when it cannot)."""
     if pa.types.is_floating(kind):
-        return _to_float
+        return float
     if pa.types.is_integer(kind):
         return _int_converter(kind)
     if pa.types.is_boolean(kind):
-        return _to_bool
+        return bool
     return _to_str
 
 
@@ -236,7 +228,7 @@ def staging_record(item: dict, seq: int, n: int, source: str, raw_dir: Path,
     try:
         for name, convert in _ITEM_COLUMNS:
             value = item.get(name)
-            if value is not None:  # a converter gives None for None only
+            if value is not None:  # a converter takes a value, not None
                 record[name] = convert(value)
     except (TypeError, ValueError, OverflowError) as err:
         problem = problem or f"{name}={raw_excerpt(repr(item.get(name)), 80)}: {err}"
