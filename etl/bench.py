@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from etl.compile import tagger_runs
+from etl.compile import interpreter, tagger_runs
 from etl.sample import write_sample
 from etl.transforms.tagger import Tagger
 from etl.warehouse.build import build, posting_text
@@ -116,7 +116,8 @@ def bench_build(root: Path, n: int, processes: int) -> dict:
         manifest = build(root / "raw", root / "warehouse", processes=processes,
                          log=lambda m: None, stage=meter.stage)
         seconds = time.perf_counter() - start
-    print(f"build ({processes} process{'es' if processes > 1 else ''}, tagger {tagger_runs()}): "
+    print(f"build ({processes} process{'es' if processes > 1 else ''}, tagger {tagger_runs()}, "
+          f"{interpreter()}): "
           f"{seconds:.1f} s for {manifest['row_counts']['postings']:,} postings "
           f"({n / seconds:,.0f} postings/s read)")
     for s in meter.stages:

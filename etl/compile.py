@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -77,6 +78,22 @@ def tagger_runs() -> str:
     if tagger.__file__.endswith(".py"):
         return "as Python"
     return "compiled" if C_PASSES is not None else "compiled, text passes as Python"
+
+
+def interpreter(maps: str | None = None) -> str:
+    """The running Python for the benches' figures: its version, and whether its interpreter runs
+    from a shared libpython (as a python3 configured with --enable-shared does) or is linked
+    into the executable. The build's per-posting stage took about 11% longer under the first here
+    (Makefile, PYTHON; docs/build_speed.md, "Twenty-second pass"). ``maps``: the process's memory map
+    (/proc/self/maps, read when not given); where there is none, the version alone."""
+    version = f"Python {platform.python_version()}"
+    if maps is None:
+        try:
+            maps = Path("/proc/self/maps").read_text()
+        except OSError:
+            return version
+    linked = "libpython shared" if "/libpython3" in maps else "libpython linked in"
+    return f"{version}, {linked}"
 
 
 def mypyc_command() -> str | None:
