@@ -29,6 +29,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from etl.compile import interpreter
 from etl.paths import PROJECT_ROOT
 
 SAMPLE_POSTINGS = 2_000
@@ -117,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=SAMPLE_POSTINGS,
                         help="synthetic postings for the stage-1 count (default: %(default)s)")
     parser.add_argument("--shared", type=Path, default=None,
-                        help="shared data folder with the LinkedIn sample (default: ../shared)")
+                        help="shared data folder with the LinkedIn sample "
+                             "(default: ../shared/data)")
     parser.add_argument("--stage1-passes", nargs=2, metavar=("PASSES", "SAMPLE"),
                         help=argparse.SUPPRESS)  # what the count runs under valgrind
     args = parser.parse_args(argv)
@@ -129,8 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="hiring-radar-instructions-") as tmp:
         postings, each = stage1_instructions(Path(tmp), args.n)
-        print(f"instructions (callgrind): a worker's stage 1 {each:,.0f} a posting "
-              f"({postings:,} synthetic postings a pass, three passes less one)")
+        # the counts depend on the interpreter's build as well as on the code
+        # (docs/build_speed.md, "Twenty-second pass")
+        print(f"instructions (callgrind, {interpreter()}): a worker's stage 1 {each:,.0f} "
+              f"a posting ({postings:,} synthetic postings a pass, three passes less one)")
         from etl.evaluate import DEFAULT_SHARED, LINKEDIN_SAMPLE, _linkedin
 
         linkedin = (args.shared or DEFAULT_SHARED) / LINKEDIN_SAMPLE
@@ -139,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         texts = list(_linkedin(linkedin).values())
         each = tag_instructions(texts, Path(tmp))
-        print(f"instructions (callgrind): `python -m etl tag` {each:,.0f} a line "
+        print(f"instructions (callgrind, {interpreter()}): `python -m etl tag` {each:,.0f} a line "
               f"({len(texts)} LinkedIn texts as JSON lines, {LINES[1]:,} lines less "
               f"{LINES[0]})")
     return 0

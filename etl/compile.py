@@ -83,9 +83,9 @@ def tagger_runs() -> str:
 def interpreter(maps: str | None = None) -> str:
     """The running Python for the benches' figures: its version, and whether its interpreter runs
     from a shared libpython (as a python3 configured with --enable-shared does) or is linked
-    into the executable. The build's per-posting stage took about 11% longer under the first here
-    (Makefile, PYTHON; docs/build_speed.md, "Twenty-second pass"). ``maps``: the process's memory map
-    (/proc/self/maps, read when not given); where there is none, the version alone."""
+    into the executable. The build's per-posting stage took about 11% longer under the first
+    here (Makefile, PYTHON; docs/build_speed.md, "Twenty-second pass"). ``maps``: the process's
+    memory map (/proc/self/maps, read when not given); where there is none, the version alone."""
     version = f"Python {platform.python_version()}"
     if maps is None:
         try:
