@@ -1,10 +1,11 @@
 # Hiring Radar: one obvious way to run things. `make run` and `make test` do all set-up.
 # The interpreter the virtualenv is made from (PYTHON=... chooses another): the system's own
 # python3 when it is 3.11 or newer and can make a virtualenv, else the python3 on PATH. On this
-# project's Debian machines the system's python3 (linked statically) runs the build's per-posting
-# stage in about 11% less time than the pyenv python3 first on PATH, which was built with
-# --enable-shared and without --enable-optimizations (docs/build_speed.md, "Twenty-second
-# pass"). An existing .venv keeps the interpreter it was made with (`make clean` first to change it).
+# project's Debian machines the system's python3 (its interpreter linked into the executable)
+# runs the build's per-posting stage in about 11% less time than the pyenv python3 first on
+# PATH, which was built with --enable-shared and without --enable-optimizations
+# (docs/build_speed.md, "Twenty-second pass"). An existing .venv keeps the interpreter it was
+# made with: remove .venv (not `make clean`, which also removes data/raw) to change it.
 SYSTEM_PYTHON := /usr/bin/python3
 PYTHON ?= $(shell $(SYSTEM_PYTHON) -c 'import sys, venv, ensurepip; \
 	sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && echo $(SYSTEM_PYTHON) || echo python3)
