@@ -133,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         postings, each = stage1_instructions(Path(tmp), args.n)
         # the counts depend on the interpreter's build as well as on the code
         # (docs/build_speed.md, "Twenty-second pass")
-        print(f"instructions (callgrind, {interpreter()}): a worker's stage 1 {each:,.0f} "
+        ran_by = interpreter()
+        print(f"instructions (callgrind, {ran_by}): a worker's stage 1 {each:,.0f} "
               f"a posting ({postings:,} synthetic postings a pass, three passes less one)")
         from etl.evaluate import DEFAULT_SHARED, LINKEDIN_SAMPLE, _linkedin
 
@@ -143,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         texts = list(_linkedin(linkedin).values())
         each = tag_instructions(texts, Path(tmp))
-        print(f"instructions (callgrind, {interpreter()}): `python -m etl tag` {each:,.0f} a line "
+        print(f"instructions (callgrind, {ran_by}): `python -m etl tag` {each:,.0f} a line "
               f"({len(texts)} LinkedIn texts as JSON lines, {LINES[1]:,} lines less "
               f"{LINES[0]})")
     return 0

@@ -63,7 +63,7 @@ def test_the_python3_on_path_when_the_system_python_cannot(tmp_path):
 
 
 @needs_make
-def test_python_on_the_command_line_wins(tmp_path):
+def test_python_on_the_command_line_wins():
     assert venv_command(f"SYSTEM_PYTHON={sys.executable}", "PYTHON=python3.12") == \
         "python3.12 -m venv .venv"
 
