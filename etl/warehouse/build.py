@@ -357,7 +357,14 @@ def process_batch(batch: pa.RecordBatch, source: str, ingested_at: dt.datetime,
     computes the compact dedup keys. Rows that cannot be used come back as rejections.
     ``known``: which text hashes the tag cache holds (those postings are not tagged).
     """
-    return with_keys(normalised_and_tagged(batch, source, ingested_at, known))
+    return processed_records(_staging_rows(batch), source, ingested_at, known)
+
+
+def processed_records(staged: Iterable[dict], source: str, ingested_at: dt.datetime,
+                      known: Callable[[int], bool] | None = None) -> Processed:
+    """process_batch's work over staging records (a batch's rows as _staging_rows gives them,
+    or staging_record's, the same dicts): records_normalised_and_tagged, then with_keys."""
+    return with_keys(records_normalised_and_tagged(staged, source, ingested_at, known))
 
 
 # The tag cache's membership test: set by build() (and append) before the stage; the worker
@@ -416,9 +423,9 @@ def staged_piece(source: FileSource, piece: object, path: Path, label: str,
                  ingested_at: dt.datetime) -> PieceDone:
     """All the per-batch work of one piece of a raw file, in a worker: the source's records and
     staging rows of the piece (FileSource.piece_items; rows numbered from 0), and process_batch's
-    work over those records (records_normalised_and_tagged, with_keys) without making a staging
-    batch of them: staging_record has refused what a staging column cannot hold, and the
-    records are the rows such a batch would give back."""
+    work over those records (processed_records) without making a staging batch of them:
+    staging_record has refused what a staging column cannot hold, and the records are the rows
+    such a batch would give back."""
     records, rejected, failed = [], [], []
     made = 0
     for item in _until_failure(source.piece_items(piece, path, label), failed):
@@ -431,7 +438,7 @@ def staged_piece(source: FileSource, piece: object, path: Path, label: str,
             rejected.append(record)
             continue
         records.append(record)
-    done = with_keys(records_normalised_and_tagged(records, source.name, ingested_at, _KNOWN))
+    done = processed_records(records, source.name, ingested_at, _KNOWN)
     return PieceDone(done, rejected, made, failed[0] if failed else None)
 
 
