@@ -286,16 +286,17 @@ def tag_rows(rows: list[dict], tagger: Tagger) -> pa.RecordBatch:
     picks = pa.array([number.setdefault(t.id, len(number)) for t in techs], pa.int32())
     distinct = list({t.id: t for t in techs}.values())  # in the order of ``number``
     posting_at = pa.array(at, pa.int32())
-    fields = iter(STAGED_TECH_SCHEMA)
 
-    def array(values: list) -> pa.Array:
-        return pa.array(values, type=next(fields).type)
+    def column(name: str, values: list) -> pa.Array:  # in the type of the schema's column
+        return pa.array(values, STAGED_TECH_SCHEMA.field(name).type)
 
-    columns = [array([row["posting_id"] for row in rows]).take(posting_at),
-               *(array([getattr(t, name) for t in distinct]).take(picks)
-                 for name in ("id", "name", "category", "parent")),
-               array(surfaces), array(rules), array(mentions),
-               array([row["row"] for row in rows]).take(posting_at)]
+    columns = [column("posting_id", [row["posting_id"] for row in rows]).take(posting_at),
+               *(column(name, [getattr(t, attribute) for t in distinct]).take(picks)
+                 for name, attribute in (("technology_id", "id"), ("name", "name"),
+                                         ("category", "category"), ("parent", "parent"))),
+               column("surface", surfaces), column("rule", rules),
+               column("mentions", mentions),
+               column("row", [row["row"] for row in rows]).take(posting_at)]
     return pa.RecordBatch.from_arrays(columns, schema=STAGED_TECH_SCHEMA)
 
 
