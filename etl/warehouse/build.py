@@ -282,9 +282,9 @@ def tag_rows(rows: list[dict], tagger: Tagger) -> pa.RecordBatch:
     # a posting's and a technology's columns are taken from arrays of each posting and of each
     # distinct technology, not converted once per tag (a batch of 2,000 postings names about
     # 14,000 tags of a few hundred technologies)
-    number: dict[str, int] = {}
-    picks = pa.array([number.setdefault(t.id, len(number)) for t in techs], pa.int32())
-    distinct = list({t.id: t for t in techs}.values())  # in the order of ``number``
+    distinct = list({t.id: t for t in techs}.values())
+    number = {t.id: i for i, t in enumerate(distinct)}
+    picks = pa.array([number[t.id] for t in techs], pa.int32())
     posting_at = pa.array(at, pa.int32())
 
     def column(name: str, values: list) -> pa.Array:  # in the type of the schema's column
