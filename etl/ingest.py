@@ -83,12 +83,6 @@ def stored_hashes(raw_dir: Path) -> set[str]:
             if p.is_file() and not p.name.endswith(".part")}
 
 
-def stored_names(raw_dir: Path, pattern: str = "*") -> set[str]:
-    """File names (without folder) already stored under a source's raw folder."""
-    raw_dir = Path(raw_dir)
-    return {p.name for p in raw_dir.rglob(pattern) if p.is_file()} if raw_dir.is_dir() else set()
-
-
 def unique_path(folder: Path, name: str) -> Path:
     """folder/name, or folder/stem-2.suffix ... when a different file already has that name."""
     candidate = folder / name

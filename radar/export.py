@@ -22,7 +22,6 @@ from radar.charts import wrap_footer
 from radar.filters import Filters
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
-DATA_FORMATS = ("csv", "parquet")
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf",
         "html": "text/html", "csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
 WIDTH = 1100

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 
 from etl.warehouse.schema import REMOTE, ROLE_FAMILY, SENIORITY
 
@@ -142,5 +142,3 @@ def _month_param(raw, default: dt.date, name: str, notices: list[str]) -> dt.dat
     notices.append(f"{name}={text[:40]!r} is not a month (YYYY-MM): ignored")
     return default
 
-
-FILTER_FIELDS = tuple(f.name for f in fields(Filters))

@@ -124,7 +124,6 @@ class SourceResult:
     licence: str
     rows: int = 0
     rejected: int = 0
-    duplicates: int = 0
     tables: dict[str, int] = field(default_factory=dict)
 
 

@@ -59,16 +59,11 @@ class RowGroupWriter:
 
     def __init__(self, path: Path, schema: pa.Schema, group_rows: int = GROUP_ROWS,
                  group_bytes: int = GROUP_BYTES, compression: str = "snappy",
-                 blooms: dict[str, dict] | None = None, dictionary: bool = True):
-        """``dictionary``: whether Parquet tries a dictionary for each column (pyarrow's
-        default); False for files written once and read once whose large columns hold values
-        that seldom repeat (the build's staging files: a dictionary tried there and given up
-        cost the writer more than the rest of its work)."""
+                 blooms: dict[str, dict] | None = None):
         self.schema, self.group_rows, self.group_bytes = schema, group_rows, group_bytes
         blooms = {c: o for c, o in (blooms or {}).items() if c in schema.names}
         self.writer = pq.ParquetWriter(path, schema, compression=compression,
-                                       bloom_filter_options=blooms or None,
-                                       use_dictionary=dictionary)
+                                       bloom_filter_options=blooms or None)
         self.pending: list[pa.Table] = []
         self.size = self.count = self.rows = 0
 
