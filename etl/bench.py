@@ -425,7 +425,20 @@ def keep_warehouse(warehouse: Path, dest: Path | None) -> Path:
     return dest
 
 
-def main(argv: list[str] | None = None) -> int:
+class _Scaled:
+    """``--app`` given without a WAREHOUSE: with --queries-at, the app on the scaled-up
+    warehouse (not a string, which argparse would make a Path)."""
+
+    def __repr__(self) -> str:
+        return "the scaled-up warehouse"
+
+
+SCALED = _Scaled()
+
+
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line's options, checked (argparse's usage error and exit status 2 when they
+    do not go together)."""
     parser = argparse.ArgumentParser(prog="python -m etl.bench", description=__doc__)
     parser.add_argument("--n", type=int, default=60_000, help="sample postings (%(default)s)")
     parser.add_argument("--processes", type=int, default=2,
@@ -464,16 +477,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--from-warehouse", type=Path, default=None,
                         help="with --queries-at: scale up this built warehouse instead of "
                              "building the --n sample")
-    parser.add_argument("--app", type=Path, default=None, metavar="WAREHOUSE",
+    parser.add_argument("--app", type=Path, nargs="?", const=SCALED, default=None,
+                        metavar="WAREHOUSE",
                         help="time the app on this warehouse: first chart in a real browser "
                              "after a cold server start, server memory after every page; "
-                             "then stop (with --queries-at: on the scaled-up warehouse)")
+                             "then stop (with --queries-at, --app alone: on the scaled-up "
+                             "warehouse)")
     args = parser.parse_args(argv)
+    if args.queries_at and args.app not in (None, SCALED):
+        parser.error("with --queries-at, --app takes no WAREHOUSE: the app is timed on the "
+                     "scaled-up warehouse")
+    if args.app is SCALED and not args.queries_at:
+        parser.error("--app needs a WAREHOUSE (or --queries-at N: the app on the scaled-up "
+                     "warehouse)")
+    if isinstance(args.app, Path) and not (args.app / "manifest.json").is_file():
+        parser.error(f"--app {args.app}: no warehouse there (no manifest.json)")
     if args.sample is not None and args.incremental:
         parser.error("--sample cannot be used with --incremental (it moves a month out of the "
                      "sample)")
     if args.keep_warehouse is not None and args.keep_warehouse.exists():
         parser.error(f"--keep-warehouse {args.keep_warehouse} exists: name a new folder")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments(argv)
     if args.tmp is not None:
         args.tmp.mkdir(parents=True, exist_ok=True)  # --tmp may name a folder not made yet
     if args.app and not args.queries_at:
