@@ -490,8 +490,12 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     if args.app is SCALED and not args.queries_at:
         parser.error("--app needs a WAREHOUSE (or --queries-at N: the app on the scaled-up "
                      "warehouse)")
-    if isinstance(args.app, Path) and not (args.app / "manifest.json").is_file():
-        parser.error(f"--app {args.app}: no warehouse there (no manifest.json)")
+    if isinstance(args.app, Path):
+        from radar.queries import WarehouseMissing, resolved
+        try:
+            resolved(args.app)  # the app's own test of a warehouse folder
+        except WarehouseMissing:
+            parser.error(f"--app {args.app}: no warehouse there (no manifest.json)")
     if args.sample is not None and args.incremental:
         parser.error("--sample cannot be used with --incremental (it moves a month out of the "
                      "sample)")
