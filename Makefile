@@ -53,7 +53,7 @@ bench-scale: setup browser  ## every named query's warm p50/p95 (default, narrow
 	$(PY) -m etl.bench --n $(N) --queries-at $(AT) --app
 	$(PY) -m etl.bench --n $(N) --append-at $(AT)  # a month appended at AT postings (docs/build.md)
 
-eval: setup  ## precision/recall: tagger (dev, hold-out, audit, 2012-2017 era, 2018-2024 fresh), requirements (6 sets); pay rule
+eval: setup  ## precision/recall: tagger (dev, hold-out, audit, 2012-2017 era, 2018-2024 fresh), requirements (6 sets), pay read from text (dev, hold-out); several-roles pay rule
 	$(PY) -m etl.evaluate
 	$(PY) -m etl.evaluate --labels tests/eval/holdout_labels.jsonl
 	$(PY) -m etl.evaluate --labels tests/eval/audit2_labels.jsonl
@@ -65,6 +65,8 @@ eval: setup  ## precision/recall: tagger (dev, hold-out, audit, 2012-2017 era, 2
 	$(PY) -m etl.evaluate_requirements --labels tests/eval/requirements_fourth_labels.jsonl
 	$(PY) -m etl.evaluate_requirements --labels tests/eval/requirements_fifth_labels.jsonl
 	$(PY) -m etl.evaluate_requirements --labels tests/eval/requirements_sixth_labels.jsonl
+	$(PY) -m etl.evaluate_salary --labels tests/eval/pay_dev_labels.jsonl
+	$(PY) -m etl.evaluate_salary --labels tests/eval/pay_holdout_labels.jsonl
 	$(PY) -m etl.evaluate_salary
 
 setup: $(STAMP)  ## the virtualenv, the packages, and the tagger compiled when it can be (etl/compile.py)

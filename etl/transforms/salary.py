@@ -196,29 +196,31 @@ def _amount(n: int) -> str:
 # alternation of words that re would otherwise try at every position
 _SALARY_RE: Final = gated(re.compile(
     rf"(?<![\w.,$€£¥₹]){_amount(1)}"
-    rf"(?:\s?(?:-|~|to|bis|à|a|até)\s?{_amount(2)})?(?![0-9])",
+    rf"(?:\s?(?:-|~|to|bis|à|a|até)\s?~?{_amount(2)})?(?![0-9])",
 ))
 
 _QUALIFIERS: Final = (
     r"(?:\s*(?:\(?(?:brutto|netto|gross|net|base|b2b|uop|ote|total|pre-?tax|before\s+tax"
     r"|salary|cash)\)?|,))*\s*")
 _PERIOD_WORDS: Final = (
-    ("hour", r"/\s?(?:hr|hour|h|std|stunde|godz\.?|heure)\b|p/h\b|per\s+hour|an\s+hour"
+    ("hour", r"/\s?(?:hr|hour|h|std|stunde|godz\.?|heure)\b|p/h\b|per[\s-]+hour|an\s+hour"
              r"|a\s+hour|hourly"
              r"|p\.?h\.?\b|pro\s+stunde|de\s+l'heure|/h\b"),
-    ("day", r"/\s?(?:day|d|tag|jour|dzień)\b|p/d\b|per\s+day|a\s+day|daily|p\.?d\.?\b|pro\s+tag"
-            r"|par\s+jour|day\s+rate"),
-    ("week", r"/\s?(?:wk|week|woche)\b|per\s+week|a\s+week|weekly|pro\s+woche|p\.?w\.?\b"),
-    ("month", r"/\s?(?:mo|mth|month|monat|mois|mån|mnd|md|mies|mes|mês|miesiąc)\b\.?|per\s+month"
-              r"|por\s+m[eê]s"
+    ("day", r"/\s?(?:day|d|tag|jour|dzień)\b|p/d\b|per[\s-]+day|a\s+day|daily|p\.?d\.?\b"
+            r"|pro\s+tag|par\s+jour|day\s+rate"),
+    ("week", r"/\s?(?:wk|week|woche)\b|per[\s-]+week|a\s+week|weekly|pro\s+woche|p\.?w\.?\b"),
+    ("month", r"/\s?(?:mo|mth|month|monat|mois|mån|mnd|md|mies|mes|mês|miesiąc)\b\.?"
+              r"|per[\s-]+month|por\s+m[eê]s"
               r"|a\s+month|monthly|p\.?m\.?(?!\w)|pro\s+monat|im\s+monat|monatlich|par\s+mois"
               r"|mensuel\w*|per\s+månad|i\s+månaden|per\s+måned|miesięcznie|al\s+mes|mensual"),
-    ("year", r"/\s?(?:yr|year|y|annum|an|jahr|rok|år|año|ano)\b|per\s+(?:year|annum)|a\s+year"
-             r"|annually|annual|yearly|p\.?a\.?(?!\w)|pro\s+jahr|im\s+jahr|jährlich|par\s+an\b"
+    ("year", r"/\s?(?:yr|year|y|annum|an|jahr|rok|år|año|ano)\b|per[\s-]+(?:year|annum)"
+             r"|a\s+year|annually|annual|yearly|p\.?a\.?(?!\w)|pro\s+jahr|im\s+jahr|jährlich|par\s+an\b"
              r"|brut\s+annuel|annuel|rocznie|per\s+år|om\s+året|lpa\b"),
 )
+# (a "+" of "or more" before "/", "per", "a": "$1200+ per day", not "$200k+ monthly profit share")
 _PERIOD_AFTER: Final = re.compile(
-    _QUALIFIERS + "(?:" + "|".join(f"(?P<{p}>{rx})" for p, rx in _PERIOD_WORDS) + ")",
+    r"(?:\+(?=\s*(?:/|per\b|an?\s)))?" + _QUALIFIERS
+    + "(?:" + "|".join(f"(?P<{p}>{rx})" for p, rx in _PERIOD_WORDS) + ")",
     re.IGNORECASE,
 )
 _PERIOD_BEFORE: Final = gated(re.compile(
@@ -229,17 +231,28 @@ _PERIOD_BEFORE: Final = gated(re.compile(
 ))
 # A figure with k but no currency counts when pay words follow it, or when it stands alone in a
 # header field ("| 120k |") or after a pay word ("Salary: 150-200k.").
+# ("150-230k+ + equity": the first "+" is "or more")
 _BARE_K_STRONG: Final = re.compile(
-    r"\s*(?:\+\s*(?:equity|stock|options|bonus|benefits|rsus?|shares|commission|ote)"
+    r"\+?\s*(?:\+\s*(?:equity|stock|options|bonus|benefits|rsus?|shares|commission|ote)"
     r"|(?:\+\s*|\(\s*)[\d.]+\s*(?:-\s*[\d.]+\s*)?%"
     r"|(?:base|salary|equity|bonus|ote|gross|brutto|netto|net|doe|tc|total\s+comp|cash|usd|eur"
-    r"|gbp|plus\s+(?:equity|bonus|stock))\b)",
+    r"|gbp|plus\s+(?:equity|bonus|stock)|comp(?:ensation)?|pay|package"
+    r"|\(\s*doe|(?:w/|with|and|&)\s*(?:[\w-]+\s+){0,2}(?:equity|stock|options|bonus)"
+    r"|d(?:epending|ependent)\s+(?:up)?on\s+(?:your\s+)?experience|based\s+on\s+experience"
+    r"|commensurate)\b)",
     re.IGNORECASE,
 )
 _BARE_K_WEAK: Final = re.compile(r"\s*(?:$|\n|[|,;.)\]/]|\+\s*(?:$|[|,;)])|\s-\s)")
-_FIELD_START: Final = re.compile(r"(?:^|[|:(\n])\s*$")
+_FIELD_START: Final = re.compile(r"(?:^|[|:(\[\n]|\s[-–—])\s*~?\s*$")
+# words just before one amount with a sign that make it pay: "up to £55k", "starting at $90,000"
+_PAY_BEFORE: Final = re.compile(
+    r"(?:\b(?:up[\s-]*to|upto|start(?:s|ing)?\s+(?:at|from|around|between)|between|offering)"
+    r"|\(\s*to)\s*~?\s*$", re.IGNORECASE)
+_PAY_LINE_BEFORE: Final = 100  # how far back on its line a word of pay makes one amount pay
+# ("$11,000+ MRR"; "70K weekly downloads", "10k monthly active users": up to two words between)
 _TRAP_AFTER: Final = re.compile(
-    r"\s*(?:(?:(?!(?:plus|and|with|or)\b)[\w&-]+\s+){0,4}"
+    r"\+?\s*(?:(?:daily|weekly|monthly|annual|yearly|active|paying|unique|new)\s+){0,2}"
+    r"(?:(?:(?!(?:plus|and|with|or)\b)[\w&-]+\s+){0,4}"
     r"(?:budget|stipend|allowance|bonus|grant|valuation|funding|round)\b"
     r"|(?:in\s+)?(?:users|customers|clients|requests|req|rps|qps|rows|records|events|members"
     r"|employees|people|downloads|installs|stars|valuation|funding|round|raised|arr|mrr|revenue"
@@ -250,13 +263,14 @@ _TRAP_AFTER: Final = re.compile(
 )
 _TRAP_BEFORE: Final = gated(re.compile(
     r"(?:raised|raising|funding|funded|valuation|valued\s+at|revenue|arr|mrr|gmv|investment"
-    r"|grant|budget|stipend|allowance|bonus|series\s+\w"
+    r"|grant|budget|stipend|allowance|bonus|reimbursement|series\s+\w"
     r"|\b(?:we|they|it)\s+(?:made|make|makes|earned|earn|generated|generate|did))"
-    r"\s*(?:of\s+)?(?:over|about|~|nearly)?\s*$",
+    r"\s*(?:of\s+)?(?:over|about|~|nearly|up\s+to)?\s*$",
     re.IGNORECASE,
 ))
 _SALARY_WORDS: Final = re.compile(
-    r"salary|compensation|\bcomp\b|\bpay\b|\bbase\b|\bote\b|gehalt|salaire|wynagrodzenie|lön"
+    r"salar(?:y|ies|ied)|compensation|\bcomp\b|\bpay(?:s|ing)?\b|\bbase\b|\bote\b|gehalt"
+    r"|salaire|wynagrodzenie|lön"
     r"|sueldo|salário|stipendio|\|",
     re.IGNORECASE,
 )
@@ -316,6 +330,11 @@ def _infer_period(amount: float, currency: str | None) -> str:
     return "month" if amount / (rate or 1.0) < _MONTHLY_BELOW_USD else "year"
 
 
+def _line_before(text: str, end: int, limit: int) -> str:
+    """Up to ``limit`` characters of text before ``end``, from the start of their line."""
+    return text[max(0, end - limit):end].rsplit("\n", 1)[-1]
+
+
 def _candidate(text: str, m: re.Match, default: str | None
                ) -> tuple[int, int, tuple[float, float, str | None, str]] | None:
     """(score, end offset, (min, max, currency, period)) for one number match, or None."""
@@ -362,6 +381,14 @@ def _candidate(text: str, m: re.Match, default: str | None
         if not has_k or not (_BARE_K_STRONG.match(after) or (_BARE_K_WEAK.match(after) and (
                 _SALARY_WORDS.search(before) or _FIELD_START.search(before)))):
             return None
+    if has_symbol and hi is None and period is None and not lakh and not (
+            _BARE_K_STRONG.match(after) or _PAY_BEFORE.search(before)
+            or _SALARY_WORDS.search(_line_before(text, m.start(), _PAY_LINE_BEFORE))
+            or (_FIELD_START.search(before) and _BARE_K_WEAK.match(after))):
+        # one amount with a sign and no period reads as pay only beside a word of pay or
+        # standing alone as a field ("| $150k |"): "for $2,500 below competing dealers", "over
+        # $1,000,000,000 in crypto assets", "our seed round of $625k" are not pay
+        return None
     if "l" in mult_words and not has_symbol and default != "INR":
         return None  # a bare "25L" is a lakh only in an Indian posting
     low, high = min(low, high), max(low, high)
