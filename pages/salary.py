@@ -24,6 +24,10 @@ local = currency is not None  # one country, of a known currency
 currency = currency or "USD"
 footer = ui.footer(filters, kpis["with_salary"])
 st.metric("Postings with advertised pay", f"{kpis['with_salary']:,}")
+min_n = ui.url_control(st.slider, "Minimum postings behind a figure", "salary_min_n",
+                       range(5, 201), ui.MIN_POSTINGS_FOR_SALARY, min_value=5, max_value=200,
+                       help="Countries with fewer paid postings are listed below the ranking, "
+                            "hollow and grey; technologies with fewer are left out.")
 
 st.subheader("Pay where the job is")
 if by_country.filter(pl.col("country").is_not_null()).is_empty():
@@ -50,7 +54,7 @@ else:
     st.dataframe(table, hide_index=True, key="pay_countries")
     blocks.add_table_button(table, "Advertised annual pay per country",
                             f"pay_countries_{filters.slug()}")
-    blocks.show_chart(pay_charts.pay_by_country(per_country, names, footer), per_country,
+    blocks.show_chart(pay_charts.pay_by_country(per_country, names, footer, min_n), per_country,
                       f"pay_by_country_{filters.slug()}")
     pooled = by_country.filter(pl.col("country").is_null()).row(0, named=True)
     if pay.mixes_markets(countries_with_pay):
@@ -63,8 +67,6 @@ else:
 st.subheader("By technology")
 category = ui.url_control(st.radio, "Category", "salary_category", list(ui.CATEGORY_TITLES),
                           "language", horizontal=True, format_func=ui.CATEGORY_TITLES.get)
-min_n = ui.url_control(st.slider, "Minimum postings behind a figure", "salary_min_n",
-                       range(5, 201), ui.MIN_POSTINGS_FOR_SALARY, min_value=5, max_value=200)
 by_tech = ui.data("pay_by_technology", filters, category=category,
                   rates=pay.technology_rates(filters.countries, rates))
 shown = by_tech.filter(pl.col("postings") >= min_n)

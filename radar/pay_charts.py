@@ -6,7 +6,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from radar.charts import PALETTE, _layout
+from radar.charts import LOW_N_COLOR, PALETTE, _layout
 
 
 def money(value: float | None, currency: str) -> str:
@@ -16,22 +16,43 @@ def money(value: float | None, currency: str) -> str:
     return f"${value:,.0f}" if currency == "USD" else f"{value:,.0f} {currency}"
 
 
-def pay_by_country(frame: pl.DataFrame, names: dict[str, str], footer: str) -> go.Figure:
+def pay_by_country(frame: pl.DataFrame, names: dict[str, str], footer: str,
+                   min_postings: int = 0) -> go.Figure:
     """Median annual pay per country in US dollars with the interquartile range: one market per
-    row, each converted at its postings' years' rates (for comparison, not pooled)."""
-    rows = frame.filter(pl.col("country").is_not_null()).sort("median_usd")
-    labels = [f"{names.get(c, c)} (n={n})" for c, n in
-              zip(rows["country"], rows["postings"], strict=True)]
-    fig = go.Figure(go.Scatter(
-        x=rows["median_usd"].to_list(), y=labels, mode="markers", marker={"size": 10},
-        error_x={"type": "data", "symmetric": False,
-                 "array": (rows["p75_usd"] - rows["median_usd"]).to_list(),
-                 "arrayminus": (rows["median_usd"] - rows["p25_usd"]).to_list()},
-        customdata=rows["country"].to_list(),
-        hovertemplate="%{y}: median $%{x:,.0f}<extra></extra>"))
+    row, each converted at its postings' years' rates (for comparison, not pooled). Countries
+    with at least ``min_postings`` paid postings are ranked by median; those with fewer are listed
+    below them by postings, hollow and grey, not ranked."""
+    known = frame.filter(pl.col("country").is_not_null())
+    ranked = known.filter(pl.col("postings") >= min_postings).sort("median_usd")
+    few = known.filter(pl.col("postings") < min_postings).sort(["postings", "country"])
+    fig = go.Figure()
+    # the first trace's rows are drawn at the bottom: the unranked ones go below the ranking
+    for rows, reliable in ((few, False), (ranked, True)):
+        if rows.is_empty():
+            continue
+        color = PALETTE[0] if reliable else LOW_N_COLOR
+        note = "" if reliable else f"<br>fewer than {min_postings} postings: not ranked"
+        fig.add_trace(go.Scatter(
+            x=rows["median_usd"].to_list(), y=country_labels(rows, names, reliable),
+            mode="markers", name="ranked" if reliable else f"fewer than {min_postings} postings",
+            showlegend=False,
+            marker={"size": 10, "color": color if reliable else "white",
+                    "line": {"color": color, "width": 1.5}},
+            error_x={"type": "data", "symmetric": False, "color": color,
+                     "array": (rows["p75_usd"] - rows["median_usd"]).to_list(),
+                     "arrayminus": (rows["median_usd"] - rows["p25_usd"]).to_list()},
+            customdata=rows["country"].to_list(),
+            hovertemplate="%{y}: median $%{x:,.0f}" + note + "<extra></extra>"))
     return _layout(fig, "Advertised annual pay per country (each its own market, in USD)",
                    "Annual pay (USD): median and interquartile range", "", footer,
-                   plot_height=max(200, 28 * rows.height), left=200)
+                   plot_height=max(200, 28 * known.height), left=200)
+
+
+def country_labels(rows: pl.DataFrame, names: dict[str, str], reliable: bool) -> list[str]:
+    """'Germany (n=149)' for each row; 'Belgium (n=5, too few)' for a row not ranked."""
+    mark = "" if reliable else ", too few"
+    return [f"{names.get(c, c)} (n={n}{mark})"
+            for c, n in zip(rows["country"], rows["postings"], strict=True)]
 
 
 def premium_chart(table: pl.DataFrame, names: dict[str, str], footer: str) -> go.Figure:

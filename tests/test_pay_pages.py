@@ -49,7 +49,22 @@ def test_salary_several_countries_side_by_side_with_a_warning(pay_app):
     # Pooled in USD, 18 postings: the 9th and 10th values are 80 k and 90 k.
     assert metric(at, "Pooled median, all countries (USD)") == "$85,000"
     chart = figures(at)["Advertised annual pay per country (each its own market, in USD)"]
-    assert chart["data"][0]["customdata"] == ["GB", "DE", "US"]
+    # under the default minimum (20 postings) no country is ranked: one hollow grey trace,
+    # by postings (GB 1, DE 6, US 11)
+    [few] = chart["data"]
+    assert few["customdata"] == ["GB", "DE", "US"]
+    assert few["y"] == ["United Kingdom (n=1, too few)", "Germany (n=6, too few)",
+                        "United States (n=11, too few)"]
+    assert few["marker"]["color"] == "white"
+    at.slider(key="salary_min_n").set_value(5).run()
+    chart = figures(at)["Advertised annual pay per country (each its own market, in USD)"]
+    few, ranked = chart["data"]
+    assert few["customdata"] == ["GB"] and "not ranked" in few["hovertemplate"]
+    # ranked by median in USD, lowest first (drawn bottom up): DE 62.5 k EUR, US 100 k
+    assert ranked["customdata"] == ["DE", "US"]
+    assert ranked["y"] == ["Germany (n=6)", "United States (n=11)"]
+    assert ranked["marker"]["color"] != "white"
+    assert at.query_params["salary_min_n"] == "5"
 
 
 def test_salary_one_country_in_its_currency(pay_app):
