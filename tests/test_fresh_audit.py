@@ -32,9 +32,9 @@ def test_the_fresh_set_holds_references_only():
 
 def test_the_fresh_set_shares_no_posting_with_another_set(labels):
     fresh = {x.id for x in labels}
-    # the tagger's label sets (the requirements_* sets label other fields, not technologies)
+    # the tagger's label sets (the requirements_* and pay_* sets label other fields)
     for other in DEFAULT_LABELS.parent.glob("*_labels.jsonl"):
-        if other != FRESH_LABELS and not other.name.startswith("requirements_"):
+        if other != FRESH_LABELS and not other.name.startswith(("requirements_", "pay_")):
             assert not fresh & {x.id for x in load_labels(other)}, other.name
 
 
