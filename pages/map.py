@@ -7,7 +7,7 @@ import streamlit as st
 from etl.transforms.normalize import country_names
 from radar import blocks, geo, maps, ui
 
-filters = ui.current_filters()
+filters, display = ui.current_filters(), ui.display()
 st.title("Map")
 st.caption("Countries come from each posting's location; US states from a two-letter state "
            "code in the location text where the source gives one (\"Austin, TX\"). Outlines: "
@@ -51,13 +51,17 @@ if rows.is_empty():
             + " under these filters.")
 else:
     blocks.show_chart(maps.choropleth(rows, shapes, show, title, footer, value_title, percent,
-                                      centre_latitude=centre),
+                                      centre_latitude=centre, min_postings=display.min_postings),
                       frame, f"map_{area}_{tech}_{filters.slug()}")
     if area == "us":
         unplaced = frame.filter(pl.col("state").is_null())
         if unplaced.height:
             st.caption(f"{int(unplaced['postings'][0]):,} of {total:,} US postings give no "
                        "state and are not on the map.")
+    if percent and (few := rows.filter(pl.col("postings") < display.min_postings).height):
+        st.caption(f"{few:,} of {rows.height:,} areas have fewer than "
+                   f"{display.min_postings:,} postings (the sidebar's \"Fewest postings behind a "
+                   "figure\"): drawn white with a grey outline, not shaded by their share.")
     table = rows.select(
         pl.col("key").replace_strict(label, default=pl.col("key")).alias(
             "country" if area == "world" else "state"),

@@ -19,6 +19,7 @@ from radar.geo import Shape
 
 COLORSCALE = "Blues"
 NO_DATA = "#e5e7eb"
+TOO_FEW = "#f9fafb"  # a share resting on too few postings: outlined, not shaded by its value
 LIGHTEST = 0.1  # the lowest value is drawn at this point of the colour scale, not white
 
 
@@ -44,12 +45,16 @@ def _xy(shape: Shape, x_scale: float) -> tuple[list, list]:
 
 def choropleth(frame: pl.DataFrame, shapes: tuple[Shape, ...], value: str, title: str,
                footer: str, value_title: str, percent: bool = False,
-               centre_latitude: float = 0.0) -> go.Figure:
+               centre_latitude: float = 0.0, min_postings: int = 0) -> go.Figure:
     """Areas of ``shapes`` coloured by ``frame[value]`` (``frame`` keyed by ``key``, with
-    ``postings`` and ``naming``); areas without a row in grey. ``centre_latitude`` scales
+    ``postings`` and ``naming``); areas without a row in grey. A share (``percent``) resting on
+    fewer than ``min_postings`` postings is not shaded by its value: the area is drawn nearly
+    white with a grey outline, its hover says why, and it does not set the top of the scale (one
+    posting naming the technology would otherwise be 100%). ``centre_latitude`` scales
     longitudes by its cosine (0 for the world: plate carree)."""
     rows = {r["key"]: r for r in frame.iter_rows(named=True)}
-    values = [r[value] for r in rows.values() if r[value] is not None]
+    too_few = {key for key, r in rows.items() if percent and r["postings"] < min_postings}
+    values = [r[value] for key, r in rows.items() if r[value] is not None and key not in too_few]
     top = max(values) if values else 1.0
     top = top if top > 0 else 1.0
     x_scale = math.cos(math.radians(centre_latitude))
@@ -66,13 +71,17 @@ def choropleth(frame: pl.DataFrame, shapes: tuple[Shape, ...], value: str, title
         shown = row[value] * (100 if percent else 1)
         label = (f"{shape.name}: {shown:.1f}% ({row['naming']:,} of {row['postings']:,} postings)"
                  if percent else f"{shape.name}: {row['postings']:,} postings")
+        few = shape.key in too_few
+        if few:
+            label += f": fewer than {min_postings} postings, not shaded"
         fig.add_trace(go.Scatter(
-            x=xs, y=ys, fill="toself", mode="lines", line={"width": 0.5, "color": "#6b7280"},
-            fillcolor=fill_colour(row[value], top),
+            x=xs, y=ys, fill="toself", mode="lines",
+            line={"width": 0.5, "color": "#9ca3af" if few else "#6b7280"},
+            fillcolor=TOO_FEW if few else fill_colour(row[value], top),
             name=label, hoveron="fills", hoverinfo="name", hoverlabel={"namelength": -1},
             showlegend=False,
             meta={"key": shape.key, "value": row[value], "postings": row["postings"],
-                  "naming": row["naming"]}))
+                  "naming": row["naming"], "shaded": not few}))
     fig.add_trace(go.Scatter(x=blank_x, y=blank_y, fill="toself", mode="lines",
                              line={"width": 0.5, "color": "#9ca3af"}, fillcolor=NO_DATA,
                              name="no postings", hoverinfo="skip", showlegend=False))

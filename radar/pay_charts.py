@@ -24,7 +24,9 @@ def pay_by_country(frame: pl.DataFrame, names: dict[str, str], footer: str,
     below them by postings, hollow and grey, not ranked."""
     known = frame.filter(pl.col("country").is_not_null())
     ranked = known.filter(pl.col("postings") >= min_postings).sort("median_usd")
-    few = known.filter(pl.col("postings") < min_postings).sort(["postings", "country"])
+    # drawn bottom up: the most postings nearest the ranking, ties in alphabetical order down
+    few = known.filter(pl.col("postings") < min_postings).sort(["postings", "country"],
+                                                               descending=[False, True])
     fig = go.Figure()
     # the first trace's rows are drawn at the bottom: the unranked ones go below the ranking
     for rows, reliable in ((few, False), (ranked, True)):

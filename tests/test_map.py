@@ -82,3 +82,21 @@ def test_choropleth_figure():
     # Plain filled areas: no geo, map or mapbox subplot, so nothing asks for outlines or tiles.
     assert {t["type"] for t in fig["data"]} == {"scatter"}
     assert not {"geo", "map", "mapbox"} & set(fig["layout"])
+
+
+def test_choropleth_leaves_a_share_on_too_few_postings_unshaded():
+    rows = pl.DataFrame({"key": ["US", "DE", "VN"], "postings": [10, 4, 1], "naming": [5, 1, 1],
+                         "share": [0.5, 0.25, 1.0]})
+    fig = maps.choropleth(rows, geo.world_shapes(), "share", "t", "footer", "Share (%)",
+                          percent=True, min_postings=4).to_plotly_json()
+    areas = {t["meta"]["key"]: t for t in fig["data"] if t.get("meta")}
+    assert areas["VN"]["fillcolor"] == maps.TOO_FEW and not areas["VN"]["meta"]["shaded"]
+    assert areas["VN"]["name"].endswith("(1 of 1 postings): fewer than 4 postings, not shaded")
+    # US's 50% tops the scale, not Viet Nam's 100% on one posting
+    assert areas["US"]["fillcolor"] == maps.fill_colour(1.0, 1.0)
+    assert areas["DE"]["fillcolor"] == maps.fill_colour(0.5, 1.0) and areas["DE"]["meta"]["shaded"]
+    assert fig["data"][-1]["marker"]["cmax"] == 50
+    # counts are shaded whatever the minimum
+    counts = maps.choropleth(rows, geo.world_shapes(), "postings", "t", "footer", "Postings",
+                             min_postings=4).to_plotly_json()
+    assert all(t["meta"]["shaded"] for t in counts["data"] if t.get("meta"))

@@ -146,13 +146,29 @@ def test_map_countries_and_states(pay_app):
     at.radio(key="map_area").set_value("us").run()
     fig = next(iter(figures(at).values()))
     shaded = {t["meta"]["key"]: t["meta"] for t in fig["data"] if t.get("meta")}
+    # 13 postings, under the sidebar's default 30: outlined, not shaded by its share
     assert shaded == {"TX": {"key": "TX", "value": pytest.approx(5 / 13), "postings": 13,
-                             "naming": 5}}
+                             "naming": 5, "shaded": False}}
+    assert any("fewer than 30 postings" in c.value for c in at.caption)
     assert at.query_params["map_area"] == "us" and at.query_params["map_tech"] == "python"
     at.radio(key="map_show").set_value("postings").run()
     fig = next(iter(figures(at).values()))
     assert fig["layout"]["title"]["text"] == "US postings by state"
     assert fig["data"][-1]["marker"]["cmax"] == 13
+    # counts are not shares: every state with postings is shaded whatever the minimum
+    assert [t["meta"]["shaded"] for t in fig["data"] if t.get("meta")] == [True]
+
+
+def test_map_shades_a_share_from_enough_postings(pay_app):
+    at = pay_app("map", {"map_tech": "python", "min_n": "5"})
+    fig = next(iter(figures(at).values()))
+    shaded = {t["meta"]["key"]: t["meta"]["shaded"] for t in fig["data"] if t.get("meta")}
+    # US 13, DE 6 postings: shaded; GB 1 posting (naming Python: 100%): outlined only
+    assert shaded == {"US": True, "DE": True, "GB": False}
+    gb = next(t for t in fig["data"] if t.get("meta", {}).get("key") == "GB")
+    assert gb["name"].endswith("fewer than 5 postings, not shaded")
+    # the scale tops at the largest share resting on enough postings, not GB's 100%
+    assert fig["data"][-1]["marker"]["cmax"] < 100
 
 
 def test_role_profile_and_map_charts_go_into_the_report(pay_app):
