@@ -34,6 +34,14 @@ st.markdown("**How the score is made.** Each criterion ranks the technologies fr
             + f"\n\nTechnologies named in fewer than {display.min_postings} postings of the last "
             "12 months are listed at the end, not ranked.")
 
+if "pay" in use and len(filters.countries) != 1:
+    st.warning("**The pay premium mixes markets.** It sets each technology's median advertised "
+               "pay against the market's, both pooled over every country in US dollars: a "
+               "technology asked for mostly where pay is high looks better paid. Choose one "
+               "country in the sidebar for a premium within one market; the Salary page's "
+               "premium compares within country, seniority and year.",
+               icon=":material/warning:")
+
 frame = ui.data("learn_next", filters, technologies=known)
 scored = rules.learn_next(frame, tuple(use), growth, display.min_postings)
 ranked = scored.filter(pl.col("ranked"))

@@ -82,14 +82,25 @@ def test_learn_next_from_a_shared_link_and_after_a_filter_change(app_test):
     assert ranked["score"].to_list() == [68.8, 56.2, 53.1, 37.5, 34.4]
     assert ranked["why"][0] == "+13.9 pp in 12 months; pays +750 USD vs the median (n=38)"
     assert any("How the score is made" in m.value for m in at.markdown)
+    # the fixture's pay comes from three countries: the pooled premium says it mixes markets
+    assert [w.value for w in at.warning if "mixes markets" in w.value]
     at.pills(key="criteria").set_value(["demand"]).run()
     assert table(at, "why")["technology"][0] == "AWS"
+    assert not [w.value for w in at.warning if "mixes markets" in w.value]  # no pay criterion
     assert at.query_params["criteria"] == "demand"
     at.number_input(key="min_n").set_value(30).run()
     shown = table(at, "why")
     assert shown["rank"][0] == 1 and shown["rank"][1:].isna().all()  # only AWS has 30
     assert shown["why"][1].startswith("not ranked: 24 postings")
     assert "min_n" not in at.query_params  # back to the default
+
+
+def test_learn_next_pay_premium_within_one_country_has_no_market_warning(app_test):
+    at = app_test({"known": "python", "countries": "US"}).run()
+    open_address(at, "learn-next")
+    assert not at.exception
+    assert not [w.value for w in at.warning if "mixes markets" in w.value]
+    assert "pay premium USD" in table(at, "why").columns
 
 
 @pytest.fixture()
