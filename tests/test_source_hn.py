@@ -124,6 +124,25 @@ def test_header_convention(header, expected):
     assert {k: parsed.get(k) for k in expected} == expected
 
 
+@pytest.mark.parametrize("header, company", [
+    ("Covariant (https://covariant.ai/) | Robotics Engineer | Berkeley, CA", "Covariant"),
+    ("SkyPicker - https://www.skypicker.com | Brno, Prague | ONSITE", "SkyPicker"),
+    ("Wedding Party www.weddingpartyapp.com | iOS Engineer | NYC", "Wedding Party"),
+    ("Acme [www.acme.io] | Backend Engineer | Remote", "Acme"),
+    ("https://acme.io | Backend Engineer | Remote", None),  # an address alone is no company
+    ("### http://GetLighthouse.com | Engineer | SF", "### http://GetLighthouse.com"),
+    ("Acme.com | Backend Engineer | Remote", "Acme.com"),  # a name that is an address stays
+])
+def test_a_company_s_web_address_is_not_part_of_its_name(header, company):
+    assert hn.parse_header(header).get("company") == company
+
+
+def test_company_name_keeps_a_name_that_is_only_an_address():
+    assert hn.company_name("https://acme.io") == "https://acme.io"
+    assert hn.company_name("Acme Inc.") == "Acme Inc."
+    assert hn.company_name(None) is None
+
+
 def test_salary_from_body_but_not_401k_or_funding():
     text = ("Acme | Engineer | Remote\nWe raised $20M last year. 401k match.\n"
             "Base salary $120k-$150k.")

@@ -305,6 +305,10 @@ _NOT_PAY = re.compile(r"\s?(?:[mMbB]\b|mm\b|million|billion|bn\b)")
 _FOUR01K = re.compile(r"\b401\s?\(?k\)?", re.IGNORECASE)
 _HIRING = re.compile(r"^(?P<company>.+?)\s+(?:is|are)\s+hiring\b(?:\s+(?:an?|the|for)\b)?\s*"
                      r"(?P<rest>.*)$", re.IGNORECASE)
+# a company's own address written after its name: "Covariant (https://covariant.ai/)",
+# "SkyPicker - https://www.skypicker.com", "Acme [www.acme.io]"
+_NAME_URL = re.compile(r"\s*(?:[-–—:,]\s*|[(\[]\s*)?(?:https?://|www\.)[^\s)\]]*\s*[)\]]?\s*$",
+                       re.IGNORECASE)
 _YC_TAG = re.compile(r"\s*\((?:YC|Y Combinator)\b[^)]*\)", re.IGNORECASE)
 _SPLIT_PIPES = re.compile(r"\s*\|\s*")
 _SPLIT_OTHER = re.compile(r"\s+[-–—]{1,2}\s+|:\s+|\s+\|\s+")
@@ -528,11 +532,20 @@ def parse_header(header: str, text: str = "") -> dict:
                                                   or _CITY_STATE.search(s) or "(" in s)]
     pay = [s for s, k in zip(segments, kinds, strict=True) if k == "salary"]
     location = _location((locations or located_workplace or [None])[0])
-    row = {"title": title[:200], "company": company,
+    row = {"title": title[:200], "company": company_name(company),
            "location_raw": location or _location_below(text),
            "remote": workplace(header), "employment_type": employment_type(header),
            "salary_text": pay[0] if pay else salary_sentence(text)}
     return {k: v for k, v in row.items() if v is not None}
+
+
+def company_name(company: str | None) -> str | None:
+    """A company as the header names it, without its web address after the name; the address
+    itself when the name is nothing else ("https://acme.io", "### http://acme.com")."""
+    if not company or ("http" not in company and "www." not in company.lower()):
+        return company
+    name = _NAME_URL.sub("", company)
+    return name if any(ch.isalnum() for ch in name) else company
 
 
 def _location(segment: str | None, limit: int = 100) -> str | None:
